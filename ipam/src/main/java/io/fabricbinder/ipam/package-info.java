@@ -1,0 +1,5 @@
+/** A central, consistent IP allocator. */
+@NullMarked
+package io.fabricbinder.ipam;
+
+import org.jspecify.annotations.NullMarked;
