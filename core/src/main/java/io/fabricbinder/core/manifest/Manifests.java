@@ -1,12 +1,15 @@
 package io.fabricbinder.core.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +35,7 @@ import java.util.stream.Stream;
 public final class Manifests {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectReader YAML_READER = YAML.readerFor(Object.class);
 
     private Manifests() {}
 
@@ -107,6 +111,9 @@ public final class Manifests {
             document(name + "#1", content, ResourceConverter.JSON, b);
             return;
         }
+        if (parseStream(name, content, b)) {
+            return;
+        }
         int[] doc = {0};
         int start = 0;
         int len = content.length();
@@ -126,6 +133,29 @@ public final class Manifests {
             lineStart = nl + 1;
         }
         emit(name, content.substring(start), doc, b);
+    }
+
+    /**
+     * Fast path: one streaming YAML parser over all documents. Returns false, having added
+     * nothing, if any document has a syntax error; the caller then parses document by document so
+     * that the good documents still count.
+     */
+    private static boolean parseStream(String name, String content, ManifestSet.Builder b) {
+        List<Object> docs = new ArrayList<>();
+        try (MappingIterator<Object> it = YAML_READER.readValues(content)) {
+            while (it.hasNextValue()) {
+                Object v = it.nextValue();
+                if (v != null) {
+                    docs.add(v);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        for (int i = 0; i < docs.size(); i++) {
+            accept(name + "#" + (i + 1), docs.get(i), b);
+        }
+        return true;
     }
 
     /** Non-blank documents are numbered from 1, in order. */
@@ -164,9 +194,12 @@ public final class Manifests {
             b.error(new ManifestError(source, "", "syntax error: " + ResourceConverter.firstLine(e.getMessage())));
             return;
         }
-        if (value == null) {
-            return;
+        if (value != null) {
+            accept(source, value, b);
         }
+    }
+
+    private static void accept(String source, Object value, ManifestSet.Builder b) {
         if (value instanceof Map<?, ?> m) {
             b.addResource(source, ResourceConverter.asStringMap(m));
         } else if (value instanceof List<?> l) {
