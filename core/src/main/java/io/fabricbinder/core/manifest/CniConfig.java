@@ -1,5 +1,8 @@
 package io.fabricbinder.core.manifest;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,14 +36,31 @@ public record CniConfig(
      * One CNI plugin entry.
      *
      * @param type the plugin {@code type}
-     * @param settings the plugin's other top-level keys, as read (JSON values)
+     * @param settings the plugin's other top-level keys, as read (JSON values, deeply unmodifiable)
      */
     public record Plugin(String type, Map<String, Object> settings) {
 
         /** Validates and copies. */
         public Plugin {
             Objects.requireNonNull(type, "type");
-            settings = Map.copyOf(settings);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> copy = (Map<String, Object>) deepCopy(settings);
+            settings = copy;
+        }
+
+        /** An unmodifiable deep copy of JSON-like values (maps keep their order and null values). */
+        private static @Nullable Object deepCopy(@Nullable Object v) {
+            if (v instanceof Map<?, ?> m) {
+                Map<String, @Nullable Object> out = new LinkedHashMap<>();
+                m.forEach((k, x) -> out.put(String.valueOf(k), deepCopy(x)));
+                return Collections.unmodifiableMap(out);
+            }
+            if (v instanceof List<?> l) {
+                List<@Nullable Object> out = new ArrayList<>(l.size());
+                l.forEach(x -> out.add(deepCopy(x)));
+                return Collections.unmodifiableList(out);
+            }
+            return v;
         }
     }
 }

@@ -218,7 +218,6 @@ final class ResourceConverter {
                     }
                     Map<String, Object> settings = new LinkedHashMap<>(pm);
                     settings.remove("type");
-                    settings.values().removeIf(v -> v == null);
                     plugins.add(new CniConfig.Plugin(type, settings));
                     if (type.equals("sriov") && vlan == null && pm.containsKey("vlan")) {
                         Integer v = integer(c, pm, "vlan", p + ".vlan");

@@ -93,6 +93,9 @@ class ManifestsTest {
         assertThat(ranges.get(1).rangeStart()).isEqualTo(IpPrefix.parseAddress("fd00:200::10"));
         assertThat(ranges.get(1).rangeEnd()).isEqualTo(IpPrefix.parseAddress("fd00:200::ff"));
         assertThat(ranges.get(1).exclude()).containsExactly(IpPrefix.parse("fd00:200::80/124"));
+        Object nested = cni.findPlugin("tuning").orElseThrow().settings().get("sysctl");
+        assertThat(nested).isInstanceOf(Map.class);
+        assertThatThrownBy(() -> ((Map<?, ?>) nested).clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
