@@ -1,0 +1,211 @@
+package io.fabricbinder.core.manifest;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A snapshot of parsed manifests: the valid objects grouped by kind, plus the errors and warnings
+ * found on the way.
+ *
+ * <p>Objects are listed sorted by {@code namespace/name}; errors and warnings are sorted. An object
+ * with any error is excluded; an object that appears twice is kept once (the first) and the
+ * duplicate is an error. Example:
+ *
+ * <pre>{@code
+ * ManifestSet set = Manifests.parse(Path.of("deploy/"));
+ * set.errors().forEach(e -> log.warn("{}", e));
+ * set.findNad("ns1", "red").ifPresent(nad -> ...);
+ * }</pre>
+ *
+ * <p>Build one from values already at hand with {@link #builder()}. Immutable and thread-safe.
+ */
+public final class ManifestSet {
+
+    private final Map<String, NetworkAttachmentDefinition> nads;
+    private final Map<String, Pod> pods;
+    private final Map<String, VirtualNetworkRouter> routers;
+    private final Map<String, SriovNetworkNodeState> nodeStates;
+    private final List<ManifestError> errors;
+    private final List<ManifestError> warnings;
+    private final int skipped;
+
+    private ManifestSet(Builder b) {
+        this.nads = Collections.unmodifiableMap(new TreeMap<>(b.nads));
+        this.pods = Collections.unmodifiableMap(new TreeMap<>(b.pods));
+        this.routers = Collections.unmodifiableMap(new TreeMap<>(b.routers));
+        this.nodeStates = Collections.unmodifiableMap(new TreeMap<>(b.nodeStates));
+        List<ManifestError> e = new ArrayList<>(b.errors);
+        Collections.sort(e);
+        this.errors = List.copyOf(e);
+        List<ManifestError> w = new ArrayList<>(b.warnings);
+        Collections.sort(w);
+        this.warnings = List.copyOf(w);
+        this.skipped = b.skipped;
+    }
+
+    /** A new, empty builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Valid NADs, sorted by {@code namespace/name}. */
+    public List<NetworkAttachmentDefinition> nads() {
+        return List.copyOf(nads.values());
+    }
+
+    /** The NAD with this namespace and name, if valid and present. */
+    public Optional<NetworkAttachmentDefinition> findNad(String namespace, String name) {
+        return Optional.ofNullable(nads.get(namespace + "/" + name));
+    }
+
+    /** Valid pods, sorted by {@code namespace/name}. */
+    public List<Pod> pods() {
+        return List.copyOf(pods.values());
+    }
+
+    /** The pod with this namespace and name, if valid and present. */
+    public Optional<Pod> findPod(String namespace, String name) {
+        return Optional.ofNullable(pods.get(namespace + "/" + name));
+    }
+
+    /** Valid VirtualNetworkRouters (hub/spoke included, see {@link #warnings()}). */
+    public List<VirtualNetworkRouter> virtualNetworkRouters() {
+        return List.copyOf(routers.values());
+    }
+
+    /** Valid SriovNetworkNodeStates, sorted by {@code namespace/node}. */
+    public List<SriovNetworkNodeState> nodeStates() {
+        return List.copyOf(nodeStates.values());
+    }
+
+    /** The node state for a node (any namespace), if present. */
+    public Optional<SriovNetworkNodeState> findNodeState(String nodeName) {
+        return nodeStates.values().stream()
+                .filter(s -> s.nodeName().equals(nodeName))
+                .findFirst();
+    }
+
+    /** Every validation error, sorted. */
+    public List<ManifestError> errors() {
+        return errors;
+    }
+
+    /** Things accepted but not acted on (e.g. a hub/spoke VNR), sorted. */
+    public List<ManifestError> warnings() {
+        return warnings;
+    }
+
+    /** How many objects of kinds FabricBinder does not read were skipped. */
+    public int skippedCount() {
+        return skipped;
+    }
+
+    /** True if there are no errors. */
+    public boolean isValid() {
+        return errors.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "ManifestSet[nads=" + nads.size() + ", pods=" + pods.size() + ", routers=" + routers.size()
+                + ", nodeStates=" + nodeStates.size() + ", errors=" + errors.size() + ", warnings=" + warnings.size()
+                + ", skipped=" + skipped + "]";
+    }
+
+    /**
+     * Collects objects into a {@link ManifestSet}. Values are validated by their constructors;
+     * {@link #addResource(String, Map)} validates a generic Kubernetes object map (as fabric8's
+     * {@code GenericKubernetesResource} gives) exactly as the file parser does. Not thread-safe;
+     * use once.
+     */
+    public static final class Builder {
+        private final Map<String, NetworkAttachmentDefinition> nads = new TreeMap<>();
+        private final Map<String, Pod> pods = new TreeMap<>();
+        private final Map<String, VirtualNetworkRouter> routers = new TreeMap<>();
+        private final Map<String, SriovNetworkNodeState> nodeStates = new TreeMap<>();
+        private final List<ManifestError> errors = new ArrayList<>();
+        private final List<ManifestError> warnings = new ArrayList<>();
+        private int skipped;
+
+        private Builder() {}
+
+        /** Adds a NAD; a second one with the same key is recorded as an error. */
+        public Builder add(NetworkAttachmentDefinition nad) {
+            if (nads.putIfAbsent(nad.key(), nad) != null) {
+                duplicate(NetworkAttachmentDefinition.KIND, nad.key());
+            }
+            return this;
+        }
+
+        /** Adds a pod; a second one with the same key is recorded as an error. */
+        public Builder add(Pod pod) {
+            if (pods.putIfAbsent(pod.key(), pod) != null) {
+                duplicate(Pod.KIND, pod.key());
+            }
+            return this;
+        }
+
+        /** Adds a VNR (a warning is recorded for hub/spoke); duplicates are errors. */
+        public Builder add(VirtualNetworkRouter vnr) {
+            if (routers.putIfAbsent(vnr.key(), vnr) != null) {
+                duplicate(VirtualNetworkRouter.KIND, vnr.key());
+            } else if (!vnr.type().isSupported()) {
+                warnings.add(new ManifestError(
+                        VirtualNetworkRouter.KIND + " " + vnr.key(),
+                        "spec.type",
+                        "type '" + vnr.type().spelling() + "' is parsed but not yet supported (only mesh is applied)"));
+            }
+            return this;
+        }
+
+        /** Adds a node state; duplicates are errors. */
+        public Builder add(SriovNetworkNodeState state) {
+            if (nodeStates.putIfAbsent(state.key(), state) != null) {
+                duplicate(SriovNetworkNodeState.KIND, state.key());
+            }
+            return this;
+        }
+
+        /** Records an error. */
+        public Builder error(ManifestError error) {
+            errors.add(error);
+            return this;
+        }
+
+        /** Records a warning. */
+        public Builder warning(ManifestError warning) {
+            warnings.add(warning);
+            return this;
+        }
+
+        /**
+         * Validates one generic Kubernetes object (apiVersion, kind, metadata, spec, status as
+         * JSON-like maps, lists and scalars) and adds it, or its errors. A {@code kind: List} adds
+         * its items; an unknown kind is counted as skipped.
+         *
+         * @param source where it came from, used to name objects without a name (e.g. a file)
+         * @param resource the object
+         */
+        public Builder addResource(String source, Map<String, ?> resource) {
+            ResourceConverter.convert(source, resource, this);
+            return this;
+        }
+
+        void skip() {
+            skipped++;
+        }
+
+        /** Builds the immutable set. */
+        public ManifestSet build() {
+            return new ManifestSet(this);
+        }
+
+        private void duplicate(String kind, String key) {
+            errors.add(new ManifestError(kind + " " + key, "metadata.name", "duplicate object; the first one is kept"));
+        }
+    }
+}

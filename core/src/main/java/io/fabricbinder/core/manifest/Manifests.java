@@ -1,0 +1,237 @@
+package io.fabricbinder.core.manifest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Parses Kubernetes manifests (YAML, possibly multi-document, or JSON: one object or a {@code kind:
+ * List}) into a {@link ManifestSet}.
+ *
+ * <p>Parsing never throws for bad content: every problem becomes a {@link ManifestError} and the
+ * other objects are still returned. Example:
+ *
+ * <pre>{@code
+ * ManifestSet set = Manifests.parse(Path.of("manifests"));   // *.yaml, *.yml, *.json, recursively
+ * ManifestSet one = Manifests.parse("inline.yaml", yamlText);
+ * ManifestSet fromController = Manifests.convert(genericResource.getAdditionalProperties()...);
+ * }</pre>
+ *
+ * <p>Documents are numbered from 1: a YAML syntax error in the third document of {@code a.yaml}
+ * is reported for object {@code a.yaml#3}. Objects without {@code metadata.namespace} go to {@code
+ * default}. Stateless and thread-safe.
+ */
+public final class Manifests {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectReader YAML_READER = YAML.readerFor(Object.class);
+
+    private Manifests() {}
+
+    /**
+     * Parses a file, or every {@code *.yaml}, {@code *.yml} and {@code *.json} file under a
+     * directory (recursively, in sorted path order). A file that cannot be read is reported as an
+     * error.
+     *
+     * @throws IllegalArgumentException if the path does not exist
+     */
+    public static ManifestSet parse(Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("no such file or directory: " + path);
+        }
+        ManifestSet.Builder b = ManifestSet.builder();
+        if (Files.isDirectory(path)) {
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(path)) {
+                files = s.filter(Files::isRegularFile)
+                        .filter(Manifests::isManifestFile)
+                        .sorted()
+                        .toList();
+            } catch (IOException | RuntimeException e) {
+                b.error(new ManifestError(path.toString(), "", "cannot list directory: " + e.getMessage()));
+                return b.build();
+            }
+            for (Path f : files) {
+                parseFile(path.relativize(f).toString(), f, b);
+            }
+        } else {
+            parseFile(String.valueOf(path.getFileName()), path, b);
+        }
+        return b.build();
+    }
+
+    /**
+     * Parses manifest text; {@code name} (e.g. a file name) names documents that have errors.
+     */
+    public static ManifestSet parse(String name, String content) {
+        ManifestSet.Builder b = ManifestSet.builder();
+        parseInto(name, content, b);
+        return b.build();
+    }
+
+    /**
+     * Validates one generic Kubernetes object (as from fabric8's {@code
+     * GenericKubernetesResource}, or any JSON decoder) with the same rules as the file parser.
+     */
+    public static ManifestSet convert(Map<String, ?> resource) {
+        return ManifestSet.builder().addResource("object", resource).build();
+    }
+
+    private static boolean isManifestFile(Path p) {
+        String n = String.valueOf(p.getFileName()).toLowerCase(Locale.ROOT);
+        return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+    }
+
+    private static void parseFile(String name, Path file, ManifestSet.Builder b) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            b.error(new ManifestError(name, "", "cannot read file: " + e));
+            return;
+        }
+        parseInto(name, content, b);
+    }
+
+    static void parseInto(String name, String content, ManifestSet.Builder b) {
+        String trimmed = content.stripLeading();
+        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            // JSON is YAML too, but the JSON parser is faster and gives better messages.
+            document(name + "#1", content, ResourceConverter.JSON, b);
+            return;
+        }
+        if (parseStream(name, content, b)) {
+            return;
+        }
+        int[] doc = {0};
+        int start = 0;
+        int len = content.length();
+        int lineStart = 0;
+        while (lineStart < len) {
+            int nl = content.indexOf('\n', lineStart);
+            int lineEnd = nl < 0 ? len : nl;
+            if (isDocumentMarker(content, lineStart, lineEnd)) {
+                emit(name, content.substring(start, lineStart), doc, b);
+                // Text after "--- " on the marker line belongs to the next document.
+                boolean inline = !isBlank(content.substring(lineStart + 3, lineEnd));
+                start = inline ? lineStart + 3 : Math.min(lineEnd + 1, len);
+            }
+            if (nl < 0) {
+                break;
+            }
+            lineStart = nl + 1;
+        }
+        emit(name, content.substring(start), doc, b);
+    }
+
+    /**
+     * Fast path: one streaming YAML parser over all documents. Returns false, having added
+     * nothing, if any document has a syntax error; the caller then parses document by document so
+     * that the good documents still count.
+     */
+    private static boolean parseStream(String name, String content, ManifestSet.Builder b) {
+        List<Object> docs = new ArrayList<>();
+        try (MappingIterator<Object> it = YAML_READER.readValues(content)) {
+            while (it.hasNextValue()) {
+                Object v = it.nextValue();
+                if (v != null) {
+                    docs.add(v);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        for (int i = 0; i < docs.size(); i++) {
+            accept(name + "#" + (i + 1), docs.get(i), b);
+        }
+        return true;
+    }
+
+    /** Non-blank documents are numbered from 1, in order. */
+    private static void emit(String name, String text, int[] doc, ManifestSet.Builder b) {
+        if (!isBlank(text)) {
+            doc[0]++;
+            document(name + "#" + doc[0], text, YAML, b);
+        }
+    }
+
+    private static boolean isDocumentMarker(String s, int from, int to) {
+        return to - from >= 3
+                && s.startsWith("---", from)
+                && (to - from == 3
+                        || s.charAt(from + 3) == ' '
+                        || s.charAt(from + 3) == '\t'
+                        || s.charAt(from + 3) == '\r');
+    }
+
+    private static void document(String source, String text, ObjectMapper mapper, ManifestSet.Builder b) {
+        if (isBlank(text)) {
+            return;
+        }
+        Object value;
+        try {
+            value = mapper.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null
+                    ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")";
+            b.error(new ManifestError(
+                    source, "", "syntax error" + where + ": " + ResourceConverter.firstLine(e.getOriginalMessage())));
+            return;
+        } catch (RuntimeException e) {
+            b.error(new ManifestError(source, "", "syntax error: " + ResourceConverter.firstLine(e.getMessage())));
+            return;
+        }
+        if (value != null) {
+            accept(source, value, b);
+        }
+    }
+
+    private static void accept(String source, Object value, ManifestSet.Builder b) {
+        if (value instanceof Map<?, ?> m) {
+            b.addResource(source, ResourceConverter.asStringMap(m));
+        } else if (value instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                if (l.get(i) instanceof Map<?, ?> m) {
+                    b.addResource(source + "[" + i + "]", ResourceConverter.asStringMap(m));
+                } else {
+                    b.error(new ManifestError(source + "[" + i + "]", "", "is not an object"));
+                }
+            }
+        } else {
+            b.error(new ManifestError(source, "", "document is not an object"));
+        }
+    }
+
+    private static boolean isBlank(String text) {
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char ch = text.charAt(i);
+            if (ch == '#') {
+                int nl = text.indexOf('\n', i);
+                if (nl < 0) {
+                    return true;
+                }
+                i = nl + 1;
+            } else if (Character.isWhitespace(ch)) {
+                i++;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+}

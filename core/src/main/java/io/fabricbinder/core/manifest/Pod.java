@@ -1,0 +1,165 @@
+package io.fabricbinder.core.manifest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A v1 Pod, reduced to what FabricBinder needs: identity, node, phase, and the NPWG network
+ * selection ({@code k8s.v1.cni.cncf.io/networks}) and status ({@code
+ * k8s.v1.cni.cncf.io/network-status}, or the older {@code networks-status}) annotations.
+ *
+ * <p>Example: {@code pod.networkStatus().get(1).deviceInfo().pci().pfPciAddress()}. Immutable and
+ * thread-safe.
+ *
+ * @param namespace the namespace
+ * @param name the name
+ * @param uid {@code metadata.uid}, or null
+ * @param nodeName {@code spec.nodeName}, or null when not scheduled
+ * @param phase {@code status.phase}, or null
+ * @param deletionTimestamp {@code metadata.deletionTimestamp}, or null
+ * @param labels the pod labels
+ * @param networks the requested secondary networks, in order
+ * @param networkStatus the attachment status written by Multus, in order
+ */
+public record Pod(
+        String namespace,
+        String name,
+        @Nullable String uid,
+        @Nullable String nodeName,
+        @Nullable String phase,
+        @Nullable Instant deletionTimestamp,
+        Map<String, String> labels,
+        List<NetworkSelection> networks,
+        List<NetworkStatus> networkStatus) {
+
+    /** Kind name used in errors. */
+    public static final String KIND = "Pod";
+    /** The selection annotation. */
+    public static final String NETWORKS_ANNOTATION = "k8s.v1.cni.cncf.io/networks";
+    /** The status annotation. */
+    public static final String NETWORK_STATUS_ANNOTATION = "k8s.v1.cni.cncf.io/network-status";
+    /** The status annotation older Multus wrote. */
+    public static final String OLD_NETWORK_STATUS_ANNOTATION = "k8s.v1.cni.cncf.io/networks-status";
+
+    /** Validates and copies. */
+    public Pod {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(name, "name");
+        labels = Map.copyOf(labels);
+        networks = List.copyOf(networks);
+        networkStatus = List.copyOf(networkStatus);
+    }
+
+    /** {@code namespace/name}. */
+    public String key() {
+        return namespace + "/" + name;
+    }
+
+    /** True if {@code metadata.deletionTimestamp} is set. */
+    public boolean isTerminating() {
+        return deletionTimestamp != null;
+    }
+
+    /**
+     * One element of {@code k8s.v1.cni.cncf.io/networks}.
+     *
+     * @param namespace the NAD namespace, or null for the pod's own
+     * @param name the NAD name
+     * @param interfaceName the requested interface name, or null
+     * @param ips requested static IPs (optionally with {@code /len})
+     * @param mac requested MAC, or null
+     */
+    public record NetworkSelection(
+            @Nullable String namespace,
+            String name,
+            @Nullable String interfaceName,
+            List<String> ips,
+            @Nullable String mac) {
+
+        /** Validates and copies. */
+        public NetworkSelection {
+            Objects.requireNonNull(name, "name");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("network name is empty");
+            }
+            ips = List.copyOf(ips);
+        }
+
+        /** The NAD key {@code namespace/name}, using the pod namespace when none was given. */
+        public String nadKey(String podNamespace) {
+            return (namespace == null ? podNamespace : namespace) + "/" + name;
+        }
+    }
+
+    /**
+     * One element of {@code k8s.v1.cni.cncf.io/network-status}.
+     *
+     * @param name the network, {@code ns/name}
+     * @param interfaceName the interface, or null
+     * @param ips assigned IPs
+     * @param mac the MAC, or null
+     * @param isDefault true for the cluster default network
+     * @param deviceInfo the device-info, or null
+     */
+    public record NetworkStatus(
+            String name,
+            @Nullable String interfaceName,
+            List<String> ips,
+            @Nullable String mac,
+            boolean isDefault,
+            @Nullable DeviceInfo deviceInfo) {
+
+        /** Validates and copies. */
+        public NetworkStatus {
+            Objects.requireNonNull(name, "name");
+            ips = List.copyOf(ips);
+        }
+
+        /** The device-info, if present. */
+        public Optional<DeviceInfo> findDeviceInfo() {
+            return Optional.ofNullable(deviceInfo);
+        }
+    }
+
+    /**
+     * NPWG device-info (v1.0.0/v1.1.0).
+     *
+     * @param type {@code pci}, {@code vdpa}, {@code vhost-user} or {@code memif}
+     * @param version the spec version, or null
+     * @param pci the {@code pci} block, or null
+     */
+    public record DeviceInfo(
+            String type, @Nullable String version, @Nullable Pci pci) {
+
+        /** Validates. */
+        public DeviceInfo {
+            Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /**
+     * The {@code pci} block of device-info.
+     *
+     * @param pciAddress the VF PCI address ({@code dddd:BB:DD.f})
+     * @param pfPciAddress the PF PCI address, or null
+     * @param vhostNet {@code vhost-net}, or null
+     * @param rdmaDevice {@code rdma-device}, or null
+     * @param representorDevice {@code representor-device}, or null
+     */
+    public record Pci(
+            String pciAddress,
+            @Nullable String pfPciAddress,
+            @Nullable String vhostNet,
+            @Nullable String rdmaDevice,
+            @Nullable String representorDevice) {
+
+        /** Validates. */
+        public Pci {
+            Objects.requireNonNull(pciAddress, "pciAddress");
+        }
+    }
+}

@@ -1,0 +1,903 @@
+package io.fabricbinder.core.manifest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Validates generic Kubernetes object maps into the model, collecting errors with field paths. */
+final class ResourceConverter {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String NAD_API = "k8s.cni.cncf.io/v1";
+    private static final String SRIOV_API = "sriovnetwork.openshift.io/v1";
+    private static final String DEFAULT_NAMESPACE = "default";
+
+    private ResourceConverter() {}
+
+    /** Collects the errors of one object. */
+    private static final class Ctx {
+        final String object;
+        final List<ManifestError> errors = new ArrayList<>();
+
+        Ctx(String object) {
+            this.object = object;
+        }
+
+        void error(String field, String message) {
+            errors.add(new ManifestError(object, field, message));
+        }
+
+        boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    static void convert(String source, Map<String, ?> resource, ManifestSet.Builder out) {
+        Object kindObj = resource.get("kind");
+        Object apiObj = resource.get("apiVersion");
+        if (!(kindObj instanceof String kind) || kind.isEmpty()) {
+            out.error(new ManifestError(source, "kind", "is required (a string)"));
+            return;
+        }
+        String api = apiObj instanceof String s ? s : "";
+        if (kind.equals("List")) {
+            Object items = resource.get("items");
+            if (!(items instanceof List<?> list)) {
+                out.error(new ManifestError(source, "items", "a List needs an items list"));
+                return;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof Map<?, ?> m) {
+                    convert(source + ".items[" + i + "]", asStringMap(m), out);
+                } else {
+                    out.error(new ManifestError(source, "items[" + i + "]", "is not an object"));
+                }
+            }
+            return;
+        }
+        boolean known = switch (kind) {
+            case NetworkAttachmentDefinition.KIND -> api.equals(NAD_API);
+            case Pod.KIND -> api.equals("v1");
+            case VirtualNetworkRouter.KIND ->
+                api.equals("fabricbinder.io/v1alpha1") || api.equals("core.contrail.juniper.net/v1alpha1");
+            case SriovNetworkNodeState.KIND -> api.equals(SRIOV_API);
+            default -> false;
+        };
+        if (!known) {
+            out.skip();
+            return;
+        }
+        Map<String, Object> metadata = resource.get("metadata") instanceof Map<?, ?> m ? asStringMap(m) : Map.of();
+        String name = metadata.get("name") instanceof String n && !n.isEmpty() ? n : null;
+        String namespace = metadata.get("namespace") instanceof String n && !n.isEmpty() ? n : DEFAULT_NAMESPACE;
+        if (name == null) {
+            out.error(new ManifestError(kind + " " + source, "metadata.name", "is required"));
+            return;
+        }
+        Ctx c = new Ctx(kind + " " + namespace + "/" + name);
+        Map<String, String> labels = stringMap(c, metadata, "labels", "metadata.labels");
+        Map<String, String> annotations = stringMap(c, metadata, "annotations", "metadata.annotations");
+        try {
+            switch (kind) {
+                case NetworkAttachmentDefinition.KIND -> {
+                    NetworkAttachmentDefinition nad = nad(c, resource, namespace, name, labels, annotations);
+                    if (nad != null && c.ok()) {
+                        out.add(nad);
+                    }
+                }
+                case Pod.KIND -> {
+                    Pod pod = pod(c, resource, metadata, namespace, name, labels, annotations);
+                    if (pod != null && c.ok()) {
+                        out.add(pod);
+                    }
+                }
+                case VirtualNetworkRouter.KIND -> {
+                    VirtualNetworkRouter vnr = vnr(c, resource, api, namespace, name, labels);
+                    if (vnr != null && c.ok()) {
+                        out.add(vnr);
+                    }
+                }
+                default -> {
+                    SriovNetworkNodeState st = nodeState(c, resource, namespace, name);
+                    if (st != null && c.ok()) {
+                        out.add(st);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // A value constructor rejected something the checks above did not catch.
+            c.error("", String.valueOf(e.getMessage()));
+        }
+        c.errors.forEach(out::error);
+    }
+
+    // ---------------------------------------------------------------- NAD
+
+    private static @Nullable NetworkAttachmentDefinition nad(
+            Ctx c,
+            Map<String, ?> r,
+            String namespace,
+            String name,
+            Map<String, String> labels,
+            Map<String, String> annotations) {
+        String extendField = "metadata.annotations[" + NetworkAttachmentDefinition.EXTEND_ANNOTATION + "]";
+        boolean extend = false;
+        String ext = annotations.get(NetworkAttachmentDefinition.EXTEND_ANNOTATION);
+        if (ext != null) {
+            if (ext.equals("true")) {
+                extend = true;
+            } else if (!ext.equals("false")) {
+                c.error(extendField, "must be \"true\" or \"false\", got '" + ext + "'");
+            }
+        }
+        Integer vni = null;
+        String vniText = annotations.get(NetworkAttachmentDefinition.VNI_ANNOTATION);
+        if (vniText != null) {
+            String f = "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]";
+            try {
+                long v = Long.parseLong(vniText.strip());
+                if (v < NetworkAttachmentDefinition.MIN_VNI || v > NetworkAttachmentDefinition.MAX_VNI) {
+                    c.error(
+                            f,
+                            "VNI " + v + " is out of range " + NetworkAttachmentDefinition.MIN_VNI + ".."
+                                    + NetworkAttachmentDefinition.MAX_VNI);
+                } else {
+                    vni = (int) v;
+                }
+            } catch (NumberFormatException e) {
+                c.error(f, "VNI '" + vniText + "' is not a number");
+            }
+        }
+        String resourceName = annotations.get(NetworkAttachmentDefinition.RESOURCE_ANNOTATION);
+        Map<String, Object> spec = map(c, r, "spec", "spec");
+        CniConfig cni = null;
+        Integer vlan = null;
+        IpamConfig ipam = null;
+        Object configObj = spec == null ? null : spec.get("config");
+        if (configObj != null) {
+            Map<String, Object> config = null;
+            if (configObj instanceof String s) {
+                try {
+                    Object parsed = JSON.readValue(s, Object.class);
+                    if (parsed instanceof Map<?, ?> m) {
+                        config = asStringMap(m);
+                    } else {
+                        c.error("spec.config", "must hold a JSON object");
+                    }
+                } catch (JsonProcessingException e) {
+                    c.error("spec.config", "malformed JSON: " + firstLine(e.getOriginalMessage()));
+                }
+            } else if (configObj instanceof Map<?, ?> m) {
+                config = asStringMap(m);
+            } else {
+                c.error("spec.config", "must be a string holding CNI JSON");
+            }
+            if (config != null) {
+                List<CniConfig.Plugin> plugins = new ArrayList<>();
+                boolean conflist = config.containsKey("plugins");
+                List<Map<String, Object>> pluginMaps = new ArrayList<>();
+                List<String> paths = new ArrayList<>();
+                if (conflist) {
+                    List<?> list = list(c, config, "plugins", "spec.config.plugins");
+                    if (list != null) {
+                        for (int i = 0; i < list.size(); i++) {
+                            String p = "spec.config.plugins[" + i + "]";
+                            if (list.get(i) instanceof Map<?, ?> m) {
+                                pluginMaps.add(asStringMap(m));
+                                paths.add(p);
+                            } else {
+                                c.error(p, "must be an object");
+                            }
+                        }
+                        if (list.isEmpty()) {
+                            c.error("spec.config.plugins", "must not be empty");
+                        }
+                    }
+                } else {
+                    pluginMaps.add(config);
+                    paths.add("spec.config");
+                }
+                for (int i = 0; i < pluginMaps.size(); i++) {
+                    Map<String, Object> pm = pluginMaps.get(i);
+                    String p = paths.get(i);
+                    String type = string(c, pm, "type", p + ".type");
+                    if (type == null) {
+                        if (!pm.containsKey("type")) {
+                            c.error(p + ".type", "is required");
+                        }
+                        continue;
+                    }
+                    Map<String, Object> settings = new LinkedHashMap<>(pm);
+                    settings.remove("type");
+                    plugins.add(new CniConfig.Plugin(type, settings));
+                    if (type.equals("sriov") && vlan == null && pm.containsKey("vlan")) {
+                        Integer v = integer(c, pm, "vlan", p + ".vlan");
+                        if (v != null) {
+                            if (v < 0 || v > 4094) {
+                                c.error(p + ".vlan", "VLAN " + v + " is out of range 0..4094");
+                            } else {
+                                vlan = v;
+                            }
+                        }
+                    }
+                    if (ipam == null && pm.containsKey("ipam")) {
+                        Map<String, Object> im = map(c, pm, "ipam", p + ".ipam");
+                        if (im != null) {
+                            ipam = ipam(c, im, p + ".ipam");
+                        }
+                    }
+                }
+                cni = new CniConfig(
+                        string(c, config, "cniVersion", "spec.config.cniVersion"),
+                        string(c, config, "name", "spec.config.name"),
+                        conflist,
+                        plugins);
+            }
+        }
+        if (!c.ok()) {
+            return null;
+        }
+        return new NetworkAttachmentDefinition(namespace, name, labels, resourceName, extend, vni, cni, vlan, ipam);
+    }
+
+    private static @Nullable IpamConfig ipam(Ctx c, Map<String, Object> m, String path) {
+        String type = string(c, m, "type", path + ".type");
+        if (type == null) {
+            if (!m.containsKey("type")) {
+                c.error(path + ".type", "is required");
+            }
+            return null;
+        }
+        if (!type.equals(IpamConfig.FABRICBINDER_TYPE)) {
+            return new IpamConfig(type, List.of());
+        }
+        int before = c.errors.size();
+        List<IpamConfig.Range> ranges = new ArrayList<>();
+        if (m.containsKey("subnet") || m.containsKey("range")) {
+            IpamConfig.Range r = range(c, m, path);
+            if (r != null) {
+                ranges.add(r);
+            }
+        }
+        List<?> ipRanges = list(c, m, "ipRanges", path + ".ipRanges");
+        if (ipRanges != null) {
+            for (int i = 0; i < ipRanges.size(); i++) {
+                String p = path + ".ipRanges[" + i + "]";
+                if (ipRanges.get(i) instanceof Map<?, ?> rm) {
+                    Map<String, Object> sm = asStringMap(rm);
+                    if (!sm.containsKey("subnet") && !sm.containsKey("range")) {
+                        c.error(p + ".subnet", "is required");
+                        continue;
+                    }
+                    IpamConfig.Range r = range(c, sm, p);
+                    if (r != null) {
+                        ranges.add(r);
+                    }
+                } else {
+                    c.error(p, "must be an object");
+                }
+            }
+        }
+        if (c.errors.size() != before) {
+            return null;
+        }
+        if (ranges.isEmpty()) {
+            c.error(path + ".subnet", "is required (or ipRanges)");
+            return null;
+        }
+        return new IpamConfig(type, ranges);
+    }
+
+    private static IpamConfig.@Nullable Range range(Ctx c, Map<String, Object> m, String path) {
+        int before = c.errors.size();
+        String subnetKey = m.containsKey("subnet") ? "subnet" : "range";
+        String text = string(c, m, subnetKey, path + "." + subnetKey);
+        if (m.containsKey("subnet")
+                && m.containsKey("range")
+                && !String.valueOf(m.get("range")).equals(text)) {
+            c.error(path + ".range", "conflicts with subnet '" + text + "'");
+        }
+        if (text == null) {
+            return null;
+        }
+        InetAddress start = null;
+        InetAddress end = null;
+        IpPrefix subnet;
+        try {
+            int dash = text.indexOf('-');
+            int slash = text.indexOf('/');
+            if (dash > 0 && slash > dash) {
+                // whereabouts "start-end/len" range syntax
+                start = IpPrefix.parseAddress(text.substring(0, dash));
+                end = IpPrefix.parseAddress(text.substring(dash + 1, slash));
+                String len = text.substring(slash + 1);
+                try {
+                    subnet = IpPrefix.containing(start, Integer.parseInt(len));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + text + "' has a bad prefix length '" + len + "'", e);
+                }
+                if (!subnet.contains(end)) {
+                    throw new IllegalArgumentException("range end " + end.getHostAddress() + " is outside " + subnet);
+                }
+            } else {
+                subnet = IpPrefix.parse(text);
+            }
+        } catch (IllegalArgumentException e) {
+            c.error(path + "." + subnetKey, String.valueOf(e.getMessage()));
+            return null;
+        }
+        InetAddress s = address(c, m, path, subnet, "rangeStart", "range_start");
+        InetAddress e = address(c, m, path, subnet, "rangeEnd", "range_end");
+        if (s != null) {
+            start = s;
+        }
+        if (e != null) {
+            end = e;
+        }
+        String startKey = m.containsKey("rangeStart") ? "rangeStart" : "range_start";
+        if (start != null && end != null && IpPrefix.sameFamily(start, end) && IpPrefix.compare(start, end) > 0) {
+            c.error(
+                    path + "." + startKey,
+                    "rangeStart " + start.getHostAddress() + " is after rangeEnd " + end.getHostAddress());
+        }
+        InetAddress gateway = address(c, m, path, subnet, "gateway", "gateway");
+        List<IpPrefix> exclude = new ArrayList<>();
+        List<?> ex = list(c, m, "exclude", path + ".exclude");
+        if (ex != null) {
+            for (int i = 0; i < ex.size(); i++) {
+                String p = path + ".exclude[" + i + "]";
+                if (!(ex.get(i) instanceof String es)) {
+                    c.error(p, "must be a string (CIDR or address)");
+                    continue;
+                }
+                try {
+                    IpPrefix pr = es.indexOf('/') >= 0 ? IpPrefix.parse(es) : IpPrefix.host(IpPrefix.parseAddress(es));
+                    if (!subnet.contains(pr)) {
+                        c.error(p, "exclude " + pr + " is outside subnet " + subnet);
+                    } else {
+                        exclude.add(pr);
+                    }
+                } catch (IllegalArgumentException err) {
+                    c.error(p, String.valueOf(err.getMessage()));
+                }
+            }
+        }
+        if (c.errors.size() != before) {
+            return null;
+        }
+        return new IpamConfig.Range(subnet, start, end, exclude, gateway);
+    }
+
+    private static @Nullable InetAddress address(
+            Ctx c, Map<String, Object> m, String path, IpPrefix subnet, String key, String alt) {
+        String k = m.containsKey(key) ? key : alt;
+        String f = path + "." + k;
+        String text = string(c, m, k, f);
+        if (text == null) {
+            return null;
+        }
+        try {
+            InetAddress a = IpPrefix.parseAddress(text);
+            if (!subnet.contains(a)) {
+                c.error(f, key + " " + text + " is outside subnet " + subnet);
+                return null;
+            }
+            return a;
+        } catch (IllegalArgumentException e) {
+            c.error(f, String.valueOf(e.getMessage()));
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- Pod
+
+    private static @Nullable Pod pod(
+            Ctx c,
+            Map<String, ?> r,
+            Map<String, Object> metadata,
+            String namespace,
+            String name,
+            Map<String, String> labels,
+            Map<String, String> annotations) {
+        String uid = string(c, metadata, "uid", "metadata.uid");
+        Instant deletion = null;
+        String del = string(c, metadata, "deletionTimestamp", "metadata.deletionTimestamp");
+        if (del != null) {
+            try {
+                deletion = Instant.parse(del);
+            } catch (DateTimeParseException e) {
+                c.error("metadata.deletionTimestamp", "'" + del + "' is not an RFC 3339 time");
+            }
+        }
+        Map<String, Object> spec = map(c, r, "spec", "spec");
+        String nodeName = spec == null ? null : string(c, spec, "nodeName", "spec.nodeName");
+        Map<String, Object> status = map(c, r, "status", "status");
+        String phase = status == null ? null : string(c, status, "phase", "status.phase");
+        List<Pod.NetworkSelection> networks = List.of();
+        String sel = annotations.get(Pod.NETWORKS_ANNOTATION);
+        if (sel != null) {
+            networks = selections(c, sel, "metadata.annotations[" + Pod.NETWORKS_ANNOTATION + "]");
+        }
+        List<Pod.NetworkStatus> statuses = List.of();
+        String statusKey = annotations.containsKey(Pod.NETWORK_STATUS_ANNOTATION)
+                ? Pod.NETWORK_STATUS_ANNOTATION
+                : Pod.OLD_NETWORK_STATUS_ANNOTATION;
+        String st = annotations.get(statusKey);
+        if (st != null) {
+            statuses = statuses(c, st, "metadata.annotations[" + statusKey + "]");
+        }
+        if (!c.ok()) {
+            return null;
+        }
+        return new Pod(namespace, name, uid, nodeName, phase, deletion, labels, networks, statuses);
+    }
+
+    private static List<Pod.NetworkSelection> selections(Ctx c, String text, String f) {
+        List<Pod.NetworkSelection> out = new ArrayList<>();
+        String t = text.strip();
+        if (t.isEmpty()) {
+            return out;
+        }
+        if (t.startsWith("[")) {
+            List<?> list = jsonList(c, t, f);
+            if (list == null) {
+                return out;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String p = f + "[" + i + "]";
+                if (!(list.get(i) instanceof Map<?, ?> raw)) {
+                    c.error(p, "must be an object");
+                    continue;
+                }
+                Map<String, Object> m = asStringMap(raw);
+                String name = string(c, m, "name", p + ".name");
+                if (name == null || name.isEmpty()) {
+                    c.error(p + ".name", "is required");
+                    continue;
+                }
+                out.add(new Pod.NetworkSelection(
+                        string(c, m, "namespace", p + ".namespace"),
+                        name,
+                        string(c, m, "interface", p + ".interface"),
+                        stringList(c, m, "ips", p + ".ips"),
+                        string(c, m, "mac", p + ".mac")));
+            }
+            return out;
+        }
+        String[] parts = t.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].strip();
+            String pf = f + "[" + i + "]";
+            String ns = null;
+            String ifname = null;
+            int at = p.indexOf('@');
+            if (at >= 0) {
+                ifname = p.substring(at + 1);
+                p = p.substring(0, at);
+            }
+            int slash = p.indexOf('/');
+            if (slash >= 0) {
+                ns = p.substring(0, slash);
+                p = p.substring(slash + 1);
+            }
+            if (p.isEmpty()
+                    || p.indexOf('/') >= 0
+                    || (ns != null && ns.isEmpty())
+                    || (ifname != null && (ifname.isEmpty() || ifname.indexOf('@') >= 0))) {
+                c.error(pf, "'" + parts[i].strip() + "' is not of the form [namespace/]name[@interface]");
+                continue;
+            }
+            out.add(new Pod.NetworkSelection(ns, p, ifname, List.of(), null));
+        }
+        return out;
+    }
+
+    private static List<Pod.NetworkStatus> statuses(Ctx c, String text, String f) {
+        List<Pod.NetworkStatus> out = new ArrayList<>();
+        List<?> list = jsonList(c, text, f);
+        if (list == null) {
+            return out;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String p = f + "[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> raw)) {
+                c.error(p, "must be an object");
+                continue;
+            }
+            Map<String, Object> m = asStringMap(raw);
+            String name = string(c, m, "name", p + ".name");
+            if (name == null) {
+                c.error(p + ".name", "is required");
+                continue;
+            }
+            Boolean isDefault = bool(c, m, "default", p + ".default");
+            Pod.DeviceInfo info = null;
+            Map<String, Object> di = map(c, m, "device-info", p + ".device-info");
+            if (di != null) {
+                String dp = p + ".device-info";
+                String type = string(c, di, "type", dp + ".type");
+                if (type == null) {
+                    c.error(dp + ".type", "is required");
+                    continue;
+                }
+                Pod.Pci pci = null;
+                Map<String, Object> pm = map(c, di, "pci", dp + ".pci");
+                if (pm != null) {
+                    String pp = dp + ".pci";
+                    String addr = string(c, pm, "pci-address", pp + ".pci-address");
+                    if (addr == null) {
+                        c.error(pp + ".pci-address", "is required");
+                        continue;
+                    }
+                    pci = new Pod.Pci(
+                            addr,
+                            string(c, pm, "pf-pci-address", pp + ".pf-pci-address"),
+                            string(c, pm, "vhost-net", pp + ".vhost-net"),
+                            string(c, pm, "rdma-device", pp + ".rdma-device"),
+                            string(c, pm, "representor-device", pp + ".representor-device"));
+                }
+                info = new Pod.DeviceInfo(type, string(c, di, "version", dp + ".version"), pci);
+            }
+            out.add(new Pod.NetworkStatus(
+                    name,
+                    string(c, m, "interface", p + ".interface"),
+                    stringList(c, m, "ips", p + ".ips"),
+                    string(c, m, "mac", p + ".mac"),
+                    isDefault != null && isDefault,
+                    info));
+        }
+        return out;
+    }
+
+    private static @Nullable List<?> jsonList(Ctx c, String text, String f) {
+        try {
+            Object parsed = JSON.readValue(text, Object.class);
+            if (parsed instanceof List<?> l) {
+                return l;
+            }
+            c.error(f, "must be a JSON list");
+        } catch (JsonProcessingException e) {
+            c.error(f, "malformed JSON: " + firstLine(e.getOriginalMessage()));
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- VNR
+
+    private static @Nullable VirtualNetworkRouter vnr(
+            Ctx c, Map<String, ?> r, String api, String namespace, String name, Map<String, String> labels) {
+        Map<String, Object> spec = map(c, r, "spec", "spec");
+        if (spec == null) {
+            c.error("spec", "is required");
+            return null;
+        }
+        VirtualNetworkRouter.Type type = null;
+        String t = string(c, spec, "type", "spec.type");
+        if (t == null) {
+            if (!spec.containsKey("type")) {
+                c.error("spec.type", "is required");
+            }
+        } else {
+            try {
+                type = VirtualNetworkRouter.Type.parse(t);
+            } catch (IllegalArgumentException e) {
+                c.error("spec.type", String.valueOf(e.getMessage()));
+            }
+        }
+        LabelSelector selector = null;
+        Map<String, Object> sm = map(c, spec, "virtualNetworkSelector", "spec.virtualNetworkSelector");
+        if (sm == null) {
+            if (!spec.containsKey("virtualNetworkSelector")) {
+                c.error("spec.virtualNetworkSelector", "is required");
+            }
+        } else {
+            selector = selector(c, sm, "spec.virtualNetworkSelector");
+        }
+        if (!c.ok() || type == null || selector == null) {
+            return null;
+        }
+        return new VirtualNetworkRouter(namespace, name, api, labels, type, selector);
+    }
+
+    static @Nullable LabelSelector selector(Ctx c, Map<String, Object> m, String path) {
+        int before = c.errors.size();
+        Map<String, String> matchLabels = stringMap(c, m, "matchLabels", path + ".matchLabels");
+        List<LabelSelector.Requirement> reqs = new ArrayList<>();
+        List<?> exprs = list(c, m, "matchExpressions", path + ".matchExpressions");
+        if (exprs != null) {
+            for (int i = 0; i < exprs.size(); i++) {
+                String p = path + ".matchExpressions[" + i + "]";
+                if (!(exprs.get(i) instanceof Map<?, ?> raw)) {
+                    c.error(p, "must be an object");
+                    continue;
+                }
+                Map<String, Object> em = asStringMap(raw);
+                String key = string(c, em, "key", p + ".key");
+                if (key == null || key.isEmpty()) {
+                    c.error(p + ".key", "is required");
+                    continue;
+                }
+                String op = string(c, em, "operator", p + ".operator");
+                if (op == null) {
+                    c.error(p + ".operator", "is required");
+                    continue;
+                }
+                LabelSelector.Operator operator;
+                try {
+                    operator = LabelSelector.Operator.parse(op);
+                } catch (IllegalArgumentException e) {
+                    c.error(p + ".operator", String.valueOf(e.getMessage()));
+                    continue;
+                }
+                List<String> values = stringList(c, em, "values", p + ".values");
+                try {
+                    reqs.add(new LabelSelector.Requirement(key, operator, values));
+                } catch (IllegalArgumentException e) {
+                    c.error(p + ".values", String.valueOf(e.getMessage()));
+                }
+            }
+        }
+        return c.errors.size() == before ? new LabelSelector(matchLabels, reqs) : null;
+    }
+
+    // ---------------------------------------------------------------- SriovNetworkNodeState
+
+    private static @Nullable SriovNetworkNodeState nodeState(Ctx c, Map<String, ?> r, String namespace, String name) {
+        List<SriovNetworkNodeState.PhysicalFunction> pfs = new ArrayList<>();
+        List<SriovNetworkNodeState.VfGroup> groups = new ArrayList<>();
+        Map<String, Object> status = map(c, r, "status", "status");
+        String sync = null;
+        if (status != null) {
+            sync = string(c, status, "syncStatus", "status.syncStatus");
+            List<?> ifs = list(c, status, "interfaces", "status.interfaces");
+            for (int i = 0; ifs != null && i < ifs.size(); i++) {
+                String p = "status.interfaces[" + i + "]";
+                if (!(ifs.get(i) instanceof Map<?, ?> raw)) {
+                    c.error(p, "must be an object");
+                    continue;
+                }
+                Map<String, Object> m = asStringMap(raw);
+                String pci = required(c, m, "pciAddress", p);
+                List<SriovNetworkNodeState.VirtualFunction> vfs = new ArrayList<>();
+                List<?> vl = list(c, m, "Vfs", p + ".Vfs");
+                for (int j = 0; vl != null && j < vl.size(); j++) {
+                    String vp = p + ".Vfs[" + j + "]";
+                    if (!(vl.get(j) instanceof Map<?, ?> vraw)) {
+                        c.error(vp, "must be an object");
+                        continue;
+                    }
+                    Map<String, Object> vm = asStringMap(vraw);
+                    String vpci = required(c, vm, "pciAddress", vp);
+                    Integer vfId = integer(c, vm, "vfID", vp + ".vfID");
+                    if (vfId != null && vfId < 0) {
+                        c.error(vp + ".vfID", "must not be negative, got " + vfId);
+                        continue;
+                    }
+                    String vname = string(c, vm, "name", vp + ".name");
+                    if (vpci != null) {
+                        vfs.add(new SriovNetworkNodeState.VirtualFunction(vfId == null ? j : vfId, vpci, vname));
+                    }
+                }
+                int numVfs = nonNegative(c, m, "numVfs", p);
+                int totalVfs = nonNegative(c, m, "totalvfs", p);
+                if (pci != null) {
+                    pfs.add(new SriovNetworkNodeState.PhysicalFunction(
+                            pci,
+                            string(c, m, "name", p + ".name"),
+                            string(c, m, "vendor", p + ".vendor"),
+                            string(c, m, "deviceID", p + ".deviceID"),
+                            string(c, m, "driver", p + ".driver"),
+                            numVfs,
+                            totalVfs,
+                            vfs));
+                }
+            }
+        }
+        Map<String, Object> spec = map(c, r, "spec", "spec");
+        List<?> sifs = spec == null ? null : list(c, spec, "interfaces", "spec.interfaces");
+        for (int i = 0; sifs != null && i < sifs.size(); i++) {
+            String p = "spec.interfaces[" + i + "]";
+            if (!(sifs.get(i) instanceof Map<?, ?> raw)) {
+                c.error(p, "must be an object");
+                continue;
+            }
+            Map<String, Object> m = asStringMap(raw);
+            String pci = required(c, m, "pciAddress", p);
+            String pfName = string(c, m, "name", p + ".name");
+            List<?> vg = list(c, m, "vfGroups", p + ".vfGroups");
+            for (int j = 0; vg != null && j < vg.size(); j++) {
+                String gp = p + ".vfGroups[" + j + "]";
+                if (!(vg.get(j) instanceof Map<?, ?> graw)) {
+                    c.error(gp, "must be an object");
+                    continue;
+                }
+                Map<String, Object> gm = asStringMap(graw);
+                String res = required(c, gm, "resourceName", gp);
+                if (pci != null && res != null) {
+                    groups.add(new SriovNetworkNodeState.VfGroup(
+                            pci,
+                            pfName,
+                            res,
+                            string(c, gm, "vfRange", gp + ".vfRange"),
+                            string(c, gm, "deviceType", gp + ".deviceType"),
+                            string(c, gm, "policyName", gp + ".policyName")));
+                }
+            }
+        }
+        if (!c.ok()) {
+            return null;
+        }
+        return new SriovNetworkNodeState(namespace, name, sync, pfs, groups);
+    }
+
+    private static int nonNegative(Ctx c, Map<String, Object> m, String key, String p) {
+        Integer v = integer(c, m, key, p + "." + key);
+        if (v == null) {
+            return 0;
+        }
+        if (v < 0) {
+            c.error(p + "." + key, "must not be negative, got " + v);
+            return 0;
+        }
+        return v;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static @Nullable String required(Ctx c, Map<String, Object> m, String key, String path) {
+        String v = string(c, m, key, path + "." + key);
+        if (v == null && !m.containsKey(key)) {
+            c.error(path + "." + key, "is required");
+        } else if (v != null && v.isEmpty()) {
+            c.error(path + "." + key, "must not be empty");
+            return null;
+        }
+        return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asStringMap(Map<?, ?> m) {
+        for (Object k : m.keySet()) {
+            if (!(k instanceof String)) {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                m.forEach((kk, v) -> copy.put(String.valueOf(kk), v));
+                return copy;
+            }
+        }
+        return (Map<String, Object>) m;
+    }
+
+    private static @Nullable Map<String, Object> map(Ctx c, Map<String, ?> m, String key, String path) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Map<?, ?> mm) {
+            return asStringMap(mm);
+        }
+        c.error(path, "must be an object, got " + describe(v));
+        return null;
+    }
+
+    private static @Nullable List<?> list(Ctx c, Map<String, ?> m, String key, String path) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof List<?> l) {
+            return l;
+        }
+        c.error(path, "must be a list, got " + describe(v));
+        return null;
+    }
+
+    private static @Nullable String string(Ctx c, Map<String, ?> m, String key, String path) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        c.error(path, "must be a string, got " + describe(v));
+        return null;
+    }
+
+    private static @Nullable Boolean bool(Ctx c, Map<String, ?> m, String key, String path) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        c.error(path, "must be true or false, got " + describe(v));
+        return null;
+    }
+
+    private static @Nullable Integer integer(Ctx c, Map<String, ?> m, String key, String path) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Integer i) {
+            return i;
+        }
+        if (v instanceof Long || v instanceof BigInteger || v instanceof Short || v instanceof Byte) {
+            BigInteger b = new BigInteger(v.toString());
+            if (b.bitLength() < 32) {
+                return b.intValue();
+            }
+            c.error(path, "integer " + v + " is too large");
+            return null;
+        }
+        c.error(path, "must be an integer, got " + describe(v));
+        return null;
+    }
+
+    private static List<String> stringList(Ctx c, Map<String, ?> m, String key, String path) {
+        List<?> l = list(c, m, key, path);
+        if (l == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(l.size());
+        for (int i = 0; i < l.size(); i++) {
+            if (l.get(i) instanceof String s) {
+                out.add(s);
+            } else {
+                c.error(path + "[" + i + "]", "must be a string, got " + describe(l.get(i)));
+            }
+        }
+        return out;
+    }
+
+    /** Labels and annotations: scalar values are taken as their text (YAML may type them). */
+    private static Map<String, String> stringMap(Ctx c, Map<String, ?> m, String key, String path) {
+        Map<String, Object> raw = map(c, m, key, path);
+        if (raw == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                out.put(e.getKey(), v.toString());
+            } else if (v == null) {
+                out.put(e.getKey(), "");
+            } else {
+                c.error(path + "[" + e.getKey() + "]", "must be a string, got " + describe(v));
+            }
+        }
+        return out;
+    }
+
+    private static String describe(@Nullable Object v) {
+        if (v instanceof Map) {
+            return "an object";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        if (v instanceof String s) {
+            return "'" + s + "'";
+        }
+        return String.valueOf(v);
+    }
+
+    static String firstLine(@Nullable String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

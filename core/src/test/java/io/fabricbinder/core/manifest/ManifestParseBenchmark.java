@@ -1,0 +1,141 @@
+package io.fabricbinder.core.manifest;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Benchmark harness (not a test; surefire runs only {@code *Test}): parses 10,000 NADs and 50,000
+ * pods of generated YAML and prints the time per run. Target: under 2 s.
+ *
+ * <p>Run: {@code ./mvnw -q -pl core -am test-compile && ./mvnw -q -pl core dependency:build-classpath
+ * -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test && java -cp
+ * core/target/classes:core/target/test-classes:$(cat core/target/cp.txt)
+ * io.fabricbinder.core.manifest.ManifestParseBenchmark}
+ */
+public final class ManifestParseBenchmark {
+
+    private ManifestParseBenchmark() {}
+
+    /** Entry point; optional args: NAD count, pod count, measured runs. */
+    public static void main(String[] args) {
+        int nads = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        String yaml = generate(nads, pods);
+        System.out.printf(
+                Locale.ROOT,
+                "input: %d NADs + %d pods, %.1f MB of YAML%n",
+                nads,
+                pods,
+                yaml.getBytes(StandardCharsets.UTF_8).length / 1e6);
+        for (int i = 0; i < 2; i++) {
+            check(Manifests.parse("bench.yaml", yaml), nads, pods);
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long[] nanos = new long[runs];
+        long[] cpu = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            ManifestSet set = Manifests.parse("bench.yaml", yaml);
+            nanos[i] = System.nanoTime() - t0;
+            cpu[i] = threads.getCurrentThreadCpuTime() - c0;
+            check(set, nads, pods);
+        }
+        Arrays.sort(nanos);
+        Arrays.sort(cpu);
+        // On a shared machine wall time includes waiting for a core; thread CPU time does not.
+        System.out.printf(
+                Locale.ROOT,
+                "parse thread CPU time over %d runs: min %.3f s, median %.3f s%n",
+                runs,
+                cpu[0] / 1e9,
+                cpu[runs / 2] / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "parse wall time over %d runs: min %.3f s, median %.3f s, max %.3f s (target < 2 s)%n",
+                runs,
+                nanos[0] / 1e9,
+                nanos[runs / 2] / 1e9,
+                nanos[runs - 1] / 1e9);
+    }
+
+    private static void check(ManifestSet set, int nads, int pods) {
+        if (set.nads().size() != nads
+                || set.pods().size() != pods
+                || !set.errors().isEmpty()) {
+            throw new IllegalStateException("unexpected result " + set + " "
+                    + set.errors().stream().limit(3).toList());
+        }
+    }
+
+    static String generate(int nads, int pods) {
+        StringBuilder sb = new StringBuilder(nads * 700 + pods * 900);
+        for (int i = 0; i < nads; i++) {
+            int a = i / 256;
+            int b = i % 256;
+            sb.append("---\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata:\n")
+                    .append("  name: net-")
+                    .append(i)
+                    .append("\n  namespace: ns-")
+                    .append(i % 50)
+                    .append('\n')
+                    .append("  labels:\n    tenant: t")
+                    .append(i % 20)
+                    .append("\n    tier: web\n")
+                    .append("  annotations:\n    k8s.v1.cni.cncf.io/resourceName: intel.com/intel_sriov_netdevice\n")
+                    .append("    fabricbinder.io/extend-to-fabric: \"true\"\n    fabricbinder.io/vni: \"")
+                    .append(10_000 + i)
+                    .append("\"\nspec:\n  config: '{\"cniVersion\":\"1.0.0\",\"name\":\"net-")
+                    .append(i)
+                    .append("\",\"type\":\"sriov\",\"vlan\":")
+                    .append(i % 4094)
+                    .append(",\"ipam\":{\"type\":\"fabricbinder-ipam\",\"subnet\":\"10.")
+                    .append(a)
+                    .append('.')
+                    .append(b)
+                    .append(".0/24\",\"rangeStart\":\"10.")
+                    .append(a)
+                    .append('.')
+                    .append(b)
+                    .append(".10\",\"rangeEnd\":\"10.")
+                    .append(a)
+                    .append('.')
+                    .append(b)
+                    .append(".200\",\"exclude\":[\"10.")
+                    .append(a)
+                    .append('.')
+                    .append(b)
+                    .append(".64/28\"],\"gateway\":\"10.")
+                    .append(a)
+                    .append('.')
+                    .append(b)
+                    .append(".1\"}}'\n");
+        }
+        for (int i = 0; i < pods; i++) {
+            int net = i % nads;
+            sb.append("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-")
+                    .append(i)
+                    .append("\n  namespace: ns-")
+                    .append(net % 50)
+                    .append("\n  uid: 00000000-0000-4000-8000-")
+                    .append(String.format(Locale.ROOT, "%012d", i))
+                    .append("\n  labels:\n    app: web\n")
+                    .append("  annotations:\n    k8s.v1.cni.cncf.io/networks: '[{\"name\":\"net-")
+                    .append(net)
+                    .append("\",\"interface\":\"net1\"}]'\n    k8s.v1.cni.cncf.io/network-status: '[{\"name\":\"ns-")
+                    .append(net % 50)
+                    .append("/net-")
+                    .append(net)
+                    .append("\",\"interface\":\"net1\",\"ips\":[\"10.0.0.5\"],\"mac\":\"02:00:00:00:00:01\",")
+                    .append("\"device-info\":{\"type\":\"pci\",\"version\":\"1.1.0\",\"pci\":{\"pci-address\":")
+                    .append("\"0000:3b:02.1\",\"pf-pci-address\":\"0000:3b:00.0\"}}}]'\nspec:\n  nodeName: worker-")
+                    .append(i % 100)
+                    .append("\n  containers:\n  - name: app\n    image: app:1\nstatus:\n  phase: Running\n");
+        }
+        return sb.toString();
+    }
+}
