@@ -5,12 +5,13 @@ import io.fabricbinder.ipam.spi.IpPoolStore;
 import io.fabricbinder.ipam.spi.Mutation;
 import io.fabricbinder.ipam.spi.VersionedValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link IpPoolStore} in this JVM's memory: the reference model of the SPI, for tests and for a
@@ -24,7 +25,9 @@ import java.util.TreeMap;
  */
 public final class InMemoryIpPoolStore implements IpPoolStore {
     private final Map<String, VersionedValue> byKey = new HashMap<>();
-    private final TreeMap<String, VersionedValue> sorted = new TreeMap<>();
+    // Sorted keys for list(), rebuilt lazily after writes: listing is rare (usage, reclamation),
+    // and a tree insert per write would cost more than the rest of an allocation.
+    private String @Nullable [] sortedKeys;
     private long revision;
 
     /** Creates an empty store. */
@@ -50,12 +53,14 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
         for (Mutation m : mutations) {
             String value = m.value();
             if (value == null) {
-                byKey.remove(m.key());
-                sorted.remove(m.key());
+                if (byKey.remove(m.key()) != null) {
+                    sortedKeys = null;
+                }
             } else {
                 VersionedValue v = new VersionedValue(m.key(), value, next);
-                byKey.put(m.key(), v);
-                sorted.put(m.key(), v);
+                if (byKey.put(m.key(), v) == null) {
+                    sortedKeys = null;
+                }
             }
         }
         return true;
@@ -68,14 +73,22 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be > 0: " + limit);
         }
+        String[] keys = sortedKeys;
+        if (keys == null) {
+            keys = byKey.keySet().toArray(new String[0]);
+            Arrays.sort(keys);
+            sortedKeys = keys;
+        }
         List<VersionedValue> out = new ArrayList<>();
-        String from = startAfter.compareTo(prefix) < 0 ? prefix : startAfter;
-        boolean inclusive = startAfter.compareTo(prefix) < 0;
-        for (VersionedValue v : sorted.tailMap(from, inclusive).values()) {
-            if (!v.key().startsWith(prefix) || out.size() >= limit) {
-                break;
-            }
-            out.add(v);
+        boolean fromPrefix = startAfter.compareTo(prefix) < 0;
+        int i = Arrays.binarySearch(keys, fromPrefix ? prefix : startAfter);
+        if (i < 0) {
+            i = -i - 1;
+        } else if (!fromPrefix) {
+            i++;
+        }
+        for (; i < keys.length && out.size() < limit && keys[i].startsWith(prefix); i++) {
+            out.add(byKey.get(keys[i]));
         }
         return out;
     }

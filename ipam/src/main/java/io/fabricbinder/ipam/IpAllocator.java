@@ -92,7 +92,8 @@ public final class IpAllocator {
         Objects.requireNonNull(owner, "owner");
         CompiledPool p = compiledPool(pool);
         ensureSpec(p);
-        String ownerKey = p.ownerKey(owner);
+        String ownerId = owner.key();
+        String ownerKey = p.prefix + "owner/" + ownerId;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             backoff(attempt);
             long now = clock.millis();
@@ -128,7 +129,7 @@ public final class IpAllocator {
             for (int i = 0; i < chosen.size(); i++) {
                 String text = Addresses.format(chosen.get(i), p.ranges[i].v6);
                 value.append(' ').append(text);
-                at.puts.put(p.prefix + "addr/" + text, owner.key());
+                at.puts.put(p.prefix + "addr/" + text, ownerId);
             }
             at.puts.put(ownerKey, value.toString());
             if (at.commit()) {
@@ -353,8 +354,12 @@ public final class IpAllocator {
     }
 
     private void ensureSpec(CompiledPool p) {
+        if (p.verified) {
+            return;
+        }
         String token = p.specKey + "\n" + p.canonical;
         if (verifiedSpecs.contains(token)) {
+            p.verified = true;
             return;
         }
         Optional<VersionedValue> stored = store.find(p.specKey);
@@ -369,6 +374,7 @@ public final class IpAllocator {
                     + "]; a pool's ranges cannot change while it is in use (use a new pool name)");
         }
         verifiedSpecs.add(token);
+        p.verified = true;
     }
 
     private BigInteger randomBelow(BigInteger bound) {
@@ -390,6 +396,7 @@ public final class IpAllocator {
         final String prefix;
         final String specKey;
         final String canonical;
+        volatile boolean verified;
 
         CompiledPool(PoolSpec spec) {
             this.spec = spec;
