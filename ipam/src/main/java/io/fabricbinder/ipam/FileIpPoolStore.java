@@ -76,6 +76,8 @@ public final class FileIpPoolStore implements IpPoolStore {
     private final boolean fsync;
     private final long compactionMinBytes;
     private final ReentrantLock mutex = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition flushed = mutex.newCondition();
+    private final ReentrantLock leader = new ReentrantLock();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
 
     // Guarded by mutex.
@@ -88,6 +90,9 @@ public final class FileIpPoolStore implements IpPoolStore {
     private final Map<String, VersionedValue> data = new HashMap<>();
     private String @Nullable [] sortedKeys;
     private boolean closed;
+    private boolean inFlight;
+    private long durableRevision;
+    private long failures;
 
     private FileIpPoolStore(Builder b) {
         this.directory = b.directory;
@@ -108,27 +113,21 @@ public final class FileIpPoolStore implements IpPoolStore {
     }
 
     private FileIpPoolStore openFiles() {
-        mutex.lock();
         try {
             Files.createDirectories(directory);
-            withFileLock(() -> null);
-            return this;
         } catch (IOException e) {
             throw new IpPoolStoreException("cannot open IPAM store in " + directory + ": " + e.getMessage(), e);
-        } finally {
-            mutex.unlock();
         }
+        read(() -> null, null);
+        return this;
     }
 
     @Override
     public Optional<VersionedValue> find(String key) {
         Objects.requireNonNull(key, "key");
-        mutex.lock();
-        try {
-            return withFileLock(() -> Optional.ofNullable(data.get(key)));
-        } finally {
-            mutex.unlock();
-        }
+        return read(
+                () -> Optional.ofNullable(data.get(key)),
+                o -> o.map(VersionedValue::version).orElse(0L));
     }
 
     @Override
@@ -138,28 +137,57 @@ public final class FileIpPoolStore implements IpPoolStore {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be > 0: " + limit);
         }
+        return read(
+                () -> {
+                    String[] keys = sortedKeys;
+                    if (keys == null) {
+                        keys = data.keySet().toArray(new String[0]);
+                        Arrays.sort(keys);
+                        sortedKeys = keys;
+                    }
+                    List<VersionedValue> out = new ArrayList<>();
+                    boolean fromPrefix = startAfter.compareTo(prefix) < 0;
+                    int i = Arrays.binarySearch(keys, fromPrefix ? prefix : startAfter);
+                    if (i < 0) {
+                        i = -i - 1;
+                    } else if (!fromPrefix) {
+                        i++;
+                    }
+                    for (; i < keys.length && out.size() < limit && keys[i].startsWith(prefix); i++) {
+                        out.add(data.get(keys[i]));
+                    }
+                    return out;
+                },
+                l -> l.stream().mapToLong(VersionedValue::version).max().orElse(0L));
+    }
+
+    /**
+     * Runs a read. Normally under the file lock after catching up. While this JVM's commit leader
+     * holds the file lock to force a batch, memory is current (no other process can write), so the
+     * read is served from memory; if it returns something from the batch being forced, it waits
+     * until the force completed, so nobody learns of a commit that could still be lost.
+     */
+    private <T> T read(Body<T> body, java.util.function.@Nullable ToLongFunction<T> versionOf) {
         mutex.lock();
         try {
-            return withFileLock(() -> {
-                String[] keys = sortedKeys;
-                if (keys == null) {
-                    keys = data.keySet().toArray(new String[0]);
-                    Arrays.sort(keys);
-                    sortedKeys = keys;
-                }
-                List<VersionedValue> out = new ArrayList<>();
-                boolean fromPrefix = startAfter.compareTo(prefix) < 0;
-                int i = Arrays.binarySearch(keys, fromPrefix ? prefix : startAfter);
-                if (i < 0) {
-                    i = -i - 1;
-                } else if (!fromPrefix) {
-                    i++;
-                }
-                for (; i < keys.length && out.size() < limit && keys[i].startsWith(prefix); i++) {
-                    out.add(data.get(keys[i]));
-                }
-                return out;
-            });
+            if (!inFlight) {
+                return withFileLock(body);
+            }
+            T result;
+            try {
+                result = body.run();
+            } catch (IOException e) {
+                throw new IpPoolStoreException("IPAM store " + directory + " failed: " + e.getMessage(), e);
+            }
+            long needed = versionOf == null ? Long.MAX_VALUE : versionOf.applyAsLong(result);
+            long epoch = failures;
+            while (inFlight && needed > durableRevision) {
+                flushed.awaitUninterruptibly();
+            }
+            if (failures != epoch && needed > durableRevision) {
+                throw new IpPoolStoreException("IPAM store " + directory + " failed to force a commit");
+            }
+            return result;
         } finally {
             mutex.unlock();
         }
@@ -172,7 +200,7 @@ public final class FileIpPoolStore implements IpPoolStore {
         synchronized (queue) {
             queue.add(r);
         }
-        mutex.lock();
+        leader.lock();
         try {
             if (!r.done) {
                 List<Request> batch;
@@ -183,7 +211,7 @@ public final class FileIpPoolStore implements IpPoolStore {
                 processBatch(batch);
             }
         } finally {
-            mutex.unlock();
+            leader.unlock();
         }
         RuntimeException failure = r.failure;
         if (failure != null) {
@@ -192,45 +220,98 @@ public final class FileIpPoolStore implements IpPoolStore {
         return r.applied;
     }
 
+    /** Group commit: one append and one force for every commit queued meanwhile. Needs leader. */
     private void processBatch(List<Request> batch) {
+        FileLock lock = null;
+        FileChannel ch = null;
+        long target = 0;
+        IpPoolStoreException failure = null;
+        mutex.lock();
         try {
-            withFileLock(() -> {
-                FileChannel ch = Objects.requireNonNull(log);
-                ByteBuffer out = ByteBuffer.allocate(4096);
-                for (Request r : batch) {
-                    if (!holds(r.conditions)) {
-                        continue;
-                    }
-                    long next = revision + 1;
-                    byte[] payload = encodeCommit(next, r.mutations);
-                    out = append(out, payload);
-                    apply(next, r.mutations);
-                    revision = next;
-                    r.applied = true;
-                }
-                out.flip();
-                if (out.hasRemaining()) {
-                    long pos = appliedPos;
-                    while (out.hasRemaining()) {
-                        pos += ch.write(out, pos);
-                    }
-                    if (fsync) {
-                        ch.force(false);
-                    }
-                    appliedPos = pos;
-                    maybeCompact();
-                }
-                return null;
-            });
-        } catch (IpPoolStoreException e) {
-            // What this batch applied in memory may not be on disk: rebuild from the log next time.
-            dropState();
+            lock = lockAndCatchUp();
+            ch = Objects.requireNonNull(log);
+            ByteBuffer out = ByteBuffer.allocate(4096);
             for (Request r : batch) {
-                r.failure = e;
+                if (!holds(r.conditions)) {
+                    continue;
+                }
+                long next = revision + 1;
+                out = append(out, encodeCommit(next, r.mutations));
+                apply(next, r.mutations);
+                revision = next;
+                r.applied = true;
             }
+            out.flip();
+            long pos = appliedPos;
+            while (out.hasRemaining()) {
+                pos += ch.write(out, pos);
+            }
+            appliedPos = pos;
+            target = revision;
+            inFlight = true;
+        } catch (IOException | RuntimeException e) {
+            failure = asStoreException(e);
         } finally {
+            mutex.unlock();
+        }
+        if (failure == null && fsync && target > durableRevision) {
+            try {
+                // Outside the JVM mutex (readers of older data go on) but inside the file lock
+                // (no other process sees this batch before it is durable).
+                Objects.requireNonNull(ch).force(false);
+            } catch (IOException e) {
+                failure = asStoreException(e);
+            }
+        }
+        mutex.lock();
+        try {
+            if (failure == null) {
+                durableRevision = target;
+                try {
+                    maybeCompact();
+                } catch (IOException e) {
+                    LOG.warn("compaction of {} failed; the log stays as it is", logPath, e);
+                }
+            } else {
+                // What this batch applied in memory may not be on disk: rebuild from the log next time.
+                failures++;
+                dropState();
+            }
+            inFlight = false;
+            releaseQuietly(lock);
+            flushed.signalAll();
+        } finally {
+            mutex.unlock();
             for (Request r : batch) {
+                if (failure != null) {
+                    r.applied = false;
+                    r.failure = failure;
+                }
                 r.done = true;
+            }
+        }
+    }
+
+    private IpPoolStoreException asStoreException(Exception e) {
+        if (e instanceof IpPoolStoreException s) {
+            return s;
+        }
+        if (e instanceof ClosedByInterruptException) {
+            lockChannel = null;
+            return new IpPoolStoreException("interrupted while using IPAM store " + directory, e);
+        }
+        if (e instanceof IllegalStateException && closed) {
+            return new IpPoolStoreException("IPAM store " + directory + " is closed", e);
+        }
+        return new IpPoolStoreException("IPAM store " + directory + " failed: " + e.getMessage(), e);
+    }
+
+    private static void releaseQuietly(@Nullable FileLock lock) {
+        if (lock != null && lock.isValid()) {
+            try {
+                lock.release();
+            } catch (IOException e) {
+                LOG.debug("releasing file lock", e);
             }
         }
     }
@@ -268,9 +349,24 @@ public final class FileIpPoolStore implements IpPoolStore {
 
     /** Runs {@code body} holding the file lock, after catching up with the log. Needs mutex. */
     private <T> T withFileLock(Body<T> body) {
+        FileLock lock = null;
+        try {
+            lock = lockAndCatchUp();
+            return body.run();
+        } catch (IOException e) {
+            dropState();
+            throw asStoreException(e);
+        } finally {
+            releaseQuietly(lock);
+        }
+    }
+
+    /** Takes the file lock and catches up; on failure nothing stays locked. Needs mutex. */
+    private FileLock lockAndCatchUp() throws IOException {
         if (closed) {
             throw new IllegalStateException("IPAM store " + directory + " is closed");
         }
+        FileLock lock = null;
         try {
             FileChannel lc = lockChannel;
             if (lc == null || !lc.isOpen()) {
@@ -278,22 +374,17 @@ public final class FileIpPoolStore implements IpPoolStore {
                         lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 lockChannel = lc;
             }
-            FileLock lock = acquire(lc);
-            try {
-                catchUp();
-                return body.run();
-            } finally {
-                if (lock.isValid()) {
-                    lock.release();
-                }
+            lock = acquire(lc);
+            catchUp();
+            durableRevision = Math.max(durableRevision, revision);
+            return lock;
+        } catch (IOException | RuntimeException e) {
+            releaseQuietly(lock);
+            dropState();
+            if (e instanceof ClosedByInterruptException) {
+                lockChannel = null;
             }
-        } catch (ClosedByInterruptException e) {
-            dropState();
-            lockChannel = null;
-            throw new IpPoolStoreException("interrupted while using IPAM store " + directory, e);
-        } catch (IOException e) {
-            dropState();
-            throw new IpPoolStoreException("IPAM store " + directory + " failed: " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -536,16 +627,12 @@ public final class FileIpPoolStore implements IpPoolStore {
 
     /** Size of the log file in bytes; for tests and benchmarks. */
     long logSize() {
-        mutex.lock();
-        try {
-            return withFileLock(() -> appliedPos);
-        } finally {
-            mutex.unlock();
-        }
+        return read(() -> appliedPos, null);
     }
 
     @Override
     public void close() {
+        leader.lock();
         mutex.lock();
         try {
             if (closed) {
@@ -562,6 +649,7 @@ public final class FileIpPoolStore implements IpPoolStore {
             LOG.debug("closing {}", lockPath, e);
         } finally {
             mutex.unlock();
+            leader.unlock();
         }
     }
 
