@@ -1,0 +1,149 @@
+package io.fabricbinder.ipam;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/** Address parsing and formatting without DNS, and exact 128-bit conversions. */
+final class Addresses {
+    private Addresses() {}
+
+    /**
+     * Parses an IPv4 dotted quad or an IPv6 literal (no zone, no brackets) into 4 or 16 bytes. Never
+     * resolves names.
+     *
+     * @throws IllegalArgumentException naming the field when the text is not an address literal
+     */
+    static byte[] parse(String text, String field) {
+        if (text.indexOf(':') < 0) {
+            return parseV4(text, field);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok =
+                    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+            if (!ok) {
+                throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
+            }
+        }
+        try {
+            // Only a literal reaches here (hex digits, ':' and '.'), so no name is ever resolved.
+            InetAddress a = InetAddress.getByName(text);
+            byte[] b = a.getAddress();
+            if (b.length == 4) {
+                // The JDK turns IPv4-mapped IPv6 literals into Inet4Address; keep them IPv6.
+                byte[] v6 = new byte[16];
+                v6[10] = (byte) 0xff;
+                v6[11] = (byte) 0xff;
+                System.arraycopy(b, 0, v6, 12, 4);
+                return v6;
+            }
+            return b;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'", e);
+        }
+    }
+
+    private static byte[] parseV4(String text, String field) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
+        }
+        byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
+                throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
+            }
+            int v = 0;
+            for (int j = 0; j < p.length(); j++) {
+                char c = p.charAt(j);
+                if (c < '0' || c > '9') {
+                    throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
+                }
+                v = v * 10 + (c - '0');
+            }
+            if (v > 255) {
+                throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
+            }
+            out[i] = (byte) v;
+        }
+        return out;
+    }
+
+    static BigInteger toBigInteger(byte[] bytes) {
+        return new BigInteger(1, bytes);
+    }
+
+    static byte[] toBytes(BigInteger value, boolean v6) {
+        int len = v6 ? 16 : 4;
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[len];
+        int copy = Math.min(raw.length, len);
+        System.arraycopy(raw, raw.length - copy, out, len - copy, copy);
+        return out;
+    }
+
+    static InetAddress toInetAddress(BigInteger value, boolean v6) {
+        byte[] b = toBytes(value, v6);
+        try {
+            if (v6) {
+                // getByAddress would turn an IPv4-mapped 16-byte address into Inet4Address.
+                return java.net.Inet6Address.getByAddress(null, b, null);
+            }
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Canonical text: dotted quad, or RFC 5952 (lower case, longest zero run compressed). */
+    static String format(BigInteger value, boolean v6) {
+        return format(toBytes(value, v6));
+    }
+
+    static String format(byte[] b) {
+        if (b.length == 4) {
+            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString().toLowerCase(Locale.ROOT);
+    }
+
+    static String format(InetAddress a) {
+        return format(a.getAddress());
+    }
+}

@@ -1,0 +1,310 @@
+package io.fabricbinder.ipam;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A validated {@link IpRange} in exact 128-bit arithmetic. Offsets are relative to the first
+ * allocatable address ({@code first}); {@code size = last - first + 1}. Reserved offsets (excluded
+ * addresses and the gateway) are a sorted list of disjoint closed intervals.
+ *
+ * <p>The range is divided into leaves of 256 consecutive offsets; leaf {@code L} covers offsets
+ * {@code [256 L, 256 L + 255]}. Level-k nodes (k ≥ 1) summarise 256 level-(k-1) nodes, one bit each
+ * ("that child is full"). The root is the single node at {@code rootLevel}.
+ */
+final class CompiledRange {
+    private static final BigInteger TWO_FIVE_FIVE = BigInteger.valueOf(255);
+
+    final boolean v6;
+    final int prefixLength;
+    final BigInteger network;
+    final BigInteger first;
+    final BigInteger last;
+    final BigInteger size;
+    final BigInteger capacity;
+    final @Nullable InetAddress gateway;
+    final int rootLevel;
+    final String canonical;
+    private final BigInteger[] reservedLo;
+    private final BigInteger[] reservedHi;
+    private final BigInteger leafCount;
+
+    private CompiledRange(
+            boolean v6,
+            int prefixLength,
+            BigInteger network,
+            BigInteger first,
+            BigInteger last,
+            List<BigInteger[]> reserved,
+            @Nullable InetAddress gateway) {
+        this.v6 = v6;
+        this.prefixLength = prefixLength;
+        this.network = network;
+        this.first = first;
+        this.last = last;
+        this.size = last.subtract(first).add(BigInteger.ONE);
+        this.gateway = gateway;
+        this.reservedLo = new BigInteger[reserved.size()];
+        this.reservedHi = new BigInteger[reserved.size()];
+        BigInteger reservedCount = BigInteger.ZERO;
+        StringBuilder canon = new StringBuilder();
+        canon.append(Addresses.format(network, v6)).append('/').append(prefixLength);
+        canon.append(' ').append(Addresses.format(first, v6)).append('-').append(Addresses.format(last, v6));
+        for (int i = 0; i < reserved.size(); i++) {
+            reservedLo[i] = reserved.get(i)[0];
+            reservedHi[i] = reserved.get(i)[1];
+            reservedCount =
+                    reservedCount.add(reservedHi[i].subtract(reservedLo[i]).add(BigInteger.ONE));
+            canon.append(" x").append(reservedLo[i].toString(16)).append('-').append(reservedHi[i].toString(16));
+        }
+        if (gateway != null) {
+            canon.append(" gw ").append(Addresses.format(gateway));
+        }
+        this.capacity = size.subtract(reservedCount);
+        BigInteger maxOffset = size.subtract(BigInteger.ONE);
+        this.rootLevel = Math.max(0, (maxOffset.bitLength() + 7) / 8 - 1);
+        this.leafCount = maxOffset.shiftRight(8).add(BigInteger.ONE);
+        this.canonical = canon.toString();
+    }
+
+    static CompiledRange compile(
+            String subnet,
+            @Nullable String rangeStart,
+            @Nullable String rangeEnd,
+            List<String> exclude,
+            @Nullable String gateway) {
+        int slash = subnet.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("subnet must be a CIDR like 10.0.0.0/24: '" + subnet + "'");
+        }
+        byte[] netBytes = Addresses.parse(subnet.substring(0, slash), "subnet");
+        boolean v6 = netBytes.length == 16;
+        int bits = v6 ? 128 : 32;
+        int prefix = parsePrefix(subnet.substring(slash + 1), bits, "subnet '" + subnet + "'");
+        BigInteger net = Addresses.toBigInteger(netBytes);
+        BigInteger hostMask = BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE);
+        if (!net.and(hostMask).equals(BigInteger.ZERO)) {
+            throw new IllegalArgumentException("subnet " + subnet + " has host bits set; did you mean "
+                    + Addresses.format(net.andNot(hostMask), v6) + "/" + prefix + "?");
+        }
+        BigInteger broadcast = net.or(hostMask);
+        BigInteger usableLo;
+        BigInteger usableHi;
+        if (!v6) {
+            boolean pointToPoint = prefix >= 31;
+            usableLo = pointToPoint ? net : net.add(BigInteger.ONE);
+            usableHi = pointToPoint ? broadcast : broadcast.subtract(BigInteger.ONE);
+        } else {
+            usableLo = prefix >= 127 ? net : net.add(BigInteger.ONE);
+            usableHi = broadcast;
+        }
+        BigInteger first = usableLo;
+        BigInteger last = usableHi;
+        if (rangeStart != null) {
+            first = bound(rangeStart, "rangeStart", v6, net, broadcast, usableLo, usableHi, subnet);
+        }
+        if (rangeEnd != null) {
+            last = bound(rangeEnd, "rangeEnd", v6, net, broadcast, usableLo, usableHi, subnet);
+        }
+        if (first.compareTo(last) > 0) {
+            throw new IllegalArgumentException("rangeStart " + Addresses.format(first, v6) + " is after rangeEnd "
+                    + Addresses.format(last, v6) + " in subnet " + subnet);
+        }
+        List<BigInteger[]> reserved = new ArrayList<>();
+        for (int i = 0; i < exclude.size(); i++) {
+            String ex = exclude.get(i);
+            String field = "exclude[" + i + "]";
+            if (ex == null) {
+                throw new IllegalArgumentException(field + " is null");
+            }
+            BigInteger lo;
+            BigInteger hi;
+            int exSlash = ex.indexOf('/');
+            byte[] exBytes = Addresses.parse(exSlash < 0 ? ex : ex.substring(0, exSlash), field);
+            if ((exBytes.length == 16) != v6) {
+                throw new IllegalArgumentException(field + " " + ex + " is not of the same family as subnet " + subnet);
+            }
+            lo = Addresses.toBigInteger(exBytes);
+            if (exSlash < 0) {
+                hi = lo;
+            } else {
+                int exPrefix = parsePrefix(ex.substring(exSlash + 1), bits, field + " '" + ex + "'");
+                BigInteger exMask = BigInteger.ONE.shiftLeft(bits - exPrefix).subtract(BigInteger.ONE);
+                if (!lo.and(exMask).equals(BigInteger.ZERO)) {
+                    throw new IllegalArgumentException(field + " " + ex + " has host bits set");
+                }
+                hi = lo.or(exMask);
+            }
+            if (lo.compareTo(net) < 0 || hi.compareTo(broadcast) > 0) {
+                throw new IllegalArgumentException(field + " " + ex + " is outside subnet " + subnet);
+            }
+            addClipped(reserved, lo, hi, first, last);
+        }
+        InetAddress gw = null;
+        if (gateway != null) {
+            byte[] gwBytes = Addresses.parse(gateway, "gateway");
+            if ((gwBytes.length == 16) != v6) {
+                throw new IllegalArgumentException(
+                        "gateway " + gateway + " is not of the same family as subnet " + subnet);
+            }
+            BigInteger g = Addresses.toBigInteger(gwBytes);
+            if (g.compareTo(usableLo) < 0 || g.compareTo(usableHi) > 0) {
+                throw new IllegalArgumentException(
+                        "gateway " + gateway + " is not a usable address of subnet " + subnet);
+            }
+            gw = Addresses.toInetAddress(g, v6);
+            addClipped(reserved, g, g, first, last);
+        }
+        List<BigInteger[]> merged = merge(reserved);
+        CompiledRange r = new CompiledRange(v6, prefix, net, first, last, merged, gw);
+        if (r.capacity.signum() == 0) {
+            throw new IllegalArgumentException("range " + Addresses.format(first, v6) + "-" + Addresses.format(last, v6)
+                    + " of subnet " + subnet + " has no allocatable address after exclusions and gateway");
+        }
+        return r;
+    }
+
+    private static int parsePrefix(String text, int bits, String what) {
+        int p;
+        try {
+            p = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " has an invalid prefix length '" + text + "'", e);
+        }
+        if (p < 0 || p > bits || text.startsWith("+") || text.startsWith("-")) {
+            throw new IllegalArgumentException(what + " prefix length must be 0.." + bits + ": '" + text + "'");
+        }
+        return p;
+    }
+
+    private static BigInteger bound(
+            String text,
+            String field,
+            boolean v6,
+            BigInteger net,
+            BigInteger broadcast,
+            BigInteger usableLo,
+            BigInteger usableHi,
+            String subnet) {
+        byte[] b = Addresses.parse(text, field);
+        if ((b.length == 16) != v6) {
+            throw new IllegalArgumentException(field + " " + text + " is not of the same family as subnet " + subnet);
+        }
+        BigInteger v = Addresses.toBigInteger(b);
+        if (v.compareTo(net) < 0 || v.compareTo(broadcast) > 0) {
+            throw new IllegalArgumentException(field + " " + text + " is outside subnet " + subnet);
+        }
+        if (v.compareTo(usableLo) < 0 || v.compareTo(usableHi) > 0) {
+            throw new IllegalArgumentException(field + " " + text + " is a reserved address of subnet " + subnet
+                    + (v6 ? " (subnet-router anycast)" : " (network or broadcast)"));
+        }
+        return v;
+    }
+
+    private static void addClipped(
+            List<BigInteger[]> out, BigInteger lo, BigInteger hi, BigInteger first, BigInteger last) {
+        BigInteger a = lo.max(first);
+        BigInteger b = hi.min(last);
+        if (a.compareTo(b) <= 0) {
+            out.add(new BigInteger[] {a.subtract(first), b.subtract(first)});
+        }
+    }
+
+    private static List<BigInteger[]> merge(List<BigInteger[]> in) {
+        List<BigInteger[]> sorted = new ArrayList<>(in);
+        sorted.sort(Comparator.comparing(x -> x[0]));
+        List<BigInteger[]> out = new ArrayList<>();
+        for (BigInteger[] iv : sorted) {
+            if (!out.isEmpty()) {
+                BigInteger[] top = out.get(out.size() - 1);
+                if (iv[0].compareTo(top[1].add(BigInteger.ONE)) <= 0) {
+                    top[1] = top[1].max(iv[1]);
+                    continue;
+                }
+            }
+            out.add(new BigInteger[] {iv[0], iv[1]});
+        }
+        return out;
+    }
+
+    BigInteger leafCount() {
+        return leafCount;
+    }
+
+    /** Number of nodes at {@code level} (level 0 = leaves). */
+    BigInteger nodeCount(int level) {
+        return size.subtract(BigInteger.ONE).shiftRight(8 * (level + 1)).add(BigInteger.ONE);
+    }
+
+    /** Bits of leaf {@code leafId} that can never be allocated: reserved or past the end. */
+    long[] unusableMask(BigInteger leafId) {
+        long[] mask = new long[4];
+        BigInteger base = leafId.shiftLeft(8);
+        BigInteger top = base.add(TWO_FIVE_FIVE);
+        if (top.compareTo(size) >= 0) {
+            int from = size.subtract(base).intValueExact();
+            Bits.setRange(mask, from, 255);
+        }
+        if (reservedLo.length > 0) {
+            int i = firstReservedEndingAtOrAfter(base);
+            for (; i < reservedLo.length && reservedLo[i].compareTo(top) <= 0; i++) {
+                int a = reservedLo[i].max(base).subtract(base).intValueExact();
+                int b = reservedHi[i].min(top).subtract(base).intValueExact();
+                Bits.setRange(mask, a, b);
+            }
+        }
+        return mask;
+    }
+
+    /** Children of node (level, id) that do not exist, as "full" bits. */
+    long[] missingChildrenMask(int level, BigInteger id) {
+        long[] mask = new long[4];
+        BigInteger children = nodeCount(level - 1);
+        BigInteger base = id.shiftLeft(8);
+        if (base.add(TWO_FIVE_FIVE).compareTo(children) >= 0) {
+            int from = children.subtract(base).intValueExact();
+            Bits.setRange(mask, from, 255);
+        }
+        return mask;
+    }
+
+    private int firstReservedEndingAtOrAfter(BigInteger offset) {
+        int lo = 0;
+        int hi = reservedLo.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (reservedHi[mid].compareTo(offset) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    boolean isReserved(BigInteger offset) {
+        int i = firstReservedEndingAtOrAfter(offset);
+        return i < reservedLo.length && reservedLo[i].compareTo(offset) <= 0;
+    }
+
+    BigInteger addressAt(BigInteger offset) {
+        return first.add(offset);
+    }
+
+    /** Offset of an absolute address, or null if outside {@code first..last}. */
+    @Nullable
+    BigInteger offsetOf(BigInteger address) {
+        if (address.compareTo(first) < 0 || address.compareTo(last) > 0) {
+            return null;
+        }
+        return address.subtract(first);
+    }
+
+    boolean overlaps(CompiledRange other) {
+        return v6 == other.v6 && first.compareTo(other.last) <= 0 && other.first.compareTo(last) <= 0;
+    }
+}

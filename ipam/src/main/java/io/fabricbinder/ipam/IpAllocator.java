@@ -1,0 +1,658 @@
+package io.fabricbinder.ipam;
+
+import io.fabricbinder.ipam.spi.Condition;
+import io.fabricbinder.ipam.spi.IpPoolStore;
+import io.fabricbinder.ipam.spi.Mutation;
+import io.fabricbinder.ipam.spi.VersionedValue;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assigns addresses from {@link PoolSpec pools} kept in an {@link IpPoolStore}, consistently across
+ * every process that shares the store.
+ *
+ * <pre>{@code
+ * IpAllocator allocator = IpAllocator.create(FileIpPoolStore.open(Path.of("/var/lib/fabricbinder/ipam")));
+ * PoolSpec pool = PoolSpec.of("storage-net", IpRange.ofSubnet("10.20.0.0/16"));
+ * Allocation a = allocator.allocate(pool, new Owner("team-a", "web-0", podUid, "net1"));
+ * allocator.release(pool, new Owner("team-a", "web-0", podUid, "net1"));
+ * }</pre>
+ *
+ * <p><b>How it stays correct.</b> Each allocation is one {@link IpPoolStore#commit} that requires
+ * the owner key to be absent and every written free-index node to be at the version that was read.
+ * Whether an address is taken is decided only by the leaf bitmap of its 256-address block, and a
+ * bit is only ever set by a commit conditioned on that leaf's version, so two commits that both set
+ * the same bit cannot both succeed. See {@code docs/ipam.md} for the full argument.
+ *
+ * <p><b>Cost.</b> An allocation reads one random leaf (one store read) and commits once; only when
+ * that leaf is full does it descend the free-index tree (one read per level, at most 16 levels for
+ * a /0 IPv6 range). Nothing is proportional to the range size or the number of allocations.
+ *
+ * <p>Thread-safe; share one instance. It starts no threads and does not own the store.
+ */
+public final class IpAllocator {
+    private static final Logger LOG = LoggerFactory.getLogger(IpAllocator.class);
+    private static final int PAGE = 1000;
+
+    private final IpPoolStore store;
+    private final InstantSource clock;
+    private final long cooldownMillis;
+    private final int maxAttempts;
+    private final Random random;
+    private final Map<PoolSpec, CompiledPool> compiled = new ConcurrentHashMap<>();
+    private final Set<String> verifiedSpecs = ConcurrentHashMap.newKeySet();
+
+    private IpAllocator(Builder b) {
+        this.store = b.store;
+        this.clock = b.clock;
+        this.cooldownMillis = b.reuseCooldown.toMillis();
+        this.maxAttempts = b.maxAttempts;
+        Long seed = b.randomSeed;
+        this.random = seed == null ? new Random() : new Random(seed);
+    }
+
+    /** An allocator with default settings: no reuse cooldown, 64 attempts, the system clock. */
+    public static IpAllocator create(IpPoolStore store) {
+        return builder(store).build();
+    }
+
+    /** A builder over {@code store}. */
+    public static Builder builder(IpPoolStore store) {
+        return new Builder(store);
+    }
+
+    /**
+     * Returns the addresses held by {@code owner} in {@code pool}, assigning one per range if it
+     * holds none. Idempotent: calling it again (also after the first call's answer was lost) returns
+     * the same addresses. All-or-nothing across the pool's ranges.
+     *
+     * @throws PoolExhaustedException if a range has no free address
+     * @throws IpamConflictException if concurrent writers won every attempt (retryable)
+     * @throws io.fabricbinder.ipam.spi.IpPoolStoreException if the store failed (retryable)
+     * @throws IllegalArgumentException if the pool is stored with different ranges
+     */
+    public Allocation allocate(PoolSpec pool, Owner owner) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(owner, "owner");
+        CompiledPool p = compiledPool(pool);
+        ensureSpec(p);
+        String ownerId = owner.key();
+        String ownerKey = p.prefix + "owner/" + ownerId;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            backoff(attempt);
+            long now = clock.millis();
+            Attempt at = new Attempt();
+            at.conditions.put(ownerKey, Condition.ABSENT);
+            List<BigInteger> chosen = new ArrayList<>(p.ranges.length);
+            boolean stale = false;
+            for (int i = 0; i < p.ranges.length; i++) {
+                Search s = new Search(at, p, i, now);
+                Pick pick = s.pick();
+                if (pick == null) {
+                    Optional<Allocation> existing = find(p, owner);
+                    if (existing.isPresent()) {
+                        return existing.get();
+                    }
+                    if (s.cooling || s.rootFull) {
+                        throw new PoolExhaustedException(
+                                p.spec.name(),
+                                i,
+                                s.cooling
+                                        ? "every free address is in reuse cooldown"
+                                        : "all " + p.ranges[i].capacity + " addresses are allocated");
+                    }
+                    stale = true;
+                    break;
+                }
+                chosen.add(s.take(pick));
+            }
+            if (stale) {
+                continue;
+            }
+            StringBuilder value = new StringBuilder().append(now);
+            for (int i = 0; i < chosen.size(); i++) {
+                String text = Addresses.format(chosen.get(i), p.ranges[i].v6);
+                value.append(' ').append(text);
+                at.puts.put(p.prefix + "addr/" + text, ownerId);
+            }
+            at.puts.put(ownerKey, value.toString());
+            if (at.commit()) {
+                return toAllocation(p, owner, chosen);
+            }
+            Optional<Allocation> existing = find(p, owner);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            LOG.debug("allocate {} in pool {}: attempt {} lost a race, retrying", owner, pool.name(), attempt);
+        }
+        throw new IpamConflictException(pool.name(), "allocate " + owner, maxAttempts);
+    }
+
+    /**
+     * Releases what {@code owner} holds in {@code pool}. Idempotent: releasing an owner that holds
+     * nothing does nothing. Only addresses recorded for this owner are freed, in one commit
+     * conditioned on the owner's record, so an address that now belongs to someone else is never
+     * freed.
+     *
+     * @return true if something was released, false if the owner held nothing
+     * @throws IpamConflictException if concurrent writers won every attempt (retryable)
+     * @throws io.fabricbinder.ipam.spi.IpPoolStoreException if the store failed (retryable)
+     */
+    public boolean release(PoolSpec pool, Owner owner) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(owner, "owner");
+        CompiledPool p = compiledPool(pool);
+        ensureSpec(p);
+        return releaseInternal(p, owner, Condition.ABSENT) == ReleaseResult.RELEASED;
+    }
+
+    /** The addresses {@code owner} holds in {@code pool}, if any. One store read. */
+    public Optional<Allocation> find(PoolSpec pool, Owner owner) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(owner, "owner");
+        return find(compiledPool(pool), owner);
+    }
+
+    /**
+     * Allocated and allocatable addresses of {@code pool}. Lists the pool's owner records, so it costs
+     * time proportional to the number of allocations; not for the allocation path.
+     */
+    public PoolUsage usage(PoolSpec pool) {
+        CompiledPool p = compiledPool(pool);
+        long owners = 0;
+        String prefix = p.prefix + "owner/";
+        String after = "";
+        while (true) {
+            List<VersionedValue> page = store.list(prefix, after, PAGE);
+            owners += page.size();
+            if (page.size() < PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).key();
+        }
+        BigInteger capacity = BigInteger.ZERO;
+        for (CompiledRange r : p.ranges) {
+            capacity = capacity.add(r.capacity);
+        }
+        return new PoolUsage(
+                pool.name(), BigInteger.valueOf(owners).multiply(BigInteger.valueOf(p.ranges.length)), capacity);
+    }
+
+    /** Every allocation of {@code pool}, in owner-key order. Proportional to the number of allocations. */
+    public List<Allocation> list(PoolSpec pool) {
+        CompiledPool p = compiledPool(pool);
+        List<Allocation> out = new ArrayList<>();
+        for (VersionedValue v : listOwners(p)) {
+            Owner owner = Owner.fromKey(v.key().substring(p.prefix.length() + "owner/".length()));
+            out.add(parseAllocation(p, owner, v.value()));
+        }
+        return out;
+    }
+
+    /**
+     * Releases the allocations of {@code pool} whose owner is gone. Safe to run concurrently with
+     * allocation and on several replicas at once:
+     *
+     * <ol>
+     *   <li>the owner records are listed <em>before</em> the live snapshot is taken, so an owner
+     *       created in between is in the snapshot (a pod exists before it is given an address);
+     *   <li>a record younger than {@code gracePeriod} is kept (covers caches that lag behind);
+     *   <li>{@link LiveOwners#isLive} re-checks each candidate immediately before release;
+     *   <li>the release is conditioned on the exact version listed, so an allocation re-created or
+     *       changed after the listing is never released.
+     * </ol>
+     */
+    public ReclaimReport reclaim(PoolSpec pool, LiveOwners liveOwners, Duration gracePeriod) {
+        Objects.requireNonNull(liveOwners, "liveOwners");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("gracePeriod must not be negative: " + gracePeriod);
+        }
+        CompiledPool p = compiledPool(pool);
+        ensureSpec(p);
+        List<VersionedValue> listed = listOwners(p);
+        Set<Owner> alive = Set.copyOf(liveOwners.snapshot());
+        Instant now = clock.instant();
+        List<Owner> released = new ArrayList<>();
+        int young = 0;
+        int recheck = 0;
+        int changed = 0;
+        for (VersionedValue v : listed) {
+            Owner owner = Owner.fromKey(v.key().substring(p.prefix.length() + "owner/".length()));
+            if (alive.contains(owner)) {
+                continue;
+            }
+            long created = Long.parseLong(v.value().substring(0, v.value().indexOf(' ')));
+            if (Instant.ofEpochMilli(created).plus(gracePeriod).isAfter(now)) {
+                young++;
+                continue;
+            }
+            if (liveOwners.isLive(owner)) {
+                recheck++;
+                continue;
+            }
+            ReleaseResult r = releaseInternal(p, owner, v.version());
+            if (r == ReleaseResult.RELEASED) {
+                LOG.info("reclaimed leaked allocation of {} in pool {}", owner, pool.name());
+                released.add(owner);
+            } else if (r == ReleaseResult.CHANGED) {
+                changed++;
+            }
+        }
+        return new ReclaimReport(pool.name(), listed.size(), released, young, recheck, changed);
+    }
+
+    private List<VersionedValue> listOwners(CompiledPool p) {
+        List<VersionedValue> out = new ArrayList<>();
+        String prefix = p.prefix + "owner/";
+        String after = "";
+        while (true) {
+            List<VersionedValue> page = store.list(prefix, after, PAGE);
+            out.addAll(page);
+            if (page.size() < PAGE) {
+                return out;
+            }
+            after = page.get(page.size() - 1).key();
+        }
+    }
+
+    private enum ReleaseResult {
+        RELEASED,
+        NOT_FOUND,
+        CHANGED
+    }
+
+    private ReleaseResult releaseInternal(CompiledPool p, Owner owner, long expectedVersion) {
+        String ownerKey = p.ownerKey(owner);
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            backoff(attempt);
+            long now = clock.millis();
+            Optional<VersionedValue> current = store.find(ownerKey);
+            if (current.isEmpty()) {
+                return ReleaseResult.NOT_FOUND;
+            }
+            VersionedValue ov = current.get();
+            if (expectedVersion != Condition.ABSENT && ov.version() != expectedVersion) {
+                return ReleaseResult.CHANGED;
+            }
+            Allocation held = parseAllocation(p, owner, ov.value());
+            Attempt at = new Attempt();
+            at.conditions.put(ownerKey, ov.version());
+            for (int i = 0; i < p.ranges.length; i++) {
+                CompiledRange r = p.ranges[i];
+                BigInteger address =
+                        Addresses.toBigInteger(held.addresses().get(i).address().getAddress());
+                BigInteger offset = r.offsetOf(address);
+                if (offset == null) {
+                    throw new IllegalStateException("pool " + p.spec.name() + ": stored address " + address + " of "
+                            + owner + " is outside range " + i);
+                }
+                new Search(at, p, i, now).free(offset);
+                at.deletes.add(p.prefix + "addr/" + Addresses.format(address, r.v6));
+            }
+            at.deletes.add(ownerKey);
+            if (at.commit()) {
+                return ReleaseResult.RELEASED;
+            }
+            LOG.debug("release {} in pool {}: attempt {} lost a race, retrying", owner, p.spec.name(), attempt);
+        }
+        throw new IpamConflictException(p.spec.name(), "release " + owner, maxAttempts);
+    }
+
+    private void backoff(int attempt) {
+        if (attempt > 2) {
+            // Jitter spreads writers that keep colliding on the same node; correctness never needs it.
+            long maxNanos = Math.min(2_000_000L, 20_000L << Math.min(attempt - 3, 6));
+            LockSupport.parkNanos(1 + (long) (random.nextDouble() * maxNanos));
+        }
+    }
+
+    private Optional<Allocation> find(CompiledPool p, Owner owner) {
+        return store.find(p.ownerKey(owner)).map(v -> parseAllocation(p, owner, v.value()));
+    }
+
+    private Allocation parseAllocation(CompiledPool p, Owner owner, String value) {
+        String[] parts = value.split(" ");
+        if (parts.length != p.ranges.length + 1) {
+            throw new IllegalStateException(
+                    "pool " + p.spec.name() + ": stored record of " + owner + " does not match the pool: " + value);
+        }
+        List<BigInteger> addresses = new ArrayList<>();
+        for (int i = 0; i < p.ranges.length; i++) {
+            addresses.add(Addresses.toBigInteger(Addresses.parse(parts[i + 1], "stored address")));
+        }
+        return toAllocation(p, owner, addresses);
+    }
+
+    private static Allocation toAllocation(CompiledPool p, Owner owner, List<BigInteger> addresses) {
+        List<AssignedAddress> out = new ArrayList<>(addresses.size());
+        for (int i = 0; i < addresses.size(); i++) {
+            CompiledRange r = p.ranges[i];
+            out.add(new AssignedAddress(Addresses.toInetAddress(addresses.get(i), r.v6), r.prefixLength, r.gateway));
+        }
+        return new Allocation(p.spec.name(), owner, out);
+    }
+
+    private CompiledPool compiledPool(PoolSpec spec) {
+        return compiled.computeIfAbsent(spec, CompiledPool::new);
+    }
+
+    private void ensureSpec(CompiledPool p) {
+        if (p.verified) {
+            return;
+        }
+        String token = p.specKey + "\n" + p.canonical;
+        if (verifiedSpecs.contains(token)) {
+            p.verified = true;
+            return;
+        }
+        Optional<VersionedValue> stored = store.find(p.specKey);
+        if (stored.isEmpty()) {
+            if (!store.commit(List.of(Condition.absent(p.specKey)), List.of(Mutation.put(p.specKey, p.canonical)))) {
+                stored = store.find(p.specKey);
+            }
+        }
+        if (stored.isPresent() && !stored.get().value().equals(p.canonical)) {
+            throw new IllegalArgumentException("pool " + p.spec.name() + " is stored with ranges ["
+                    + stored.get().value() + "] but was given [" + p.canonical
+                    + "]; a pool's ranges cannot change while it is in use (use a new pool name)");
+        }
+        verifiedSpecs.add(token);
+        p.verified = true;
+    }
+
+    private BigInteger randomBelow(BigInteger bound) {
+        if (bound.bitLength() < 63) {
+            return BigInteger.valueOf(random.nextLong(bound.longValue()));
+        }
+        while (true) {
+            BigInteger x = new BigInteger(bound.bitLength(), random);
+            if (x.compareTo(bound) < 0) {
+                return x;
+            }
+        }
+    }
+
+    /** A validated pool with its key layout. */
+    private static final class CompiledPool {
+        final PoolSpec spec;
+        final CompiledRange[] ranges;
+        final String prefix;
+        final String specKey;
+        final String canonical;
+        volatile boolean verified;
+
+        CompiledPool(PoolSpec spec) {
+            this.spec = spec;
+            this.ranges = new CompiledRange[spec.ranges().size()];
+            StringBuilder canon = new StringBuilder();
+            for (int i = 0; i < ranges.length; i++) {
+                ranges[i] = spec.ranges().get(i).compile();
+                if (i > 0) {
+                    canon.append(" | ");
+                }
+                canon.append(ranges[i].canonical);
+            }
+            this.prefix = "ipam/" + spec.name() + "/";
+            this.specKey = prefix + "spec";
+            this.canonical = canon.toString();
+        }
+
+        String ownerKey(Owner owner) {
+            return prefix + "owner/" + owner.key();
+        }
+
+        String nodeKey(int range, int level, BigInteger id) {
+            return prefix + "r" + range + "/n" + level + "/" + id.toString(16);
+        }
+    }
+
+    /** The reads and writes of one commit attempt. */
+    private final class Attempt {
+        final Map<String, Long> conditions = new LinkedHashMap<>();
+        final Map<String, String> puts = new LinkedHashMap<>();
+        final List<String> deletes = new ArrayList<>();
+        private final Map<String, Node> nodes = new HashMap<>();
+        private final Map<String, Long> versions = new HashMap<>();
+
+        Node node(String key) {
+            Node n = nodes.get(key);
+            if (n == null) {
+                Optional<VersionedValue> v = store.find(key);
+                n = v.isPresent() ? Node.decode(v.get().value()) : Node.empty();
+                versions.put(key, v.isPresent() ? v.get().version() : Condition.ABSENT);
+                nodes.put(key, n);
+            }
+            return n;
+        }
+
+        void write(String key, Node n) {
+            conditions.put(key, versions.getOrDefault(key, Condition.ABSENT));
+            puts.put(key, n.encode());
+        }
+
+        boolean commit() {
+            List<Condition> cs = new ArrayList<>(conditions.size());
+            for (Map.Entry<String, Long> e : conditions.entrySet()) {
+                cs.add(new Condition(e.getKey(), e.getValue()));
+            }
+            List<Mutation> ms = new ArrayList<>(puts.size() + deletes.size());
+            for (Map.Entry<String, String> e : puts.entrySet()) {
+                ms.add(Mutation.put(e.getKey(), e.getValue()));
+            }
+            for (String d : deletes) {
+                ms.add(Mutation.delete(d));
+            }
+            return store.commit(cs, ms);
+        }
+    }
+
+    private record Pick(BigInteger leafId, int bit) {}
+
+    /** Candidate search and free-index maintenance in one range during one attempt. */
+    private final class Search {
+        final Attempt at;
+        final CompiledPool p;
+        final int range;
+        final CompiledRange r;
+        final long now;
+        boolean cooling;
+        boolean rootFull;
+
+        Search(Attempt at, CompiledPool p, int range, long now) {
+            this.at = at;
+            this.p = p;
+            this.range = range;
+            this.r = p.ranges[range];
+            this.now = now;
+        }
+
+        @Nullable
+        Pick pick() {
+            Pick first = tryLeaf(randomBelow(r.leafCount()));
+            if (first != null) {
+                return first;
+            }
+            if (r.rootLevel == 0) {
+                Node leaf = at.node(p.nodeKey(range, 0, BigInteger.ZERO));
+                rootFull = Bits.allSet(leaf.bits, r.unusableMask(BigInteger.ZERO));
+                return null;
+            }
+            Node root = at.node(p.nodeKey(range, r.rootLevel, BigInteger.ZERO));
+            if (Bits.allSet(root.bits, r.missingChildrenMask(r.rootLevel, BigInteger.ZERO))) {
+                rootFull = true;
+                return null;
+            }
+            return descend(r.rootLevel, BigInteger.ZERO);
+        }
+
+        @Nullable
+        private Pick tryLeaf(BigInteger leafId) {
+            Node leaf = at.node(p.nodeKey(range, 0, leafId));
+            long[] unusable = r.unusableMask(leafId);
+            int bit = Bits.firstClear(leaf.blocked(now), unusable, random.nextInt(256));
+            if (bit >= 0) {
+                return new Pick(leafId, bit);
+            }
+            if (leaf.hasCooling(now) && !Bits.allSet(leaf.bits, unusable)) {
+                cooling = true;
+            }
+            return null;
+        }
+
+        @Nullable
+        private Pick descend(int level, BigInteger id) {
+            if (level == 0) {
+                return tryLeaf(id);
+            }
+            Node n = at.node(p.nodeKey(range, level, id));
+            long[] full = r.missingChildrenMask(level, id);
+            int start = random.nextInt(256);
+            for (int k = 0; k < 256; k++) {
+                int j = (start + k) & 255;
+                if (!Bits.get(full, j) && !Bits.get(n.bits, j)) {
+                    Pick found = descend(level - 1, id.shiftLeft(8).or(BigInteger.valueOf(j)));
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** Marks the pick taken (maintaining the summary tree) and returns the absolute address. */
+        BigInteger take(Pick pick) {
+            String key = p.nodeKey(range, 0, pick.leafId());
+            Node leaf = at.node(key);
+            Bits.set(leaf.bits, pick.bit());
+            leaf.cooling.remove(pick.bit());
+            leaf.pruneCooling(now);
+            at.write(key, leaf);
+            if (r.rootLevel > 0 && Bits.allSet(leaf.bits, r.unusableMask(pick.leafId()))) {
+                markFull(1, pick.leafId().shiftRight(8), pick.leafId().intValue() & 255);
+            }
+            return r.addressAt(pick.leafId().shiftLeft(8).or(BigInteger.valueOf(pick.bit())));
+        }
+
+        private void markFull(int level, BigInteger id, int childBit) {
+            String key = p.nodeKey(range, level, id);
+            Node n = at.node(key);
+            Bits.set(n.bits, childBit);
+            at.write(key, n);
+            if (level < r.rootLevel && Bits.allSet(n.bits, r.missingChildrenMask(level, id))) {
+                markFull(level + 1, id.shiftRight(8), id.intValue() & 255);
+            }
+        }
+
+        /** Clears the bit of {@code offset} (maintaining the summary tree), with optional cooldown. */
+        void free(BigInteger offset) {
+            BigInteger leafId = offset.shiftRight(8);
+            int bit = offset.intValue() & 255;
+            String key = p.nodeKey(range, 0, leafId);
+            Node leaf = at.node(key);
+            if (!Bits.get(leaf.bits, bit)) {
+                throw new IllegalStateException("pool " + p.spec.name() + " range " + range + ": address "
+                        + Addresses.format(r.addressAt(offset), r.v6) + " is recorded for an owner but free in "
+                        + key);
+            }
+            boolean wasFull = Bits.allSet(leaf.bits, r.unusableMask(leafId));
+            Bits.clear(leaf.bits, bit);
+            leaf.pruneCooling(now);
+            if (cooldownMillis > 0) {
+                leaf.cooling.put(bit, now + cooldownMillis);
+            }
+            at.write(key, leaf);
+            if (wasFull && r.rootLevel > 0) {
+                markNotFull(1, leafId.shiftRight(8), leafId.intValue() & 255);
+            }
+        }
+
+        private void markNotFull(int level, BigInteger id, int childBit) {
+            String key = p.nodeKey(range, level, id);
+            Node n = at.node(key);
+            boolean wasFull = Bits.allSet(n.bits, r.missingChildrenMask(level, id));
+            Bits.clear(n.bits, childBit);
+            at.write(key, n);
+            if (wasFull && level < r.rootLevel) {
+                markNotFull(level + 1, id.shiftRight(8), id.intValue() & 255);
+            }
+        }
+    }
+
+    /**
+     * Settings of an {@link IpAllocator}. Not thread-safe; use once.
+     */
+    public static final class Builder {
+        private final IpPoolStore store;
+        private InstantSource clock = InstantSource.system();
+        private Duration reuseCooldown = Duration.ZERO;
+        private int maxAttempts = 64;
+        private @Nullable Long randomSeed;
+
+        private Builder(IpPoolStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Where time is read (cooldown, record timestamps, reclamation grace). Default: system. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long a released address stays unused before it may be handed out again. Default zero.
+         * Raise it when peers may still hold stale sessions to a released address (whereabouts #288).
+         */
+        public Builder reuseCooldown(Duration reuseCooldown) {
+            Objects.requireNonNull(reuseCooldown, "reuseCooldown");
+            if (reuseCooldown.isNegative()) {
+                throw new IllegalArgumentException("reuseCooldown must not be negative: " + reuseCooldown);
+            }
+            this.reuseCooldown = reuseCooldown;
+            return this;
+        }
+
+        /**
+         * Bound of the optimistic retry loop per call (default 64). Raise it for very small pools
+         * shared by many concurrent allocators; the call fails with a retryable {@link
+         * IpamConflictException} instead of hanging.
+         */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * Seeds candidate choice, so a single-threaded run is reproducible (tests, benchmarks).
+         * Unseeded by default.
+         */
+        public Builder randomSeed(long randomSeed) {
+            this.randomSeed = randomSeed;
+            return this;
+        }
+
+        /** Builds the allocator. */
+        public IpAllocator build() {
+            return new IpAllocator(this);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.fabricbinder.ipam;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A stored tree node: 256 bits plus, for leaves, addresses in reuse cooldown. Encoded as 64 hex
+ * characters, optionally followed by {@code " c"} and {@code bit:expiryMillis} pairs separated by
+ * commas.
+ */
+final class Node {
+    final long[] bits;
+    final TreeMap<Integer, Long> cooling;
+
+    Node(long[] bits, TreeMap<Integer, Long> cooling) {
+        this.bits = bits;
+        this.cooling = cooling;
+    }
+
+    static Node empty() {
+        return new Node(new long[4], new TreeMap<>());
+    }
+
+    static Node decode(String value) {
+        long[] bits = Bits.fromHex(value, 0);
+        TreeMap<Integer, Long> cooling = new TreeMap<>();
+        if (value.length() > 64) {
+            if (!value.startsWith(" c", 64)) {
+                throw new IllegalStateException("corrupt node value: " + value);
+            }
+            String rest = value.substring(66);
+            if (!rest.isEmpty()) {
+                for (String pair : rest.split(",")) {
+                    int colon = pair.indexOf(':');
+                    cooling.put(Integer.parseInt(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
+                }
+            }
+        }
+        return new Node(bits, cooling);
+    }
+
+    String encode() {
+        String hex = Bits.toHex(bits);
+        if (cooling.isEmpty()) {
+            return hex;
+        }
+        StringBuilder sb = new StringBuilder(hex).append(" c");
+        boolean first = true;
+        for (Map.Entry<Integer, Long> e : cooling.entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            sb.append(e.getKey()).append(':').append(e.getValue());
+        }
+        return sb.toString();
+    }
+
+    /** Bits taken or still cooling at {@code nowMillis}. */
+    long[] blocked(long nowMillis) {
+        if (cooling.isEmpty()) {
+            return bits;
+        }
+        long[] out = bits.clone();
+        for (Map.Entry<Integer, Long> e : cooling.entrySet()) {
+            if (e.getValue() > nowMillis) {
+                Bits.set(out, e.getKey());
+            }
+        }
+        return out;
+    }
+
+    boolean hasCooling(long nowMillis) {
+        for (long expiry : cooling.values()) {
+            if (expiry > nowMillis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void pruneCooling(long nowMillis) {
+        Iterator<Long> it = cooling.values().iterator();
+        while (it.hasNext()) {
+            if (it.next() <= nowMillis) {
+                it.remove();
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.fabricbinder.ipam.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A small versioned key-value store: what an IPAM backend must provide. The allocation algorithm
+ * (candidate choice, free-block index, idempotency, retries) lives in {@link
+ * io.fabricbinder.ipam.IpAllocator} and is shared by every backend; a backend only stores keys.
+ *
+ * <p>The one hard requirement: {@link #commit} is atomic and linearizable against every other
+ * writer of the same store, in every process and on every host that shares it. The allocator's
+ * no-duplicate guarantee rests on that alone; a lock or lease may reduce contention but must never
+ * be what makes {@code commit} correct.
+ *
+ * <p>Semantics every backend must follow (checked by {@code IpPoolStoreContract}):
+ *
+ * <ul>
+ *   <li>Keys are non-empty ASCII strings; values are UTF-8 strings.
+ *   <li>Every successful put gives its key a version that is positive and strictly greater than any
+ *       version that key ever had, also across delete and re-create (ABA protection). An etcd
+ *       {@code mod_revision} satisfies this.
+ *   <li>{@link #commit} applies all mutations if and only if all conditions hold, and nothing
+ *       otherwise; it returns {@code false} when a condition failed.
+ *   <li>A value returned by {@link #find} or {@link #list} was committed and, for a durable
+ *       backend, is durable.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. {@link #close()} releases resources the store created.
+ */
+public interface IpPoolStore extends AutoCloseable {
+
+    /**
+     * Reads one key.
+     *
+     * @return the value and version, or empty if the key does not exist
+     * @throws IpPoolStoreException if the store failed
+     */
+    Optional<VersionedValue> find(String key);
+
+    /**
+     * Atomically checks every condition and, only if all hold, applies every mutation; all
+     * mutations get the same new version. A key may appear at most once among the conditions and at
+     * most once among the mutations.
+     *
+     * @return true if applied, false if a condition did not hold (nothing changed)
+     * @throws IllegalArgumentException if a key repeats, or there are no mutations
+     * @throws IpPoolStoreException if the store failed; the outcome is unknown
+     */
+    boolean commit(List<Condition> conditions, List<Mutation> mutations);
+
+    /**
+     * Lists keys starting with {@code prefix} in ascending {@link String#compareTo} order, starting
+     * strictly after {@code startAfter} (use {@code ""} for the first page), at most {@code limit}
+     * entries. Used by usage queries and leak reclamation, never on the allocation path.
+     *
+     * @throws IpPoolStoreException if the store failed
+     */
+    List<VersionedValue> list(String prefix, String startAfter, int limit);
+
+    /** Releases what the store opened. Does not throw checked exceptions. */
+    @Override
+    void close();
+
+    /** Checks the argument rules of {@link #commit}; for implementations. */
+    static void checkCommitArguments(List<Condition> conditions, List<Mutation> mutations) {
+        if (mutations.isEmpty()) {
+            throw new IllegalArgumentException("a commit needs at least one mutation");
+        }
+        java.util.HashSet<String> seen = new java.util.HashSet<>();
+        for (Condition c : conditions) {
+            if (!seen.add(c.key())) {
+                throw new IllegalArgumentException("key appears twice in conditions: " + c.key());
+            }
+        }
+        seen.clear();
+        for (Mutation m : mutations) {
+            if (!seen.add(m.key())) {
+                throw new IllegalArgumentException("key appears twice in mutations: " + m.key());
+            }
+        }
+    }
+}
