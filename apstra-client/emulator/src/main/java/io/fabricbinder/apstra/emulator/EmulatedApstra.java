@@ -632,9 +632,9 @@ final class EmulatedApstra {
     }
 
     private Response getTask(Req r) {
-        ObjectNode t = bp(r).tasks.get(r.seg(5));
+        ObjectNode t = bp(r).tasks.get(r.seg(4));
         if (t == null) {
-            throw ApiException.notFound("Task " + r.seg(5) + " not found");
+            throw ApiException.notFound("Task " + r.seg(4) + " not found");
         }
         return Response.json(200, t.deepCopy());
     }
