@@ -673,10 +673,14 @@ final class Qe {
                 case "!=" -> !Objects.equals(l, r);
                 case "in" -> r instanceof List<?> list && list.contains(l);
                 default -> {
-                    if (!(l instanceof BigDecimal a) || !(r instanceof BigDecimal z)) {
+                    int k;
+                    if (l instanceof BigDecimal a && r instanceof BigDecimal z) {
+                        k = a.compareTo(z);
+                    } else if (l instanceof String a && r instanceof String z) {
+                        k = a.compareTo(z);
+                    } else {
                         yield false;
                     }
-                    int k = a.compareTo(z);
                     yield switch (cmp.op()) {
                         case "<" -> k < 0;
                         case ">" -> k > 0;
