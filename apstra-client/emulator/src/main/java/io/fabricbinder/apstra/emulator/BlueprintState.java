@@ -1,0 +1,122 @@
+package io.fabricbinder.apstra.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The mutable content of one blueprint stage (staging or deployed) apart from the static fabric:
+ * virtual networks, security zones, endpoint policies (connectivity templates) and their
+ * application-point assignments, as the API bodies Apstra returns for them. Guarded by the
+ * emulator's lock.
+ */
+final class BlueprintState {
+    final Map<String, ObjectNode> vns = new LinkedHashMap<>();
+    final Map<String, ObjectNode> zones = new LinkedHashMap<>();
+    final Map<String, ObjectNode> policies = new LinkedHashMap<>();
+    /** Application point id to the CT root ids assigned to it. */
+    final Map<String, Set<String>> assignments = new LinkedHashMap<>();
+
+    final Map<String, ObjectNode> resourceGroups = new LinkedHashMap<>();
+
+    BlueprintState copy() {
+        BlueprintState c = new BlueprintState();
+        vns.forEach((k, v) -> c.vns.put(k, v.deepCopy()));
+        zones.forEach((k, v) -> c.zones.put(k, v.deepCopy()));
+        policies.forEach((k, v) -> c.policies.put(k, v.deepCopy()));
+        assignments.forEach((k, v) -> c.assignments.put(k, new LinkedHashSet<>(v)));
+        resourceGroups.forEach((k, v) -> c.resourceGroups.put(k, v.deepCopy()));
+        return c;
+    }
+
+    /** Ids of the CT roots (visible batches) whose tree references {@code id} anywhere in its attributes. */
+    Set<String> ctsReferencing(String id) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ObjectNode p : policies.values()) {
+            if (mentions(p.path("attributes"), id)) {
+                out.add(rootOf(p.get("id").asText()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean mentions(JsonNode n, String id) {
+        if (n.isTextual()) {
+            return n.asText().equals(id);
+        }
+        for (JsonNode c : n) {
+            if (mentions(c, id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Walks subpolicy references upward to the visible root batch. */
+    String rootOf(String policyId) {
+        String current = policyId;
+        for (int guard = 0; guard < 64; guard++) {
+            String parent = parentOf(current);
+            if (parent == null) {
+                return current;
+            }
+            current = parent;
+        }
+        return current;
+    }
+
+    private @org.jspecify.annotations.Nullable String parentOf(String id) {
+        for (ObjectNode p : policies.values()) {
+            JsonNode a = p.path("attributes");
+            if (id.equals(a.path("first_subpolicy").asText(null))
+                    || id.equals(a.path("second_subpolicy").asText(null))) {
+                return p.get("id").asText();
+            }
+            for (JsonNode s : a.path("subpolicies")) {
+                if (id.equals(s.asText())) {
+                    return p.get("id").asText();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The ids of a CT tree rooted at {@code rootId}, root first. */
+    List<String> treeOf(String rootId) {
+        Set<String> out = new LinkedHashSet<>();
+        collect(rootId, out);
+        return List.copyOf(out);
+    }
+
+    private void collect(String id, Set<String> out) {
+        ObjectNode p = policies.get(id);
+        if (p == null || !out.add(id)) {
+            return;
+        }
+        JsonNode a = p.path("attributes");
+        for (JsonNode s : a.path("subpolicies")) {
+            collect(s.asText(), out);
+        }
+        for (String f : List.of("first_subpolicy", "second_subpolicy")) {
+            JsonNode v = a.get(f);
+            if (v != null && v.isTextual()) {
+                collect(v.asText(), out);
+            }
+        }
+    }
+
+    /** Application points a CT root is assigned to. */
+    int appPointsCount(String ctId) {
+        int n = 0;
+        for (Set<String> s : assignments.values()) {
+            if (s.contains(ctId)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

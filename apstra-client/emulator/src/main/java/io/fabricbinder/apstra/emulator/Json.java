@@ -1,0 +1,72 @@
+package io.fabricbinder.apstra.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** Shared JSON helpers; the mapper is thread-safe once configured. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private Json() {}
+
+    static ObjectNode obj() {
+        return F.objectNode();
+    }
+
+    static ArrayNode arr() {
+        return F.arrayNode();
+    }
+
+    /** Apstra's error body with a plain string: {@code {"errors": "..."}}. */
+    static ObjectNode errors(String message) {
+        ObjectNode o = obj();
+        o.put("errors", message);
+        return o;
+    }
+
+    /** Apstra's error body keyed by field: {@code {"errors": {"field": "..."}}}. */
+    static ObjectNode fieldError(String field, String message) {
+        ObjectNode o = obj();
+        o.putObject("errors").put(field, message);
+        return o;
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Deterministic opaque id in Apstra's style (18 letters/digits), derived from a seed string so
+     * that the same topology yields the same ids on every run.
+     */
+    static String opaqueId(String seed) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder(18);
+            for (int i = 0; i < 18; i++) {
+                sb.append(ALPHABET[(h[i] & 0xff) % ALPHABET.length]);
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}
