@@ -1,0 +1,306 @@
+package io.fabricbinder.sriov;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabricbinder.sriov.DiscoveryProblem.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SriovDiscoveryTest {
+
+    @Test
+    void intelPfListsItsVirtualFunctionsWithIdsDriversAndNetdevAttributes(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.defects()).isEmpty();
+        PhysicalFunction pf = report.getInterface("ens1f0");
+        assertThat(pf.pciAddress()).isEqualTo(PciAddress.parse("0000:3b:00.0"));
+        assertThat(pf.vendor()).isEqualTo("8086");
+        assertThat(pf.deviceId()).isEqualTo("1572");
+        assertThat(pf.driver()).isEqualTo("i40e");
+        assertThat(pf.mac()).isEqualTo("3c:fd:fe:aa:bb:c0");
+        assertThat(pf.mtu()).isEqualTo(9000);
+        assertThat(pf.linkSpeed()).isEqualTo("25000 Mb/s");
+        assertThat(pf.linkType()).isEqualTo("ETH");
+        assertThat(pf.linkAdminState()).isEqualTo("up");
+        assertThat(pf.operState()).isEqualTo("up");
+        assertThat(pf.eSwitchMode()).isEqualTo("legacy");
+        assertThat(pf.numaNode()).isZero();
+        assertThat(pf.totalVfs()).isEqualTo(64);
+        assertThat(pf.numVfs()).isEqualTo(4);
+        assertThat(pf.virtualFunctions())
+                .extracting(
+                        VirtualFunction::vfId,
+                        vf -> vf.pciAddress().toString(),
+                        VirtualFunction::name,
+                        VirtualFunction::driver)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, "0000:3b:02.0", "ens1f0v0", "iavf"),
+                        org.assertj.core.groups.Tuple.tuple(1, "0000:3b:02.1", "ens1f0v1", "iavf"),
+                        org.assertj.core.groups.Tuple.tuple(2, "0000:3b:02.2", "ens1f0v2", "iavf"),
+                        org.assertj.core.groups.Tuple.tuple(3, "0000:3b:02.3", "", "vfio-pci"));
+        VirtualFunction vf1 = pf.virtualFunctions().get(1);
+        assertThat(vf1.vendor()).isEqualTo("8086");
+        assertThat(vf1.deviceId()).isEqualTo("154c");
+        assertThat(vf1.mac()).isEqualTo("02:00:00:00:00:01");
+        assertThat(vf1.mtu()).isEqualTo(9000);
+        assertThat(vf1.numaNode()).isZero();
+        assertThat(vf1.linkType()).isEqualTo("ETH");
+        assertThat(vf1.representorName()).isEmpty();
+    }
+
+    @Test
+    void vfioBoundVfWithoutNetdevIsReportedAsConditionNotDefect(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        VirtualFunction vfio =
+                report.findVirtualFunction(PciAddress.parse("0000:3b:02.3")).orElseThrow();
+        assertThat(vfio.name()).isEmpty();
+        assertThat(vfio.mtu()).isEqualTo(-1);
+        assertThat(report.problems())
+                .filteredOn(p -> p.kind() == Kind.NO_NETDEV)
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.device()).isEqualTo("0000:3b:02.3");
+                    assertThat(p.detail()).contains("vfio-pci");
+                    assertThat(p.isDefect()).isFalse();
+                });
+    }
+
+    @Test
+    void zeroVfPfAndPlainNicAreListedWithTheirConditionsAndHostBridgeIsIgnored(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.interfaces()).extracting(PhysicalFunction::name).containsExactly("eno1", "ens1f0", "ens1f1");
+        assertThat(report.sriovPhysicalFunctions())
+                .extracting(PhysicalFunction::name)
+                .containsExactly("ens1f0", "ens1f1");
+        assertThat(report.plainInterfaces()).extracting(PhysicalFunction::name).containsExactly("eno1");
+        PhysicalFunction ens1f1 = report.getInterface("ens1f1");
+        assertThat(ens1f1.virtualFunctions()).isEmpty();
+        assertThat(ens1f1.linkSpeed()).isEmpty(); // speed -1 on a down link
+        assertThat(ens1f1.linkAdminState()).isEqualTo("down");
+        assertThat(report.problems())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::kind)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.1", Kind.NO_VIRTUAL_FUNCTIONS),
+                        org.assertj.core.groups.Tuple.tuple("0000:00:1f.6", Kind.NOT_SRIOV_CAPABLE));
+        assertThat(report.getInterface("eno1").numaNode()).isEqualTo(-1);
+    }
+
+    @Test
+    void mellanoxSwitchdevPfNamesUplinkAndMapsRepresentorsToVfs(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.mellanoxNode(tmp, true);
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.defects()).isEmpty();
+        PhysicalFunction pf = report.getInterface("ens2f0np0");
+        assertThat(pf.eSwitchMode()).isEqualTo("switchdev");
+        assertThat(pf.netdevs()).containsExactly("ens2f0np0", "ens2f0npf0vf0", "ens2f0npf0vf1");
+        assertThat(pf.vendor()).isEqualTo("15b3");
+        assertThat(pf.driver()).isEqualTo("mlx5_core");
+        assertThat(pf.rdma()).isTrue();
+        assertThat(pf.numaNode()).isEqualTo(1);
+        assertThat(pf.linkSpeed()).isEqualTo("100000 Mb/s");
+        assertThat(pf.virtualFunctions())
+                .extracting(VirtualFunction::representorName)
+                .containsExactly("ens2f0npf0vf0", "ens2f0npf0vf1");
+        assertThat(pf.virtualFunctions()).allSatisfy(vf -> {
+            assertThat(vf.deviceId()).isEqualTo("1018");
+            assertThat(vf.rdma()).isTrue();
+        });
+        assertThat(report.findInterface("ens2f0npf0vf1")).contains(pf);
+    }
+
+    @Test
+    void mellanoxLegacyModeHasNoRepresentors(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.mellanoxNode(tmp, false);
+
+        PhysicalFunction pf = SriovDiscovery.at(fx.sys).discover().getInterface("ens2f0np0");
+
+        assertThat(pf.eSwitchMode()).isEqualTo("legacy");
+        assertThat(pf.netdevs()).containsExactly("ens2f0np0");
+        assertThat(pf.virtualFunctions())
+                .extracting(VirtualFunction::representorName)
+                .containsOnly("");
+        assertThat(pf.virtualFunctions()).extracting(VirtualFunction::name).containsExactly("ens2f0v0", "ens2f0v1");
+    }
+
+    @Test
+    void junkInNumericFilesIsReportedAndDefaultedWithoutHidingOtherDevices(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
+        SysfsFixture.write(pf.resolve("sriov_numvfs"), "four");
+        SysfsFixture.write(pf.resolve("numa_node"), "\u0000\u0001garbage");
+        SysfsFixture.write(pf.resolve("net/ens1f0/mtu"), "9k");
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.1/sriov_totalvfs"), "lots");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        PhysicalFunction ens1f0 = report.getInterface("ens1f0");
+        assertThat(ens1f0.numVfs()).isZero();
+        assertThat(ens1f0.numaNode()).isEqualTo(-1);
+        assertThat(ens1f0.mtu()).isEqualTo(-1);
+        assertThat(ens1f0.virtualFunctions()).hasSize(4); // virtfn links still count
+        assertThat(report.getInterface("ens1f1").totalVfs()).isZero();
+        assertThat(report.getInterface("ens1f1").sriovCapable()).isTrue();
+        assertThat(report.getInterface("eno1").mtu()).isEqualTo(1500);
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "sriov_numvfs", Kind.MALFORMED_VALUE),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "numa_node", Kind.MALFORMED_VALUE),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "net/ens1f0/mtu", Kind.MALFORMED_VALUE),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.1", "sriov_totalvfs", Kind.MALFORMED_VALUE));
+        assertThat(report.defects())
+                .filteredOn(p -> p.file().equals("sriov_numvfs") && p.device().equals("0000:3b:00.0"))
+                .first()
+                .satisfies(p -> assertThat(p.detail()).contains("'four'"));
+    }
+
+    @Test
+    void regularFilesWhereLinksBelongAreReported(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
+        Files.delete(pf.resolve("virtfn1"));
+        SysfsFixture.write(pf.resolve("virtfn1"), "../0000:3b:02.1");
+        Path vf2 = fx.sys.resolve("bus/pci/devices/0000:3b:02.2");
+        Files.delete(vf2.resolve("physfn"));
+        SysfsFixture.write(vf2.resolve("physfn"), "../0000:3b:00.0");
+        Files.delete(vf2.resolve("driver"));
+        SysfsFixture.write(vf2.resolve("driver"), "iavf");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        PhysicalFunction ens1f0 = report.getInterface("ens1f0");
+        assertThat(ens1f0.virtualFunctions()).extracting(VirtualFunction::vfId).containsExactly(0, 2, 3);
+        assertThat(ens1f0.virtualFunctions().get(1).driver()).isEmpty();
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "virtfn1", Kind.NOT_A_LINK),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:02.2", "physfn", Kind.NOT_A_LINK),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:02.2", "driver", Kind.NOT_A_LINK),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:02.1", "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION));
+    }
+
+    @Test
+    void missingAndUnreadableFilesAndDanglingLinksAreReported(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
+        Files.delete(pf.resolve("vendor")); // falls back to modalias
+        Files.delete(pf.resolve("net/ens1f0/address"));
+        Files.delete(pf.resolve("net/ens1f0/type"));
+        Files.createDirectory(pf.resolve("net/ens1f0/type")); // reading a directory fails
+        SysfsFixture.link(
+                pf.resolve("virtfn7"), fx.sys.resolve("devices/" + SriovFixtures.INTEL_PARENT + "/0000:3b:0f.7"));
+        Path eno1 = fx.sys.resolve("bus/pci/devices/0000:00:1f.6");
+        Files.delete(eno1.resolve("class"));
+        Files.createDirectory(eno1.resolve("class"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        PhysicalFunction ens1f0 = report.getInterface("ens1f0");
+        assertThat(ens1f0.vendor()).isEqualTo("8086");
+        assertThat(ens1f0.mac()).isEmpty();
+        assertThat(ens1f0.linkType()).isEmpty();
+        assertThat(ens1f0.virtualFunctions()).hasSize(4);
+        assertThat(report.getInterface("eno1").driver()).isEqualTo("e1000e"); // modalias says bc02
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "net/ens1f0/address", Kind.MISSING_FILE),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "net/ens1f0/type", Kind.UNREADABLE),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "virtfn7", Kind.DANGLING_LINK),
+                        org.assertj.core.groups.Tuple.tuple("0000:00:1f.6", "class", Kind.UNREADABLE));
+    }
+
+    @Test
+    void missingSysfsTreeIsAReportedConditionNotAnException(@TempDir Path tmp) {
+        SriovReport report = SriovDiscovery.at(tmp.resolve("nope")).discover();
+
+        assertThat(report.interfaces()).isEmpty();
+        assertThat(report.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.kind()).isEqualTo(Kind.MISSING_DIRECTORY));
+    }
+
+    @Test
+    void netdevBelowAChildDeviceIsFoundThroughClassNetDeviceLink(@TempDir Path tmp) {
+        SysfsFixture fx = SysfsFixture.create(tmp);
+        SysfsFixture.Dev virtio = fx.nic("0000:00:03.0", "pci0000:00", "1af4", "1000", "virtio-pci", -1);
+        Path nd = virtio.dir.resolve("virtio0/net/eth0");
+        SysfsFixture.write(nd.resolve("address"), "52:54:00:12:34:56");
+        SysfsFixture.write(nd.resolve("mtu"), "1500");
+        SysfsFixture.write(nd.resolve("type"), "1");
+        SysfsFixture.write(nd.resolve("operstate"), "up");
+        SysfsFixture.link(nd.resolve("device"), virtio.dir.resolve("virtio0"));
+        SysfsFixture.link(fx.sys.resolve("class/net/eth0"), nd);
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.plainInterfaces()).singleElement().satisfies(nic -> {
+            assertThat(nic.name()).isEqualTo("eth0");
+            assertThat(nic.mac()).isEqualTo("52:54:00:12:34:56");
+            assertThat(nic.vendor()).isEqualTo("1af4");
+            assertThat(nic.sriovCapable()).isFalse();
+        });
+    }
+
+    @Test
+    void realSysfsDiscoveryCompletesAndListsThePciBackedNics() throws Exception {
+        SriovReport report = SriovDiscovery.system().discover();
+
+        // Independent expectation: every class/net entry whose device link lands on (or below) a
+        // PCI function of class 0x02xxxx must show up as a netdev of some reported interface.
+        Set<String> expected = new TreeSet<>();
+        Path classNet = Path.of("/sys/class/net");
+        if (Files.isDirectory(classNet)) {
+            try (Stream<Path> s = Files.list(classNet)) {
+                for (Path nd : s.toList()) {
+                    Path device = nd.resolve("device");
+                    if (!Files.exists(device)) {
+                        continue;
+                    }
+                    Path real = device.toRealPath();
+                    for (Path p = real; p != null; p = p.getParent()) {
+                        Path cls = p.resolve("class");
+                        if (PciAddress.isValid(
+                                        p.getFileName() == null
+                                                ? ""
+                                                : p.getFileName().toString())
+                                && Files.isRegularFile(cls)) {
+                            if (Files.readString(cls).trim().startsWith("0x02")) {
+                                expected.add(nd.getFileName().toString());
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Set<String> found = new TreeSet<>();
+        report.interfaces().forEach(nic -> found.addAll(nic.netdevs()));
+
+        assertThat(found).containsAll(expected);
+        assertThat(report.problems()).noneMatch(p -> p.kind() == Kind.UNEXPECTED);
+        assertThat(report.interfaces()).allSatisfy(nic -> {
+            assertThat(nic.vendor()).matches("[0-9a-f]{4}");
+            assertThat(nic.pciAddress()).isNotNull();
+        });
+        assertThat(report.sriovPhysicalFunctions())
+                .allSatisfy(pf -> assertThat(pf.sriovCapable()).isTrue());
+    }
+}
