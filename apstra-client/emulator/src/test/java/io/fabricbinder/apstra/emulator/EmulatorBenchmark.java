@@ -11,7 +11,16 @@ import java.util.Locale;
 public final class EmulatorBenchmark {
     private EmulatorBenchmark() {}
 
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
+    }
+
     public static void main(String[] args) {
+        System.out.println("cores " + Runtime.getRuntime().availableProcessors() + ", load average "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
         int vns = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
 
@@ -36,11 +45,13 @@ public final class EmulatorBenchmark {
                 warm[warm.length - 1] / 1e6);
 
         double[] totals = new double[rounds];
+        double[] cpu = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             try (ApstraEmulator emulator = ApstraEmulator.start()) {
                 Http h = Http.loggedIn(emulator);
                 String zone = h.createZone("bench");
                 String leaf = emulator.systemId("leaf1");
+                long cpu0 = processCpuNanos();
                 long s = System.nanoTime();
                 for (int i = 0; i < vns; i++) {
                     Http.Resp r =
@@ -50,11 +61,18 @@ public final class EmulatorBenchmark {
                     }
                 }
                 totals[round] = (System.nanoTime() - s) / 1e6;
+                cpu[round] = (processCpuNanos() - cpu0) / 1e6;
                 if (emulator.virtualNetworks(Stage.STAGING).size() != vns) {
                     throw new IllegalStateException("expected " + vns + " VNs");
                 }
             }
-            System.out.printf(Locale.ROOT, "round %d: %d VN creates in %.0f ms%n", round + 1, vns, totals[round]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "round %d: %d VN creates in %.0f ms wall, %.0f ms process CPU (client + server)%n",
+                    round + 1,
+                    vns,
+                    totals[round],
+                    cpu[round]);
         }
         Arrays.sort(totals);
         System.out.printf(
