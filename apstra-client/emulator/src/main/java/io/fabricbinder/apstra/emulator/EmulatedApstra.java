@@ -1652,7 +1652,8 @@ final class EmulatedApstra {
             o.put("aggregate_link_id", agg);
         }
         o.putNull("group_label");
-        o.putArray("tags");
+        ArrayNode tags = o.putArray("tags");
+        b.fabric.tagsOf(linkId).forEach(tags::add);
         o.set("endpoints", eps);
         return o;
     }
