@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * <p>System properties: {@code bench.threads} (16), {@code bench.allocations} (10000), {@code
- * bench.baselineAllocations} (300), {@code etcd.dataRoot} (where the members keep their data;
+ * bench.baselineAllocations} (300), {@code bench.warmup} (8000), {@code etcd.dataRoot} (where the members keep their data;
  * default {@code java.io.tmpdir}, i.e. a real disk with fsync).
  *
  * <p>The baseline keeps every allocation of the range in one key (like whereabouts' IPPool
@@ -51,6 +51,7 @@ public final class EtcdAllocationBenchmark {
         int threads = Integer.getInteger("bench.threads", 16);
         int allocations = Integer.getInteger("bench.allocations", 10_000);
         int baselineAllocations = Integer.getInteger("bench.baselineAllocations", 300);
+        int warmup = Integer.getInteger("bench.warmup", 8_000);
         System.out.printf(
                 Locale.ROOT,
                 "etcd %s, 3 members on 127.0.0.1, data in %s; JDK %s; %d cores%n",
@@ -73,9 +74,10 @@ public final class EtcdAllocationBenchmark {
                     IpAllocator allocator =
                             IpAllocator.builder(store).maxAttempts(1000).build();
 
-                    // Warm-up in a separate pool (JIT, connections); not reported.
+                    // Warm-up in a separate pool, not reported: the JIT compiles gRPC, Netty and Vert.x,
+                    // which on a small machine takes tens of seconds of CPU.
                     PoolSpec warm = PoolSpec.of("warmup", IpRange.ofSubnet("10.81.0.0/16"));
-                    runAllocator(allocator, warm, threads, 2_000, "w");
+                    runAllocator(allocator, warm, threads, warmup, "w");
 
                     rpcs.reset();
                     Result single = runAllocator(allocator, pool, 1, 500, "s");
