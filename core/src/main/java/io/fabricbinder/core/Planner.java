@@ -799,9 +799,9 @@ final class Planner {
         List<IpRange> ranges = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (IpamConfig.Range r : ipam.ranges()) {
-            List<String> exclude = r.exclude().stream().map(IpPrefix::toString).toList();
+            List<String> exclude = r.exclude().stream().map(AddressText::of).toList();
             IpRange range = new IpRange(
-                    r.subnet().toString(), text(r.rangeStart()), text(r.rangeEnd()), exclude, text(r.gateway()));
+                    AddressText.of(r.subnet()), text(r.rangeStart()), text(r.rangeEnd()), exclude, text(r.gateway()));
             ranges.add(range);
             text.append(range).append('\n');
         }
@@ -809,7 +809,7 @@ final class Planner {
     }
 
     private static @Nullable String text(@Nullable InetAddress a) {
-        return a == null ? null : a.getHostAddress();
+        return a == null ? null : AddressText.of(a);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -865,10 +865,10 @@ final class Planner {
                     name,
                     vlan,
                     vni,
-                    v4 == null ? null : v4.toString(),
-                    v6 == null ? null : v6.toString(),
-                    routed && v4Gateway != null ? v4Gateway.getHostAddress() : null,
-                    routed && v6Gateway != null ? v6Gateway.getHostAddress() : null,
+                    v4 == null ? null : AddressText.of(v4),
+                    v6 == null ? null : AddressText.of(v6),
+                    routed && v4Gateway != null ? AddressText.of(v4Gateway) : null,
+                    routed && v6Gateway != null ? AddressText.of(v6Gateway) : null,
                     zone);
         }
     }

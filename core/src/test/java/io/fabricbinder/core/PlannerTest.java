@@ -420,7 +420,8 @@ class PlannerTest {
         ReconcileResult r = binder.reconcile(snapshot(objs, links));
         VirtualNetworkSpec n = net(r.plan(), "ns/ds").orElseThrow().network();
         assertThat(n.isDualStack()).isTrue();
-        assertThat(n.ipv6Gateway()).isEqualTo("fd00:5:0:0:0:0:0:1");
+        assertThat(n.ipv6Gateway()).isEqualTo("fd00:5::1");
+        assertThat(n.ipv6Subnet()).isEqualTo("fd00:5::/64");
         assertThat(r.allocated()).hasSize(2);
         assertThat(r.allocated().get(0).address()).startsWith("10.5.0.");
         assertThat(binder.plan(snapshot(objs, links)).hasChanges()).isFalse();
