@@ -25,8 +25,10 @@ package io.fabricbinder.core;
  * ApplyResult result = gateway.apply(plan);
  * }</pre>
  *
- * <p>Implementations must be safe to call from one reconciling thread at a time; the {@code
- * FabricBinder} facade never calls one concurrently.
+ * <p>Thread-safety: {@code FabricBinder} serializes {@link #apply} calls (one reconcile at a time),
+ * but {@code FabricBinder.plan} may call {@link #readOwnedState()} from any thread, also while an
+ * apply runs; implementations must allow that (a read during an apply may see a partial state,
+ * which the next plan corrects).
  */
 public interface FabricGateway {
 
