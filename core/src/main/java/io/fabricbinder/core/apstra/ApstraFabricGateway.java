@@ -125,10 +125,42 @@ public final class ApstraFabricGateway implements FabricGateway {
         return blueprint.id();
     }
 
+    /**
+     * The name of a marker routing zone that {@link #readOwnedState()} adds when staging holds
+     * uncommitted changes of FabricBinder's own user (an apply whose deploy failed or was
+     * interrupted). No plan desires it, so the next plan deletes it, which makes that plan non-empty
+     * and its apply deploy the pending changes; deleting it touches nothing on Apstra.
+     */
+    public static final String UNDEPLOYED_MARKER_ZONE = "fabricbinder:undeployed-staging";
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads staging: zones, networks, templates, one graph query for the leaf ports, and the
+     * assignments of each owned template. When staging holds uncommitted changes of this client's
+     * own user, the state also holds the routing zone {@link #UNDEPLOYED_MARKER_ZONE} so that the
+     * next apply deploys them.
+     */
     @Override
     public FabricState readOwnedState() {
         Observed obs = observe();
-        return obs.ownedState(true);
+        FabricState state = obs.ownedState(true);
+        if (!hasOwnUncommittedChanges()) {
+            return state;
+        }
+        List<RoutingZoneSpec> zones = new ArrayList<>(state.routingZones());
+        zones.add(new RoutingZoneSpec(UNDEPLOYED_MARKER_ZONE, List.of()));
+        return new FabricState(state.virtualNetworks(), zones, state.portBindings());
+    }
+
+    private boolean hasOwnUncommittedChanges() {
+        DiffStatus diff = blueprint.diffStatus();
+        boolean uncommitted = diff.status() == null ? diff.hasUndeployedChanges() : "undeployed".equals(diff.status());
+        if (!uncommitted) {
+            return false;
+        }
+        LockStatus ls = blueprint.lockStatus();
+        return !ls.isUnlocked() && client.userId().equals(ls.userId());
     }
 
     @Override
@@ -594,6 +626,9 @@ public final class ApstraFabricGateway implements FabricGateway {
         }
 
         void deleteZone(RoutingZoneSpec zone) {
+            if (UNDEPLOYED_MARKER_ZONE.equals(zone.name())) {
+                return; // only a marker: the deploy at the end of this apply is what it asks for
+            }
             RoutingZone existing = obs.zonesByLabel.get(zone.label());
             if (existing == null || !OwnedMarks.isOwnedZone(existing)) {
                 return; // already gone; a foreign zone with the label is never touched
