@@ -1,9 +1,7 @@
 /**
  * The Apstra side of FabricBinder: {@link io.fabricbinder.core.apstra.ApstraFabricGateway} reads
  * the FabricBinder-owned virtual networks, routing zones and port assignments of one blueprint and
- * applies plans to it through apstra-client; {@link
- * io.fabricbinder.core.apstra.ApstraCablingTopologySource} reads the cabling map as a topology
- * source.
+ * applies plans to it through apstra-client.
  */
 @NullMarked
 package io.fabricbinder.core.apstra;

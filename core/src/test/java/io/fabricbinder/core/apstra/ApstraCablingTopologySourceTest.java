@@ -6,22 +6,24 @@ import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.apstra.Credentials;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Topology;
+import io.fabricbinder.core.topology.ApstraCablingTopologySource;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.core.topology.TopologySource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The planner's cabling-map topology source over HTTP against the emulator. */
 class ApstraCablingTopologySourceTest {
 
     @Test
     void readsServerToLeafLinksFromTheCablingMap() {
         try (ApstraEmulator apstra = ApstraEmulator.start();
                 ApstraClient client = client(apstra)) {
-            TopologySource source = new ApstraCablingTopologySource(client, apstra.blueprintId());
+            TopologySource source = ApstraCablingTopologySource.of(
+                    () -> client.blueprint(apstra.blueprintId()).graph().cablingMap());
 
             TopologySource.Result r = source.read();
 
-            assertThat(source.name()).isEqualTo("apstra:" + apstra.blueprintId());
             assertThat(r.errors()).isEmpty();
             assertThat(r.links())
                     .containsExactlyInAnyOrder(
@@ -50,7 +52,9 @@ class ApstraCablingTopologySourceTest {
                 .build();
         try (ApstraEmulator apstra = ApstraEmulator.builder().topology(topology).start();
                 ApstraClient client = client(apstra)) {
-            TopologySource.Result r = new ApstraCablingTopologySource(client, apstra.blueprintId()).read();
+            TopologySource.Result r = ApstraCablingTopologySource.of(
+                            () -> client.blueprint(apstra.blueprintId()).graph().cablingMap())
+                    .read();
 
             assertThat(r.links())
                     .containsExactlyInAnyOrder(
