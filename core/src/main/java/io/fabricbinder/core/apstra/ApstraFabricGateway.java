@@ -136,7 +136,7 @@ public final class ApstraFabricGateway implements FabricGateway {
     /**
      * {@inheritDoc}
      *
-     * <p>Reads staging: zones, networks, templates, one graph query for the leaf ports, and the
+     * <p>Reads staging: zones, networks, templates, two graph queries for the leaf ports, and the
      * assignments of each owned template. When staging holds uncommitted changes of this client's
      * own user, the state also holds the routing zone {@link #UNDEPLOYED_MARKER_ZONE} so that the
      * next apply deploys them.

@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Leaf ports of a blueprint and the application points that carry them, from one graph query:
- * (leaf label, interface name) to the node connectivity templates are assigned to — the ESI/MLAG
+ * Leaf ports of a blueprint and the application points that carry them, from the graph:
+ * (leaf label, interface name) to the node connectivity templates are assigned to (two graph queries) — the ESI/MLAG
  * aggregate when the port is a member of one, else the LAG, else the physical port (apstra-api.md
  * §5 "Which node is the application point") — and back from an application point to its member
  * ports. Immutable after {@link #load}.
@@ -33,25 +33,29 @@ final class PortIndex {
 
     static PortIndex load(Graph graph) {
         PortIndex idx = new PortIndex();
-        QeQuery q = Qe.match(
-                Qe.node("system")
-                        .where("role", "leaf")
-                        .name("leaf")
-                        .out("hosted_interfaces")
-                        .to("interface")
-                        .where("if_type", "ethernet")
-                        .name("leaf_if"),
-                Qe.optional(Qe.anyNode()
-                        .name("leaf_if")
-                        .in("composed_of")
-                        .to("interface")
-                        .name("ae")),
-                Qe.optional(Qe.anyNode()
-                        .name("ae")
-                        .in("composed_of")
-                        .to("interface")
-                        .name("mc_ae")));
-        for (Map<String, GraphNode> row : graph.query(q).items()) {
+        // Two plain queries joined here rather than one match with optionals: an optional whose
+        // anchor is an earlier name is not reliably joined on that node (seen on the emulator).
+        QeQuery ports = Qe.match(Qe.node("system")
+                .where("role", "leaf")
+                .name("leaf")
+                .out("hosted_interfaces")
+                .to("interface")
+                .where("if_type", "ethernet")
+                .name("leaf_if"));
+        QeQuery aggregates = Qe.match(Qe.node("interface")
+                .name("member")
+                .in("composed_of")
+                .to("interface")
+                .name("aggregate"));
+        Map<String, String> parent = new HashMap<>();
+        for (Map<String, GraphNode> row : graph.query(aggregates).items()) {
+            GraphNode member = row.get("member");
+            GraphNode aggregate = row.get("aggregate");
+            if (member != null && aggregate != null) {
+                parent.putIfAbsent(member.id(), aggregate.id());
+            }
+        }
+        for (Map<String, GraphNode> row : graph.query(ports).items()) {
             GraphNode leaf = row.get("leaf");
             GraphNode leafIf = row.get("leaf_if");
             if (leaf == null || leafIf == null || leaf.label() == null) {
@@ -62,10 +66,12 @@ final class PortIndex {
                 continue;
             }
             idx.leafIdByLabel.put(leaf.label(), leaf.id());
-            GraphNode ae = row.get("ae");
-            GraphNode mcAe = row.get("mc_ae");
-            // Apstra accepts only the outermost aggregate as application point (TF #1065, #694).
-            String point = mcAe != null ? mcAe.id() : ae != null ? ae.id() : leafIf.id();
+            // Apstra accepts only the outermost aggregate as application point (TF #1065, #694):
+            // the ESI/MLAG aggregate over the LAG over the physical port.
+            String point = leafIf.id();
+            for (int depth = 0; depth < 2 && parent.containsKey(point); depth++) {
+                point = parent.get(point);
+            }
             Port port = new Port(leaf.label(), ifName);
             if (idx.pointOfPort.putIfAbsent(port, point) == null) {
                 idx.portsOfPoint.computeIfAbsent(point, k -> new ArrayList<>()).add(port);

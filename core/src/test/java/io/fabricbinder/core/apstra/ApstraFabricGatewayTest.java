@@ -371,4 +371,59 @@ class ApstraFabricGatewayTest {
         assertThat(ours(Stage.DEPLOYED)).hasSize(1000);
         assertConverged(desired);
     }
+
+    @Test
+    void esiLagMemberPortsAreTaggedThroughTheMultiChassisAggregate() {
+        client.close();
+        apstra.close();
+        io.fabricbinder.apstra.emulator.Topology topology = io.fabricbinder.apstra.emulator.Topology.builder()
+                .spine("spine1")
+                .leaf("leaf1")
+                .esiPair("pair1", "leaf3", "leaf4")
+                .cable("worker-1", "ens1f0", "leaf1", "xe-0/0/10")
+                .esiLag(
+                        "worker-9",
+                        "bond0",
+                        new io.fabricbinder.apstra.emulator.Topology.Cable("worker-9", "ens2f0", "leaf3", "xe-0/0/1"),
+                        new io.fabricbinder.apstra.emulator.Topology.Cable("worker-9", "ens2f1", "leaf4", "xe-0/0/1"))
+                .build();
+        apstra = ApstraEmulator.builder()
+                .apstraVersion("6.2.0")
+                .topology(topology)
+                .start();
+        client = newClient();
+        gateway = ApstraFabricGateway.builder()
+                .client(client)
+                .blueprintId(apstra.blueprintId())
+                .lockWait(Duration.ZERO)
+                .build();
+        FabricState desired = new FabricState(
+                List.of(red()),
+                List.of(new RoutingZoneSpec(MESH, List.of(RED))),
+                List.of(
+                        bind("leaf1", "xe-0/0/10", red(), "tenant-a/p1"),
+                        bind("leaf3", "xe-0/0/1", red(), "tenant-a/p9"),
+                        bind("leaf4", "xe-0/0/1", red(), "tenant-a/p9")));
+
+        ApplyResult r = converge(desired);
+
+        assertThat(r.failures()).isEmpty();
+        assertThat(ours(Stage.DEPLOYED))
+                .extracting(PortVlan::leaf, PortVlan::port, PortVlan::vlanId)
+                .containsExactlyInAnyOrder(
+                        tuple("leaf1", "xe-0/0/10", 100),
+                        tuple("leaf3", "xe-0/0/1", 100),
+                        tuple("leaf4", "xe-0/0/1", 100));
+        // Bound to the leaf and to the ESI pair's redundancy group, never to the member leafs.
+        assertThat(apstra.virtualNetworks(Stage.DEPLOYED))
+                .filteredOn(v -> v.label().equals(FabricNames.virtualNetworkLabel(RED)))
+                .singleElement()
+                .satisfies(v -> assertThat(v.vlanBySystem()).containsOnlyKeys("leaf1", "pair1"));
+        assertConverged(desired);
+
+        r = converge(FabricState.EMPTY);
+        assertThat(r.failures()).isEmpty();
+        assertThat(apstra.taggedVlans(Stage.DEPLOYED)).isEmpty();
+        assertConverged(FabricState.EMPTY);
+    }
 }
