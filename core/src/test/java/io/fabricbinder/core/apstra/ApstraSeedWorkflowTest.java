@@ -63,4 +63,36 @@ class ApstraSeedWorkflowTest {
             assertThat(apstra.callCount("PUT /api/blueprints/{bp}/deploy")).isEqualTo(deploys);
         }
     }
+
+    @Test
+    void aFailedDeployIsDeployedByTheNextReconcile() {
+        try (ApstraEmulator apstra =
+                        ApstraEmulator.builder().apstraVersion("6.2.0").start();
+                ApstraClient client = ApstraClient.builder()
+                        .baseUrl(apstra.baseUrl())
+                        .credentials(new Credentials(apstra.username(), apstra.password()))
+                        .build()) {
+            ApstraFabricGateway gateway = ApstraFabricGateway.builder()
+                    .client(client)
+                    .blueprintId(apstra.blueprintId())
+                    .lockWait(Duration.ZERO)
+                    .build();
+            FabricBinder binder = FabricBinder.builder().gateway(gateway).build();
+            ClusterSnapshot snapshot = new ClusterSnapshot(
+                    Manifests.parse(Path.of("src/test/resources/manifests/example")),
+                    Topology.merge(List.of(ApstraCablingTopologySource.of(
+                            () -> client.blueprint(apstra.blueprintId()).graph().cablingMap()))));
+            apstra.faults().failNext(1, 500, "PUT .*/deploy");
+
+            assertThat(binder.reconcile(snapshot).fabric().status().name()).isEqualTo("FAILED");
+            assertThat(apstra.hasUncommittedChanges()).isTrue();
+
+            ReconcileResult r = binder.reconcile(snapshot);
+
+            assertThat(r.fabric().isSuccess()).as(r.fabric().message()).isTrue();
+            assertThat(apstra.hasUncommittedChanges()).isFalse();
+            assertThat(apstra.taggedVlans(Stage.DEPLOYED)).isNotEmpty();
+            assertThat(binder.plan(snapshot).hasFabricChanges()).isFalse();
+        }
+    }
 }
