@@ -1,6 +1,5 @@
 package io.fabricbinder.core;
 
-import java.util.Comparator;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -31,13 +30,6 @@ public record IpAllocationEntry(
         AllocationAction action)
         implements Comparable<IpAllocationEntry> {
 
-    private static final Comparator<IpAllocationEntry> ORDER = Comparator.comparing(IpAllocationEntry::pod)
-            .thenComparing(IpAllocationEntry::interfaceName)
-            .thenComparing(IpAllocationEntry::virtualNetwork)
-            .thenComparing(IpAllocationEntry::podUid)
-            .thenComparing(IpAllocationEntry::subnet)
-            .thenComparing(e -> e.address == null ? "" : e.address);
-
     /** Validates. */
     public IpAllocationEntry {
         Objects.requireNonNull(pod, "pod");
@@ -54,6 +46,22 @@ public record IpAllocationEntry(
 
     @Override
     public int compareTo(IpAllocationEntry o) {
-        return ORDER.compare(this, o);
+        int c = pod.compareTo(o.pod);
+        if (c == 0) {
+            c = interfaceName.compareTo(o.interfaceName);
+        }
+        if (c == 0) {
+            c = virtualNetwork.compareTo(o.virtualNetwork);
+        }
+        if (c == 0) {
+            c = podUid.compareTo(o.podUid);
+        }
+        if (c == 0) {
+            c = subnet.compareTo(o.subnet);
+        }
+        if (c == 0) {
+            c = (address == null ? "" : address).compareTo(o.address == null ? "" : o.address);
+        }
+        return c;
     }
 }

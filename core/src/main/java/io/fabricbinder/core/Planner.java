@@ -130,7 +130,7 @@ final class Planner {
         allocate(m, nads, allocations, pools);
 
         // 6. Port conflicts: two networks with the same VLAN on one port.
-        Set<PortBinding.Key> conflicting = portConflicts(podsByBinding, desiredNets);
+        Set<PortBinding.Key> conflicting = portConflicts(podsByBinding, new HashMap<>(desiredNets));
 
         // Diff.
         List<VirtualNetworkChange> netChanges = new ArrayList<>();
@@ -172,12 +172,13 @@ final class Planner {
             }
         }
 
-        Map<PortBinding.Key, PortBinding> actualPorts = actual.bindingsByKey();
+        Map<PortBinding.Key, PortBinding> actualPorts = new HashMap<>(actual.bindingsByKey());
+        Map<String, VirtualNetworkSpec> netIndex = new HashMap<>(desiredNets);
         List<PortBindingChange> portChanges = new ArrayList<>();
         Set<PortBinding.Key> desiredKeys = new HashSet<>();
         for (Map.Entry<PortBinding.Key, Set<String>> e : podsByBinding.entrySet()) {
             PortBinding.Key k = e.getKey();
-            VirtualNetworkSpec net = desiredNets.get(k.virtualNetwork());
+            VirtualNetworkSpec net = netIndex.get(k.virtualNetwork());
             if (net == null || conflicting.contains(k) || frozenNetworks.contains(k.virtualNetwork())) {
                 continue;
             }
@@ -192,7 +193,7 @@ final class Planner {
             if (desiredKeys.contains(k)) {
                 continue;
             }
-            boolean networkStays = desiredNets.containsKey(k.virtualNetwork());
+            boolean networkStays = netIndex.containsKey(k.virtualNetwork());
             boolean keep = networkStays
                     && (frozenNetworks.contains(k.virtualNetwork())
                             || untagFrozen.contains(k.virtualNetwork())
@@ -439,6 +440,8 @@ final class Planner {
             Map<String, NetDraft> drafts,
             Map<PortBinding.Key, Set<String>> podsByBinding) {
         Topology topology = snapshot.topology();
+        Map<String, NetworkAttachmentDefinition> nadIndex = new HashMap<>(nads);
+        Set<String> extended = new HashSet<>(drafts.keySet());
         Map<String, SriovNetworkNodeState> states = new HashMap<>();
         for (SriovNetworkNodeState s : m.nodeStates()) {
             states.putIfAbsent(s.nodeName(), s);
@@ -448,13 +451,14 @@ final class Planner {
                 continue;
             }
             String node = pod.nodeName();
-            String object = POD + pod.key();
+            String podKey = pod.key();
+            String object = POD + podKey;
             Map<String, Integer> seenPerNad = new HashMap<>();
             for (int i = 0; i < pod.networks().size(); i++) {
                 Pod.NetworkSelection sel = pod.networks().get(i);
                 String nadKey = sel.nadKey(pod.namespace());
                 int ordinal = seenPerNad.merge(nadKey, 1, Integer::sum) - 1;
-                NetworkAttachmentDefinition nad = nads.get(nadKey);
+                NetworkAttachmentDefinition nad = nadIndex.get(nadKey);
                 if (nad == null) {
                     if (!frozenNetworks.contains(nadKey)) {
                         warnings.add(new Diagnostic(
@@ -462,7 +466,7 @@ final class Planner {
                     }
                     continue;
                 }
-                if (!nad.extendToFabric() || !drafts.containsKey(nadKey)) {
+                if (!nad.extendToFabric() || !extended.contains(nadKey)) {
                     continue;
                 }
                 Pod.NetworkStatus status = statusFor(pod, nadKey, sel.interfaceName(), ordinal);
@@ -552,7 +556,7 @@ final class Planner {
                 for (TopologyLink l : links) {
                     podsByBinding
                             .computeIfAbsent(new PortBinding.Key(l.leaf(), l.port(), nadKey), k -> new TreeSet<>())
-                            .add(pod.key());
+                            .add(podKey);
                 }
             }
         }
@@ -597,24 +601,35 @@ final class Planner {
         return statusName.equals(nadKey) || (podNamespace + "/" + statusName).equals(nadKey);
     }
 
+    private record PortVlan(String leaf, String port, int vlan) {}
+
     private Set<PortBinding.Key> portConflicts(
             Map<PortBinding.Key, Set<String>> podsByBinding, Map<String, VirtualNetworkSpec> nets) {
-        Map<String, List<PortBinding.Key>> byPortVlan = new TreeMap<>();
+        Map<PortVlan, Object> byPortVlan = new HashMap<>();
+        List<PortVlan> clashes = new ArrayList<>();
         for (PortBinding.Key k : podsByBinding.keySet()) {
             VirtualNetworkSpec n = nets.get(k.virtualNetwork());
             if (n == null || frozenNetworks.contains(n.name())) {
                 continue;
             }
-            byPortVlan
-                    .computeIfAbsent(k.leaf() + " " + k.port() + " vlan " + n.vlan(), x -> new ArrayList<>())
-                    .add(k);
+            PortVlan pv = new PortVlan(k.leaf(), k.port(), n.vlan());
+            Object prev = byPortVlan.putIfAbsent(pv, k);
+            if (prev instanceof PortBinding.Key first) {
+                List<PortBinding.Key> list = new ArrayList<>();
+                list.add(first);
+                list.add(k);
+                byPortVlan.put(pv, list);
+                clashes.add(pv);
+            } else if (prev instanceof List<?> list) {
+                @SuppressWarnings("unchecked")
+                List<PortBinding.Key> keys = (List<PortBinding.Key>) list;
+                keys.add(k);
+            }
         }
         Set<PortBinding.Key> bad = new HashSet<>();
-        for (Map.Entry<String, List<PortBinding.Key>> e : byPortVlan.entrySet()) {
-            List<PortBinding.Key> keys = e.getValue();
-            if (keys.size() < 2) {
-                continue;
-            }
+        for (PortVlan pv : clashes) {
+            @SuppressWarnings("unchecked")
+            List<PortBinding.Key> keys = (List<PortBinding.Key>) byPortVlan.get(pv);
             keys.sort((a, b) -> a.virtualNetwork().compareTo(b.virtualNetwork()));
             for (PortBinding.Key k : keys) {
                 List<String> others = new ArrayList<>();
@@ -645,7 +660,7 @@ final class Planner {
             List<IpAllocationEntry> out,
             Map<String, PoolSpec> pools) {
         // Attachments per pool, in pod order.
-        Map<String, List<Attachment>> byPool = new TreeMap<>();
+        Map<String, List<Attachment>> byPool = new HashMap<>();
         Map<String, NetworkAttachmentDefinition> poolNad = new HashMap<>();
         Map<String, PoolSpec> specByNad = new HashMap<>();
         for (NetworkAttachmentDefinition nad : nads.values()) {
@@ -694,7 +709,7 @@ final class Planner {
                 byPool.get(spec.name()).add(new Attachment(pod, owner, nadKey, pod.isTerminating(), i));
             }
         }
-        for (Map.Entry<String, List<Attachment>> e : byPool.entrySet()) {
+        for (Map.Entry<String, List<Attachment>> e : new TreeMap<>(byPool).entrySet()) {
             PoolSpec spec = specByNad.get(poolNad.get(e.getKey()).key());
             String network = poolNad.get(e.getKey()).key();
             Map<Owner, List<String>> existing = addresses.allocations(spec);

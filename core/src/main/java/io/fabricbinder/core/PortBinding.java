@@ -1,6 +1,5 @@
 package io.fabricbinder.core;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,16 +20,12 @@ import java.util.Objects;
 public record PortBinding(String leaf, String port, String virtualNetwork, int vlan, List<String> pods)
         implements Comparable<PortBinding> {
 
-    private static final Comparator<PortBinding> ORDER = Comparator.comparing(PortBinding::leaf)
-            .thenComparing(PortBinding::port)
-            .thenComparing(PortBinding::virtualNetwork);
-
     /** Validates and copies; sorts the pods. */
     public PortBinding {
         Objects.requireNonNull(leaf, "leaf");
         Objects.requireNonNull(port, "port");
         Objects.requireNonNull(virtualNetwork, "virtualNetwork");
-        pods = pods.stream().sorted().distinct().toList();
+        pods = sortedDistinct(pods);
     }
 
     /** The identity of the binding. */
@@ -45,7 +40,20 @@ public record PortBinding(String leaf, String port, String virtualNetwork, int v
 
     @Override
     public int compareTo(PortBinding o) {
-        return ORDER.compare(this, o);
+        int c = leaf.compareTo(o.leaf);
+        if (c == 0) {
+            c = port.compareTo(o.port);
+        }
+        return c != 0 ? c : virtualNetwork.compareTo(o.virtualNetwork);
+    }
+
+    private static List<String> sortedDistinct(List<String> pods) {
+        for (int i = 1; i < pods.size(); i++) {
+            if (pods.get(i - 1).compareTo(pods.get(i)) >= 0) {
+                return pods.stream().sorted().distinct().toList();
+            }
+        }
+        return List.copyOf(pods);
     }
 
     /**

@@ -31,7 +31,7 @@ public final class Topology {
     private final List<TopologyLink> links;
     private final List<Diagnostic> errors;
     private final List<Diagnostic> warnings;
-    private final Map<String, TopologyLink> byNodeNic = new HashMap<>();
+    private final Map<NodeNic, TopologyLink> byNodeNic = new HashMap<>();
 
     private Topology(List<TopologyLink> links, List<Diagnostic> errors, List<Diagnostic> warnings) {
         this.links = links.stream()
@@ -44,7 +44,7 @@ public final class Topology {
         this.errors = errors.stream().sorted().distinct().toList();
         this.warnings = warnings.stream().sorted().distinct().toList();
         for (TopologyLink l : this.links) {
-            byNodeNic.put(key(l.node(), l.nic()), l);
+            byNodeNic.put(lookupKey(l.node(), l.nic()), l);
         }
     }
 
@@ -147,13 +147,13 @@ public final class Topology {
      */
     public Optional<TopologyLink> findLink(String node, @Nullable String pfName, @Nullable String pfPciAddress) {
         if (pfPciAddress != null) {
-            TopologyLink l = byNodeNic.get(key(node, pfPciAddress));
+            TopologyLink l = byNodeNic.get(lookupKey(node, pfPciAddress));
             if (l != null) {
                 return Optional.of(l);
             }
         }
         if (pfName != null) {
-            return Optional.ofNullable(byNodeNic.get(key(node, pfName)));
+            return Optional.ofNullable(byNodeNic.get(lookupKey(node, pfName)));
         }
         return Optional.empty();
     }
@@ -172,6 +172,12 @@ public final class Topology {
         String n = TopologyLink.isPci(nic) ? nic.toLowerCase(Locale.ROOT) : nic;
         return node + "\u0000" + n;
     }
+
+    private static NodeNic lookupKey(String node, String nic) {
+        return new NodeNic(node, TopologyLink.isPci(nic) ? nic.toLowerCase(Locale.ROOT) : nic);
+    }
+
+    private record NodeNic(String node, String nic) {}
 
     private static List<Sourced> distinctLinks(List<Sourced> group) {
         List<Sourced> out = new ArrayList<>();

@@ -29,7 +29,18 @@ public record TopologyLink(String node, String nic, String leaf, String port) {
     }
 
     static boolean isPci(String s) {
-        return s.matches("[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]");
+        if (s.length() != 12 || s.charAt(4) != ':' || s.charAt(7) != ':' || s.charAt(10) != '.') {
+            return false;
+        }
+        for (int i = 0; i < 12; i++) {
+            if (i == 4 || i == 7 || i == 10) {
+                continue;
+            }
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return s.charAt(11) >= '0' && s.charAt(11) <= '7';
     }
 
     private static void check(String value, String field) {
