@@ -12,6 +12,7 @@ import java.util.Map;
 public final class ApstraAssignmentException extends ApstraHttpException {
     private static final long serialVersionUID = 1L;
 
+    @SuppressWarnings("serial") // a List.copyOf result; exceptions are not meant to be serialized
     private final List<ApplicationPointError> details;
 
     /**
