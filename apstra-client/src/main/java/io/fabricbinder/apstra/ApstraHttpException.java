@@ -17,8 +17,10 @@ public sealed class ApstraHttpException extends ApstraException
     private final String method;
     private final String path;
     private final String errorText;
+
     @SuppressWarnings("serial") // always a Map.copyOf result, which is serializable
     private final Map<String, String> fieldErrors;
+
     private final transient @Nullable JsonNode errorsNode;
 
     /**
