@@ -1,6 +1,7 @@
 package io.fabricbinder.apstra;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +20,14 @@ final class RealVirtualNetworks implements VirtualNetworks {
     public String create(VirtualNetwork vn) {
         Objects.requireNonNull(vn, "vn");
         validate(vn);
+        checkTagsSupported(vn);
         JsonNode resp = bp.write("POST", bp.path("virtual-networks"), body(vn), false);
         String id = resp.path("id").asText("");
         if (id.isEmpty()) {
             throw new IllegalStateException("Apstra created VirtualNetwork '" + vn.label() + "' in blueprint " + bp.id()
                     + " but returned no id");
         }
+        tagBeforeSixTwo(id, vn);
         return id;
     }
 
@@ -81,7 +84,32 @@ final class RealVirtualNetworks implements VirtualNetworks {
                         + "': switchingZoneId is required on Apstra 6.2+ (start from get() to keep it)");
             }
         }
+        checkTagsSupported(toSend);
         bp.write("PUT", bp.path("virtual-networks", id), body(toSend), true);
+        tagBeforeSixTwo(id, toSend);
+    }
+
+    private void checkTagsSupported(VirtualNetwork vn) {
+        if (!vn.tags().isEmpty() && !bp.transport().version().atLeast("5.0")) {
+            throw new IllegalArgumentException("VirtualNetwork '" + vn.label()
+                    + "': tags need Apstra 5.0+, server runs " + bp.transport().version());
+        }
+    }
+
+    /**
+     * Before 6.2 VN tags are not part of the VN body; they are added with {@code POST /tagging}
+     * (go-sdk two_stage_l3_clos_tagging.go). Tags are only added here, never removed.
+     */
+    private void tagBeforeSixTwo(String id, VirtualNetwork vn) {
+        if (vn.tags().isEmpty() || bp.transport().version().atLeast("6.2")) {
+            return;
+        }
+        ObjectNode body = Json.object();
+        body.putArray("nodes").add(id);
+        ArrayNode add = body.putArray("add");
+        vn.tags().forEach(add::add);
+        body.putArray("remove");
+        bp.write("POST", bp.path("tagging"), body, true);
     }
 
     @Override

@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * @param sviIps per-leaf SVI addresses
  * @param rtPolicy route-target import/export, or null
  * @param virtualMac virtual MAC, e.g. {@code 08:00:20:01:02:03}
- * @param tags tags; sent in the VN body only on 6.2+
+ * @param tags tags; in the VN body on 6.2+, added through {@code POST /tagging} on 5.x (only added,
+ *     never removed there); not supported before 5.0
  * @param routeTarget read-only, e.g. {@code 5003:1}
  * @param createPolicyTagged create-only: have Apstra generate a tagged VLAN connectivity template
  */
@@ -298,7 +299,7 @@ public record VirtualNetwork(
             return this;
         }
 
-        /** Sets tags: tags; sent in the VN body only on 6.2+. */
+        /** Sets tags (see the record doc for how they travel per version). */
         public Builder tags(List<String> tags) {
             this.tags = List.copyOf(tags);
             return this;

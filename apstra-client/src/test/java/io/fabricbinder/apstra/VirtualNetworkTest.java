@@ -87,14 +87,12 @@ class VirtualNetworkTest extends WireMockSupport {
                 .ipv4Subnet("10.1.1.0/24")
                 .virtualGatewayIpv4("10.1.1.1")
                 .reservedVlanId(300)
-                .tags(List.of("fabricbinder"))
                 .build();
 
         String id = client.blueprint(BP).virtualNetworks().create(vn);
 
         assertThat(id).isEqualTo("vn-9");
         assertThat(client.blueprint(BP).lastConfigBlueprintVersion()).hasValue(21);
-        // Before 6.2 tags are not part of the VN body.
         wm.verify(postRequestedFor(urlPathEqualTo(bpPath("/virtual-networks")))
                 .withQueryParam("async", equalTo("full"))
                 .withHeader("AuthToken", equalTo(TOKEN))
@@ -120,6 +118,42 @@ class VirtualNetworkTest extends WireMockSupport {
 
         wm.verify(postRequestedFor(urlPathEqualTo(bpPath("/virtual-networks")))
                 .withRequestBody(equalToJson("{\"tags\":[\"fabricbinder\"]}", true, true)));
+    }
+
+    @Test
+    void before62TagsGoThroughTheTaggingApiAndBefore50TheyAreRejected() {
+        stubVersion("5.1.0");
+        wm.stubFor(post(urlPathEqualTo(bpPath("/virtual-networks"))).willReturn(json(202, taskAccepted("t-vn"))));
+        stubTask("t-vn", succeededTask("t-vn", "{\"id\":\"vn-9\"}", 21));
+        wm.stubFor(
+                post(urlPathEqualTo(bpPath("/tagging"))).willReturn(aResponse().withStatus(204)));
+
+        vns().create(VirtualNetwork.vxlan("a", "sz-1")
+                .tags(List.of("fabricbinder", "tenant-a"))
+                .build());
+
+        wm.verify(postRequestedFor(urlPathEqualTo(bpPath("/virtual-networks")))
+                .withRequestBody(equalToJson("{\"label\":\"a\",\"vn_type\":\"vxlan\",\"security_zone_id\":\"sz-1\","
+                        + "\"ipv4_enabled\":true,\"virtual_gateway_ipv4_enabled\":true,"
+                        + "\"dhcp_service\":\"dhcpServiceDisabled\",\"bound_to\":[],\"svi_ips\":[]}")));
+        wm.verify(postRequestedFor(urlPathEqualTo(bpPath("/tagging")))
+                .withQueryParam("async", equalTo("full"))
+                .withRequestBody(
+                        equalToJson("{\"nodes\":[\"vn-9\"],\"add\":[\"fabricbinder\",\"tenant-a\"],\"remove\":[]}")));
+
+        ApstraClient old = builder().build();
+        try {
+            stubVersion("4.2.0");
+            assertThatThrownBy(() -> old.blueprint(BP)
+                            .virtualNetworks()
+                            .create(VirtualNetwork.vxlan("b", "sz-1")
+                                    .tags(List.of("x"))
+                                    .build()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tags need Apstra 5.0+");
+        } finally {
+            old.close();
+        }
     }
 
     @Test

@@ -419,7 +419,8 @@ public final class IpAllocator {
         }
 
         String nodeKey(int range, int level, BigInteger id) {
-            return prefix + "r" + range + "/n" + level + "/" + id.toString(16);
+            String hex = id.bitLength() < 63 ? Long.toHexString(id.longValue()) : id.toString(16);
+            return prefix + "r" + range + "/n" + level + "/" + hex;
         }
     }
 

@@ -67,16 +67,20 @@ public interface IpPoolStore extends AutoCloseable {
         if (mutations.isEmpty()) {
             throw new IllegalArgumentException("a commit needs at least one mutation");
         }
-        java.util.HashSet<String> seen = new java.util.HashSet<>();
-        for (Condition c : conditions) {
-            if (!seen.add(c.key())) {
-                throw new IllegalArgumentException("key appears twice in conditions: " + c.key());
+        for (int i = 0; i < conditions.size(); i++) {
+            for (int j = i + 1; j < conditions.size(); j++) {
+                if (conditions.get(i).key().equals(conditions.get(j).key())) {
+                    throw new IllegalArgumentException("key appears twice in conditions: "
+                            + conditions.get(i).key());
+                }
             }
         }
-        seen.clear();
-        for (Mutation m : mutations) {
-            if (!seen.add(m.key())) {
-                throw new IllegalArgumentException("key appears twice in mutations: " + m.key());
+        for (int i = 0; i < mutations.size(); i++) {
+            for (int j = i + 1; j < mutations.size(); j++) {
+                if (mutations.get(i).key().equals(mutations.get(j).key())) {
+                    throw new IllegalArgumentException("key appears twice in mutations: "
+                            + mutations.get(i).key());
+                }
             }
         }
     }

@@ -45,6 +45,15 @@ import org.slf4j.LoggerFactory;
 public final class ApstraEmulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApstraEmulator.class);
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle on, the body waits for the
+        // client's delayed ACK (about 40 ms per call). The switch is read once, when the first JDK
+        // HttpServer in the JVM starts, so it is set here unless the user already chose a value.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final EmulatedApstra apstra;

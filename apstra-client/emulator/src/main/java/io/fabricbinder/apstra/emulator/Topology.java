@@ -131,16 +131,38 @@ public final class Topology {
      * The bundled quickstart topology: one spine, two leafs and three SR-IOV worker nodes
      * {@code worker-1..3}: {@code worker-1} has PFs {@code ens1f0 -> leaf1 xe-0/0/10} and {@code
      * ens1f1 -> leaf2 xe-0/0/10}; {@code worker-2} has {@code ens1f0 -> leaf1 xe-0/0/11}; {@code
-     * worker-3} has {@code ens1f0 -> leaf2 xe-0/0/12} and {@code ens1f1 -> leaf1 xe-0/0/12}.
+     * worker-3} has {@code ens1f0 -> leaf2 xe-0/0/12} and {@code ens1f1 -> leaf1 xe-0/0/12}. The
+     * same fabric ships as the resource {@code io/fabricbinder/apstra/emulator/default-topology.yaml}
+     * (see {@link #defaultTopologyYaml()}) for users to copy and edit.
      *
-     * @return the default topology, read from the bundled {@code default-topology.yaml}
+     * @return the default topology
      */
     public static Topology defaultTopology() {
+        // Built in code rather than parsed, so that startup does not pay for loading the YAML parser.
+        return builder()
+                .spine("spine1")
+                .leaf("leaf1")
+                .leaf("leaf2")
+                .cable("worker-1", "ens1f0", "leaf1", "xe-0/0/10")
+                .cable("worker-1", "ens1f1", "leaf2", "xe-0/0/10")
+                .cable("worker-2", "ens1f0", "leaf1", "xe-0/0/11")
+                .cable("worker-3", "ens1f0", "leaf2", "xe-0/0/12")
+                .cable("worker-3", "ens1f1", "leaf1", "xe-0/0/12")
+                .build();
+    }
+
+    /**
+     * Returns the text of the bundled {@code default-topology.yaml}, which describes {@link
+     * #defaultTopology()}; a starting point for a custom {@code --topology} file.
+     *
+     * @return the YAML text
+     */
+    public static String defaultTopologyYaml() {
         try (InputStream in = Topology.class.getResourceAsStream("default-topology.yaml")) {
             if (in == null) {
                 throw new IllegalStateException("bundled default-topology.yaml is missing");
             }
-            return fromJson(new ObjectMapper(new YAMLFactory()).readTree(in), "default-topology.yaml");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -329,6 +351,21 @@ public final class Topology {
         cables.forEach(c -> out.add(c.server()));
         lags.forEach(l -> out.add(l.server()));
         return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Topology t
+                && spines.equals(t.spines)
+                && leafs.equals(t.leafs)
+                && esiPairs.equals(t.esiPairs)
+                && cables.equals(t.cables)
+                && lags.equals(t.lags);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(spines, leafs, esiPairs, cables, lags);
     }
 
     @Override

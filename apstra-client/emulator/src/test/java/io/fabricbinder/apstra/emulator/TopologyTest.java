@@ -19,6 +19,11 @@ class TopologyTest {
     }
 
     @Test
+    void bundledYamlDescribesTheDefaultTopology() {
+        assertThat(Topology.parseYaml(Topology.defaultTopologyYaml())).isEqualTo(Topology.defaultTopology());
+    }
+
+    @Test
     void yamlWithAllForms(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("t.yaml");
         Files.writeString(file, """
