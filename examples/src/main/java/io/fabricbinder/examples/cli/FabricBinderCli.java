@@ -77,6 +77,7 @@ public final class FabricBinderCli implements Callable<Integer> {
         commandLine.addSubcommand(new EmulatorCommand());
         commandLine.addSubcommand(new SriovInventoryCommand(env));
         commandLine.addSubcommand(new IpamBenchCommand());
+        commandLine.addSubcommand(new ControllerCommand(env));
         return commandLine;
     }
 

@@ -1,10 +1,9 @@
 package io.fabricbinder.examples.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabricbinder.sriov.DevicePluginConfig;
+import io.fabricbinder.sriov.LldpNeighbor;
+import io.fabricbinder.sriov.LldpNeighbors;
+import io.fabricbinder.sriov.NodeInventory;
 import io.fabricbinder.sriov.ResourcePools;
 import io.fabricbinder.sriov.SriovDiscovery;
 import io.fabricbinder.sriov.SriovReport;
@@ -13,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,9 +33,6 @@ import picocli.CommandLine.Spec;
                     + "will map pods through."
         })
 final class SriovInventoryCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON =
-            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final Map<String, String> env;
 
@@ -94,46 +89,26 @@ final class SriovInventoryCommand implements Callable<Integer> {
                 return FabricBinderCli.EXIT_INPUT_ERRORS;
             }
         }
+        List<LldpNeighbor> neighbors = List.of();
         if (lldpJson != null) {
-            return NotAvailable.report(
-                    err, "sriov-inventory", "--lldp-json (LLDP neighbour parsing)", "the sriov module's LldpNeighbors");
+            try {
+                neighbors = LldpNeighbors.parseLldpcliJson(Files.readString(lldpJson, StandardCharsets.UTF_8));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("fabricbinder sriov-inventory: --lldp-json " + lldpJson + ": " + e.getMessage());
+                return FabricBinderCli.EXIT_INPUT_ERRORS;
+            }
         }
         String nodeName = node != null ? node : env.containsKey("NODE_NAME") ? env.get("NODE_NAME") : hostName();
         SriovReport report = SriovDiscovery.at(sysfsRoot).discover();
         ResourcePools pools =
                 config == null ? new ResourcePools(List.of(), List.of()) : ResourcePools.compute(report, config);
-        out.println(toJson(inventory(nodeName, report, pools)));
+        out.println(NodeInventory.of(nodeName, report, pools, neighbors).toJson());
         out.flush();
         if (!report.defects().isEmpty()) {
             err.println("fabricbinder sriov-inventory: " + report.defects().size() + " discovery problem(s) on "
                     + sysfsRoot + ", see \"problems\"");
         }
         return 0;
-    }
-
-    /**
-     * The node inventory document: {@code schemaVersion}, {@code nodeName}, {@code interfaces},
-     * {@code pools}, {@code neighbors}, {@code problems}, {@code notes} (the sriov module's
-     * inventory format).
-     */
-    static Map<String, Object> inventory(String nodeName, SriovReport report, ResourcePools pools) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schemaVersion", 1);
-        doc.put("nodeName", nodeName);
-        doc.put("interfaces", report.interfaces());
-        doc.put("pools", pools.pools());
-        doc.put("neighbors", List.of());
-        doc.put("problems", report.problems());
-        doc.put("notes", pools.notes());
-        return doc;
-    }
-
-    private static String toJson(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the inventory as JSON", e);
-        }
     }
 
     /** The host name from {@code /etc/hostname}; no name-service lookup. */

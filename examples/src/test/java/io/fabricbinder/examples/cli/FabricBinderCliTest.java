@@ -13,12 +13,13 @@ class FabricBinderCliTest {
         CliRun run = CliRun.of("--help");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).contains("quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench");
+        assertThat(run.out())
+                .contains("quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench", "controller");
         assertThat(run.err()).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench"})
+    @ValueSource(strings = {"quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench", "controller"})
     void everySubcommandHasHelp(String subcommand) {
         CliRun run = CliRun.of(subcommand, "--help");
 

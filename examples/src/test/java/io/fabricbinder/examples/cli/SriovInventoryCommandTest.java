@@ -74,15 +74,41 @@ class SriovInventoryCommandTest {
     }
 
     @Test
-    void lldpNeighboursAreNotAvailableInThisBuildYet(@TempDir Path tmp) throws Exception {
+    void lldpNeighboursOfThePfsAreIncluded(@TempDir Path tmp) throws Exception {
         SysfsTree sysfs = new SysfsTree(tmp).pf("0000:3b:00.0", "ens1f0", "3c:fd:fe:00:00:01", 1);
         Path lldp = tmp.resolve("lldp.json");
-        Files.writeString(lldp, "{\"lldp\": {}}");
+        Files.writeString(lldp, """
+                {"lldp":{"interface":{"ens1f0":{"via":"LLDP","rid":"1",
+                  "chassis":{"leaf1":{"id":{"type":"mac","value":"00:00:00:00:00:02"},"descr":"Juniper Networks"}},
+                  "port":{"id":{"type":"ifname","value":"xe-0/0/10"},"descr":"xe-0/0/10","ttl":"120"}}}}}""");
+
+        CliRun run = CliRun.of(
+                "sriov-inventory",
+                "--sysfs-root",
+                sysfs.sys.toString(),
+                "--node",
+                "worker-1",
+                "--lldp-json",
+                lldp.toString());
+
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonNode neighbor =
+                new ObjectMapper().readTree(run.out()).path("neighbors").get(0);
+        assertThat(neighbor.path("localInterface").asText()).isEqualTo("ens1f0");
+        assertThat(neighbor.path("chassisName").asText()).isEqualTo("leaf1");
+        assertThat(neighbor.path("switchPort").asText()).isEqualTo("xe-0/0/10");
+    }
+
+    @Test
+    void lldpOutputWithoutTheLldpMemberIsAnInputError(@TempDir Path tmp) throws Exception {
+        SysfsTree sysfs = new SysfsTree(tmp).pf("0000:3b:00.0", "ens1f0", "3c:fd:fe:00:00:01", 1);
+        Path lldp = tmp.resolve("lldp.json");
+        Files.writeString(lldp, "{\"x\": 1}");
 
         CliRun run = CliRun.of(
                 "sriov-inventory", "--sysfs-root", sysfs.sys.toString(), "--node", "n", "--lldp-json", lldp.toString());
 
-        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_FAILURE);
-        assertThat(run.err()).contains("not available in this build");
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("--lldp-json", "'lldp'");
     }
 }
