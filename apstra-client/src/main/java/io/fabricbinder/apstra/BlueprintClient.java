@@ -15,6 +15,14 @@ public interface BlueprintClient {
     String id();
 
     /**
+     * {@code GET /api/blueprints/{id}}: id, label, design and staging version. The response holds
+     * the whole staging graph, so prefer {@link #status()} for frequent polling.
+     *
+     * @throws ApstraNotFoundException if there is no such blueprint
+     */
+    Blueprint get();
+
+    /**
      * This blueprint's entry of {@code GET /api/blueprints}: staging version, uncommitted changes,
      * build error counts.
      *

@@ -152,6 +152,19 @@ final class RealBlueprintClient implements BlueprintClient {
     }
 
     @Override
+    public Blueprint get() {
+        JsonNode n = get(new String[0]);
+        JsonNode cfg = n.path("source_versions").path("config_blueprint");
+        return new Blueprint(
+                n.path("id").asText(id),
+                text(n, "label"),
+                text(n, "design"),
+                n.path("version").asLong(),
+                text(n, "last_modified_at"),
+                cfg.isNumber() ? cfg.asLong() : null);
+    }
+
+    @Override
     public BlueprintSummary status() {
         for (BlueprintSummary s : client.blueprints()) {
             if (s.id().equals(id)) {

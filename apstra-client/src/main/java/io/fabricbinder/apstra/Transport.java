@@ -130,10 +130,14 @@ final class Transport {
     }
 
     JsonNode call(Req req) {
+        return call(req, clock.instant().plus(callTimeout));
+    }
+
+    /** Runs {@code req} with retries and at most one re-login, all before {@code deadline}. */
+    private JsonNode call(Req req, Instant deadline) {
         if (closed) {
             throw new IllegalStateException("ApstraClient is closed");
         }
-        Instant deadline = clock.instant().plus(callTimeout);
         boolean reloggedIn = false;
         int attempt = 0;
         while (true) {
@@ -322,19 +326,19 @@ final class Transport {
         String first = previous != null ? previous.loginPath() : AAA_LOGIN;
         ObjectNode body = Json.object().put("username", credentials.username()).put("password", credentials.password());
         try {
-            return loginAt(first, body);
+            return loginAt(first, body, deadline);
         } catch (ApstraNotFoundException e) {
             if (!first.equals(AAA_LOGIN)) {
                 throw e;
             }
             log.debug("{} not found, falling back to /{}", "/" + AAA_LOGIN, USER_LOGIN);
-            return loginAt(USER_LOGIN, body);
+            return loginAt(USER_LOGIN, body, deadline);
         }
     }
 
-    private Session loginAt(String path, ObjectNode body) {
+    private Session loginAt(String path, ObjectNode body, Instant deadline) {
         // A login only creates a session, so repeating it on a dropped connection is harmless.
-        JsonNode resp = call(new Req("POST", List.of(path.split("/")), Map.of(), body, true, false));
+        JsonNode resp = call(new Req("POST", List.of(path.split("/")), Map.of(), body, true, false), deadline);
         String token = resp.path("token").asText("");
         if (token.isEmpty()) {
             throw new ApstraHttpException(200, "POST", "/" + path, "login response carries no token", Map.of());

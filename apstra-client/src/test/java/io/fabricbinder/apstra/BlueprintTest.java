@@ -48,6 +48,22 @@ class BlueprintTest extends WireMockSupport {
     }
 
     @Test
+    void getReadsTopLevelFieldsOfTheGraph() {
+        wm.stubFor(get(urlEqualTo(bpPath("")))
+                .willReturn(okJson("{\"id\":\"bp-1\",\"version\":11,\"design\":\"two_stage_l3clos\","
+                        + "\"last_modified_at\":\"t\",\"label\":\"dc1\",\"nodes\":{\"n1\":{\"type\":\"system\"}},"
+                        + "\"relationships\":{},\"source_versions\":{\"config_blueprint\":11}}")));
+        wm.stubFor(get(urlEqualTo("/api/blueprints/nope"))
+                .willReturn(json(404, "{\"errors\":\"Blueprint nope of type staging not found\"}")));
+
+        Blueprint b = client.blueprint(BP).get();
+
+        assertThat(b).isEqualTo(new Blueprint("bp-1", "dc1", "two_stage_l3clos", 11, "t", 11L));
+        assertThat(b.isDatacenter()).isTrue();
+        assertThatThrownBy(() -> client.blueprint("nope").get()).isInstanceOf(ApstraNotFoundException.class);
+    }
+
+    @Test
     void diffStatusParsesThePythonFixture() {
         wm.stubFor(get(urlEqualTo(bpPath("/diff-status")))
                 .willReturn(okJson("{\"status\":\"undeployed\",\"logical_diff_supported\":true,\"deployed_version\":0,"

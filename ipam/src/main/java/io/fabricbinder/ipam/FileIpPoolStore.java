@@ -79,6 +79,9 @@ public final class FileIpPoolStore implements IpPoolStore {
     private final java.util.concurrent.locks.Condition flushed = mutex.newCondition();
     private final ReentrantLock leader = new ReentrantLock();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private static final long BATCH_WAIT_NANOS = 1_000_000;
+    // Guarded by queue.
+    private int lastBatchSize;
 
     // Guarded by mutex.
     private @Nullable FileChannel lockChannel;
@@ -199,14 +202,32 @@ public final class FileIpPoolStore implements IpPoolStore {
         Request r = new Request(List.copyOf(conditions), List.copyOf(mutations));
         synchronized (queue) {
             queue.add(r);
+            queue.notifyAll();
         }
         leader.lock();
         try {
             if (!r.done) {
                 List<Request> batch;
                 synchronized (queue) {
+                    // Writers that were in the last batch are usually about to queue again (they only
+                    // read in between); waiting a moment for them turns one force per writer into one
+                    // per batch. Bounded, and only when the last batch was bigger than this one.
+                    long deadline = System.nanoTime() + BATCH_WAIT_NANOS;
+                    while (queue.size() < lastBatchSize) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        try {
+                            queue.wait(left / 1_000_000, (int) (left % 1_000_000));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
                     batch = new ArrayList<>(queue);
                     queue.clear();
+                    lastBatchSize = batch.size();
                 }
                 processBatch(batch);
             }

@@ -109,8 +109,8 @@ class MultiProcessFileStoreTest {
         Path dir = tmp.resolve("store");
         String subnet = "10.60.0.0/22";
 
-        Child a = start(dir, "a", 60, 3, subnet);
-        Child b = start(dir, "b", 60, 3, subnet);
+        Child a = start(dir, "a", 40, 3, subnet);
+        Child b = start(dir, "b", 40, 3, subnet);
         await(a);
         await(b);
 
@@ -118,7 +118,7 @@ class MultiProcessFileStoreTest {
         assertThat(b.lines).last().isEqualTo("DONE");
         List<String> history = new ArrayList<>(a.lines);
         history.addAll(b.lines);
-        assertThat(history.stream().filter(l -> l.startsWith("A ")).count()).isEqualTo(2 * 8 * 60);
+        assertThat(history.stream().filter(l -> l.startsWith("A ")).count()).isEqualTo(2 * 8 * 40);
         Map<String, String> holders = check(history);
         PoolSpec pool = PoolSpec.of("mp", IpRange.ofSubnet(subnet));
         try (FileIpPoolStore store = FileIpPoolStore.open(dir)) {

@@ -3,11 +3,12 @@ package io.fabricbinder.sriov;
 import io.fabricbinder.sriov.DiscoveryProblem.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +37,10 @@ final class SysfsWalk {
     private final Path busDevices;
     private final List<DiscoveryProblem> problems = new ArrayList<>();
     private @Nullable Map<Path, List<String>> classNetByDevice;
+    private final Map<PciAddress, Set<String>> entryCache = new HashMap<>();
+    private final Set<String> foundViaClassNet = new HashSet<>();
+    private final Map<String, Ids> modaliasIds = new HashMap<>();
+    private static final String NOT_A_LINK = "\u0000not-a-link";
 
     SysfsWalk(Path root) {
         this.root = root;
@@ -74,6 +78,7 @@ final class SysfsWalk {
             Path dir = e.getValue();
             try {
                 Set<String> names = entries(dir, bdf);
+                entryCache.put(bdf, names);
                 if (names.contains("physfn")) {
                     vfCandidates.add(bdf);
                     continue;
@@ -86,8 +91,9 @@ final class SysfsWalk {
         for (PciAddress vf : vfCandidates) {
             if (!claimedVfs.contains(vf)) {
                 Path physfn = network.get(vf).resolve("physfn");
-                String detail = Files.isSymbolicLink(physfn)
-                        ? "VF's physfn points to " + linkTarget(physfn) + " but no PF lists it in a virtfnN link"
+                String target = readLink(physfn);
+                String detail = target != null && !target.equals(NOT_A_LINK)
+                        ? "VF's physfn points to " + target + " but no PF lists it in a virtfnN link"
                         : "physfn is not a symbolic link and no PF lists this VF";
                 problem(vf.toString(), "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION, detail);
             }
@@ -95,26 +101,32 @@ final class SysfsWalk {
         return new SriovReport(interfaces, problems, vhostNet);
     }
 
+    /**
+     * Classifies from {@code modalias} (one read gives class, vendor and device, as ghw does),
+     * falling back to the {@code class} file; remembers the ids for {@link #ids}.
+     */
     private boolean isNetworkClass(PciAddress bdf, Path dir) {
-        String cls = read(dir, "class", bdf.toString(), false);
-        if (cls != null) {
-            String hex = strip0x(cls);
-            try {
-                return (Integer.parseInt(hex, 16) >> 16) == 0x02;
-            } catch (NumberFormatException e) {
-                problem(bdf.toString(), "class", Kind.MALFORMED_VALUE, "'" + cls + "' is not a hex class code");
-            }
-        }
-        String modalias = read(dir, "modalias", bdf.toString(), false);
+        String dev = bdf.toString();
+        String modalias = read(dir, "modalias", dev, false);
         if (modalias != null) {
             Matcher m = MODALIAS.matcher(modalias);
             if (m.matches()) {
+                modaliasIds.put(
+                        dev,
+                        new Ids(m.group(1).toLowerCase(Locale.ROOT), m.group(2).toLowerCase(Locale.ROOT)));
                 return m.group(3).equalsIgnoreCase("02");
             }
         }
-        if (cls == null) {
-            problem(bdf.toString(), "class", Kind.MISSING_FILE, "no class or usable modalias; device skipped");
+        String cls = read(dir, "class", dev, false);
+        if (cls != null) {
+            try {
+                return (Integer.parseInt(strip0x(cls), 16) >> 16) == 0x02;
+            } catch (NumberFormatException e) {
+                problem(dev, "class", Kind.MALFORMED_VALUE, "'" + cls + "' is not a hex class code");
+                return false;
+            }
         }
+        problem(dev, "class", Kind.MISSING_FILE, "neither a usable modalias nor a class file; device skipped");
         return false;
     }
 
@@ -219,18 +231,22 @@ final class SysfsWalk {
                 continue;
             }
             Path link = dir.resolve(name);
-            if (!Files.isSymbolicLink(link)) {
+            String target = readLink(link);
+            if (target == null || target.equals(NOT_A_LINK)) {
                 problem(dev, name, Kind.NOT_A_LINK, name + " is not a symbolic link; VF skipped");
                 continue;
             }
-            String target = linkTarget(link);
             String base = target.substring(target.lastIndexOf('/') + 1);
             if (!PciAddress.isValid(base)) {
                 problem(dev, name, Kind.DANGLING_LINK, name + " points to '" + target + "', not a PCI device");
                 continue;
             }
             PciAddress vfAddress = PciAddress.parse(base);
-            if (!Files.isDirectory(link)) {
+            Set<String> vfNames = entryCache.get(vfAddress);
+            if (vfNames == null) {
+                vfNames = tryEntries(link);
+            }
+            if (vfNames == null) {
                 problem(dev, name, Kind.DANGLING_LINK, name + " points to " + target + " which does not exist");
                 continue;
             }
@@ -242,7 +258,7 @@ final class SysfsWalk {
                 continue;
             }
             try {
-                vfs.put(index, readVirtual(index, vfAddress, link, pf, representors.getOrDefault(index, "")));
+                vfs.put(index, readVirtual(index, vfAddress, link, vfNames, pf, representors.getOrDefault(index, "")));
                 claimed.add(vfAddress);
             } catch (RuntimeException e) {
                 unexpected(vfAddress.toString(), e);
@@ -251,12 +267,12 @@ final class SysfsWalk {
         return List.copyOf(vfs.values());
     }
 
-    private VirtualFunction readVirtual(int index, PciAddress bdf, Path dir, PciAddress pf, String representor) {
+    private VirtualFunction readVirtual(
+            int index, PciAddress bdf, Path dir, Set<String> names, PciAddress pf, String representor) {
         String dev = bdf.toString();
-        Set<String> names = entries(dir, bdf);
         if (!names.contains("physfn")) {
             problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf + " has no physfn link");
-        } else if (!Files.isSymbolicLink(dir.resolve("physfn"))) {
+        } else if (NOT_A_LINK.equals(readLink(dir.resolve("physfn")))) {
             problem(
                     dev,
                     "physfn",
@@ -297,6 +313,10 @@ final class SysfsWalk {
     private record Ids(String vendor, String device) {}
 
     private Ids ids(String dev, Path dir, Set<String> names) {
+        Ids fromModalias = modaliasIds.get(dev);
+        if (fromModalias != null) {
+            return fromModalias;
+        }
         String vendor = names.contains("vendor") ? hexId(dev, dir, "vendor") : "";
         String device = names.contains("device") ? hexId(dev, dir, "device") : "";
         if ((vendor.isEmpty() || device.isEmpty()) && names.contains("modalias")) {
@@ -334,12 +354,11 @@ final class SysfsWalk {
             problem(dev, "driver", Kind.NO_DRIVER, "not bound to a driver");
             return "";
         }
-        Path link = dir.resolve("driver");
-        if (!Files.isSymbolicLink(link)) {
+        String target = readLink(dir.resolve("driver"));
+        if (target == null || target.equals(NOT_A_LINK)) {
             problem(dev, "driver", Kind.NOT_A_LINK, "driver is not a symbolic link; driver unknown");
             return "";
         }
-        String target = linkTarget(link);
         return target.substring(target.lastIndexOf('/') + 1);
     }
 
@@ -369,10 +388,10 @@ final class SysfsWalk {
                 }
             }
         }
-        String oper = Values.str(readAt(ndDir, "operstate", dev, where));
         if (!physical) {
-            return new Netdev(mac, mtu, "", linkType, "", oper);
+            return new Netdev(mac, mtu, "", linkType, "", "");
         }
+        String oper = Values.str(readAt(ndDir, "operstate", dev, where));
         String speed = "";
         // speed is unreadable (EINVAL) or -1 on a link that is down: the operator reports "" then
         String rawSpeed = readQuiet(ndDir.resolve("speed"));
@@ -399,23 +418,21 @@ final class SysfsWalk {
     private List<String> netdevs(String dev, Path dir, Set<String> names) {
         List<String> result = new ArrayList<>();
         if (names.contains("net")) {
-            Path net = dir.resolve("net");
-            if (Files.isDirectory(net)) {
-                result.addAll(list(net, dev, "net"));
-            } else {
-                problem(dev, "net", Kind.MALFORMED_VALUE, "net is not a directory");
-            }
+            result.addAll(list(dir.resolve("net"), dev, "net"));
         }
         if (result.isEmpty()) {
-            result.addAll(classNet().getOrDefault(realPath(dir), List.of()));
+            List<String> viaClass = classNet().getOrDefault(realPath(dir), List.of());
+            foundViaClassNet.addAll(viaClass);
+            result.addAll(viaClass);
         }
         return result;
     }
 
     /** Where to read a netdev's attributes: the device's net/ or class/net (same directory in sysfs). */
     private Path netdevDir(Path dir, String ifname) {
-        Path own = dir.resolve("net").resolve(ifname);
-        return Files.isDirectory(own) ? own : root.resolve("class/net").resolve(ifname);
+        return foundViaClassNet.contains(ifname)
+                ? root.resolve("class/net").resolve(ifname)
+                : dir.resolve("net").resolve(ifname);
     }
 
     /** class/net/IF/device resolved to the PCI function directory (or its parent, for virtio). */
@@ -455,25 +472,34 @@ final class SysfsWalk {
     }
 
     private List<String> list(Path dir, String dev, String rel) {
-        Set<String> out = new TreeSet<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                out.add(p.getFileName().toString());
+        // File.list is markedly cheaper than a DirectoryStream (no Path per entry)
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            if (!Files.exists(dir)) {
+                problem(dev, rel, Kind.MISSING_DIRECTORY, "directory does not exist");
+            } else {
+                problem(dev, rel, Kind.UNREADABLE, "cannot list directory");
             }
-        } catch (NoSuchFileException e) {
-            problem(dev, rel, Kind.MISSING_DIRECTORY, "directory does not exist");
-        } catch (IOException e) {
-            problem(dev, rel, Kind.UNREADABLE, "cannot list directory: " + e);
+            return List.of();
         }
-        return new ArrayList<>(out);
+        Arrays.sort(names);
+        return Arrays.asList(names);
     }
 
-    private static String linkTarget(Path link) {
+    /** The link target, {@link #NOT_A_LINK} for a file or directory, null if absent or unreadable. */
+    private static @Nullable String readLink(Path link) {
         try {
             return Files.readSymbolicLink(link).toString();
+        } catch (NotLinkException e) {
+            return NOT_A_LINK;
         } catch (IOException e) {
-            return "?";
+            return null;
         }
+    }
+
+    private static @Nullable Set<String> tryEntries(Path dir) {
+        String[] names = dir.toFile().list();
+        return names == null ? null : new HashSet<>(Arrays.asList(names));
     }
 
     private int intFile(Path dir, String file, String dev, int fallback) {

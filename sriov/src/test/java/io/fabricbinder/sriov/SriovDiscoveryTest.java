@@ -200,15 +200,15 @@ class SriovDiscoveryTest {
     void missingAndUnreadableFilesAndDanglingLinksAreReported(@TempDir Path tmp) throws Exception {
         SysfsFixture fx = SriovFixtures.intelNode(tmp);
         Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
-        Files.delete(pf.resolve("vendor")); // falls back to modalias
+        Files.delete(pf.resolve("vendor")); // modalias carries the ids
         Files.delete(pf.resolve("net/ens1f0/address"));
         Files.delete(pf.resolve("net/ens1f0/type"));
         Files.createDirectory(pf.resolve("net/ens1f0/type")); // reading a directory fails
         SysfsFixture.link(
                 pf.resolve("virtfn7"), fx.sys.resolve("devices/" + SriovFixtures.INTEL_PARENT + "/0000:3b:0f.7"));
         Path eno1 = fx.sys.resolve("bus/pci/devices/0000:00:1f.6");
-        Files.delete(eno1.resolve("class"));
-        Files.createDirectory(eno1.resolve("class"));
+        Files.delete(eno1.resolve("modalias"));
+        Files.createDirectory(eno1.resolve("modalias"));
 
         SriovReport report = SriovDiscovery.at(fx.sys).discover();
 
@@ -217,14 +217,14 @@ class SriovDiscoveryTest {
         assertThat(ens1f0.mac()).isEmpty();
         assertThat(ens1f0.linkType()).isEmpty();
         assertThat(ens1f0.virtualFunctions()).hasSize(4);
-        assertThat(report.getInterface("eno1").driver()).isEqualTo("e1000e"); // modalias says bc02
+        assertThat(report.getInterface("eno1").vendor()).isEqualTo("8086"); // class and vendor files
         assertThat(report.defects())
                 .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
                 .contains(
                         org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "net/ens1f0/address", Kind.MISSING_FILE),
                         org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "net/ens1f0/type", Kind.UNREADABLE),
                         org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "virtfn7", Kind.DANGLING_LINK),
-                        org.assertj.core.groups.Tuple.tuple("0000:00:1f.6", "class", Kind.UNREADABLE));
+                        org.assertj.core.groups.Tuple.tuple("0000:00:1f.6", "modalias", Kind.UNREADABLE));
     }
 
     @Test

@@ -19,6 +19,11 @@ final class SysfsFixture {
         this.sys = sys;
     }
 
+    /** A tree built earlier under {@code tmp}. */
+    static SysfsFixture existing(Path tmp) {
+        return new SysfsFixture(tmp.resolve("sys"));
+    }
+
     static SysfsFixture create(Path tmp) {
         SysfsFixture f = new SysfsFixture(tmp.resolve("sys"));
         f.mkdirs("bus/pci/devices");

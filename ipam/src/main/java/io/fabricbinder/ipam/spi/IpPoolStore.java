@@ -22,8 +22,9 @@ import java.util.Optional;
  *       {@code mod_revision} satisfies this.
  *   <li>{@link #commit} applies all mutations if and only if all conditions hold, and nothing
  *       otherwise; it returns {@code false} when a condition failed.
- *   <li>A value returned by {@link #find} or {@link #list} was committed and, for a durable
- *       backend, is durable.
+ *   <li>A value returned by {@link #find} or {@link #list} was committed. A durable backend
+ *       acknowledges a commit only once it is durable, and documents any window in which a read
+ *       can observe a commit whose writer crashed before making it durable.
  * </ul>
  *
  * <p>Implementations are thread-safe. {@link #close()} releases resources the store created.

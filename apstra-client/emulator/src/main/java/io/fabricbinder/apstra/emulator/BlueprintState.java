@@ -2,6 +2,7 @@ package io.fabricbinder.apstra.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,10 +23,45 @@ final class BlueprintState {
     final Map<String, Set<String>> assignments = new LinkedHashMap<>();
 
     final Map<String, ObjectNode> resourceGroups = new LinkedHashMap<>();
+    /** Indexes over {@link #vns} so that creating many VNs stays linear; kept by putVn/removeVn. */
+    private final Map<String, String> vnIdByLabel = new HashMap<>();
+
+    private final Map<String, String> vnIdByVni = new HashMap<>();
+
+    void putVn(String id, ObjectNode vn) {
+        removeVn(id);
+        vns.put(id, vn);
+        vnIdByLabel.put(vn.get("label").asText(), id);
+        JsonNode vni = vn.get("vn_id");
+        if (vni != null && !vni.isNull()) {
+            vnIdByVni.put(vni.asText(), id);
+        }
+    }
+
+    void removeVn(String id) {
+        ObjectNode old = vns.remove(id);
+        if (old != null) {
+            vnIdByLabel.remove(old.get("label").asText(), id);
+            JsonNode vni = old.get("vn_id");
+            if (vni != null && !vni.isNull()) {
+                vnIdByVni.remove(vni.asText(), id);
+            }
+        }
+    }
+
+    @org.jspecify.annotations.Nullable
+    String vnIdByLabel(String label) {
+        return vnIdByLabel.get(label);
+    }
+
+    @org.jspecify.annotations.Nullable
+    String vnIdByVni(int vni) {
+        return vnIdByVni.get(String.valueOf(vni));
+    }
 
     BlueprintState copy() {
         BlueprintState c = new BlueprintState();
-        vns.forEach((k, v) -> c.vns.put(k, v.deepCopy()));
+        vns.forEach((k, v) -> c.putVn(k, v.deepCopy()));
         zones.forEach((k, v) -> c.zones.put(k, v.deepCopy()));
         policies.forEach((k, v) -> c.policies.put(k, v.deepCopy()));
         assignments.forEach((k, v) -> c.assignments.put(k, new LinkedHashSet<>(v)));

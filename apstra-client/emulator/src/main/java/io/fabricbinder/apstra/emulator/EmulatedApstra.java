@@ -667,7 +667,7 @@ final class EmulatedApstra {
         ObjectNode body = r.json();
         String id = b.newId("vn");
         ObjectNode vn = normalizeVn(b, body, id, false);
-        b.staging.vns.put(id, vn);
+        b.staging.putVn(id, vn);
         if (body.path("create_policy_tagged").asBoolean(false)) {
             createVlanCt(b, vn, "vlan_tagged");
         }
@@ -747,7 +747,7 @@ final class EmulatedApstra {
 
     private Response replaceVn(Req r, Blueprint b, String id, ObjectNode old, ObjectNode updated) {
         if (!updated.equals(old)) {
-            b.staging.vns.put(id, updated);
+            b.staging.putVn(id, updated);
             changed(r, b);
         }
         return Response.empty(204);
@@ -763,7 +763,7 @@ final class EmulatedApstra {
                     + vn.get("label").asText() + " cannot be deleted because it is in use by connectivity templates: "
                     + String.join(", ", cts));
         }
-        b.staging.vns.remove(id);
+        b.staging.removeVn(id);
         changed(r, b);
         return Response.empty(204);
     }
@@ -774,11 +774,9 @@ final class EmulatedApstra {
         if (label.isEmpty()) {
             throw ApiException.unprocessable("label", "Missing data for required field.");
         }
-        for (ObjectNode other : b.staging.vns.values()) {
-            if (!other.get("id").asText().equals(id)
-                    && other.get("label").asText().equals(label)) {
-                throw ApiException.unprocessable("label", "Virtual Network name '" + label + "' not unique");
-            }
+        String sameLabel = b.staging.vnIdByLabel(label);
+        if (sameLabel != null && !sameLabel.equals(id)) {
+            throw ApiException.unprocessable("label", "Virtual Network name '" + label + "' not unique");
         }
         String vnType = body.path("vn_type").asText("");
         if (!VN_TYPES.contains(vnType)) {
@@ -991,10 +989,9 @@ final class EmulatedApstra {
     }
 
     private boolean vniInUse(Blueprint b, int vni, String exceptId) {
-        for (ObjectNode v : b.staging.vns.values()) {
-            if (!v.get("id").asText().equals(exceptId) && String.valueOf(vni).equals(Json.text(v, "vn_id"))) {
-                return true;
-            }
+        String owner = b.staging.vnIdByVni(vni);
+        if (owner != null && !owner.equals(exceptId)) {
+            return true;
         }
         for (ObjectNode z : b.staging.zones.values()) {
             if (!z.get("id").asText().equals(exceptId) && z.path("vni_id").asInt(-1) == vni) {
@@ -1655,7 +1652,8 @@ final class EmulatedApstra {
             o.put("aggregate_link_id", agg);
         }
         o.putNull("group_label");
-        o.putArray("tags");
+        ArrayNode tags = o.putArray("tags");
+        b.fabric.tagsOf(linkId).forEach(tags::add);
         o.set("endpoints", eps);
         return o;
     }

@@ -44,11 +44,11 @@ final class Fabric {
             }
             sIdx++;
         }
-        for (Map.Entry<String, List<String>> p : topology.esiPairs().entrySet()) {
+        for (Map.Entry<String, List<String>> p : topology.leafPairs().entrySet()) {
             String rg = Json.opaqueId("rg:" + p.getKey());
             ObjectNode n = graph.add(rg, "redundancy_group");
             n.put("label", p.getKey());
-            n.put("rg_type", "esi");
+            n.put("rg_type", topology.pairType(p.getKey()));
             systemIdsByLabel.put(p.getKey(), rg);
             for (String leaf : p.getValue()) {
                 String leafId = systemIdsByLabel.get(leaf);
@@ -102,6 +102,26 @@ final class Fabric {
             }
             link(lag.server() + "<->" + lag.name(), "to_generic", "aggregate_link", bond, leafSide);
         }
+        for (String tag : topology.linkTags()) {
+            String tagId = Json.opaqueId("tag:" + tag);
+            ObjectNode t = graph.add(tagId, "tag");
+            t.put("label", tag);
+            t.putNull("description");
+            for (String linkId : linkIds) {
+                if ("to_generic".equals(Json.text(graph.node(linkId), "role"))) {
+                    graph.relate("tag", tagId, linkId);
+                }
+            }
+        }
+    }
+
+    /** Blueprint tag labels on a link. */
+    List<String> tagsOf(String linkId) {
+        List<String> out = new ArrayList<>();
+        for (String t : graph.inIds(linkId, "tag")) {
+            out.add(graph.node(t).get("label").asText());
+        }
+        return out;
     }
 
     private void system(String label, String role, String systemType, @Nullable String serial) {

@@ -121,7 +121,7 @@ final class HttpFront implements HttpHandler {
         }
         if (endpoint.endsWith("/login")) {
             try {
-                JsonNode n = Json.MAPPER.readTree(body);
+                JsonNode n = Json.mapper().readTree(body);
                 if (n instanceof ObjectNode o && o.has("password")) {
                     o.put("password", "<redacted>");
                     return o.toString();

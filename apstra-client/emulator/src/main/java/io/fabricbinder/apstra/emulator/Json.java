@@ -11,12 +11,20 @@ import java.security.NoSuchAlgorithmException;
 
 /** Shared JSON helpers; the mapper is thread-safe once configured. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Created on first use, so that starting the emulator does not pay for ObjectMapper's setup. */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper();
+    }
+
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final char[] ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private Json() {}
+
+    static ObjectMapper mapper() {
+        return Mapper.INSTANCE;
+    }
 
     static ObjectNode obj() {
         return F.objectNode();
@@ -42,7 +50,7 @@ final class Json {
 
     static byte[] bytes(JsonNode node) {
         try {
-            return MAPPER.writeValueAsBytes(node);
+            return mapper().writeValueAsBytes(node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

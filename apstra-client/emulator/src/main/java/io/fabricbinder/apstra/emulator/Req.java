@@ -73,7 +73,7 @@ final class Req {
         }
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(body);
+            n = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, Json.errors("Request body is not valid JSON: " + e.getOriginalMessage()));
         }

@@ -44,6 +44,8 @@ public final class Topology {
     private final List<String> spines;
     private final List<String> leafs;
     private final Map<String, List<String>> esiPairs;
+    private final Set<String> mlagPairs;
+    private final List<String> linkTags;
     private final List<Cable> cables;
     private final List<Lag> lags;
 
@@ -53,6 +55,8 @@ public final class Topology {
         Map<String, List<String>> pairs = new LinkedHashMap<>();
         b.esiPairs.forEach((k, v) -> pairs.put(k, List.copyOf(v)));
         this.esiPairs = pairs;
+        this.mlagPairs = Set.copyOf(b.mlagPairs);
+        this.linkTags = List.copyOf(b.linkTags);
         this.cables = List.copyOf(b.cables);
         this.lags = List.copyOf(b.lags);
     }
@@ -131,7 +135,8 @@ public final class Topology {
      * The bundled quickstart topology: one spine, two leafs and three SR-IOV worker nodes
      * {@code worker-1..3}: {@code worker-1} has PFs {@code ens1f0 -> leaf1 xe-0/0/10} and {@code
      * ens1f1 -> leaf2 xe-0/0/10}; {@code worker-2} has {@code ens1f0 -> leaf1 xe-0/0/11}; {@code
-     * worker-3} has {@code ens1f0 -> leaf2 xe-0/0/12} and {@code ens1f1 -> leaf1 xe-0/0/12}. The
+     * worker-3} has {@code ens1f0 -> leaf2 xe-0/0/12} and {@code ens1f1 -> leaf1 xe-0/0/12}; every
+     * server link carries the blueprint tag {@code sriov}. The
      * same fabric ships as the resource {@code io/fabricbinder/apstra/emulator/default-topology.yaml}
      * (see {@link #defaultTopologyYaml()}) for users to copy and edit.
      *
@@ -143,6 +148,7 @@ public final class Topology {
                 .spine("spine1")
                 .leaf("leaf1")
                 .leaf("leaf2")
+                .linkTag("sriov")
                 .cable("worker-1", "ens1f0", "leaf1", "xe-0/0/10")
                 .cable("worker-1", "ens1f1", "leaf2", "xe-0/0/10")
                 .cable("worker-2", "ens1f0", "leaf1", "xe-0/0/11")
@@ -193,6 +199,10 @@ public final class Topology {
      * esiPairs:
      *   - name: pair1
      *     leafs: [leaf3, leaf4]
+     * mlagPairs:
+     *   - name: pair2
+     *     leafs: [leaf5, leaf6]
+     * linkTags: [sriov]
      * cables:
      *   - worker-1 nic ens1f0 -> leaf1 xe-0/0/10
      * servers:
@@ -246,6 +256,21 @@ public final class Topology {
                     text(p.path("name"), where + ".name"),
                     text(ls.get(0), where + ".leafs[0]"),
                     text(ls.get(1), where + ".leafs[1]"));
+        }
+        i = 0;
+        for (JsonNode p : root.path("mlagPairs")) {
+            String where = source + ".mlagPairs[" + i++ + "]";
+            JsonNode ls = p.path("leafs");
+            if (!ls.isArray() || ls.size() != 2) {
+                throw new IllegalArgumentException(where + ".leafs: expected exactly two leaf names");
+            }
+            b.mlagPair(
+                    text(p.path("name"), where + ".name"),
+                    text(ls.get(0), where + ".leafs[0]"),
+                    text(ls.get(1), where + ".leafs[1]"));
+        }
+        for (JsonNode t : root.path("linkTags")) {
+            b.linkTag(text(t, source + ".linkTags[]"));
         }
         i = 0;
         for (JsonNode c : root.path("cables")) {
@@ -315,12 +340,36 @@ public final class Topology {
     }
 
     /**
-     * Returns the ESI pairs: pair name to its two member leaf labels.
+     * Returns the leaf pairs (ESI and MLAG): pair name to its two member leaf labels.
      *
      * @return the pairs in declaration order
      */
-    public Map<String, List<String>> esiPairs() {
+    public Map<String, List<String>> leafPairs() {
         return esiPairs;
+    }
+
+    /**
+     * Returns the redundancy-group type of a leaf pair.
+     *
+     * @param pair the pair name
+     * @return {@code esi} or {@code mlag}
+     * @throws IllegalArgumentException when there is no such pair
+     */
+    public String pairType(String pair) {
+        if (!esiPairs.containsKey(pair)) {
+            throw new IllegalArgumentException("no leaf pair " + pair);
+        }
+        return mlagPairs.contains(pair) ? "mlag" : "esi";
+    }
+
+    /**
+     * Returns the blueprint tags put on every server-facing link (e.g. {@code sriov}), found with
+     * {@code node('tag', label='sriov').out('tag').node('link')}.
+     *
+     * @return tag labels
+     */
+    public List<String> linkTags() {
+        return linkTags;
     }
 
     /**
@@ -359,13 +408,15 @@ public final class Topology {
                 && spines.equals(t.spines)
                 && leafs.equals(t.leafs)
                 && esiPairs.equals(t.esiPairs)
+                && mlagPairs.equals(t.mlagPairs)
+                && linkTags.equals(t.linkTags)
                 && cables.equals(t.cables)
                 && lags.equals(t.lags);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(spines, leafs, esiPairs, cables, lags);
+        return Objects.hash(spines, leafs, esiPairs, mlagPairs, linkTags, cables, lags);
     }
 
     @Override
@@ -378,6 +429,8 @@ public final class Topology {
         private final List<String> spines = new ArrayList<>();
         private final List<String> leafs = new ArrayList<>();
         private final Map<String, List<String>> esiPairs = new LinkedHashMap<>();
+        private final Set<String> mlagPairs = new HashSet<>();
+        private final List<String> linkTags = new ArrayList<>();
         private final List<Cable> cables = new ArrayList<>();
         private final List<Lag> lags = new ArrayList<>();
 
@@ -436,6 +489,35 @@ public final class Topology {
                 }
             }
             esiPairs.put(name, List.of(leafA, leafB));
+            return this;
+        }
+
+        /**
+         * Adds an MLAG leaf pair (a redundancy group of {@code rg_type=mlag}); otherwise like
+         * {@link #esiPair(String, String, String)}.
+         *
+         * @param name the redundancy group label
+         * @param leafA first member leaf
+         * @param leafB second member leaf
+         * @return this builder
+         */
+        public Builder mlagPair(String name, String leafA, String leafB) {
+            esiPair(name, leafA, leafB);
+            mlagPairs.add(name);
+            return this;
+        }
+
+        /**
+         * Tags every server-facing link with a blueprint tag, as operators tag SR-IOV links.
+         *
+         * @param label the tag label, e.g. {@code sriov}
+         * @return this builder
+         */
+        public Builder linkTag(String label) {
+            requireText(label, "linkTag");
+            if (!linkTags.contains(label)) {
+                linkTags.add(label);
+            }
             return this;
         }
 
@@ -514,7 +596,7 @@ public final class Topology {
                     boolean inOnePair = esiPairs.values().stream().anyMatch(p -> p.containsAll(memberLeafs));
                     if (!inOnePair || memberLeafs.size() > 2) {
                         throw new IllegalArgumentException("lag " + l.server() + "/" + l.name()
-                                + ": members span leafs " + memberLeafs + " that are not one ESI pair");
+                                + ": members span leafs " + memberLeafs + " that are not one ESI or MLAG pair");
                     }
                 }
             }

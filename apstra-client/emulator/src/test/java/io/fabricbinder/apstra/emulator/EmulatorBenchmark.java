@@ -11,13 +11,27 @@ import java.util.Locale;
 public final class EmulatorBenchmark {
     private EmulatorBenchmark() {}
 
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
+    }
+
     public static void main(String[] args) {
+        System.out.println("cores " + Runtime.getRuntime().availableProcessors() + ", load average "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
         int vns = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
 
         long t0 = System.nanoTime();
         ApstraEmulator cold = ApstraEmulator.start();
         long coldStart = System.nanoTime() - t0;
+        Http.Resp first = new Http(cold).get("/api/versions/api");
+        long coldFirstResponse = System.nanoTime() - t0;
+        if (first.status() != 200) {
+            throw new IllegalStateException("version call failed: " + first.status());
+        }
         cold.close();
 
         long[] warm = new long[10];
@@ -30,17 +44,20 @@ public final class EmulatorBenchmark {
         Arrays.sort(warm);
         System.out.printf(
                 Locale.ROOT,
-                "startup: cold %.1f ms (first in JVM), warm median %.1f ms, max %.1f ms%n",
+                "startup: cold %.1f ms to start() (first in JVM), %.1f ms to first response; warm median %.1f ms, max %.1f ms%n",
                 coldStart / 1e6,
+                coldFirstResponse / 1e6,
                 warm[warm.length / 2] / 1e6,
                 warm[warm.length - 1] / 1e6);
 
         double[] totals = new double[rounds];
+        double[] cpu = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             try (ApstraEmulator emulator = ApstraEmulator.start()) {
                 Http h = Http.loggedIn(emulator);
                 String zone = h.createZone("bench");
                 String leaf = emulator.systemId("leaf1");
+                long cpu0 = processCpuNanos();
                 long s = System.nanoTime();
                 for (int i = 0; i < vns; i++) {
                     Http.Resp r =
@@ -50,11 +67,18 @@ public final class EmulatorBenchmark {
                     }
                 }
                 totals[round] = (System.nanoTime() - s) / 1e6;
+                cpu[round] = (processCpuNanos() - cpu0) / 1e6;
                 if (emulator.virtualNetworks(Stage.STAGING).size() != vns) {
                     throw new IllegalStateException("expected " + vns + " VNs");
                 }
             }
-            System.out.printf(Locale.ROOT, "round %d: %d VN creates in %.0f ms%n", round + 1, vns, totals[round]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "round %d: %d VN creates in %.0f ms wall, %.0f ms process CPU (client + server)%n",
+                    round + 1,
+                    vns,
+                    totals[round],
+                    cpu[round]);
         }
         Arrays.sort(totals);
         System.out.printf(

@@ -137,6 +137,34 @@ class QeTest {
     }
 
     @Test
+    void taggedLinksQueryFromTheReference() {
+        JsonNode r = run("node('tag', label='sriov').out('tag').node('link', name='n_link')");
+
+        assertThat(r.get("count").asInt()).isEqualTo(5);
+        assertThat(r.get("items").findValuesAsText("role")).containsOnly("to_generic");
+    }
+
+    @Test
+    void mlagPairIsARedundancyGroupOfTypeMlag() {
+        Graph mg = new Fabric(Topology.builder()
+                        .mlagPair("pair", "leaf1", "leaf2")
+                        .esiLag(
+                                "w",
+                                "bond0",
+                                new Topology.Cable("w", "e0", "leaf1", "xe-0/0/1"),
+                                new Topology.Cable("w", "e1", "leaf2", "xe-0/0/1"))
+                        .build())
+                .graph();
+
+        JsonNode r = Qe.run(
+                mg,
+                "match(node('redundancy_group', name='rg', rg_type='mlag')"
+                        + ".out('composed_of_systems').node('system', role='leaf', name='leaf'))");
+
+        assertThat(r.get("count").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void malformedQueriesAreRejected() {
         assertThatThrownBy(() -> run("node('system'")).isInstanceOf(Qe.QeException.class);
         assertThatThrownBy(() -> run("node('system', label='x)")).isInstanceOf(Qe.QeException.class);

@@ -48,11 +48,22 @@ class TopologyTest {
         Topology t = Topology.fromYaml(file);
 
         assertThat(t.leafs()).containsExactly("leaf1", "leaf3", "leaf4");
-        assertThat(t.esiPairs()).containsEntry("pair1", java.util.List.of("leaf3", "leaf4"));
+        assertThat(t.leafPairs()).containsEntry("pair1", java.util.List.of("leaf3", "leaf4"));
         assertThat(t.lags())
                 .singleElement()
                 .satisfies(l -> assertThat(l.members()).hasSize(2));
         assertThat(t.servers()).containsExactly("worker-1", "worker-2");
+    }
+
+    @Test
+    void mlagPairsAndLinkTagsFromYaml() {
+        Topology t = Topology.parseYaml("mlagPairs:\n  - name: p\n    leafs: [a, b]\nlinkTags: [sriov]\n"
+                + "cables: ['w nic e0 -> a xe-0/0/1']\n");
+
+        assertThat(t.pairType("p")).isEqualTo("mlag");
+        assertThat(t.linkTags()).containsExactly("sriov");
+        assertThat(Topology.builder().esiPair("q", "x", "y").build().pairType("q"))
+                .isEqualTo("esi");
     }
 
     @Test
@@ -88,7 +99,7 @@ class TopologyTest {
                                 new Topology.Cable("w", "e0", "leaf1", "xe-0/0/1"),
                                 new Topology.Cable("w", "e1", "leaf2", "xe-0/0/1"))
                         .build())
-                .hasMessageContaining("not one ESI pair");
+                .hasMessageContaining("not one ESI or MLAG pair");
     }
 
     @Test

@@ -222,6 +222,48 @@ class VirtualNetworkAndZoneTest {
     }
 
     @Test
+    void concurrentCreatesAreAppliedOneAtATime() throws Exception {
+        String zone = h.createZone("blue");
+        int before = emulator.stagingVersion();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            int thread = t;
+            results.add(pool.submit(() -> {
+                Http client = Http.loggedIn(emulator);
+                int ok = 0;
+                for (int i = 0; i < 20; i++) {
+                    int n = thread * 20 + i;
+                    ok += client.post(client.bp + "/virtual-networks", Http.vnBody("vn-" + n, zone, leaf1, 2 + n))
+                                            .status()
+                                    == 201
+                            ? 1
+                            : 0;
+                }
+                // Every thread also tries one label another thread owns: exactly one of each pair wins.
+                ok += client.post(client.bp + "/virtual-networks", Http.vnBody("vn-0", zone, leaf1, 4000))
+                                        .status()
+                                == 201
+                        ? 1
+                        : 0;
+                return ok;
+            }));
+        }
+        int created = 0;
+        for (java.util.concurrent.Future<Integer> f : results) {
+            created += f.get();
+        }
+        pool.shutdown();
+
+        assertThat(created).isEqualTo(120);
+        assertThat(emulator.virtualNetworks(Stage.STAGING)).hasSize(120);
+        assertThat(emulator.virtualNetworks(Stage.STAGING))
+                .extracting(VirtualNetworkView::vni)
+                .doesNotHaveDuplicates();
+        assertThat(emulator.stagingVersion()).isEqualTo(before + 120);
+    }
+
+    @Test
     void apstra4RequiresABinding() {
         String zone = h.createZone("blue");
 

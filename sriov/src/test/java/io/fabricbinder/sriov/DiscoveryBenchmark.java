@@ -1,0 +1,134 @@
+package io.fabricbinder.sriov;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Benchmark harness (not a unit test): discovery over a fixture tree of 16 PFs x 128 VFs, every
+ * VF with a netdev, in the real layout (device dirs, bus/pci/devices and class/net symlinks).
+ * Target: under 100 ms per discovery. Run (see docs/performance.md):
+ *
+ * <pre>
+ * ./mvnw -B -q -pl sriov -am test-compile
+ * ./mvnw -B -q -pl sriov dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp sriov/target/test-classes:sriov/target/classes:$(cat sriov/target/cp.txt) \
+ *     io.fabricbinder.sriov.DiscoveryBenchmark [pfs] [vfsPerPf] [iterations] [fixtureDir]
+ * </pre>
+ */
+public final class DiscoveryBenchmark {
+    private DiscoveryBenchmark() {}
+
+    public static void main(String[] args) throws IOException {
+        int pfs = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        int vfs = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+        int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        // optional 4th argument: a directory to keep (and reuse) the fixture in, e.g. on /dev/shm
+        boolean keep = args.length > 3;
+        Path tmp = keep ? Files.createDirectories(Path.of(args[3])) : Files.createTempDirectory("sriov-bench");
+        Path marker = tmp.resolve("complete-" + pfs + "x" + vfs);
+        try {
+            long t0 = System.nanoTime();
+            SysfsFixture fx;
+            if (keep && Files.exists(marker)) {
+                fx = SysfsFixture.existing(tmp);
+            } else {
+                fx = build(tmp, pfs, vfs);
+                Files.createFile(marker);
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "fixture: %d PFs x %d VFs built in %.0f ms at %s%n",
+                    pfs,
+                    vfs,
+                    (System.nanoTime() - t0) / 1e6,
+                    fx.sys);
+            SriovDiscovery discovery = SriovDiscovery.at(fx.sys);
+            SriovReport check = discovery.discover();
+            int found = check.interfaces().stream()
+                    .mapToInt(pf -> pf.virtualFunctions().size())
+                    .sum();
+            if (check.interfaces().size() != pfs
+                    || found != pfs * vfs
+                    || !check.defects().isEmpty()) {
+                throw new IllegalStateException("unexpected report: "
+                        + check.interfaces().size() + " PFs, " + found + " VFs, defects " + check.defects());
+            }
+            for (int i = 0; i < 20; i++) { // warm-up: JIT and page cache
+                discovery.discover();
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            double[] ms = new double[iterations];
+            double[] cpu = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long c = threads.getCurrentThreadCpuTime();
+                long s = System.nanoTime();
+                discovery.discover();
+                ms[i] = (System.nanoTime() - s) / 1e6;
+                cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
+            }
+            // Thread CPU time (user + system) is what discovery costs; wall time also counts waiting
+            // for a CPU, which dominates on a shared, overloaded machine.
+            print("wall", ms);
+            print("cpu ", cpu);
+        } finally {
+            if (keep) {
+                return;
+            }
+            try (Stream<Path> walk = Files.walk(tmp)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void print(String what, double[] v) {
+        Arrays.sort(v);
+        int n = v.length;
+        System.out.printf(
+                Locale.ROOT,
+                "discover() %s: n=%d min=%.1f ms median=%.1f ms p90=%.1f ms max=%.1f ms (target < 100 ms)%n",
+                what,
+                n,
+                v[0],
+                v[n / 2],
+                v[(int) (n * 0.9)],
+                v[n - 1]);
+    }
+
+    static SysfsFixture build(Path tmp, int pfs, int vfsPerPf) {
+        SysfsFixture fx = SysfsFixture.create(tmp);
+        for (int p = 0; p < pfs; p++) {
+            int bus = 0x10 + p;
+            String parent = String.format(Locale.ROOT, "pci0000:%02x/0000:%02x:00.0", bus - 1, bus - 1);
+            String pfAddr = String.format(Locale.ROOT, "0000:%02x:00.0", bus);
+            SysfsFixture.Dev pf = fx.nic(pfAddr, parent, "8086", "1592", "ice", p % 2)
+                    .netdev(
+                            "ens" + p + "f0",
+                            "3c:fd:fe:00:00:" + String.format(Locale.ROOT, "%02x", p),
+                            9000,
+                            1,
+                            "up",
+                            100000)
+                    .sriov(256, vfsPerPf);
+            for (int v = 0; v < vfsPerPf; v++) {
+                // VFs from device 0x01 on: 8 functions per device
+                String vfAddr = String.format(Locale.ROOT, "0000:%02x:%02x.%d", bus, 1 + v / 8, v % 8);
+                fx.vf(pf, v, vfAddr, "8086", "1889", "iavf")
+                        .netdev(
+                                "ens" + p + "f0v" + v,
+                                String.format(Locale.ROOT, "02:00:00:%02x:%02x:%02x", p, v / 256, v % 256),
+                                9000,
+                                1,
+                                "up",
+                                -1);
+            }
+        }
+        return fx;
+    }
+}
