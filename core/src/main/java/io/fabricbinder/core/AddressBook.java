@@ -1,0 +1,56 @@
+package io.fabricbinder.core;
+
+import io.fabricbinder.ipam.InMemoryIpPoolStore;
+import io.fabricbinder.ipam.IpAllocator;
+import io.fabricbinder.ipam.Owner;
+import io.fabricbinder.ipam.PoolSpec;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The core's view of the central IPAM: read the allocations of a pool, allocate and release one
+ * owner's addresses. Backed by the ipam module's {@link IpAllocator} ({@link #of(IpAllocator)}).
+ *
+ * <p>The planner only ever calls the read methods ({@link #allocations}, {@link #capacity}); {@link
+ * #allocate} and {@link #release} are called when a plan is applied. An owner is one pod incarnation
+ * (UID) and interface, so allocation is idempotent per pod UID + interface. Example:
+ *
+ * <pre>{@code
+ * AddressBook book = AddressBook.of(IpAllocator.create(FileIpPoolStore.open(dir)));
+ * List<String> cidrs = book.allocate(pool, new Owner("ns", "web-0", uid, "net1"));
+ * }</pre>
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface AddressBook {
+
+    /**
+     * Every allocation of the pool: owner to its addresses in CIDR form, one per range in range
+     * order. Read-only. Costs time proportional to the pool's allocations.
+     */
+    Map<Owner, List<String>> allocations(PoolSpec pool);
+
+    /** How many owners the pool can hold at most: the smallest range capacity. */
+    BigInteger capacity(PoolSpec pool);
+
+    /**
+     * The owner's addresses, allocating them if it holds none. Idempotent.
+     *
+     * @throws io.fabricbinder.ipam.PoolExhaustedException if a range is full
+     */
+    List<String> allocate(PoolSpec pool, Owner owner);
+
+    /** Releases the owner's addresses; true if it held some. Idempotent. */
+    boolean release(PoolSpec pool, Owner owner);
+
+    /** An address book over the allocator (and whatever store it uses). */
+    static AddressBook of(IpAllocator allocator) {
+        return new IpAllocatorAddressBook(allocator);
+    }
+
+    /** An address book over a fresh in-memory store: for tests and offline planning. */
+    static AddressBook inMemory() {
+        return of(IpAllocator.builder(new InMemoryIpPoolStore()).randomSeed(1).build());
+    }
+}

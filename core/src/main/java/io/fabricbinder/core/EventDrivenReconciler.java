@@ -1,0 +1,256 @@
+package io.fabricbinder.core;
+
+import io.fabricbinder.core.manifest.ManifestError;
+import io.fabricbinder.core.manifest.ManifestSet;
+import io.fabricbinder.core.manifest.Manifests;
+import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
+import io.fabricbinder.core.manifest.Pod;
+import io.fabricbinder.core.manifest.SriovNetworkNodeState;
+import io.fabricbinder.core.manifest.VirtualNetworkRouter;
+import io.fabricbinder.core.topology.Topology;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller mode of {@link FabricBinder}: watch events in, one reconcile per burst out.
+ *
+ * <p>Each event updates an in-memory model of the cluster (pods, NADs, VirtualNetworkRouters, SR-IOV
+ * node states, topology). The first event after a quiet period schedules one reconcile on the
+ * caller's scheduler {@code window} later; every event until then joins that reconcile. So a burst
+ * of 1,000 pod creations within the window gives one plan, one fabric apply and one commit. Events
+ * that arrive while a reconcile runs are picked up by the next one. Example:
+ *
+ * <pre>{@code
+ * EventDrivenReconciler events = binder.eventDriven(scheduler, Duration.ofSeconds(2), result ->
+ *         result.errors().forEach(e -> recordWarningEvent(e.object(), e.message())));
+ * podInformer.addEventHandler(...  events.upsert(genericPod) ... events.delete("Pod", ns, name) ...);
+ * events.topology(Topology.merge(sources));
+ * }</pre>
+ *
+ * <p>An object that fails validation is kept as "present but invalid": its errors are reported each
+ * reconcile under its name, and — for a NAD — its fabric network is kept, never deleted, until the
+ * NAD is fixed or deleted. Thread-safe: events may come from any thread. It starts no threads; the
+ * reconcile runs on the scheduler given, one at a time.
+ */
+public final class EventDrivenReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventDrivenReconciler.class);
+
+    private final FabricBinder binder;
+    private final ScheduledExecutorService scheduler;
+    private final long windowNanos;
+    private final Consumer<ReconcileResult> listener;
+
+    private final Object lock = new Object();
+    private final Map<String, NetworkAttachmentDefinition> nads = new HashMap<>();
+    private final Map<String, Pod> pods = new HashMap<>();
+    private final Map<String, VirtualNetworkRouter> routers = new HashMap<>();
+    private final Map<String, SriovNetworkNodeState> nodeStates = new HashMap<>();
+    private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
+    private Topology topology = Topology.empty();
+    private boolean scheduled;
+    private long eventsSinceFlush;
+    private long reconciles;
+
+    EventDrivenReconciler(
+            FabricBinder binder,
+            ScheduledExecutorService scheduler,
+            Duration window,
+            Consumer<ReconcileResult> listener) {
+        this.binder = Objects.requireNonNull(binder, "binder");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(window, "window");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("window must not be negative: " + window);
+        }
+        this.windowNanos = window.toNanos();
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Adds or replaces an object given as a generic Kubernetes map (as fabric8's {@code
+     * GenericKubernetesResource} gives). It is validated exactly as manifest files are; an invalid
+     * object replaces the valid one and is reported until fixed. Kinds FabricBinder does not read
+     * are ignored.
+     */
+    public void upsert(Map<String, ?> resource) {
+        ManifestSet one = Manifests.convert(resource);
+        synchronized (lock) {
+            if (!one.errors().isEmpty()) {
+                String object = one.errors().get(0).object();
+                removeValid(object);
+                invalid.put(object, one.errors());
+            } else {
+                one.nads().forEach(this::putNad);
+                one.pods().forEach(this::putPod);
+                one.virtualNetworkRouters().forEach(this::putRouter);
+                one.nodeStates().forEach(this::putNodeState);
+            }
+            changed();
+        }
+    }
+
+    /** Adds or replaces a NAD. */
+    public void upsert(NetworkAttachmentDefinition nad) {
+        synchronized (lock) {
+            putNad(nad);
+            changed();
+        }
+    }
+
+    /** Adds or replaces a pod. */
+    public void upsert(Pod pod) {
+        synchronized (lock) {
+            putPod(pod);
+            changed();
+        }
+    }
+
+    /** Adds or replaces a VirtualNetworkRouter. */
+    public void upsert(VirtualNetworkRouter router) {
+        synchronized (lock) {
+            putRouter(router);
+            changed();
+        }
+    }
+
+    /** Adds or replaces a node's SR-IOV state. */
+    public void upsert(SriovNetworkNodeState state) {
+        synchronized (lock) {
+            putNodeState(state);
+            changed();
+        }
+    }
+
+    /**
+     * Removes an object (valid or invalid) by kind ({@code Pod}, {@code NetworkAttachmentDefinition},
+     * {@code VirtualNetworkRouter}, {@code SriovNetworkNodeState}), namespace and name. Deleting a NAD
+     * is what removes its fabric network.
+     */
+    public void delete(String kind, String namespace, String name) {
+        String key = namespace + "/" + name;
+        synchronized (lock) {
+            switch (kind) {
+                case NetworkAttachmentDefinition.KIND -> nads.remove(key);
+                case Pod.KIND -> pods.remove(key);
+                case VirtualNetworkRouter.KIND -> routers.remove(key);
+                case SriovNetworkNodeState.KIND -> nodeStates.remove(key);
+                default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
+            }
+            invalid.remove(kind + " " + key);
+            changed();
+        }
+    }
+
+    /** Replaces the topology. */
+    public void topology(Topology newTopology) {
+        Objects.requireNonNull(newTopology, "newTopology");
+        synchronized (lock) {
+            topology = newTopology;
+            changed();
+        }
+    }
+
+    /** Schedules a reconcile even without a change (periodic resync, drift repair). */
+    public void resync() {
+        synchronized (lock) {
+            changed();
+        }
+    }
+
+    /** The cluster as currently known: valid objects plus the errors of invalid ones. */
+    public ClusterSnapshot snapshot() {
+        synchronized (lock) {
+            ManifestSet.Builder b = ManifestSet.builder();
+            nads.values().forEach(b::add);
+            pods.values().forEach(b::add);
+            routers.values().forEach(b::add);
+            nodeStates.values().forEach(b::add);
+            invalid.values().forEach(list -> list.forEach(b::error));
+            return new ClusterSnapshot(b.build(), topology);
+        }
+    }
+
+    /** How many reconciles ran. */
+    public long reconcileCount() {
+        synchronized (lock) {
+            return reconciles;
+        }
+    }
+
+    private void changed() {
+        eventsSinceFlush++;
+        if (!scheduled) {
+            scheduled = true;
+            scheduler.schedule(this::flush, windowNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void flush() {
+        ClusterSnapshot snap;
+        synchronized (lock) {
+            scheduled = false;
+            eventsSinceFlush = 0;
+            snap = snapshot();
+        }
+        try {
+            ReconcileResult result = binder.reconcile(snap);
+            synchronized (lock) {
+                reconciles++;
+            }
+            listener.accept(result);
+        } catch (RuntimeException e) {
+            // The fabric could not be read or reached: try again after another window.
+            LOG.warn("reconcile failed, retrying after the next window: {}", e.toString());
+            synchronized (lock) {
+                reconciles++;
+                changed();
+            }
+        }
+    }
+
+    private void removeValid(String object) {
+        int space = object.indexOf(' ');
+        if (space < 0) {
+            return;
+        }
+        String kind = object.substring(0, space);
+        String key = object.substring(space + 1);
+        switch (kind) {
+            case NetworkAttachmentDefinition.KIND -> nads.remove(key);
+            case Pod.KIND -> pods.remove(key);
+            case VirtualNetworkRouter.KIND -> routers.remove(key);
+            case SriovNetworkNodeState.KIND -> nodeStates.remove(key);
+            default -> {}
+        }
+    }
+
+    private void putNad(NetworkAttachmentDefinition nad) {
+        nads.put(nad.key(), nad);
+        invalid.remove(NetworkAttachmentDefinition.KIND + " " + nad.key());
+    }
+
+    private void putPod(Pod pod) {
+        pods.put(pod.key(), pod);
+        invalid.remove(Pod.KIND + " " + pod.key());
+    }
+
+    private void putRouter(VirtualNetworkRouter r) {
+        routers.put(r.key(), r);
+        invalid.remove(VirtualNetworkRouter.KIND + " " + r.key());
+    }
+
+    private void putNodeState(SriovNetworkNodeState s) {
+        nodeStates.put(s.key(), s);
+        invalid.remove(SriovNetworkNodeState.KIND + " " + s.key());
+    }
+}

@@ -1,0 +1,243 @@
+package io.fabricbinder.core;
+
+import io.fabricbinder.ipam.Owner;
+import io.fabricbinder.ipam.PoolExhaustedException;
+import io.fabricbinder.ipam.PoolSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * FabricBinder: plans and reconciles the fabric (virtual networks, routing zones, port tags) and the
+ * central IP allocations for the SR-IOV pods of a cluster.
+ *
+ * <pre>{@code
+ * FabricBinder binder = FabricBinder.builder()
+ *         .gateway(apstraGateway)                       // default: an empty in-memory fabric
+ *         .addressBook(AddressBook.of(ipAllocator))     // default: an in-memory IPAM
+ *         .build();
+ * Plan plan = binder.plan(snapshot);                    // no side effects
+ * ReconcileResult r = binder.reconcile(snapshot);       // plan, allocate, apply, release
+ * }</pre>
+ *
+ * <p>For controllers, {@link #eventDriven} feeds watch events in and coalesces each burst into one
+ * plan and one apply. Thread-safe: {@link #plan} may be called from any thread; {@link #reconcile}
+ * calls are serialized (one at a time per instance), so the gateway never sees two applies at once.
+ * It starts no threads.
+ */
+public final class FabricBinder {
+
+    private final FabricGateway gateway;
+    private final AddressBook addressBook;
+    private final long vniMin;
+    private final long vniMax;
+    private final boolean releaseAddresses;
+    private final Object reconcileLock = new Object();
+
+    private FabricBinder(Builder b) {
+        this.gateway = b.gateway == null ? new InMemoryFabricGateway() : b.gateway;
+        this.addressBook = b.addressBook == null ? AddressBook.inMemory() : b.addressBook;
+        this.vniMin = b.vniMin;
+        this.vniMax = b.vniMax;
+        this.releaseAddresses = b.releaseAddresses;
+    }
+
+    /** A builder with the defaults described on its setters. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The plan for this snapshot against the fabric's owned objects and the IPAM. Reads the fabric
+     * ({@link FabricGateway#readOwnedState()}) and the IPAM; changes nothing. Deterministic: the same
+     * snapshot, fabric and allocations give an equal plan.
+     */
+    public Plan plan(ClusterSnapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        return plan(snapshot, gateway.readOwnedState());
+    }
+
+    /** The plan for this snapshot against a given actual fabric state (no fabric read). */
+    public Plan plan(ClusterSnapshot snapshot, FabricState actual) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(actual, "actual");
+        return new Planner(snapshot, actual, addressBook, vniMin, vniMax).plan();
+    }
+
+    /**
+     * Plans, allocates the new addresses (each failure is an error on that attachment; the others
+     * proceed), applies the fabric changes through the gateway, then releases the addresses of
+     * attachments that are gone. Idempotent: safe to call on every reconcile; after a crash the next
+     * call converges.
+     */
+    public ReconcileResult reconcile(ClusterSnapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        synchronized (reconcileLock) {
+            Plan plan = plan(snapshot);
+            return apply(plan);
+        }
+    }
+
+    /**
+     * Applies a plan made by {@link #plan}: allocations, fabric changes, releases. Prefer {@link
+     * #reconcile}, which plans against fresh state.
+     */
+    public ReconcileResult apply(Plan plan) {
+        synchronized (reconcileLock) {
+            List<IpAllocationEntry> allocated = new ArrayList<>();
+            List<IpAllocationEntry> released = new ArrayList<>();
+            List<Diagnostic> failures = new ArrayList<>();
+            allocate(plan, allocated, failures);
+            ApplyResult fabric = plan.hasFabricChanges() ? gateway.apply(plan) : ApplyResult.noChanges();
+            if (releaseAddresses) {
+                release(plan, released, failures);
+            }
+            return new ReconcileResult(plan, fabric, allocated, released, failures);
+        }
+    }
+
+    /** The gateway this instance applies through. */
+    public FabricGateway gateway() {
+        return gateway;
+    }
+
+    /** The address book this instance allocates from. */
+    public AddressBook addressBook() {
+        return addressBook;
+    }
+
+    /**
+     * An event-fed reconciler for controllers: feed it watch events; it coalesces each burst into
+     * one plan and one apply, run on {@code scheduler} after {@code window}. See {@link
+     * EventDrivenReconciler}.
+     */
+    public EventDrivenReconciler eventDriven(
+            java.util.concurrent.ScheduledExecutorService scheduler,
+            java.time.Duration window,
+            java.util.function.Consumer<ReconcileResult> listener) {
+        return new EventDrivenReconciler(this, scheduler, window, listener);
+    }
+
+    private void allocate(Plan plan, List<IpAllocationEntry> allocated, List<Diagnostic> failures) {
+        // One allocate call per owner (a dual-stack owner has two entries).
+        java.util.Map<String, List<IpAllocationEntry>> byOwner = new java.util.TreeMap<>();
+        for (IpAllocationEntry e : plan.ipAllocations()) {
+            if (e.action() == AllocationAction.ALLOCATE) {
+                byOwner.computeIfAbsent(
+                                e.pool() + "\u0000" + e.pod() + "\u0000" + e.podUid() + "\u0000" + e.interfaceName(),
+                                k -> new ArrayList<>())
+                        .add(e);
+            }
+        }
+        for (List<IpAllocationEntry> entries : byOwner.values()) {
+            IpAllocationEntry first = entries.get(0);
+            PoolSpec pool = plan.pools().get(first.pool());
+            String[] podParts = first.pod().split("/", 2);
+            try {
+                Owner owner = new Owner(podParts[0], podParts[1], first.podUid(), first.interfaceName());
+                List<String> cidrs = addressBook.allocate(pool, owner);
+                for (int r = 0; r < cidrs.size(); r++) {
+                    allocated.add(new IpAllocationEntry(
+                            first.pod(),
+                            first.podUid(),
+                            first.interfaceName(),
+                            first.virtualNetwork(),
+                            pool.ranges().get(r).subnet(),
+                            cidrs.get(r),
+                            pool.name(),
+                            AllocationAction.UNCHANGED));
+                }
+            } catch (PoolExhaustedException e) {
+                failures.add(new Diagnostic(
+                        "Pod " + first.pod(),
+                        Planner.NETWORKS_FIELD,
+                        "no address left for interface " + first.interfaceName() + " in " + first.virtualNetwork()
+                                + ": " + e.getMessage()));
+            } catch (RuntimeException e) {
+                failures.add(new Diagnostic(
+                        "Pod " + first.pod(),
+                        Planner.NETWORKS_FIELD,
+                        "allocating for interface " + first.interfaceName() + " in " + first.virtualNetwork()
+                                + " failed (retried on the next reconcile): " + e.getMessage()));
+            }
+        }
+    }
+
+    private void release(Plan plan, List<IpAllocationEntry> released, List<Diagnostic> failures) {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (IpAllocationEntry e : plan.ipAllocations()) {
+            if (e.action() != AllocationAction.RELEASE) {
+                continue;
+            }
+            String[] podParts = e.pod().split("/", 2);
+            String key = e.pool() + "\u0000" + e.pod() + "\u0000" + e.podUid() + "\u0000" + e.interfaceName();
+            try {
+                if (done.add(key)) {
+                    addressBook.release(
+                            plan.pools().get(e.pool()),
+                            new Owner(podParts[0], podParts[1], e.podUid(), e.interfaceName()));
+                }
+                released.add(e);
+            } catch (RuntimeException ex) {
+                failures.add(new Diagnostic(
+                        "Pod " + e.pod(),
+                        Planner.NETWORKS_FIELD,
+                        "releasing " + e.address() + " failed (retried on the next reconcile): " + ex.getMessage()));
+            }
+        }
+    }
+
+    /** Builds a {@link FabricBinder}. Not thread-safe; use once. */
+    public static final class Builder {
+        private @org.jspecify.annotations.Nullable FabricGateway gateway;
+        private @org.jspecify.annotations.Nullable AddressBook addressBook;
+        private long vniMin = 100_000;
+        private long vniMax = 999_999;
+        private boolean releaseAddresses = true;
+
+        private Builder() {}
+
+        /**
+         * The fabric to plan against and apply to. Default: a new, empty {@link
+         * InMemoryFabricGateway} (offline planning: everything shows as to be created).
+         */
+        public Builder gateway(FabricGateway gateway) {
+            this.gateway = Objects.requireNonNull(gateway, "gateway");
+            return this;
+        }
+
+        /** The central IPAM. Default: {@link AddressBook#inMemory()} (offline planning and tests). */
+        public Builder addressBook(AddressBook addressBook) {
+            this.addressBook = Objects.requireNonNull(addressBook, "addressBook");
+            return this;
+        }
+
+        /**
+         * The range VNIs are allocated from for networks without the {@code fabricbinder.io/vni}
+         * annotation. Default 100000..999999; change it to stay clear of VNIs other tools use.
+         */
+        public Builder vniRange(long min, long max) {
+            if (min < 1 || max > 16_777_214 || min > max) {
+                throw new IllegalArgumentException("vni range " + min + ".." + max + " must lie in 1..16777214");
+            }
+            this.vniMin = min;
+            this.vniMax = max;
+            return this;
+        }
+
+        /**
+         * Whether reconcile releases the addresses of attachments that are gone (default true). Turn
+         * it off when the snapshot may be incomplete (e.g. informers not yet synced) and release with
+         * the ipam module's {@code reclaim} instead, which has a grace period.
+         */
+        public Builder releaseAddresses(boolean releaseAddresses) {
+            this.releaseAddresses = releaseAddresses;
+            return this;
+        }
+
+        /** Builds. */
+        public FabricBinder build() {
+            return new FabricBinder(this);
+        }
+    }
+}

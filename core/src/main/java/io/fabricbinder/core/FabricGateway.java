@@ -1,0 +1,48 @@
+package io.fabricbinder.core;
+
+/**
+ * The seam between the planner and a fabric: reads the FabricBinder-owned objects and applies a
+ * plan. The Apstra implementation lives with the apstra-client integration; {@link
+ * InMemoryFabricGateway} serves tests and offline planning.
+ *
+ * <p><b>Contract for implementations.</b>
+ *
+ * <ul>
+ *   <li>{@link #readOwnedState()} returns only objects marked as FabricBinder's (see {@link
+ *       FabricNames}); foreign objects are invisible to the planner and therefore never changed.
+ *   <li>{@link #apply(Plan)} applies {@link Plan#orderedChanges()} in that order, all port changes
+ *       in one batch where the fabric allows it, commits at most once, and never touches an object
+ *       the plan does not name. A plan without fabric changes must not touch the fabric at all.
+ *   <li>A failure at any point must leave a state from which planning again and applying again
+ *       converges (every change is idempotent: create-if-absent, update-to-value,
+ *       delete-if-present); it is reported in the result, not thrown, unless the fabric cannot be
+ *       reached at all.
+ * </ul>
+ *
+ * <pre>{@code
+ * FabricGateway gateway = new InMemoryFabricGateway();
+ * Plan plan = binder.plan(snapshot);          // reads gateway.readOwnedState()
+ * ApplyResult result = gateway.apply(plan);
+ * }</pre>
+ *
+ * <p>Thread-safety: {@code FabricBinder} serializes {@link #apply} calls (one reconcile at a time),
+ * but {@code FabricBinder.plan} may call {@link #readOwnedState()} from any thread, also while an
+ * apply runs; implementations must allow that (a read during an apply may see a partial state,
+ * which the next plan corrects).
+ */
+public interface FabricGateway {
+
+    /**
+     * Reads the owned objects currently on the fabric (staging, for Apstra). May make remote calls.
+     *
+     * @throws RuntimeException if the fabric cannot be read; nothing is changed then
+     */
+    FabricState readOwnedState();
+
+    /**
+     * Applies the plan's fabric changes (its IP allocations are not the gateway's business).
+     *
+     * @return what was done; failures per object
+     */
+    ApplyResult apply(Plan plan);
+}

@@ -1,0 +1,58 @@
+package io.fabricbinder.core;
+
+import io.fabricbinder.ipam.Allocation;
+import io.fabricbinder.ipam.AssignedAddress;
+import io.fabricbinder.ipam.IpAllocator;
+import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.Owner;
+import io.fabricbinder.ipam.PoolSpec;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** {@link AddressBook} over an {@link IpAllocator}. */
+final class IpAllocatorAddressBook implements AddressBook {
+
+    private final IpAllocator allocator;
+    private final Map<IpRange, BigInteger> rangeCapacity = new ConcurrentHashMap<>();
+
+    IpAllocatorAddressBook(IpAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    @Override
+    public Map<Owner, List<String>> allocations(PoolSpec pool) {
+        Map<Owner, List<String>> out = new LinkedHashMap<>();
+        for (Allocation a : allocator.list(pool)) {
+            out.put(a.owner(), a.addresses().stream().map(AssignedAddress::cidr).toList());
+        }
+        return out;
+    }
+
+    @Override
+    public BigInteger capacity(PoolSpec pool) {
+        BigInteger min = null;
+        for (IpRange r : pool.ranges()) {
+            // usage() of a single-range pool under a name that holds nothing reads one empty page and
+            // computes the range's capacity exactly as the allocator does (reserved addresses and all).
+            BigInteger c = rangeCapacity.computeIfAbsent(
+                    r, k -> allocator.usage(PoolSpec.of("fb-capacity-probe", k)).capacity());
+            min = min == null ? c : min.min(c);
+        }
+        return min == null ? BigInteger.ZERO : min;
+    }
+
+    @Override
+    public List<String> allocate(PoolSpec pool, Owner owner) {
+        return allocator.allocate(pool, owner).addresses().stream()
+                .map(AssignedAddress::cidr)
+                .toList();
+    }
+
+    @Override
+    public boolean release(PoolSpec pool, Owner owner) {
+        return allocator.release(pool, owner);
+    }
+}

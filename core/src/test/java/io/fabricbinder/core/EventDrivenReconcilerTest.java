@@ -1,0 +1,98 @@
+package io.fabricbinder.core;
+
+import static io.fabricbinder.core.Fixtures.link;
+import static io.fabricbinder.core.Fixtures.nad;
+import static io.fabricbinder.core.Fixtures.nodeState;
+import static io.fabricbinder.core.Fixtures.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabricbinder.core.manifest.Pod;
+import io.fabricbinder.core.topology.Topology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EventDrivenReconcilerTest {
+
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final InMemoryFabricGateway fabric = new InMemoryFabricGateway();
+    final FabricBinder binder = FabricBinder.builder().gateway(fabric).build();
+    final List<ReconcileResult> results = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        scheduler.shutdownNow();
+        assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private void awaitResults(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (results.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(results).hasSizeGreaterThanOrEqualTo(n);
+    }
+
+    @Test
+    void aBurstOfPodEventsBecomesOnePlanAndOneApply() throws InterruptedException {
+        EventDrivenReconciler events = binder.eventDriven(scheduler, Duration.ofMillis(300), results::add);
+        // Everything arrives inside one window: one reconcile.
+        scheduler.execute(() -> {
+            events.topology(Topology.of(List.of(link("w1", "0000:3b:00.0", "leaf1", "xe-0/0/1"))));
+            events.upsert(nodeState("w1", "0000:3b:00.0"));
+            events.upsert(nad("ns", "a", 100, "10.1.0.0/16", "10.1.0.1"));
+            for (int i = 0; i < 1000; i++) {
+                events.upsert(pod("ns", "p" + i, "w1", "0000:3b:00.0", "a"));
+            }
+        });
+        awaitResults(1);
+        Thread.sleep(400);
+
+        assertThat(results).hasSize(1);
+        assertThat(fabric.commitCount()).isEqualTo(1);
+        ReconcileResult r = results.get(0);
+        assertThat(r.allocated()).hasSize(1000);
+        assertThat(r.plan().portBindings())
+                .singleElement()
+                .satisfies(c -> assertThat(c.binding().pods()).hasSize(1000));
+    }
+
+    @Test
+    void anInvalidObjectIsReportedUnderItsNameAndOthersProceed() throws InterruptedException {
+        EventDrivenReconciler events = binder.eventDriven(scheduler, Duration.ofMillis(50), results::add);
+        events.topology(Topology.of(List.of(link("w1", "0000:3b:00.0", "leaf1", "xe-0/0/1"))));
+        events.upsert(nodeState("w1", "0000:3b:00.0"));
+        events.upsert(nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1"));
+        events.upsert(pod("ns", "good", "w1", "0000:3b:00.0", "a"));
+        events.upsert(Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Pod",
+                "metadata",
+                Map.of("name", "bad", "namespace", "ns", "annotations", Map.of(Pod.NETWORKS_ANNOTATION, "a/b/c")),
+                "spec",
+                Map.of("nodeName", "w1")));
+        awaitResults(1);
+
+        ReconcileResult r = results.get(results.size() - 1);
+        assertThat(r.errors()).extracting(Diagnostic::object).containsExactly("Pod ns/bad");
+        assertThat(r.plan().portBindings())
+                .singleElement()
+                .satisfies(c -> assertThat(c.binding().pods()).containsExactly("ns/good"));
+
+        // Deleting the NAD removes its network (and the port) on the next window.
+        int before = results.size();
+        events.delete("Pod", "ns", "bad");
+        events.delete("NetworkAttachmentDefinition", "ns", "a");
+        awaitResults(before + 1);
+        assertThat(fabric.readOwnedState().virtualNetworks()).isEmpty();
+        assertThat(fabric.readOwnedState().portBindings()).isEmpty();
+    }
+}

@@ -1,0 +1,114 @@
+package io.fabricbinder.core;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Planner benchmark harness (a main class, not a unit test). Generates a cluster of {@code nodes}
+ * nodes, {@code networks} NADs and {@code pods} pods, then measures: the first full plan (empty
+ * fabric, nothing allocated), the steady-state full plan (after applying it: fabric and IPAM
+ * populated), and re-planning after one pod event.
+ *
+ * <pre>
+ * java -cp ... io.fabricbinder.core.PlannerBenchmark [nodes] [networks] [pods] [iterations]
+ * </pre>
+ */
+public final class PlannerBenchmark {
+
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private PlannerBenchmark() {}
+
+    public static void main(String[] args) {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int networks = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        int pods = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+
+        ClusterGenerator g = new ClusterGenerator(nodes, networks, pods);
+        ClusterSnapshot snap = g.generate(new SplittableRandom(42));
+        InMemoryFabricGateway fabric = new InMemoryFabricGateway();
+        FabricBinder binder = FabricBinder.builder().gateway(fabric).build();
+
+        long[] first = new long[iterations];
+        long[] firstCpu = new long[iterations];
+        Plan plan = null;
+        for (int i = 0; i < iterations; i++) {
+            long c0 = CPU.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            plan = binder.plan(snap, FabricState.EMPTY);
+            first[i] = System.nanoTime() - t0;
+            firstCpu[i] = CPU.getCurrentThreadCpuTime() - c0;
+        }
+        System.out.printf(
+                "cluster: %d nodes, %d networks, %d pods; plan: %d networks, %d port bindings, %d allocation entries%n",
+                nodes,
+                networks,
+                pods,
+                plan.virtualNetworks().size(),
+                plan.portBindings().size(),
+                plan.ipAllocations().size());
+        report("full plan, empty fabric and IPAM: wall", first);
+        report("full plan, empty fabric and IPAM: thread CPU", firstCpu);
+
+        binder.apply(plan);
+        FabricState actual = fabric.readOwnedState();
+        long[] steady = new long[iterations];
+        long[] steadyCpu = new long[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long c0 = CPU.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            Plan p = binder.plan(snap, actual);
+            steady[i] = System.nanoTime() - t0;
+            steadyCpu[i] = CPU.getCurrentThreadCpuTime() - c0;
+            if (p.hasChanges()) {
+                throw new IllegalStateException("steady state plan has changes");
+            }
+        }
+        report("full plan, steady state: wall", steady);
+        report("full plan, steady state: thread CPU", steadyCpu);
+
+        // One pod event: a new pod on a network, then a re-plan of the whole cluster.
+        EventDrivenReconciler events = binder.eventDriven(
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "unused");
+                    t.setDaemon(true);
+                    return t;
+                }),
+                java.time.Duration.ofDays(1),
+                r -> {});
+        snap.manifests().nads().forEach(events::upsert);
+        snap.manifests().virtualNetworkRouters().forEach(events::upsert);
+        snap.manifests().nodeStates().forEach(events::upsert);
+        snap.manifests().pods().forEach(events::upsert);
+        events.topology(snap.topology());
+        long[] event = new long[iterations];
+        long[] eventCpu = new long[iterations];
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < iterations; i++) {
+            io.fabricbinder.core.manifest.Pod pod =
+                    g.pod(r, pods + i, snap.manifests().nads(), "-new");
+            long c0 = CPU.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            events.upsert(pod);
+            Plan p = binder.plan(events.snapshot(), actual);
+            event[i] = System.nanoTime() - t0;
+            eventCpu[i] = CPU.getCurrentThreadCpuTime() - c0;
+            if (p.virtualNetworks().isEmpty()) {
+                throw new IllegalStateException();
+            }
+        }
+        report("one pod event + full re-plan: wall", event);
+        report("one pod event + full re-plan: thread CPU", eventCpu);
+        System.exit(0);
+    }
+
+    static void report(String what, long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        System.out.printf(
+                "%-60s min %8.3f ms  median %8.3f ms  max %8.3f ms%n",
+                what, s[0] / 1e6, s[s.length / 2] / 1e6, s[s.length - 1] / 1e6);
+    }
+}
