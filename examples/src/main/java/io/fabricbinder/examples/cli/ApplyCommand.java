@@ -1,13 +1,21 @@
 package io.fabricbinder.examples.cli;
 
+import io.fabricbinder.apstra.ApstraClient;
+import io.fabricbinder.apstra.ApstraException;
+import io.fabricbinder.core.AddressBook;
+import io.fabricbinder.core.FabricBinder;
+import io.fabricbinder.core.IpAllocationEntry;
+import io.fabricbinder.core.ReconcileResult;
+import io.fabricbinder.core.apstra.ApstraFabricGateway;
+import io.fabricbinder.ipam.FileIpPoolStore;
+import io.fabricbinder.ipam.IpAllocator;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,7 +28,7 @@ import picocli.CommandLine.Spec;
                     + "cooperative blueprint lock, one batch of port changes, one deploy.",
             "Credentials: APSTRA_USER and APSTRA_PASSWORD, or --user and --password-file.",
             "Exit codes: 0 no errors, 2 input errors or conflicts (the valid part is still applied), "
-                    + "1 unexpected failure."
+                    + "1 unexpected failure (including Apstra refusing or failing the apply)."
         })
 final class ApplyCommand implements Callable<Integer> {
 
@@ -47,34 +55,18 @@ final class ApplyCommand implements Callable<Integer> {
             names = "--output",
             defaultValue = "text",
             paramLabel = "text|json",
-            description = "text (default) or json.")
+            description = "text (default) or json (the plan's JSON contract).")
     OutputFormat output = OutputFormat.text;
 
-    @Option(names = "--apstra-url", required = true, paramLabel = "URL", description = "Apstra base URL.")
-    @Nullable
-    URI apstraUrl;
-
-    @Option(names = "--blueprint", required = true, paramLabel = "ID", description = "Blueprint id.")
-    @Nullable
-    String blueprint;
-
-    @Option(names = "--user", paramLabel = "NAME", description = "Apstra user (default: $APSTRA_USER).")
-    @Nullable
-    String user;
-
     @Option(
-            names = "--password-file",
-            paramLabel = "FILE",
-            description = "File holding the Apstra password (default: $APSTRA_PASSWORD).")
-    @Nullable
-    Path passwordFile;
+            names = "--ipam-dir",
+            defaultValue = ".fabricbinder-ipam",
+            paramLabel = "DIR",
+            description = "File-backed IP pool store shared by every apply (default: ${DEFAULT-VALUE}).")
+    Path ipamDir = Path.of(".fabricbinder-ipam");
 
-    @Option(names = "--ca-cert", paramLabel = "FILE", description = "PEM CA certificate(s) to trust for Apstra.")
-    @Nullable
-    Path caCert;
-
-    @Option(names = "--insecure", description = "Skip TLS certificate verification (lab use only).")
-    boolean insecure;
+    @Mixin
+    ApstraOptions apstra = new ApstraOptions();
 
     ApplyCommand(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -84,25 +76,47 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ApstraTarget target;
         try {
-            ApstraTarget.resolve(apstraUrl, blueprint, user, passwordFile, caCert, insecure, env);
+            target = apstra.resolve(env);
         } catch (ApstraTarget.InvalidTargetException e) {
             err.println("fabricbinder apply: " + e.getMessage());
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         PlanInputs inputs = PlanInputs.load(manifests, topology);
-        if (output == OutputFormat.json) {
-            out.println(inputs.problemsJson());
-        } else {
-            out.println(inputs.summary());
-            inputs.printProblems(err);
+        ReconcileResult result;
+        try (ApstraClient client = target.client();
+                FileIpPoolStore store = FileIpPoolStore.open(ipamDir)) {
+            FabricBinder binder = FabricBinder.builder()
+                    .gateway(ApstraFabricGateway.builder()
+                            .client(client)
+                            .blueprintId(target.blueprint())
+                            .build())
+                    .addressBook(AddressBook.of(IpAllocator.create(store)))
+                    .build();
+            result = binder.reconcile(inputs.snapshot());
+        } catch (ApstraException e) {
+            err.println("fabricbinder apply: cannot reach the fabric at " + target.url() + ": " + e.getMessage());
+            return FabricBinderCli.EXIT_FAILURE;
         }
+        PlanInputs.print(result.plan(), output, out, err);
+        PrintWriter report = output == OutputFormat.json ? err : out;
+        report.println(
+                "Apply: " + result.fabric().status() + ", " + result.fabric().message());
+        for (IpAllocationEntry a : result.allocated()) {
+            report.println("  allocated " + a.address() + " to " + a.pod() + " " + a.interfaceName());
+        }
+        for (IpAllocationEntry a : result.released()) {
+            report.println("  released " + a.address() + " of " + a.pod() + " " + a.interfaceName());
+        }
+        result.errors().stream()
+                .filter(e -> !result.plan().errors().contains(e))
+                .forEach(e -> err.println("error: " + e));
         out.flush();
-        int unavailable = NotAvailable.report(
-                err,
-                "apply",
-                "applying a plan",
-                "the core module's FabricBinder.reconcile(snapshot) and its Apstra gateway");
-        return inputs.hasErrors() ? FabricBinderCli.EXIT_INPUT_ERRORS : unavailable;
+        err.flush();
+        if (!result.fabric().isSuccess()) {
+            return FabricBinderCli.EXIT_FAILURE;
+        }
+        return result.errors().isEmpty() ? 0 : FabricBinderCli.EXIT_INPUT_ERRORS;
     }
 }

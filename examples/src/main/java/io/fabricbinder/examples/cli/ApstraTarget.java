@@ -1,5 +1,8 @@
 package io.fabricbinder.examples.cli;
 
+import io.fabricbinder.apstra.ApstraClient;
+import io.fabricbinder.apstra.Credentials;
+import io.fabricbinder.apstra.Tls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +91,16 @@ record ApstraTarget(
             throw new InvalidTargetException("--ca-cert and --insecure exclude each other");
         }
         return new ApstraTarget(url, blueprint, who, password, caCert, insecure);
+    }
+
+    /** A client for this target; the caller closes it. */
+    ApstraClient client() {
+        Tls tls = insecure ? Tls.insecure() : caCert != null ? Tls.trusting(caCert) : Tls.verifying();
+        return ApstraClient.builder()
+                .baseUrl(url)
+                .credentials(new Credentials(user, password))
+                .tls(tls)
+                .build();
     }
 
     @Override

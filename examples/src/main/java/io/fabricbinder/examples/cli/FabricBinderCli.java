@@ -72,7 +72,7 @@ public final class FabricBinderCli implements Callable<Integer> {
     static CommandLine commandLine(Map<String, String> env) {
         CommandLine commandLine = new CommandLine(new FabricBinderCli());
         commandLine.addSubcommand(new QuickstartCommand());
-        commandLine.addSubcommand(new PlanCommand());
+        commandLine.addSubcommand(new PlanCommand(env));
         commandLine.addSubcommand(new ApplyCommand(env));
         commandLine.addSubcommand(new EmulatorCommand());
         commandLine.addSubcommand(new SriovInventoryCommand(env));

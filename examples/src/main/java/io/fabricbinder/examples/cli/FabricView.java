@@ -48,11 +48,11 @@ final class FabricView {
         for (VirtualNetworkView vn : vns) {
             String vlans = vn.vlanBySystem().entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
-                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .map(e -> e.getValue() + " on " + e.getKey())
                     .collect(Collectors.joining(", "));
             lines.add(String.format(
                     Locale.ROOT,
-                    "  %-24s VNI %-9s routing zone %-12s VLAN on %s",
+                    "  %-34s VNI %-7s zone %-12s VLAN %s",
                     vn.label(),
                     vn.vni() == null ? "-" : vn.vni(),
                     vn.securityZoneId() == null

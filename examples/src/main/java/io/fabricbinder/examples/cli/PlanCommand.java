@@ -1,12 +1,17 @@
 package io.fabricbinder.examples.cli;
 
+import io.fabricbinder.apstra.ApstraClient;
+import io.fabricbinder.apstra.ApstraException;
+import io.fabricbinder.core.FabricBinder;
+import io.fabricbinder.core.Plan;
+import io.fabricbinder.core.apstra.ApstraFabricGateway;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,6 +28,8 @@ import picocli.CommandLine.Spec;
                     + "printed), 1 unexpected failure."
         })
 final class PlanCommand implements Callable<Integer> {
+
+    private final Map<String, String> env;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,35 +55,44 @@ final class PlanCommand implements Callable<Integer> {
             description = "text (default) or json (the plan's JSON contract).")
     OutputFormat output = OutputFormat.text;
 
-    @Option(
-            names = "--apstra-url",
-            paramLabel = "URL",
-            description = "Read the current fabric from this Apstra (read-only) instead of assuming it empty.")
-    @Nullable
-    URI apstraUrl;
+    @Mixin
+    ApstraOptions apstra = new ApstraOptions();
 
-    @Option(names = "--blueprint", paramLabel = "ID", description = "Blueprint id (with --apstra-url).")
-    @Nullable
-    String blueprint;
+    PlanCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (apstraUrl != null && blueprint == null) {
-            err.println("fabricbinder plan: --blueprint is required with --apstra-url");
-            return FabricBinderCli.EXIT_INPUT_ERRORS;
-        }
         PlanInputs inputs = PlanInputs.load(manifests, topology);
-        if (output == OutputFormat.json) {
-            out.println(inputs.problemsJson());
+        Plan plan;
+        if (apstra.apstraUrl == null) {
+            // No Apstra: plan against an empty fabric, no credentials, no network.
+            plan = FabricBinder.builder().build().plan(inputs.snapshot());
         } else {
-            out.println(inputs.summary());
-            inputs.printProblems(err);
+            ApstraTarget target;
+            try {
+                target = apstra.resolve(env);
+            } catch (ApstraTarget.InvalidTargetException e) {
+                err.println("fabricbinder plan: " + e.getMessage());
+                return FabricBinderCli.EXIT_INPUT_ERRORS;
+            }
+            try (ApstraClient client = target.client()) {
+                plan = FabricBinder.builder()
+                        .gateway(ApstraFabricGateway.builder()
+                                .client(client)
+                                .blueprintId(target.blueprint())
+                                .build())
+                        .build()
+                        .plan(inputs.snapshot());
+            } catch (ApstraException e) {
+                err.println("fabricbinder plan: cannot read the fabric from " + target.url() + ": " + e.getMessage());
+                return FabricBinderCli.EXIT_FAILURE;
+            }
         }
-        out.flush();
-        int unavailable = NotAvailable.report(
-                err, "plan", "planning the fabric", "the core module's FabricBinder.plan(snapshot)");
-        return inputs.hasErrors() ? FabricBinderCli.EXIT_INPUT_ERRORS : unavailable;
+        PlanInputs.print(plan, output, out, err);
+        return plan.errors().isEmpty() ? 0 : FabricBinderCli.EXIT_INPUT_ERRORS;
     }
 }

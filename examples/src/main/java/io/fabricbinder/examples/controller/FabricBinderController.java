@@ -14,17 +14,22 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabricbinder.core.EventDrivenReconciler;
 import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.Manifests;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,11 +45,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>watches NetworkAttachmentDefinitions, Pods, VirtualNetworkRouters and
  *       SriovNetworkNodeStates with fabric8 informers (generic resources, so no CRD classes are
- *       needed) and turns each object into FabricBinder's manifest model with {@link
- *       Manifests#convert(Map)};
- *   <li>keeps the latest valid version of every object as the cluster snapshot, and hands each
- *       change to a {@link Listener} (where FabricBinder's event mode plugs in) <em>only while this
- *       replica holds the Lease</em>, so two replicas never both apply;
+ *       needed) and checks each object with {@link Manifests#convert(Map)};
+ *   <li>hands each change to a {@link Listener} (where FabricBinder's event mode plugs in, see
+ *       {@code fabricbinder controller}) <em>only while this replica holds the Lease</em>, so two
+ *       replicas never both apply; a new leader first replays its whole cache;
  *   <li>reports an invalid object as a Kubernetes Event of type {@code Warning} on that object,
  *       naming the field, once per distinct problem. An invalid object is left out of the
  *       snapshot's valid objects but its last valid version stays, so it tears nothing down.
@@ -55,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *      FabricBinderController controller = FabricBinderController.builder(client)
  *              .identity(System.getenv("POD_NAME"))
  *              .leaseNamespace("fabricbinder-system")
- *              .listener(change -> fabricBinder.onChange(change))   // the core event mode
+ *              .listener(change -> feed(events, change))            // the core event mode
  *              .build()) {
  *     controller.start();
  *     controller.awaitStop();
@@ -92,8 +96,9 @@ public final class FabricBinderController implements AutoCloseable {
 
     private final Object lock = new Object();
     private final Map<String, ManifestSet> lastValid = new TreeMap<>();
-    private final Map<String, List<ManifestError>> reported = new HashMap<>();
-    private final Map<String, GenericKubernetesResource> invalid = new HashMap<>();
+    private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
+    private final Map<String, GenericKubernetesResource> resources = new TreeMap<>();
+    private final Map<String, Set<String>> reported = new HashMap<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final AtomicBoolean leading = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -126,17 +131,57 @@ public final class FabricBinderController implements AutoCloseable {
     /** One watched kind. */
     public record WatchedKind(String apiVersion, String kind, String plural) {}
 
-    /** What changed in the cluster, as FabricBinder's manifest model. */
-    public record Change(Type type, String object, ManifestSet snapshot) {
+    /**
+     * One watch event, as FabricBinder's event mode takes it.
+     *
+     * @param type what happened
+     * @param kind the object's kind ({@code Pod}, ...), empty for {@link Type#RESYNC}
+     * @param namespace the object's namespace, empty for {@link Type#RESYNC}
+     * @param name the object's name, empty for {@link Type#RESYNC}
+     * @param resource the whole object as a JSON-like map (for {@link Type#UPSERTED}), else empty
+     * @param errors why the object is invalid (empty when valid); invalid objects are passed on too,
+     *     so the planner keeps what they created instead of deleting it
+     */
+    public record Change(
+            Type type,
+            String kind,
+            String namespace,
+            String name,
+            Map<String, Object> resource,
+            List<ManifestError> errors) {
+        /** Copies. */
+        public Change {
+            resource = Collections.unmodifiableMap(new LinkedHashMap<>(resource));
+            errors = List.copyOf(errors);
+        }
+
         /** How the object changed. */
         public enum Type {
-            /** Created or modified (and valid). */
+            /** Created or modified. */
             UPSERTED,
             /** Deleted. */
             DELETED,
-            /** This replica just became leader: act on the whole snapshot. */
+            /** Every current object has just been passed on as UPSERTED: this replica became leader. */
             RESYNC
         }
+    }
+
+    /**
+     * The listener that feeds FabricBinder's event mode: upserts (valid or not: the event mode
+     * keeps what an invalid object created), deletions, and a resync after a leadership change.
+     *
+     * @param events the core's event-fed reconciler
+     * @return a listener to pass to {@link Builder#listener(Listener)}
+     */
+    public static Listener feeding(EventDrivenReconciler events) {
+        Objects.requireNonNull(events, "events");
+        return change -> {
+            switch (change.type()) {
+                case UPSERTED -> events.upsert(change.resource());
+                case DELETED -> events.delete(change.kind(), change.namespace(), change.name());
+                case RESYNC -> events.resync();
+            }
+        };
     }
 
     /** Receives cluster changes while this replica is the leader. */
@@ -213,7 +258,7 @@ public final class FabricBinderController implements AutoCloseable {
                 one.virtualNetworkRouters().forEach(b::add);
                 one.nodeStates().forEach(b::add);
             }
-            reported.values().forEach(errors -> errors.forEach(b::error));
+            invalid.values().forEach(errors -> errors.forEach(b::error));
             return b.build();
         }
     }
@@ -249,9 +294,14 @@ public final class FabricBinderController implements AutoCloseable {
         LOG.info("{} is now the FabricBinder leader", identity);
         synchronized (lock) {
             leading.set(true);
-            // Problems seen while following are reported now; a follower never writes Events.
-            invalid.forEach((key, resource) -> report(key, resource, reported.get(key)));
-            notifyListener(new Change(Change.Type.RESYNC, "", snapshot()));
+            // A follower writes nothing and hands nothing on; the new leader catches up with
+            // everything its cache holds, then says so.
+            for (Map.Entry<String, GenericKubernetesResource> e : resources.entrySet()) {
+                List<ManifestError> errors = invalid.getOrDefault(e.getKey(), List.of());
+                errors.forEach(err -> report(e.getKey(), err.field(), err.message()));
+                notifyListener(upserted(e.getValue(), errors));
+            }
+            notifyListener(new Change(Change.Type.RESYNC, "", "", "", Map.of(), List.of()));
         }
     }
 
@@ -264,36 +314,75 @@ public final class FabricBinderController implements AutoCloseable {
         leader = id;
     }
 
+    /**
+     * Reports a problem FabricBinder found with a watched object (for example a plan error from the
+     * event mode's reconcile result) as a Warning Event on that object, once per distinct problem.
+     * Ignored on a follower, and for objects not in the cache.
+     *
+     * @param object the object as {@code Kind namespace/name}, as FabricBinder's diagnostics name it
+     * @param field the field, or empty
+     * @param message what is wrong
+     */
+    public void reportProblem(String object, String field, String message) {
+        synchronized (lock) {
+            if (leading.get()) {
+                report(object, field, message);
+            }
+        }
+    }
+
     private void upsert(GenericKubernetesResource resource) {
         String key = key(resource);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = client.getKubernetesSerialization().convertValue(resource, Map.class);
-        ManifestSet one = Manifests.convert(map);
+        Change change;
         synchronized (lock) {
+            resources.put(key, resource);
+            ManifestSet one = Manifests.convert(map(resource));
             if (one.errors().isEmpty()) {
                 lastValid.put(key, one);
-                reported.remove(key);
                 invalid.remove(key);
-                notifyListener(new Change(Change.Type.UPSERTED, key, snapshot()));
-                return;
+                reported.remove(key);
+            } else {
+                // The last valid version stays in the snapshot: a bad edit tears nothing down.
+                invalid.put(key, one.errors());
+                if (leading.get()) {
+                    one.errors().forEach(e -> report(key, e.field(), e.message()));
+                }
             }
-            List<ManifestError> previous = reported.put(key, one.errors());
-            invalid.put(key, resource);
-            if (leading.get() && !one.errors().equals(previous)) {
-                report(key, resource, one.errors());
-            }
+            change = upserted(resource, one.errors());
+            notifyListener(change);
         }
     }
 
     private void delete(GenericKubernetesResource resource) {
         String key = key(resource);
         synchronized (lock) {
-            reported.remove(key);
+            resources.remove(key);
+            lastValid.remove(key);
             invalid.remove(key);
-            if (lastValid.remove(key) != null) {
-                notifyListener(new Change(Change.Type.DELETED, key, snapshot()));
-            }
+            reported.remove(key);
+            notifyListener(new Change(
+                    Change.Type.DELETED,
+                    resource.getKind(),
+                    namespaceOf(resource),
+                    resource.getMetadata().getName(),
+                    Map.of(),
+                    List.of()));
         }
+    }
+
+    private Change upserted(GenericKubernetesResource resource, List<ManifestError> errors) {
+        return new Change(
+                Change.Type.UPSERTED,
+                resource.getKind(),
+                namespaceOf(resource),
+                resource.getMetadata().getName(),
+                map(resource),
+                errors);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(GenericKubernetesResource resource) {
+        return client.getKubernetesSerialization().convertValue(resource, Map.class);
     }
 
     private void notifyListener(Change change) {
@@ -303,54 +392,62 @@ public final class FabricBinderController implements AutoCloseable {
         try {
             listener.onChange(change);
         } catch (RuntimeException e) {
-            LOG.warn("listener failed on {} {}", change.type(), change.object(), e);
+            LOG.warn(
+                    "listener failed on {} {} {}/{}",
+                    change.type(),
+                    change.kind(),
+                    change.namespace(),
+                    change.name(),
+                    e);
         }
     }
 
-    /** One Warning Event per problem, on the object itself, so `kubectl describe` shows it. */
-    private void report(String key, GenericKubernetesResource resource, @Nullable List<ManifestError> errors) {
-        if (errors == null) {
+    /** One Warning Event per distinct problem, on the object itself, so `kubectl describe` shows it. */
+    private void report(String key, String field, String message) {
+        GenericKubernetesResource resource = resources.get(key);
+        if (resource == null
+                || !reported.computeIfAbsent(key, k -> new HashSet<>()).add(field + "\u0000" + message)) {
             return;
         }
-        String ns = resource.getMetadata().getNamespace() == null
-                ? "default"
-                : resource.getMetadata().getNamespace();
+        String ns = namespaceOf(resource).isEmpty() ? "default" : namespaceOf(resource);
         String now = clock.instant().toString();
-        for (ManifestError e : errors) {
-            Event event = new EventBuilder()
-                    .withNewMetadata()
-                    .withGenerateName(resource.getMetadata().getName() + ".")
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder()
-                            .withApiVersion(resource.getApiVersion())
-                            .withKind(resource.getKind())
-                            .withName(resource.getMetadata().getName())
-                            .withNamespace(resource.getMetadata().getNamespace())
-                            .withUid(resource.getMetadata().getUid())
-                            .withResourceVersion(resource.getMetadata().getResourceVersion())
-                            .withFieldPath(e.field().isEmpty() ? null : e.field())
-                            .build())
-                    .withType("Warning")
-                    .withReason(REASON_INVALID)
-                    .withMessage((e.field().isEmpty() ? "" : e.field() + ": ") + e.message())
-                    .withNewSource()
-                    .withComponent("fabricbinder")
-                    .withHost(identity)
-                    .endSource()
-                    .withReportingComponent("fabricbinder.io/controller")
-                    .withReportingInstance(identity)
-                    .withFirstTimestamp(now)
-                    .withLastTimestamp(now)
-                    .withCount(1)
-                    .build();
-            try {
-                client.v1().events().inNamespace(ns).resource(event).create();
-            } catch (KubernetesClientException ex) {
-                // An Event is advice; failing to write one must not stop the controller.
-                LOG.warn("cannot write Event for {}: {}", key, ex.getMessage());
-            }
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                .withGenerateName(resource.getMetadata().getName() + ".")
+                .withNamespace(ns)
+                .endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder()
+                        .withApiVersion(resource.getApiVersion())
+                        .withKind(resource.getKind())
+                        .withName(resource.getMetadata().getName())
+                        .withNamespace(resource.getMetadata().getNamespace())
+                        .withUid(resource.getMetadata().getUid())
+                        .withResourceVersion(resource.getMetadata().getResourceVersion())
+                        .withFieldPath(field.isEmpty() ? null : field)
+                        .build())
+                .withType("Warning")
+                .withReason(REASON_INVALID)
+                .withMessage((field.isEmpty() ? "" : field + ": ") + message)
+                .withNewSource()
+                .withComponent("fabricbinder")
+                .withHost(identity)
+                .endSource()
+                .withReportingComponent("fabricbinder.io/controller")
+                .withReportingInstance(identity)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .build();
+        try {
+            client.v1().events().inNamespace(ns).resource(event).create();
+        } catch (KubernetesClientException ex) {
+            // An Event is advice; failing to write one must not stop the controller.
+            LOG.warn("cannot write Event for {}: {}", key, ex.getMessage());
         }
+    }
+
+    private static String namespaceOf(GenericKubernetesResource r) {
+        return r.getMetadata().getNamespace() == null ? "" : r.getMetadata().getNamespace();
     }
 
     private static String key(GenericKubernetesResource r) {

@@ -21,7 +21,7 @@ class ExampleManifestsTest {
                 .allMatch(nad -> nad.extendToFabric() && nad.labels().containsKey("tenant"));
         assertThat(set.pods())
                 .extracting(p -> p.nodeName())
-                .containsExactlyInAnyOrder("worker-1", "worker-2", "worker-3");
+                .containsExactlyInAnyOrder("worker-1", "worker-1", "worker-2", "worker-3");
         assertThat(set.virtualNetworkRouters()).hasSize(1);
         assertThat(set.nodeStates()).hasSize(3);
     }

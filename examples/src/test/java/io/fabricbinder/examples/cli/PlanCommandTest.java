@@ -27,13 +27,39 @@ class PlanCommandTest {
             """;
 
     @Test
-    void validManifestsAreReadAndThePlannerIsNotAvailableInThisBuildYet() {
+    void theExampleClusterPlansTheSeedWorkflowOnAnEmptyFabric() {
         CliRun run = CliRun.of("plan", "--manifests", CLUSTER.toString(), "--topology", TOPOLOGY.toString());
 
-        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_FAILURE);
-        assertThat(run.out()).contains("Read 2 NetworkAttachmentDefinitions, 3 pods", "5 links to 2 leafs");
-        assertThat(run.err()).contains("planning the fabric is not available in this build");
-        assertThat(run.err()).doesNotContain("error:");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("+ routing zone tenant-blue/blue-mesh [tenant-blue/blue-db, tenant-blue/blue-web]")
+                .contains("+ virtual network tenant-blue/blue-web vlan 101 vni 10101 10.10.1.0/24")
+                .contains(
+                        "+ tag   leaf1 xe-0/0/10 tenant-blue/blue-web vlan 101  pods: tenant-blue/web-1, tenant-blue/web-3")
+                .contains("+ tag   leaf2 xe-0/0/12 tenant-blue/blue-db vlan 102  pods: tenant-blue/db-1");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void jsonOutputFollowsThePlanContractAndIsDeterministic() throws Exception {
+        String[] args = {
+            "plan", "--manifests", CLUSTER.toString(), "--topology", TOPOLOGY.toString(), "--output", "json"
+        };
+
+        CliRun first = CliRun.of(args);
+        CliRun second = CliRun.of(args);
+
+        assertThat(first.code()).isZero();
+        assertThat(first.out()).isEqualTo(second.out());
+        JsonNode plan = new ObjectMapper().readTree(first.out());
+        assertThat(plan.fieldNames())
+                .toIterable()
+                .contains("virtualNetworks", "routingZones", "portBindings", "ipAllocations", "errors", "warnings");
+        assertThat(plan.path("portBindings")).hasSize(3);
+        assertThat(plan.path("portBindings").get(0).path("action").asText()).isEqualTo("tag");
+        assertThat(plan.path("ipAllocations")).hasSize(4);
+        assertThat(plan.path("virtualNetworks").get(1).path("routingZone").asText())
+                .isEqualTo("tenant-blue/blue-mesh");
     }
 
     @Test
@@ -63,20 +89,22 @@ class PlanCommandTest {
     }
 
     @Test
-    void topologyErrorsNameTheLinkAndField(@TempDir Path dir) throws Exception {
+    void topologyErrorsNameTheLinkAndFieldAndTheValidPartIsStillPlanned(@TempDir Path dir) throws Exception {
         Path topology = dir.resolve("topology.yaml");
         Files.writeString(topology, """
                 links:
                   - {node: worker-1, nic: ens1f0, leaf: leaf1, port: xe-0/0/10}
                   - {node: worker-2, nic: ens1f0, leaf: leaf1, port: xe-0/0/10}
+                  - {node: worker-3, nic: ens1f0, leaf: leaf2}
                 """);
 
         CliRun run = CliRun.of("plan", "--manifests", CLUSTER.toString(), "--topology", topology.toString());
 
         assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
         assertThat(run.err())
-                .contains(
-                        "error: topology topology.yaml: links[1].port: leaf1 xe-0/0/10 is already cabled to worker-1");
+                .contains("error: Topology static:topology.yaml: links[2].port: is required")
+                .contains("error: Topology leaf1 xe-0/0/10: node/nic: one leaf port is cabled to several NICs");
+        assertThat(run.out()).contains("+ virtual network tenant-blue/blue-web vlan 101");
     }
 
     @Test
