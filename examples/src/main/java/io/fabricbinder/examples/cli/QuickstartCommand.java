@@ -185,7 +185,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private static void indent(PrintWriter out, List<String> lines, String prefix) {
-        lines.forEach(l -> out.println(prefix + l));
+        lines.forEach(l -> out.println(l.isBlank() ? "" : prefix + l));
         out.flush();
     }
 
