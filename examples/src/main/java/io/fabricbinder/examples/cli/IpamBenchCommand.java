@@ -9,6 +9,7 @@ import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import io.fabricbinder.ipam.benchmarks.IpamBenchmark;
+import io.fabricbinder.ipam.etcd.EtcdIpPoolStore;
 import io.fabricbinder.ipam.spi.IpPoolStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,13 +105,6 @@ final class IpamBenchCommand implements Callable<Integer> {
             err.println("fabricbinder ipam-bench: --endpoints only applies to --backend etcd");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
-        if (backend == Backend.etcd) {
-            return NotAvailable.report(
-                    err,
-                    "ipam-bench",
-                    "--backend etcd",
-                    "the ipam-etcd store on the CLI's class path (its Netty/gRPC line is not yet aligned with fabric8's)");
-        }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("fabricbinder-ipam-bench");
         try {
@@ -119,11 +113,23 @@ final class IpamBenchCommand implements Callable<Integer> {
                     "IPAM benchmark: %,d allocations on %d threads, %s%n",
                     allocations,
                     threads,
-                    backend == Backend.file ? "file store (" + dir + ", fsync on)" : "in-memory store");
+                    switch (backend) {
+                        case file -> "file store (" + dir + ", fsync on)";
+                        case etcd -> "etcd store (" + endpoints + ", key prefix " + dir.getFileName() + "/)";
+                        case memory -> "in-memory store";
+                    });
             out.flush();
             Result ours;
             if (backend == Backend.file) {
                 try (FileIpPoolStore store = FileIpPoolStore.open(dir.resolve("ours"))) {
+                    ours = concurrentRun(store, allocations, threads);
+                }
+            } else if (backend == Backend.etcd) {
+                // A fresh key prefix per run, so runs never see each other's pools.
+                try (EtcdIpPoolStore store = EtcdIpPoolStore.builder()
+                        .endpoints(endpoints.stream().map(URI::toString).toList())
+                        .keyPrefix("/fabricbinder-bench/" + dir.getFileName() + "/")
+                        .build()) {
                     ours = concurrentRun(store, allocations, threads);
                 }
             } else {
@@ -139,7 +145,7 @@ final class IpamBenchCommand implements Callable<Integer> {
                     ours.recorded());
             out.println();
             out.println("Side by side with the whereabouts-style baseline (one lock, whole pool rewritten per");
-            out.println("allocation), on the same stores, from the ipam module's benchmark harness:");
+            out.println("allocation), from the ipam module's benchmark harness (in-memory and file stores):");
             out.flush();
             ByteArrayOutputStream table = new ByteArrayOutputStream();
             try (PrintStream ps = new PrintStream(table, true, StandardCharsets.UTF_8)) {
