@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -149,6 +150,10 @@ final class ControllerCommand implements Callable<Integer> {
             return t;
         });
         AtomicReference<@Nullable FabricBinderController> controllerRef = new AtomicReference<>();
+        boolean interrupted = false;
+        // Shutdown order matters: stop feeding events, let a reconcile in flight finish (it holds the
+        // blueprint lock), and only then close the Apstra client, the IPAM store and the Kubernetes
+        // client. try-with-resources closes them in that reverse order.
         try (KubernetesClient client =
                         new KubernetesClientBuilder().withConfig(config).build();
                 ApstraClient apstraClient = target.client();
@@ -173,36 +178,46 @@ final class ControllerCommand implements Callable<Integer> {
                 }
             });
             events.topology(fabric);
-            try (FabricBinderController controller = FabricBinderController.builder(client)
+            FabricBinderController controller = FabricBinderController.builder(client)
                     .identity(id)
                     .namespace(namespace)
                     .leaseNamespace(leaseNamespace)
                     .leaseName(leaseName)
                     .listener(FabricBinderController.feeding(events))
-                    .build()) {
-                controllerRef.set(controller);
-                Thread hook = new Thread(controller::close, "fabricbinder-controller-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
+                    .build();
+            controllerRef.set(controller);
+            Thread hook = new Thread(controller::close, "fabricbinder-controller-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
                 controller.start();
                 out.println("fabricbinder controller " + id + ": watching "
                         + (namespace == null ? "all namespaces" : "namespace " + namespace) + ", Lease "
                         + leaseNamespace + "/" + leaseName + ", Apstra " + target.url() + " blueprint "
                         + target.blueprint());
                 out.flush();
+                controller.awaitStop();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                // Closing talks to the API server (the Lease is released); it must not see the interrupt.
+                interrupted |= Thread.interrupted();
+                controller.close();
+                scheduler.shutdown();
+                if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
+                    err.println("fabricbinder controller: a reconcile did not finish within 60 s; stopping anyway");
+                    scheduler.shutdownNow();
+                }
                 try {
-                    controller.awaitStop();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // The JVM is stopping; the hook closes the controller.
-                    }
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The JVM is stopping; the hook closes the controller.
                 }
             }
         } finally {
             scheduler.shutdownNow();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         out.println("fabricbinder controller " + id + ": stopped");
         out.flush();

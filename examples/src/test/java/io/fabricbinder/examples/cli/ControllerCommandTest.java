@@ -71,6 +71,7 @@ class ControllerCommandTest {
                     current-context: mock
                     """.formatted(client.getMasterUrl().toString()));
             StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
             AtomicInteger code = new AtomicInteger(-1);
             String[] args = {
                 "controller",
@@ -91,8 +92,8 @@ class ControllerCommandTest {
             };
             Map<String, String> env = Map.of("APSTRA_USER", apstra.username(), "APSTRA_PASSWORD", apstra.password());
             Thread thread = new Thread(
-                    () -> code.set(FabricBinderCli.run(
-                            env, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), args)),
+                    () -> code.set(
+                            FabricBinderCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args)),
                     "controller-command");
             thread.start();
             try {
@@ -127,7 +128,8 @@ class ControllerCommandTest {
                     .orElseThrow();
             assertThat(red.getMessage()).contains("spec.config.vlan", "5000");
             assertThat(thread.isAlive()).isFalse();
-            assertThat(code.get()).isZero();
+            assertThat(code.get()).as(err.toString()).isZero();
+            assertThat(err.toString()).isEmpty();
             assertThat(out.toString()).contains("reconciled: APPLIED").contains("fabricbinder-0: stopped");
         } finally {
             server.destroy();
