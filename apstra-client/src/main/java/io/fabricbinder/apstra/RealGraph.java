@@ -134,8 +134,13 @@ final class RealGraph implements Graph {
                         .in("composed_of")
                         .to("interface")
                         .name("ae")),
+                // Anchored on leaf_if, which every row binds, not on the optional ae: an optional
+                // that starts from a name the previous optional may have left unbound matches any
+                // aggregate in the blueprint, tagging an unrelated ESI for a single-homed port.
                 Qe.optional(Qe.anyNode()
-                        .name("ae")
+                        .name("leaf_if")
+                        .in("composed_of")
+                        .to("interface")
                         .in("composed_of")
                         .to("interface")
                         .name("mc_ae")));

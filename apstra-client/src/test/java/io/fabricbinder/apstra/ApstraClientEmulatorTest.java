@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.PortVlan;
 import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.apstra.emulator.Topology;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,37 @@ class ApstraClientEmulatorTest {
 
         held.close();
         assertThat(apstra.designTagLabels()).doesNotContain("blueprint " + apstra.blueprintId() + " locked");
+    }
+
+    @Test
+    void aSingleHomedPortNextToAnEsiLagIsItsOwnApplicationPoint() {
+        Topology topology = Topology.builder()
+                .spine("spine1")
+                .esiPair("pair1", "leaf1", "leaf2")
+                .esiLag(
+                        "worker-1",
+                        "bond0",
+                        new Topology.Cable("worker-1", "ens1f0", "leaf1", "xe-0/0/1"),
+                        new Topology.Cable("worker-1", "ens1f1", "leaf2", "xe-0/0/1"))
+                .cable("worker-2", "ens1f0", "leaf1", "xe-0/0/2")
+                .build();
+        try (ApstraEmulator esi = ApstraEmulator.builder().topology(topology).start();
+                ApstraClient esiClient = ApstraClient.builder()
+                        .baseUrl(esi.baseUrl())
+                        .credentials(new Credentials(esi.username(), esi.password()))
+                        .build()) {
+            Graph graph = esiClient.blueprint(esi.blueprintId()).graph();
+
+            ApplicationPoint single =
+                    graph.applicationPointFacing("worker-2", "ens1f0").orElseThrow();
+            ApplicationPoint bonded =
+                    graph.applicationPointFacing("worker-1", "ens1f0").orElseThrow();
+
+            assertThat(single.kind()).isEqualTo(ApplicationPoint.Kind.PHYSICAL);
+            assertThat(single.serverInterfaceNames()).containsExactly("ens1f0");
+            assertThat(bonded.kind()).isEqualTo(ApplicationPoint.Kind.MULTI_CHASSIS_AGGREGATE);
+            assertThat(bonded.id()).isNotEqualTo(single.id());
+        }
     }
 
     private void deploy(String description) {

@@ -115,7 +115,8 @@ class GraphTest extends WireMockSupport {
                         + ".node('interface', if_type='ethernet', name='leaf_if').in_('hosted_interfaces')"
                         + ".node('system', system_type='switch', name='leaf'), "
                         + "optional(node(name='leaf_if').in_('composed_of').node('interface', name='ae')), "
-                        + "optional(node(name='ae').in_('composed_of').node('interface', name='mc_ae')))\"}")));
+                        + "optional(node(name='leaf_if').in_('composed_of').node('interface')"
+                        + ".in_('composed_of').node('interface', name='mc_ae')))\"}")));
     }
 
     @Test

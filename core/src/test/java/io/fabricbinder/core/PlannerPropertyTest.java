@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class PlannerPropertyTest {
 
     private static final long SEED = Long.getLong("fabricbinder.seed", System.nanoTime());
-    private static final int RUNS = Integer.getInteger("fabricbinder.runs", 25);
+    private static final int RUNS = Integer.getInteger("fabricbinder.runs", 50);
 
     @Test
     void plannerPropertiesHoldOnGeneratedClusters() {
