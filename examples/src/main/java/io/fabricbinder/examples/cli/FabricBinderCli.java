@@ -1,6 +1,9 @@
 package io.fabricbinder.examples.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,14 +12,22 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code fabricbinder} command line: {@code java -jar examples/target/fabricbinder.jar --help}.
  *
- * <p>Exit codes: 0 success, 1 unexpected failure, 2 input errors or conflicts.
+ * <p>Exit codes: 0 success, 1 unexpected failure (or a feature not available in this build), 2
+ * input errors or conflicts.
+ *
+ * <pre>{@code
+ * StringWriter out = new StringWriter();
+ * int code = FabricBinderCli.run(new PrintWriter(out), new PrintWriter(System.err), "plan", "--help");
+ * }</pre>
+ *
+ * <p>Each call builds a fresh command tree; {@link #run} is safe to call from several threads.
  */
 @Command(
         name = "fabricbinder",
         mixinStandardHelpOptions = true,
         versionProvider = FabricBinderCli.Version.class,
         description = "Extends SR-IOV pod networks onto a Juniper Apstra-managed IP fabric.",
-        subcommands = {QuickstartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class})
 public final class FabricBinderCli implements Callable<Integer> {
 
     /** Exit code for an unexpected failure. */
@@ -30,7 +41,8 @@ public final class FabricBinderCli implements Callable<Integer> {
 
     /**
      * Runs the command line and returns its exit code, writing to the given streams. Tests call this
-     * instead of {@link #main(String[])}, which exits the JVM.
+     * instead of {@link #main(String[])}, which exits the JVM. Environment variables (such as {@code
+     * APSTRA_USER}) are read from the process environment.
      *
      * @param out standard output
      * @param err standard error
@@ -38,11 +50,17 @@ public final class FabricBinderCli implements Callable<Integer> {
      * @return the exit code
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new FabricBinderCli());
+        return run(System.getenv(), out, err, args);
+    }
+
+    /** {@link #run(PrintWriter, PrintWriter, String...)} with an explicit environment (for tests). */
+    static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        Objects.requireNonNull(env, "env");
+        CommandLine commandLine = commandLine(env);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            cmd.getErr().println("fabricbinder: " + e.getMessage());
+            cmd.getErr().println("fabricbinder " + cmd.getCommandName() + ": unexpected failure: " + e);
             return EXIT_FAILURE;
         });
         int code = commandLine.execute(args);
@@ -51,14 +69,26 @@ public final class FabricBinderCli implements Callable<Integer> {
         return code;
     }
 
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine commandLine = new CommandLine(new FabricBinderCli());
+        commandLine.addSubcommand(new QuickstartCommand());
+        commandLine.addSubcommand(new PlanCommand(env));
+        commandLine.addSubcommand(new ApplyCommand(env));
+        commandLine.addSubcommand(new EmulatorCommand());
+        commandLine.addSubcommand(new SriovInventoryCommand(env));
+        commandLine.addSubcommand(new IpamBenchCommand());
+        commandLine.addSubcommand(new ControllerCommand(env));
+        return commandLine;
+    }
+
     /**
      * Entry point of {@code fabricbinder.jar}.
      *
      * @param args the arguments
      */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(out, err, args));
     }
 

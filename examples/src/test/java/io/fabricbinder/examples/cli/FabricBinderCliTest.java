@@ -2,32 +2,45 @@ package io.fabricbinder.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FabricBinderCliTest {
 
     @Test
-    void helpListsTheSubcommands() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    void helpListsEverySubcommand() {
+        CliRun run = CliRun.of("--help");
 
-        int code = FabricBinderCli.run(new PrintWriter(out), new PrintWriter(err), "--help");
+        assertThat(run.code()).isZero();
+        assertThat(run.out())
+                .contains("quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench", "controller");
+        assertThat(run.err()).isEmpty();
+    }
 
-        assertThat(code).isZero();
-        assertThat(out.toString()).contains("quickstart");
-        assertThat(err.toString()).isEmpty();
+    @ParameterizedTest
+    @ValueSource(strings = {"quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench", "controller"})
+    void everySubcommandHasHelp(String subcommand) {
+        CliRun run = CliRun.of(subcommand, "--help");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).startsWith("Usage: fabricbinder " + subcommand);
+        assertThat(run.err()).isEmpty();
     }
 
     @Test
     void unknownOptionIsAUsageError() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CliRun run = CliRun.of("--no-such-option");
 
-        int code = FabricBinderCli.run(new PrintWriter(out), new PrintWriter(err), "--no-such-option");
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("--no-such-option");
+    }
 
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--no-such-option");
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        CliRun run = CliRun.of("plan", "--topology", "t.yaml");
+
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("--manifests");
     }
 }

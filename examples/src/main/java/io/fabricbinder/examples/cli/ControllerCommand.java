@@ -1,0 +1,226 @@
+package io.fabricbinder.examples.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabricbinder.apstra.ApstraClient;
+import io.fabricbinder.core.AddressBook;
+import io.fabricbinder.core.EventDrivenReconciler;
+import io.fabricbinder.core.FabricBinder;
+import io.fabricbinder.core.apstra.ApstraFabricGateway;
+import io.fabricbinder.core.topology.StaticTopologyFile;
+import io.fabricbinder.core.topology.Topology;
+import io.fabricbinder.examples.controller.FabricBinderController;
+import io.fabricbinder.ipam.FileIpPoolStore;
+import io.fabricbinder.ipam.IpAllocator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fabricbinder controller}: runs {@link FabricBinderController} fed into FabricBinder's
+ * event mode against an Apstra, until interrupted.
+ */
+@Command(
+        name = "controller",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs FabricBinder as a Kubernetes controller: informers on NetworkAttachmentDefinitions, "
+                    + "Pods, VirtualNetworkRouters and SriovNetworkNodeStates feed the event mode, which "
+                    + "coalesces each burst into one plan and one Apstra commit; leader election on a "
+                    + "coordination Lease so only one replica applies; problems reported as Events on "
+                    + "the offending object.",
+            "The Kubernetes connection comes from --kubeconfig, else the in-cluster service account or "
+                    + "$KUBECONFIG. Runs until interrupted."
+        })
+final class ControllerCommand implements Callable<Integer> {
+
+    private final Map<String, String> env;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file to use.")
+    @Nullable
+    Path kubeconfig;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "Watch one namespace (default: all).")
+    @Nullable
+    String namespace;
+
+    @Option(
+            names = "--lease-namespace",
+            defaultValue = "default",
+            paramLabel = "NS",
+            description = "Namespace of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+    String leaseNamespace = "default";
+
+    @Option(
+            names = "--lease-name",
+            defaultValue = "fabricbinder-controller",
+            paramLabel = "NAME",
+            description = "Name of the Lease the replicas compete for (default: ${DEFAULT-VALUE}).")
+    String leaseName = "fabricbinder-controller";
+
+    @Option(
+            names = "--identity",
+            paramLabel = "ID",
+            description = "This replica's identity in the election (default: $POD_NAME).")
+    @Nullable
+    String identity;
+
+    @Option(
+            names = "--topology",
+            required = true,
+            paramLabel = "FILE",
+            description = "Static topology: links: [{node, nic, leaf, port}]; re-read on every start.")
+    Path topology = Path.of("topology.yaml");
+
+    @Option(
+            names = "--ipam-dir",
+            defaultValue = "/var/lib/fabricbinder/ipam",
+            paramLabel = "DIR",
+            description = "File-backed IP pool store (a volume the leader owns; default: ${DEFAULT-VALUE}).")
+    Path ipamDir = Path.of("/var/lib/fabricbinder/ipam");
+
+    @Option(
+            names = "--window",
+            defaultValue = "PT2S",
+            paramLabel = "DURATION",
+            description = "How long a burst of events is collected into one reconcile (ISO-8601, default: "
+                    + "${DEFAULT-VALUE}).")
+    Duration window = Duration.ofSeconds(2);
+
+    @Mixin
+    ApstraOptions apstra = new ApstraOptions();
+
+    ControllerCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String id = identity != null ? identity : env.get("POD_NAME");
+        if (id == null || id.isBlank()) {
+            err.println("fabricbinder controller: --identity is required when $POD_NAME is not set "
+                    + "(each replica needs its own identity for leader election)");
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        ApstraTarget target;
+        try {
+            target = apstra.resolve(env);
+        } catch (ApstraTarget.InvalidTargetException e) {
+            err.println("fabricbinder controller: " + e.getMessage());
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        if (!Files.isRegularFile(topology)) {
+            err.println("fabricbinder controller: --topology " + topology + ": no such file");
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        Topology fabric = Topology.merge(List.of(StaticTopologyFile.read(topology)));
+        if (!fabric.errors().isEmpty()) {
+            fabric.errors().forEach(e -> err.println("error: " + e));
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        Config config = kubeconfig == null
+                ? Config.autoConfigure(null)
+                : Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+        // The reconcile runs on this one thread, one at a time; the event mode starts none itself.
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fabricbinder-reconcile");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicReference<@Nullable FabricBinderController> controllerRef = new AtomicReference<>();
+        boolean interrupted = false;
+        // Shutdown order matters: stop feeding events, let a reconcile in flight finish (it holds the
+        // blueprint lock), and only then close the Apstra client, the IPAM store and the Kubernetes
+        // client. try-with-resources closes them in that reverse order.
+        try (KubernetesClient client =
+                        new KubernetesClientBuilder().withConfig(config).build();
+                ApstraClient apstraClient = target.client();
+                FileIpPoolStore store = FileIpPoolStore.open(ipamDir)) {
+            FabricBinder binder = FabricBinder.builder()
+                    .gateway(ApstraFabricGateway.builder()
+                            .client(apstraClient)
+                            .blueprintId(target.blueprint())
+                            .build())
+                    .addressBook(AddressBook.of(IpAllocator.create(store)))
+                    .build();
+            EventDrivenReconciler events = binder.eventDriven(scheduler, window, result -> {
+                out.println("reconciled: " + result.fabric().status() + ", "
+                        + result.fabric().message() + ", "
+                        + result.allocated().size() + " addresses allocated, "
+                        + result.released().size()
+                        + " released, " + result.errors().size() + " errors");
+                out.flush();
+                FabricBinderController c = controllerRef.get();
+                if (c != null) {
+                    result.errors().forEach(e -> c.reportProblem(e.object(), e.field(), e.message()));
+                }
+            });
+            events.topology(fabric);
+            FabricBinderController controller = FabricBinderController.builder(client)
+                    .identity(id)
+                    .namespace(namespace)
+                    .leaseNamespace(leaseNamespace)
+                    .leaseName(leaseName)
+                    .listener(FabricBinderController.feeding(events))
+                    .build();
+            controllerRef.set(controller);
+            Thread hook = new Thread(controller::close, "fabricbinder-controller-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                controller.start();
+                out.println("fabricbinder controller " + id + ": watching "
+                        + (namespace == null ? "all namespaces" : "namespace " + namespace) + ", Lease "
+                        + leaseNamespace + "/" + leaseName + ", Apstra " + target.url() + " blueprint "
+                        + target.blueprint());
+                out.flush();
+                controller.awaitStop();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                // Closing talks to the API server (the Lease is released); it must not see the interrupt.
+                interrupted |= Thread.interrupted();
+                controller.close();
+                scheduler.shutdown();
+                if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
+                    err.println("fabricbinder controller: a reconcile did not finish within 60 s; stopping anyway");
+                    scheduler.shutdownNow();
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The JVM is stopping; the hook closes the controller.
+                }
+            }
+        } finally {
+            scheduler.shutdownNow();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        out.println("fabricbinder controller " + id + ": stopped");
+        out.flush();
+        return 0;
+    }
+}

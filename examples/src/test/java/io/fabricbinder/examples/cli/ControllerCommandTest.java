@@ -1,0 +1,166 @@
+package io.fabricbinder.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabricbinder.apstra.emulator.ApstraEmulator;
+import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.examples.controller.FabricBinderController;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControllerCommandTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void eachReplicaNeedsAnIdentity() {
+        CliRun run = CliRun.withEnv(Map.of(), "controller", "--topology", PlanCommandTest.TOPOLOGY.toString());
+
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("--identity is required");
+    }
+
+    @Test
+    void reconcilesTheClusterOntoTheFabricAndReportsBadObjectsAsEvents(@TempDir Path dir) throws Exception {
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server.init();
+        for (FabricBinderController.WatchedKind k : FabricBinderController.KINDS) {
+            int slash = k.apiVersion().indexOf('/');
+            if (slash > 0) {
+                server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                        .withGroup(k.apiVersion().substring(0, slash))
+                        .withVersion(k.apiVersion().substring(slash + 1))
+                        .withKind(k.kind())
+                        .withPlural(k.plural())
+                        .withScope("Namespaced")
+                        .build());
+            }
+        }
+        try (KubernetesClient client = server.createClient();
+                ApstraEmulator apstra = ApstraEmulator.builder()
+                        .topology(BundledExamples.topology().toEmulatorTopology())
+                        .start()) {
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
+                    users: [{name: test, user: {token: test-token}}]
+                    contexts: [{name: mock, context: {cluster: mock, user: test, namespace: default}}]
+                    current-context: mock
+                    """.formatted(client.getMasterUrl().toString()));
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            AtomicInteger code = new AtomicInteger(-1);
+            String[] args = {
+                "controller",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--identity",
+                "fabricbinder-0",
+                "--topology",
+                PlanCommandTest.TOPOLOGY.toString(),
+                "--ipam-dir",
+                dir.resolve("ipam").toString(),
+                "--window",
+                "PT0.2S",
+                "--apstra-url",
+                apstra.baseUrl().toString(),
+                "--blueprint",
+                apstra.blueprintId()
+            };
+            Map<String, String> env = Map.of("APSTRA_USER", apstra.username(), "APSTRA_PASSWORD", apstra.password());
+            Thread thread = new Thread(
+                    () -> code.set(
+                            FabricBinderCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args)),
+                    "controller-command");
+            thread.start();
+            try {
+                await(() -> out.toString().contains("watching all namespaces"), "the controller to start");
+                for (String file : List.of(
+                        BundledExamples.NADS, BundledExamples.VNR, BundledExamples.NODE_STATES, BundledExamples.PODS)) {
+                    createAll(client, BundledExamples.text(file));
+                }
+                createAll(client, """
+                        apiVersion: k8s.cni.cncf.io/v1
+                        kind: NetworkAttachmentDefinition
+                        metadata: {name: red, namespace: tenant-blue, labels: {tenant: blue},
+                                   annotations: {fabricbinder.io/extend-to-fabric: "true"}}
+                        spec:
+                          config: '{"cniVersion": "1.0.0", "name": "red", "type": "sriov", "vlan": 5000,
+                                    "ipam": {"type": "fabricbinder-ipam", "subnet": "10.10.9.0/24"}}'
+                        """);
+
+                await(() -> apstra.taggedVlans(Stage.DEPLOYED).size() == 3, "three tagged leaf ports, deployed");
+                await(
+                        () -> events(client).stream()
+                                .anyMatch(e -> e.getInvolvedObject().getName().equals("red")),
+                        "a Warning Event on the bad NAD");
+            } finally {
+                thread.interrupt();
+                thread.join(20_000);
+            }
+
+            Event red = events(client).stream()
+                    .filter(e -> e.getInvolvedObject().getName().equals("red"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(red.getMessage()).contains("spec.config.vlan", "5000");
+            assertThat(thread.isAlive()).isFalse();
+            assertThat(code.get()).as(err.toString()).isZero();
+            assertThat(err.toString()).isEmpty();
+            assertThat(out.toString()).contains("reconciled: APPLIED").contains("fabricbinder-0: stopped");
+        } finally {
+            server.destroy();
+        }
+    }
+
+    private static void createAll(KubernetesClient client, String yaml) throws Exception {
+        try (MappingIterator<Map<String, Object>> docs =
+                YAML.readerForMapOf(Object.class).readValues(yaml)) {
+            while (docs.hasNextValue()) {
+                GenericKubernetesResource r = client.getKubernetesSerialization()
+                        .convertValue(docs.nextValue(), GenericKubernetesResource.class);
+                client.genericKubernetesResources(r.getApiVersion(), r.getKind())
+                        .inNamespace(r.getMetadata().getNamespace())
+                        .resource(r)
+                        .create();
+            }
+        }
+    }
+
+    private static List<Event> events(KubernetesClient client) {
+        return client.v1().events().inAnyNamespace().list().getItems();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

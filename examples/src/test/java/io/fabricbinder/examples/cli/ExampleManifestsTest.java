@@ -1,0 +1,57 @@
+package io.fabricbinder.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabricbinder.apstra.emulator.Topology;
+import io.fabricbinder.core.manifest.ManifestSet;
+import io.fabricbinder.core.manifest.Manifests;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ExampleManifestsTest {
+
+    @Test
+    void theExampleClusterParsesWithoutErrorsOrWarnings() {
+        ManifestSet set = Manifests.parse(Path.of("manifests/cluster"));
+
+        assertThat(set.errors()).isEmpty();
+        assertThat(set.warnings()).isEmpty();
+        assertThat(set.nads())
+                .hasSize(2)
+                .allMatch(nad -> nad.extendToFabric() && nad.labels().containsKey("tenant"));
+        assertThat(set.pods())
+                .extracting(p -> p.nodeName())
+                .containsExactlyInAnyOrder("worker-1", "worker-1", "worker-2", "worker-3");
+        assertThat(set.virtualNetworkRouters()).hasSize(1);
+        assertThat(set.nodeStates()).hasSize(3);
+    }
+
+    @Test
+    void everyPodVfBelongsToAPfCabledInTheTopology() {
+        ManifestSet set = Manifests.parse(Path.of("manifests/cluster"));
+        StaticTopology topology = StaticTopology.parse("topology.yaml", BundledExamples.text("topology.yaml"));
+
+        set.pods()
+                .forEach(pod -> pod.networkStatus().forEach(status -> {
+                    String pf = status.findDeviceInfo().orElseThrow().pci().pfPciAddress();
+                    String pfName = set.findNodeState(pod.nodeName())
+                            .orElseThrow()
+                            .findPhysicalFunction(pf)
+                            .orElseThrow()
+                            .name();
+                    assertThat(topology.links())
+                            .as(pod.key())
+                            .anyMatch(l ->
+                                    l.node().equals(pod.nodeName()) && l.nic().equals(pfName));
+                }));
+    }
+
+    @Test
+    void theTopologyFileDescribesTheEmulatorsBundledFabric() {
+        Topology fromFile = BundledExamples.topology().toEmulatorTopology();
+        Topology bundled = Topology.defaultTopology();
+
+        assertThat(fromFile.leafs()).isEqualTo(bundled.leafs());
+        assertThat(fromFile.cables()).isEqualTo(bundled.cables());
+    }
+}

@@ -1,0 +1,188 @@
+package io.fabricbinder.examples.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Against fabric8's mock API server in CRUD mode (a real kube-apiserver cannot run here). */
+class FabricBinderControllerTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private final List<FabricBinderController> controllers = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startApiServer() {
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server.init();
+        for (FabricBinderController.WatchedKind k : FabricBinderController.KINDS) {
+            if (k.apiVersion().contains("/")) {
+                server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                        .withGroup(k.apiVersion().substring(0, k.apiVersion().indexOf('/')))
+                        .withVersion(k.apiVersion().substring(k.apiVersion().indexOf('/') + 1))
+                        .withKind(k.kind())
+                        .withPlural(k.plural())
+                        .withScope("Namespaced")
+                        .build());
+            }
+        }
+        client = server.createClient();
+    }
+
+    @AfterEach
+    void stop() {
+        controllers.forEach(FabricBinderController::close);
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void validObjectsReachTheListenerAndAnInvalidNadGetsAWarningEventNamingTheField() throws Exception {
+        List<FabricBinderController.Change> changes = new CopyOnWriteArrayList<>();
+        FabricBinderController controller = controller("replica-a", changes::add);
+        controller.start();
+        await(controller::isLeader, "replica-a leads");
+
+        create(NAD.formatted("blue-web", 101));
+        create(NAD.formatted("red", 5000));
+
+        await(() -> controller.snapshot().nads().size() == 1, "blue-web in the snapshot");
+        await(() -> !events("tenant-blue").isEmpty(), "an Event for red");
+        Event event = events("tenant-blue").get(0);
+        assertThat(event.getInvolvedObject().getKind()).isEqualTo("NetworkAttachmentDefinition");
+        assertThat(event.getInvolvedObject().getName()).isEqualTo("red");
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getReason()).isEqualTo(FabricBinderController.REASON_INVALID);
+        assertThat(event.getMessage()).startsWith("spec.config.vlan: ").contains("5000");
+        assertThat(controller.snapshot().nads()).extracting(n -> n.key()).containsExactly("tenant-blue/blue-web");
+        assertThat(changes)
+                .extracting(FabricBinderController.Change::type)
+                .contains(FabricBinderController.Change.Type.RESYNC, FabricBinderController.Change.Type.UPSERTED);
+    }
+
+    @Test
+    void aNadThatBecomesInvalidKeepsItsLastValidVersionUntilDeleted() throws Exception {
+        FabricBinderController controller = controller("replica-a", change -> {});
+        controller.start();
+        await(controller::isLeader, "replica-a leads");
+        create(NAD.formatted("blue-web", 101));
+        await(() -> controller.snapshot().nads().size() == 1, "blue-web in the snapshot");
+
+        client.genericKubernetesResources("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition")
+                .inNamespace("tenant-blue")
+                .resource(resource(NAD.formatted("blue-web", 9999)))
+                .update();
+        await(() -> !events("tenant-blue").isEmpty(), "an Event for the bad update");
+
+        assertThat(controller.snapshot().nads())
+                .singleElement()
+                .satisfies(n -> assertThat(n.findVlan()).contains(101));
+
+        client.genericKubernetesResources("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition")
+                .inNamespace("tenant-blue")
+                .withName("blue-web")
+                .delete();
+        await(() -> controller.snapshot().nads().isEmpty(), "blue-web gone after deletion");
+    }
+
+    @Test
+    void twoReplicasNeverBothLeadAndTheFollowerTakesOverWhenTheLeaderStops() throws Exception {
+        List<String> appliedBy = new CopyOnWriteArrayList<>();
+        FabricBinderController a = controller("replica-a", change -> appliedBy.add("replica-a"));
+        FabricBinderController b = controller("replica-b", change -> appliedBy.add("replica-b"));
+        a.start();
+        b.start();
+        await(() -> a.isLeader() || b.isLeader(), "a leader");
+        FabricBinderController leader = a.isLeader() ? a : b;
+        FabricBinderController follower = leader == a ? b : a;
+        Thread.sleep(1_000); // several retry periods: the follower keeps trying and must not win
+
+        assertThat(a.isLeader() && b.isLeader()).isFalse();
+        assertThat(follower.isLeader()).isFalse();
+        assertThat(appliedBy).containsOnly(leader.identity());
+
+        leader.close();
+        await(follower::isLeader, "the follower takes over");
+
+        assertThat(appliedBy).contains(follower.identity());
+        assertThat(client.leases()
+                        .inNamespace("default")
+                        .withName("fabricbinder-test")
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
+                .isEqualTo(follower.identity());
+    }
+
+    private FabricBinderController controller(String identity, FabricBinderController.Listener listener) {
+        FabricBinderController c = FabricBinderController.builder(client)
+                .identity(identity)
+                .leaseName("fabricbinder-test")
+                .leaseTiming(Duration.ofMillis(1_500), Duration.ofMillis(1_000), Duration.ofMillis(200))
+                .listener(listener)
+                .build();
+        controllers.add(c);
+        return c;
+    }
+
+    private void create(String yaml) throws Exception {
+        GenericKubernetesResource r = resource(yaml);
+        client.genericKubernetesResources(r.getApiVersion(), r.getKind())
+                .inNamespace(r.getMetadata().getNamespace())
+                .resource(r)
+                .create();
+    }
+
+    private GenericKubernetesResource resource(String yaml) throws Exception {
+        Map<?, ?> map = YAML.readValue(yaml, Map.class);
+        return client.getKubernetesSerialization().convertValue(map, GenericKubernetesResource.class);
+    }
+
+    private List<Event> events(String namespace) {
+        return client.v1().events().inNamespace(namespace).list().getItems();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static final String NAD = """
+            apiVersion: k8s.cni.cncf.io/v1
+            kind: NetworkAttachmentDefinition
+            metadata:
+              name: %s
+              namespace: tenant-blue
+              labels: {tenant: blue}
+              annotations:
+                fabricbinder.io/extend-to-fabric: "true"
+            spec:
+              config: '{"cniVersion": "1.0.0", "name": "n", "type": "sriov", "vlan": %d,
+                        "ipam": {"type": "fabricbinder-ipam", "subnet": "10.10.1.0/24"}}'
+            """;
+}
