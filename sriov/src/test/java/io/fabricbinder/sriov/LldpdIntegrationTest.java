@@ -75,15 +75,25 @@ class LldpdIntegrationTest {
         must(IP.toString(), "-n", nsA, "link", "set", ifA, "up");
         must(IP.toString(), "-n", nsB, "link", "set", ifB, "up");
 
-        daemons.add(lldpd(nsA, ifA, sockA, "a"));
-        daemons.add(lldpd(nsB, ifB, sockB, "b"));
-        configure(sockA, "configure", "system", "hostname", "alpha");
-        configure(sockA, "configure", "lldp", "tx-interval", "1");
-        configure(sockA, "configure", "lldp", "portidsubtype", "ifname");
-        configure(sockB, "configure", "system", "hostname", "bravo.example.com");
-        configure(sockB, "configure", "lldp", "tx-interval", "1");
-        configure(
-                sockB, "configure", "ports", ifB, "lldp", "portidsubtype", "local", "531", "description", "xe-0/0/12");
+        // The configuration goes to lldpd's own start-up run of lldpcli (-O), which it applies before
+        // it sends its first frame; configuring a running daemon raced with that first frame and
+        // occasionally left the neighbour advertising the machine's hostname.
+        daemons.add(lldpd(
+                nsA,
+                ifA,
+                sockA,
+                "a",
+                "configure system hostname alpha",
+                "configure lldp tx-interval 1",
+                "configure lldp portidsubtype ifname"));
+        daemons.add(lldpd(
+                nsB,
+                ifB,
+                sockB,
+                "b",
+                "configure system hostname bravo.example.com",
+                "configure lldp tx-interval 1",
+                "configure ports " + ifB + " lldp portidsubtype local 531 description xe-0/0/12"));
     }
 
     @AfterAll
@@ -183,28 +193,25 @@ class LldpdIntegrationTest {
         return brace < 0 ? "" : output.substring(brace);
     }
 
-    private static Process lldpd(String ns, String ifname, Path sock, String tag) throws IOException {
+    private static Process lldpd(String ns, String ifname, Path sock, String tag, String... config) throws IOException {
+        Path conf = tmp.resolve("lldpd-" + tag + ".conf");
+        Files.writeString(conf, String.join("\n", config) + "\n");
         return new ProcessBuilder(
-                        IP.toString(), "netns", "exec", ns, LLDPD.toString(), "-d", "-u", sock.toString(), "-I", ifname)
+                        IP.toString(),
+                        "netns",
+                        "exec",
+                        ns,
+                        LLDPD.toString(),
+                        "-d",
+                        "-u",
+                        sock.toString(),
+                        "-I",
+                        ifname,
+                        "-O",
+                        conf.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("lldpd-" + tag + ".log").toFile())
                 .start();
-    }
-
-    /** Runs an lldpcli configure command, retrying until the daemon's socket answers. */
-    private static void configure(Path sock, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(LLDPCLI.toString(), "-u", sock.toString()));
-        cmd.addAll(List.of(args));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Result r;
-        do {
-            r = run(Duration.ofSeconds(10), cmd.toArray(String[]::new));
-            if (r.rc == 0 && !r.output.contains("unable to connect")) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("lldpcli " + String.join(" ", args) + " failed: " + r.output + "\n" + logs());
     }
 
     private static String logs() {
