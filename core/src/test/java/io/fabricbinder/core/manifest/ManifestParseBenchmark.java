@@ -24,6 +24,12 @@ public final class ManifestParseBenchmark {
         int nads = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int pods = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        // 4th argument: threads for Manifests.parse(name, content, executor); 0 = the sequential parse
+        int threadCount = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        java.util.concurrent.ExecutorService pool =
+                threadCount > 0 ? java.util.concurrent.Executors.newFixedThreadPool(threadCount) : null;
+        java.util.function.Function<String, ManifestSet> parser =
+                pool == null ? y -> Manifests.parse("bench.yaml", y) : y -> Manifests.parse("bench.yaml", y, pool);
         String yaml = generate(nads, pods);
         System.out.printf(
                 Locale.ROOT,
@@ -32,7 +38,7 @@ public final class ManifestParseBenchmark {
                 pods,
                 yaml.getBytes(StandardCharsets.UTF_8).length / 1e6);
         for (int i = 0; i < 2; i++) {
-            check(Manifests.parse("bench.yaml", yaml), nads, pods);
+            check(parser.apply(yaml), nads, pods);
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] nanos = new long[runs];
@@ -40,7 +46,7 @@ public final class ManifestParseBenchmark {
         for (int i = 0; i < runs; i++) {
             long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            ManifestSet set = Manifests.parse("bench.yaml", yaml);
+            ManifestSet set = parser.apply(yaml);
             nanos[i] = System.nanoTime() - t0;
             cpu[i] = threads.getCurrentThreadCpuTime() - c0;
             check(set, nads, pods);
@@ -61,6 +67,10 @@ public final class ManifestParseBenchmark {
                 nanos[0] / 1e9,
                 nanos[runs / 2] / 1e9,
                 nanos[runs - 1] / 1e9);
+        System.out.println(threadCount > 0 ? "executor threads: " + threadCount : "sequential parse");
+        if (pool != null) {
+            pool.shutdown();
+        }
     }
 
     private static void check(ManifestSet set, int nads, int pods) {
