@@ -144,22 +144,10 @@ public final class FileIpPoolStore implements IpPoolStore {
                 () -> {
                     String[] keys = sortedKeys;
                     if (keys == null) {
-                        keys = data.keySet().toArray(new String[0]);
-                        Arrays.sort(keys);
+                        keys = KeyPages.sortedKeys(data);
                         sortedKeys = keys;
                     }
-                    List<VersionedValue> out = new ArrayList<>();
-                    boolean fromPrefix = startAfter.compareTo(prefix) < 0;
-                    int i = Arrays.binarySearch(keys, fromPrefix ? prefix : startAfter);
-                    if (i < 0) {
-                        i = -i - 1;
-                    } else if (!fromPrefix) {
-                        i++;
-                    }
-                    for (; i < keys.length && out.size() < limit && keys[i].startsWith(prefix); i++) {
-                        out.add(data.get(keys[i]));
-                    }
-                    return out;
+                    return KeyPages.page(keys, data, prefix, startAfter, limit);
                 },
                 l -> l.stream().mapToLong(VersionedValue::version).max().orElse(0L));
     }

@@ -4,8 +4,6 @@ import io.fabricbinder.ipam.spi.Condition;
 import io.fabricbinder.ipam.spi.IpPoolStore;
 import io.fabricbinder.ipam.spi.Mutation;
 import io.fabricbinder.ipam.spi.VersionedValue;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,22 +73,10 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
         }
         String[] keys = sortedKeys;
         if (keys == null) {
-            keys = byKey.keySet().toArray(new String[0]);
-            Arrays.sort(keys);
+            keys = KeyPages.sortedKeys(byKey);
             sortedKeys = keys;
         }
-        List<VersionedValue> out = new ArrayList<>();
-        boolean fromPrefix = startAfter.compareTo(prefix) < 0;
-        int i = Arrays.binarySearch(keys, fromPrefix ? prefix : startAfter);
-        if (i < 0) {
-            i = -i - 1;
-        } else if (!fromPrefix) {
-            i++;
-        }
-        for (; i < keys.length && out.size() < limit && keys[i].startsWith(prefix); i++) {
-            out.add(byKey.get(keys[i]));
-        }
-        return out;
+        return KeyPages.page(keys, byKey, prefix, startAfter, limit);
     }
 
     /** Number of keys stored; for tests and benchmarks. */

@@ -1,0 +1,40 @@
+package io.fabricbinder.ipam;
+
+import io.fabricbinder.ipam.spi.VersionedValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The prefix-page read of {@code IpPoolStore.list}, shared by the stores that keep a sorted key index. */
+final class KeyPages {
+
+    private KeyPages() {}
+
+    /** The keys of {@code values}, sorted; the stores cache this until their next write. */
+    static String[] sortedKeys(Map<String, VersionedValue> values) {
+        String[] keys = values.keySet().toArray(new String[0]);
+        Arrays.sort(keys);
+        return keys;
+    }
+
+    /**
+     * Up to {@code limit} entries whose key starts with {@code prefix}, strictly after {@code
+     * startAfter}, in key order.
+     */
+    static List<VersionedValue> page(
+            String[] sortedKeys, Map<String, VersionedValue> values, String prefix, String startAfter, int limit) {
+        List<VersionedValue> out = new ArrayList<>();
+        boolean fromPrefix = startAfter.compareTo(prefix) < 0;
+        int i = Arrays.binarySearch(sortedKeys, fromPrefix ? prefix : startAfter);
+        if (i < 0) {
+            i = -i - 1;
+        } else if (!fromPrefix) {
+            i++;
+        }
+        for (; i < sortedKeys.length && out.size() < limit && sortedKeys[i].startsWith(prefix); i++) {
+            out.add(values.get(sortedKeys[i]));
+        }
+        return out;
+    }
+}
