@@ -37,26 +37,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--manifests",
-            required = true,
-            paramLabel = "DIR_OR_FILE",
-            description = "A manifest file, or a directory read recursively (*.yaml, *.yml, *.json).")
-    Path manifests = Path.of(".");
-
-    @Option(
-            names = "--topology",
-            required = true,
-            paramLabel = "FILE",
-            description = "Static topology: links: [{node, nic, leaf, port}].")
-    Path topology = Path.of("topology.yaml");
-
-    @Option(
-            names = "--output",
-            defaultValue = "text",
-            paramLabel = "text|json",
-            description = "text (default) or json (the plan's JSON contract).")
-    OutputFormat output = OutputFormat.text;
+    @Mixin
+    PlanInputOptions inputs = new PlanInputOptions();
 
     @Option(
             names = "--ipam-dir",
@@ -83,7 +65,7 @@ final class ApplyCommand implements Callable<Integer> {
             err.println("fabricbinder apply: " + e.getMessage());
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
-        PlanInputs inputs = PlanInputs.load(manifests, topology);
+        PlanInputs loaded = inputs.load();
         ReconcileResult result;
         try (ApstraClient client = target.client();
                 FileIpPoolStore store = FileIpPoolStore.open(ipamDir)) {
@@ -94,13 +76,13 @@ final class ApplyCommand implements Callable<Integer> {
                             .build())
                     .addressBook(AddressBook.of(IpAllocator.create(store)))
                     .build();
-            result = binder.reconcile(inputs.snapshot());
+            result = binder.reconcile(loaded.snapshot());
         } catch (ApstraException e) {
             err.println("fabricbinder apply: cannot reach the fabric at " + target.url() + ": " + e.getMessage());
             return FabricBinderCli.EXIT_FAILURE;
         }
-        PlanInputs.print(result.plan(), output, out, err);
-        PrintWriter report = output == OutputFormat.json ? err : out;
+        PlanInputs.print(result.plan(), inputs.output, out, err);
+        PrintWriter report = inputs.output == OutputFormat.json ? err : out;
         report.println(
                 "Apply: " + result.fabric().status() + ", " + result.fabric().message());
         for (IpAllocationEntry a : result.allocated()) {

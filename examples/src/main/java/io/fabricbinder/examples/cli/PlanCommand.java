@@ -6,13 +6,11 @@ import io.fabricbinder.core.FabricBinder;
 import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.apstra.ApstraFabricGateway;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fabricbinder plan}: the CI tool, offline by default. */
@@ -34,26 +32,8 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--manifests",
-            required = true,
-            paramLabel = "DIR_OR_FILE",
-            description = "A manifest file, or a directory read recursively (*.yaml, *.yml, *.json).")
-    Path manifests = Path.of(".");
-
-    @Option(
-            names = "--topology",
-            required = true,
-            paramLabel = "FILE",
-            description = "Static topology: links: [{node, nic, leaf, port}].")
-    Path topology = Path.of("topology.yaml");
-
-    @Option(
-            names = "--output",
-            defaultValue = "text",
-            paramLabel = "text|json",
-            description = "text (default) or json (the plan's JSON contract).")
-    OutputFormat output = OutputFormat.text;
+    @Mixin
+    PlanInputOptions inputs = new PlanInputOptions();
 
     @Mixin
     ApstraOptions apstra = new ApstraOptions();
@@ -66,11 +46,11 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PlanInputs inputs = PlanInputs.load(manifests, topology);
+        PlanInputs loaded = inputs.load();
         Plan plan;
         if (apstra.apstraUrl == null) {
             // No Apstra: plan against an empty fabric, no credentials, no network.
-            plan = FabricBinder.builder().build().plan(inputs.snapshot());
+            plan = FabricBinder.builder().build().plan(loaded.snapshot());
         } else {
             ApstraTarget target;
             try {
@@ -86,13 +66,13 @@ final class PlanCommand implements Callable<Integer> {
                                 .blueprintId(target.blueprint())
                                 .build())
                         .build()
-                        .plan(inputs.snapshot());
+                        .plan(loaded.snapshot());
             } catch (ApstraException e) {
                 err.println("fabricbinder plan: cannot read the fabric from " + target.url() + ": " + e.getMessage());
                 return FabricBinderCli.EXIT_FAILURE;
             }
         }
-        PlanInputs.print(plan, output, out, err);
+        PlanInputs.print(plan, inputs.output, out, err);
         return plan.errors().isEmpty() ? 0 : FabricBinderCli.EXIT_INPUT_ERRORS;
     }
 }
