@@ -108,7 +108,7 @@ final class RealRoutingZones implements RoutingZones {
         return body;
     }
 
-    private static void validate(RoutingZone zone) {
+    private void validate(RoutingZone zone) {
         String what = "RoutingZone '" + zone.label() + "'";
         if (zone.label().isBlank()) {
             throw new IllegalArgumentException("RoutingZone: label is blank");
@@ -119,6 +119,13 @@ final class RealRoutingZones implements RoutingZones {
         Integer vlan = zone.vlanId();
         if (vlan != null && (vlan < 2 || vlan > 4094)) {
             throw new IllegalArgumentException(what + ": vlanId must be 2..4094, got " + vlan);
+        }
+        String description = zone.vrfDescription();
+        if (description != null
+                && !description.isEmpty()
+                && !bp.transport().version().atLeast("5.0")) {
+            throw new IllegalArgumentException(what + ": vrfDescription needs Apstra 5.0+, server runs "
+                    + bp.transport().version());
         }
     }
 }

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param routeTarget read-only, e.g. {@code 5000:1}
  * @param rtPolicy route-target import/export, or null
  * @param tags read-only tags (5.0+)
+ * @param vrfDescription free text kept with the VRF (5.0+); null leaves it unset
  */
 public record RoutingZone(
         @Nullable String id,
@@ -32,7 +33,8 @@ public record RoutingZone(
         @Nullable String junosEvpnIrbMode,
         @Nullable String routeTarget,
         @Nullable RtPolicy rtPolicy,
-        List<String> tags) {
+        List<String> tags,
+        @Nullable String vrfDescription) {
 
     /** Validates and copies. */
     public RoutingZone {
@@ -44,7 +46,7 @@ public record RoutingZone(
 
     /** An EVPN zone to create, with Apstra-chosen VNI and VLAN and the default routing policy. */
     public static RoutingZone evpn(String label, String vrfName) {
-        return new RoutingZone(null, label, vrfName, "evpn", null, null, null, null, null, null, List.of());
+        return new RoutingZone(null, label, vrfName, "evpn", null, null, null, null, null, null, List.of(), null);
     }
 
     /** This zone with the L3 VNI set. */
@@ -60,7 +62,8 @@ public record RoutingZone(
                 junosEvpnIrbMode,
                 routeTarget,
                 rtPolicy,
-                tags);
+                tags,
+                vrfDescription);
     }
 
     /** This zone with the label set. */
@@ -76,7 +79,8 @@ public record RoutingZone(
                 junosEvpnIrbMode,
                 routeTarget,
                 rtPolicy,
-                tags);
+                tags,
+                vrfDescription);
     }
 
     /** This zone with the id set. */
@@ -92,7 +96,25 @@ public record RoutingZone(
                 junosEvpnIrbMode,
                 routeTarget,
                 rtPolicy,
-                tags);
+                tags,
+                vrfDescription);
+    }
+
+    /** This zone with the VRF description set (Apstra 5.0+; refused by the client on older servers). */
+    public RoutingZone withVrfDescription(@Nullable String vrfDescription) {
+        return new RoutingZone(
+                id,
+                label,
+                vrfName,
+                szType,
+                vniId,
+                vlanId,
+                routingPolicyId,
+                junosEvpnIrbMode,
+                routeTarget,
+                rtPolicy,
+                tags,
+                vrfDescription);
     }
 
     /** Whether this is the blueprint's built-in default zone. */

@@ -39,6 +39,8 @@ class RoutingZoneTest extends WireMockSupport {
         assertThat(blue.vniId()).isEqualTo(5000);
         assertThat(blue.vrfName()).isEqualTo("blue_vrf");
         assertThat(blue.tags()).containsExactly("t");
+        assertThat(blue.vrfDescription()).isEqualTo("new");
+        assertThat(zones().getDefault().vrfDescription()).isNull();
         assertThat(zones().findByVrfName("blue_vrf")).map(RoutingZone::id).hasValue("sz-1");
         assertThat(zones().findByVrfName("blue")).isEmpty();
         assertThat(zones().getDefault().id()).isEqualTo("sz-default");
@@ -58,6 +60,28 @@ class RoutingZoneTest extends WireMockSupport {
                 .withHeader("AuthToken", equalTo(TOKEN))
                 .withRequestBody(
                         equalToJson("{\"label\":\"red\",\"vrf_name\":\"red\",\"sz_type\":\"evpn\",\"vni_id\":5100}")));
+    }
+
+    @Test
+    void createSendsTheVrfDescriptionOnApstra5AndRefusesItBefore() {
+        wm.stubFor(post(urlPathEqualTo(bpPath("/security-zones"))).willReturn(json(202, taskAccepted("t-sz"))));
+        stubTask("t-sz", succeededTask("t-sz", "{\"id\":\"sz-9\"}", 3));
+        RoutingZone described = RoutingZone.evpn("red", "red").withVrfDescription("kept with the VRF");
+
+        // The default client of this test talks to a 4.2 server, which has no vrf_description.
+        assertThatThrownBy(() -> zones().create(described))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("red")
+                .hasMessageContaining("vrfDescription needs Apstra 5.0+");
+        wm.verify(0, postRequestedFor(urlPathEqualTo(bpPath("/security-zones"))));
+
+        stubVersion("5.1.0");
+        try (ApstraClient five = builder().build()) {
+            assertThat(five.blueprint(BP).routingZones().create(described)).isEqualTo("sz-9");
+        }
+        wm.verify(postRequestedFor(urlPathEqualTo(bpPath("/security-zones")))
+                .withRequestBody(equalToJson("{\"label\":\"red\",\"vrf_name\":\"red\",\"sz_type\":\"evpn\","
+                        + "\"vrf_description\":\"kept with the VRF\"}")));
     }
 
     @Test

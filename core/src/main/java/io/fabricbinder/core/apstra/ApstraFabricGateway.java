@@ -416,13 +416,18 @@ public final class ApstraFabricGateway implements FabricGateway {
                 if (!OwnedMarks.isOwnedZone(z)) {
                     continue;
                 }
+                String described = z.vrfDescription();
                 String name = zoneNameByLabel.get(z.label());
+                if (name == null && described != null) {
+                    name = FabricNames.zoneFromDescription(z.label(), described).orElse(null);
+                }
                 if (name == null) {
                     LOG.debug("owned-looking routing zone {} has no resolvable name; ignored", z.label());
                     continue;
                 }
+                String zoneName = name;
                 List<String> members = nets.stream()
-                        .filter(n -> n.placementZone().equals(name))
+                        .filter(n -> n.placementZone().equals(zoneName))
                         .map(VirtualNetworkSpec::name)
                         .toList();
                 zones.add(new RoutingZoneSpec(name, members));
@@ -614,7 +619,13 @@ public final class ApstraFabricGateway implements FabricGateway {
                     }
                     id = Objects.requireNonNull(existing.id());
                 } else {
-                    id = blueprint.routingZones().create(RoutingZone.evpn(label, label));
+                    RoutingZone zone = RoutingZone.evpn(label, label);
+                    if (client.version().atLeast("5.0")) {
+                        // The label is only a hash of the name; the VRF description keeps the name, so
+                        // a restarted gateway can still name (and delete) a zone no network sits in.
+                        zone = zone.withVrfDescription(FabricNames.zoneDescription(name));
+                    }
+                    id = blueprint.routingZones().create(zone);
                     wrote = true;
                 }
                 zoneIds.put(name, id);

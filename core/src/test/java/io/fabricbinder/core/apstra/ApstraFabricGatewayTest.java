@@ -236,6 +236,31 @@ class ApstraFabricGatewayTest {
     }
 
     @Test
+    void aRestartedGatewayStillNamesAndDeletesAnOwnedZoneThatHoldsNoNetwork() {
+        // An apply that created the zone and stopped before any network went in (or whose router
+        // went away meanwhile): no network records the zone's name, only the zone itself does.
+        FabricState zoneOnly = new FabricState(List.of(), List.of(new RoutingZoneSpec(MESH, List.of())), List.of());
+        assertThat(converge(zoneOnly).failures()).isEmpty();
+        ApstraFabricGateway restarted = ApstraFabricGateway.builder()
+                .client(client)
+                .blueprintId(apstra.blueprintId())
+                .lockWait(Duration.ZERO)
+                .deployTimeout(Duration.ofSeconds(20))
+                .build();
+
+        assertThat(restarted.readOwnedState().routingZones())
+                .extracting(RoutingZoneSpec::name)
+                .containsExactly(MESH);
+        ApplyResult r = restarted.apply(TestPlans.diff(FabricState.EMPTY, restarted.readOwnedState()));
+
+        assertThat(r.failures()).isEmpty();
+        assertThat(apstra.securityZones(Stage.DEPLOYED))
+                .extracting(SecurityZoneView::label)
+                .noneMatch(l -> l.startsWith(FabricNames.ZONE_LABEL_PREFIX));
+        assertThat(restarted.readOwnedState()).isEqualTo(FabricState.EMPTY);
+    }
+
+    @Test
     void foreignNetworksZonesAndAssignmentsAreNeverTouched() {
         BlueprintClient bp = client.blueprint(apstra.blueprintId());
         String zone = bp.routingZones().create(RoutingZone.evpn("ops", "ops"));
