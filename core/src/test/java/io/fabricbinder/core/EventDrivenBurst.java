@@ -1,0 +1,160 @@
+package io.fabricbinder.core;
+
+import io.fabricbinder.apstra.ApstraClient;
+import io.fabricbinder.apstra.emulator.ApstraEmulator;
+import io.fabricbinder.core.BurstScenario.Measurement;
+import io.fabricbinder.core.PlanChange.PortBindingChange;
+import io.fabricbinder.core.apstra.ApstraFabricGateway;
+import io.fabricbinder.core.manifest.Pod;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * FabricBinder's way through a {@link BurstScenario}: an {@link EventDrivenReconciler} fed as a
+ * controller feeds it (informer events, one coalescing window, a caller-owned single-thread
+ * scheduler), applying through {@link ApstraFabricGateway} to the emulator over HTTP, IP addresses
+ * from the in-memory IPAM. The NADs, VNR, node states and topology are reconciled first (setup);
+ * then the pods arrive as fast as the feeding thread can call {@code upsert}.
+ */
+final class EventDrivenBurst {
+
+    private EventDrivenBurst() {}
+
+    /** One listener call: the result and when, on the reconciling thread, it was delivered. */
+    private record Seen(ReconcileResult result, long threadCpuNanos, long processCpuNanos, long atNanos) {}
+
+    static Measurement run(BurstScenario s, Duration window) throws InterruptedException {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Duration patience = Duration.ofMinutes(5);
+        try (ApstraEmulator apstra = s.startEmulator();
+                ApstraClient client = BurstScenario.client(apstra)) {
+            ApstraFabricGateway gateway = ApstraFabricGateway.builder()
+                    .client(client)
+                    .blueprintId(apstra.blueprintId())
+                    .lockWait(Duration.ofSeconds(10))
+                    .deployTimeout(Duration.ofSeconds(30))
+                    .build();
+            FabricBinder binder = FabricBinder.builder().gateway(gateway).build();
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "burst-reconcile");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                BlockingQueue<Seen> results = new LinkedBlockingQueue<>();
+                EventDrivenReconciler events = binder.eventDriven(
+                        scheduler,
+                        window,
+                        r -> results.add(new Seen(
+                                r, mx.getCurrentThreadCpuTime(), BurstBenchmark.processCpu(), System.nanoTime())));
+
+                // Setup: topology, node states, NADs and the VNR (networks and zone, no ports yet).
+                events.topology(s.topology());
+                s.nodeStates().forEach(events::upsert);
+                s.nads().forEach(events::upsert);
+                events.upsert(s.router());
+                Seen setup = results.poll(patience.toMillis(), TimeUnit.MILLISECONDS);
+                if (setup == null || !setup.result().isSuccess()) {
+                    throw new IllegalStateException("setup reconcile failed: "
+                            + (setup == null
+                                    ? "none within " + patience
+                                    : setup.result().errors()));
+                }
+                Quiet settled = awaitQuiet(results, window);
+                long threadCpu0 = settled.last() == null
+                        ? setup.threadCpuNanos()
+                        : settled.last().threadCpuNanos();
+                Map<String, Integer> before = apstra.callCounts();
+
+                // The burst.
+                List<Pod> pods = s.podList();
+                long processCpu0 = BurstBenchmark.processCpu();
+                long t0 = System.nanoTime();
+                pods.forEach(events::upsert);
+                Seen last;
+                long cycles = 0;
+                while (true) {
+                    last = results.poll(patience.toMillis(), TimeUnit.MILLISECONDS);
+                    if (last == null) {
+                        throw new IllegalStateException("no reconcile within " + patience);
+                    }
+                    if (last.result().fabric().status() != ApplyResult.Status.NO_CHANGES) {
+                        cycles++;
+                    }
+                    if (!last.result().isSuccess()) {
+                        throw new IllegalStateException(
+                                "burst reconcile failed: " + last.result().errors());
+                    }
+                    if (podsBound(last.result()) == s.pods()) {
+                        break;
+                    }
+                }
+                long wall = last.atNanos() - t0;
+                long threadCpu = last.threadCpuNanos() - threadCpu0;
+                long processCpu = last.processCpuNanos() - processCpu0;
+                cycles += awaitQuiet(results, window).changing();
+                Map<String, Integer> burst = BurstScenario.delta(before, apstra.callCounts());
+
+                Set<String> deployed = BurstScenario.deployedTags(apstra, FabricNames.LABEL_PREFIX);
+                Set<String> expected = s.expectedTags();
+                Set<String> missing = new TreeSet<>(expected);
+                missing.removeAll(deployed);
+                Set<String> extra = new TreeSet<>(deployed);
+                extra.removeAll(expected);
+                if (apstra.hasUncommittedChanges() || !apstra.designTagLabels().isEmpty()) {
+                    throw new IllegalStateException("staging not deployed or blueprint mutex not released");
+                }
+                return new Measurement("ours", s, before, burst, cycles, wall, threadCpu, processCpu, missing, extra);
+            } finally {
+                scheduler.shutdownNow();
+                if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("reconcile thread did not stop");
+                }
+            }
+        }
+    }
+
+    /** Distinct pods behind the port bindings the plan keeps or tags. */
+    private static int podsBound(ReconcileResult r) {
+        Set<String> pods = new HashSet<>();
+        for (PortBindingChange c : r.plan().portBindings()) {
+            if (c.action() != PortAction.UNTAG) {
+                pods.addAll(c.binding().pods());
+            }
+        }
+        return pods.size();
+    }
+
+    /**
+     * Waits until no reconcile has run for two windows; returns how many of those that came meanwhile
+     * changed the fabric (there should be none: a converged cluster plans no changes).
+     */
+    private static Quiet awaitQuiet(BlockingQueue<Seen> results, Duration window) throws InterruptedException {
+        long changing = 0;
+        Seen last = null;
+        while (true) {
+            Seen more = results.poll(2 * Math.max(window.toMillis(), 50), TimeUnit.MILLISECONDS);
+            if (more == null) {
+                return new Quiet(last, changing);
+            }
+            last = more;
+            if (more.result().fabric().status() != ApplyResult.Status.NO_CHANGES) {
+                changing++;
+            }
+        }
+    }
+
+    private record Quiet(@Nullable Seen last, long changing) {}
+}
