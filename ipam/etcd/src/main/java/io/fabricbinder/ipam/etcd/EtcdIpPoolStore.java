@@ -26,10 +26,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -276,6 +278,8 @@ public final class EtcdIpPoolStore implements IpPoolStore {
     /** A {@link #find}. */
     private static final class PendingRead extends Pending<Optional<VersionedValue>> {
         final ByteSequence key;
+        /** The index of this read's Range op in the merged Txn; set by the pipeline. */
+        int slot;
 
         PendingRead(ByteSequence key) {
             this.key = key;
@@ -348,12 +352,11 @@ public final class EtcdIpPoolStore implements IpPoolStore {
             response.orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, error) -> {
                 try {
                     if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause()
-                                : error;
-                        for (P p : batch) {
-                            p.result.completeExceptionally(cause);
-                        }
+                        failed(
+                                batch,
+                                error instanceof CompletionException && error.getCause() != null
+                                        ? error.getCause()
+                                        : error);
                     } else {
                         deliver(batch, r);
                     }
@@ -389,6 +392,13 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         abstract void deliver(List<P> batch, Object response);
 
         abstract void recordBatch(int size);
+
+        /** The request of {@code batch} failed: by default every request of it fails with the cause. */
+        void failed(List<P> batch, Throwable cause) {
+            for (P p : batch) {
+                p.result.completeExceptionally(cause);
+            }
+        }
     }
 
     /** Merges concurrent {@link #find} calls into one read-only Txn of Range requests. */
@@ -408,27 +418,65 @@ public final class EtcdIpPoolStore implements IpPoolStore {
             if (batch.size() == 1) {
                 return kv.get(batch.get(0).key);
             }
-            Op[] gets = new Op[batch.size()];
-            for (int i = 0; i < gets.length; i++) {
-                gets[i] = Op.get(batch.get(i).key, GetOption.DEFAULT);
+            // Callers reading the same key share one Range op.
+            Map<ByteSequence, Integer> slots = new HashMap<>();
+            List<Op> gets = new ArrayList<>(batch.size());
+            for (PendingRead p : batch) {
+                Integer slot = slots.get(p.key);
+                if (slot == null) {
+                    slot = gets.size();
+                    slots.put(p.key, slot);
+                    gets.add(Op.get(p.key, GetOption.DEFAULT));
+                }
+                p.slot = slot;
             }
             // A Txn without compares whose ops are all reads is served by etcd as one linearizable
             // read (no raft entry), at one revision: like as many Range requests, in one round trip.
-            return kv.txn().Then(gets).commit();
+            return kv.txn().Then(gets.toArray(NO_OPS)).commit();
         }
 
         @Override
         void deliver(List<PendingRead> batch, Object response) {
-            List<GetResponse> gets =
-                    batch.size() == 1 ? List.of((GetResponse) response) : ((TxnResponse) response).getGetResponses();
-            if (gets.size() != batch.size()) {
-                throw new IllegalStateException(
-                        "etcd answered " + gets.size() + " reads to a batch of " + batch.size());
+            if (batch.size() == 1) {
+                batch.get(0).result.complete(first(((GetResponse) response).getKvs()));
+                return;
             }
-            for (int i = 0; i < gets.size(); i++) {
-                List<KeyValue> kvs = gets.get(i).getKvs();
-                batch.get(i).result.complete(kvs.isEmpty() ? Optional.empty() : Optional.of(toValue(kvs.get(0))));
+            List<GetResponse> gets = ((TxnResponse) response).getGetResponses();
+            for (PendingRead p : batch) {
+                if (p.slot >= gets.size()) {
+                    throw new IllegalStateException("etcd answered " + gets.size() + " reads to a txn of more");
+                }
+                p.result.complete(first(gets.get(p.slot).getKvs()));
             }
+        }
+
+        /**
+         * A merged read failed. Unless it timed out, read each key alone: reads are idempotent, and
+         * the merged answer may have been too large for one gRPC message (4 MiB by default) even
+         * though every single value fits.
+         */
+        @Override
+        void failed(List<PendingRead> batch, Throwable cause) {
+            if (batch.size() == 1 || cause instanceof TimeoutException) {
+                super.failed(batch, cause);
+                return;
+            }
+            for (PendingRead p : batch) {
+                kv.get(p.key)
+                        .orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                p.result.completeExceptionally(
+                                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                            } else {
+                                p.result.complete(first(r.getKvs()));
+                            }
+                        });
+            }
+        }
+
+        private Optional<VersionedValue> first(List<KeyValue> kvs) {
+            return kvs.isEmpty() ? Optional.empty() : Optional.of(toValue(kvs.get(0)));
         }
 
         @Override

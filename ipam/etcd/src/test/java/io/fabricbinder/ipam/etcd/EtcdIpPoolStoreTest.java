@@ -440,4 +440,41 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
             assertThat(txnsBefore).isEqualTo(1);
         }
     }
+
+    @Test
+    void mergedFindsWhoseAnswerIsTooLargeForOneMessageAreReadOneByOne() throws Exception {
+        try (Gated g = gated(new RequestGate().holdRange(1), Duration.ofSeconds(20))) {
+            // Each value fits etcd's 1.5 MiB request limit; three together exceed gRPC's 4 MiB answer limit.
+            String big = "x".repeat(1_400_000);
+            for (String k : List.of("big1", "big2", "big3")) {
+                assertThat(g.store().commit(List.of(), List.of(Mutation.put(k, k + big))))
+                        .isTrue();
+            }
+            Future<Optional<VersionedValue>> first =
+                    g.callers().submit(() -> g.store().find("small"));
+            g.gate().awaitHeld("range1");
+            List<Future<Optional<VersionedValue>>> more = new ArrayList<>();
+            for (String k : List.of("big1", "big2", "big3", "big1")) {
+                int before = g.store().queued()[1];
+                more.add(g.callers().submit(() -> g.store().find(k)));
+                g.awaitQueued(1, before + 1);
+            }
+            g.gate().release("range1");
+
+            assertThat(first.get()).isEmpty();
+            assertThat(more.get(0).get().orElseThrow().value())
+                    .startsWith("big1x")
+                    .hasSize(1_400_004);
+            assertThat(more.get(1).get().orElseThrow().value()).startsWith("big2x");
+            assertThat(more.get(2).get().orElseThrow().value()).startsWith("big3x");
+            assertThat(more.get(3).get().orElseThrow().value()).startsWith("big1x");
+            List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
+            assertThat(txns.get(txns.size() - 1).getSuccessList())
+                    .as("one Range op per distinct key")
+                    .hasSize(3);
+            assertThat(g.gate().ranges())
+                    .as("the held read, then one per merged read")
+                    .hasSize(5);
+        }
+    }
 }
