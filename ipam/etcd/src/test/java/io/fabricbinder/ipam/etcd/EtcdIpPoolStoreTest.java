@@ -477,4 +477,38 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
                     .hasSize(5);
         }
     }
+
+    @Test
+    void aBatchRespectsEtcdsOpBudgetForNestedTxns() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(1), Duration.ofSeconds(20))) {
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn1");
+            // etcd: outer ops + widest nested txn <= max-txn-ops (128). 2 + 126 fits; 3 + 126 and 2 + 127 do not.
+            List<Future<Boolean>> wide = new ArrayList<>();
+            for (int[] shape : new int[][] {{1, 126}, {2, 126}, {3, 127}}) {
+                List<Mutation> puts = new ArrayList<>();
+                for (int i = 0; i < shape[1]; i++) {
+                    puts.add(Mutation.put("w" + shape[0] + "/" + i, "v"));
+                }
+                int before = g.store().queued()[0];
+                wide.add(g.callers().submit(() -> g.store().commit(List.of(), puts)));
+                g.awaitQueued(0, before + 1);
+            }
+            g.gate().release("txn1");
+
+            assertThat(a.get()).isTrue();
+            for (Future<Boolean> f : wide) {
+                assertThat(f.get()).isTrue();
+            }
+            List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
+            assertThat(txns).hasSize(3);
+            assertThat(txns.get(1).getSuccessCount())
+                    .as("two nested txns of 126 ops")
+                    .isEqualTo(2);
+            assertThat(txns.get(2).getSuccessCount())
+                    .as("the 127-op commit alone, not nested")
+                    .isEqualTo(127);
+            assertThat(g.store().list("w", "", 1000)).hasSize(126 + 126 + 127);
+        }
+    }
 }
