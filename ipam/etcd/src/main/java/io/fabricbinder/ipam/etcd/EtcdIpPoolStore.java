@@ -23,16 +23,25 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,23 +58,37 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p><b>Correctness comes from etcd transactions alone.</b> {@link #commit} is exactly one etcd
- * {@code Txn}: one compare per condition ({@code version == 0} for "absent", {@code mod_revision ==
- * v} otherwise) and, in its success branch, one put or delete per mutation. etcd applies a
- * transaction atomically and serializably at one revision, so either every compare held and every
- * write happened, or nothing happened. No lock or lease is used. The version this store reports is
- * the key's {@code mod_revision}: the cluster-wide revision of the transaction that last wrote it,
- * which only grows, also across a delete and a re-create of the key, and which is shared by every
- * key one transaction wrote.
+ * <p><b>Correctness comes from etcd transactions alone.</b> Each {@link #commit} is one etcd {@code
+ * Txn}: one compare per condition ({@code version == 0} for "absent", {@code mod_revision == v}
+ * otherwise) and, in its success branch, one put or delete per mutation. etcd applies a transaction
+ * atomically and serializably at one revision, so either every compare held and every write
+ * happened, or nothing happened. No lock or lease is used. The version this store reports is the
+ * key's {@code mod_revision}: the cluster-wide revision of the transaction that last wrote it, which
+ * only grows, also across a delete and a re-create of the key, and which is shared by every key one
+ * transaction wrote.
  *
- * <p><b>Round trips.</b> {@link #find} is one linearizable range request, {@link #commit} one
+ * <p><b>Group commit and merged reads.</b> The store keeps at most one commit request and one read
+ * request in flight. A call that finds nothing in flight is sent at once; calls arriving meanwhile
+ * are queued and sent together when it completes. Queued commits whose keys (conditions and
+ * mutations together) are pairwise disjoint become one etcd request whose success branch holds one
+ * nested {@code Txn} per commit, exactly the one it would have sent alone: etcd evaluates each
+ * nested Txn's compares and applies its writes only if they hold, so every caller gets its own
+ * outcome from etcd, and with disjoint keys that outcome is the one it would have had alone. A
+ * commit sharing a key with one in the batch (or with one held back) waits for a later batch.
+ * Queued finds become one read-only Txn of range requests, which etcd serves as one linearizable
+ * read. A batch is one raft entry and one fsync on each member instead of one per commit, which is
+ * what cuts etcd's and the client's CPU per allocation when many threads allocate at once.
+ *
+ * <p><b>Round trips.</b> Alone, {@link #find} is one linearizable range request, {@link #commit} one
  * {@code Txn} request, {@link #list} one range request. An uncontended allocation by {@link
  * io.fabricbinder.ipam.IpAllocator} therefore costs two: one read and one transaction.
  *
  * <p><b>Failures.</b> Every error of etcd or the connection, and every request that does not
  * complete within {@linkplain Builder#requestTimeout the request timeout}, becomes an {@link
- * IpPoolStoreException}. After such an exception the outcome of a {@code commit} is unknown (etcd
- * may have applied it); the allocator's operations are idempotent, so callers retry them.
+ * IpPoolStoreException}; when a merged request fails, every caller in it gets one. A call waits at
+ * most twice the request timeout (once behind the request in flight, once for its own). After such
+ * an exception the outcome of a {@code commit} is unknown (etcd may have applied it); the
+ * allocator's operations are idempotent, so callers retry them.
  * Transactions are never retried inside this class, because a blind retry of an applied
  * transaction would report a false conflict.
  *
@@ -78,6 +101,14 @@ import org.jspecify.annotations.Nullable;
 public final class EtcdIpPoolStore implements IpPoolStore {
     /** etcd's default {@code --max-txn-ops}. */
     static final int DEFAULT_MAX_TXN_OPS = 128;
+    /**
+     * Bound of a merged commit's request size; etcd's default {@code --max-request-bytes} is 1.5 MiB.
+     * A single commit is never split and is sent alone whatever its size.
+     */
+    static final int MAX_BATCH_BYTES = 512 * 1024;
+
+    private static final int OP_OVERHEAD_BYTES = 32;
+    private static final Op[] NO_OPS = new Op[0];
 
     private final Client client;
     private final KV kv;
@@ -87,6 +118,11 @@ public final class EtcdIpPoolStore implements IpPoolStore {
     private final Duration requestTimeout;
     private final int maxTxnOps;
     private final String where;
+    private final boolean groupCommits;
+    private final boolean batchReads;
+    private final Stats stats = new Stats();
+    private final CommitPipeline commits = new CommitPipeline();
+    private final ReadPipeline reads = new ReadPipeline();
 
     private EtcdIpPoolStore(Builder b, Client client, boolean ownsClient) {
         this.client = client;
@@ -96,6 +132,8 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         this.prefix = b.keyPrefix.getBytes(StandardCharsets.UTF_8);
         this.requestTimeout = b.requestTimeout;
         this.maxTxnOps = b.maxTxnOps;
+        this.groupCommits = b.groupCommits;
+        this.batchReads = b.batchReads;
         this.where = "etcd " + (b.endpoints.isEmpty() ? "(caller's client)" : String.join(",", b.endpoints))
                 + " prefix '" + b.keyPrefix + "'";
     }
@@ -113,11 +151,15 @@ public final class EtcdIpPoolStore implements IpPoolStore {
     @Override
     public Optional<VersionedValue> find(String key) {
         checkKey(key);
-        GetResponse r = await(kv.get(bytes(key)), "get " + key);
-        if (r.getKvs().isEmpty()) {
-            return Optional.empty();
+        if (!batchReads) {
+            GetResponse r = await(kv.get(bytes(key)), "get " + key);
+            return r.getKvs().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(toValue(r.getKvs().get(0)));
         }
-        return Optional.of(toValue(r.getKvs().get(0)));
+        PendingRead p = new PendingRead(bytes(key));
+        reads.submit(p);
+        return awaitPending(reads, p, () -> "get " + key);
     }
 
     @Override
@@ -128,10 +170,14 @@ public final class EtcdIpPoolStore implements IpPoolStore {
                     + " conditions and " + maxTxnOps + " mutations (etcd --max-txn-ops), got "
                     + conditions.size() + " and " + mutations.size());
         }
+        int bytes = 0;
+        Set<String> keys = new HashSet<>(2 * (conditions.size() + mutations.size()));
         Cmp[] cmps = new Cmp[conditions.size()];
         for (int i = 0; i < cmps.length; i++) {
             Condition c = conditions.get(i);
             checkKey(c.key());
+            keys.add(c.key());
+            bytes += prefix.length + c.key().length() + OP_OVERHEAD_BYTES;
             cmps[i] = c.isAbsent()
                     // version counts writes since the key's creation and is 0 exactly when it is absent.
                     ? new Cmp(bytes(c.key()), Cmp.Op.EQUAL, CmpTarget.version(0))
@@ -141,13 +187,20 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         for (int i = 0; i < ops.length; i++) {
             Mutation m = mutations.get(i);
             checkKey(m.key());
+            keys.add(m.key());
             String value = m.value();
+            bytes += prefix.length + m.key().length() + OP_OVERHEAD_BYTES + (value == null ? 0 : value.length() * 3);
             ops[i] = value == null
                     ? Op.delete(bytes(m.key()), DeleteOption.DEFAULT)
                     : Op.put(bytes(m.key()), ByteSequence.from(value, StandardCharsets.UTF_8), PutOption.DEFAULT);
         }
-        TxnResponse r = await(kv.txn().If(cmps).Then(ops).commit(), "txn on " + describe(mutations));
-        return r.isSucceeded();
+        if (!groupCommits) {
+            return await(kv.txn().If(cmps).Then(ops).commit(), "txn on " + describe(mutations))
+                    .isSucceeded();
+        }
+        PendingCommit p = new PendingCommit(cmps, ops, keys, bytes);
+        commits.submit(p);
+        return awaitPending(commits, p, () -> "txn on " + describe(mutations));
     }
 
     @Override
@@ -190,6 +243,378 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         return "EtcdIpPoolStore[" + where + "]";
     }
 
+    /**
+     * Waits for a request handed to a pipeline. The pipeline bounds the etcd request itself by the
+     * request timeout; the caller additionally waits at most one request timeout for the requests
+     * ahead of it.
+     */
+    private <T> T awaitPending(Pipeline<?> pipeline, Pending<T> p, Supplier<String> what) {
+        try {
+            return p.result.get(2 * requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            boolean unsent = pipeline.withdraw(p);
+            throw new IpPoolStoreException(
+                    what.get() + " on " + where + " did not complete within " + requestTimeout.multipliedBy(2)
+                            + (unsent ? " (never sent: still queued behind other requests)" : "; outcome unknown"),
+                    e);
+        } catch (InterruptedException e) {
+            boolean unsent = pipeline.withdraw(p);
+            Thread.currentThread().interrupt();
+            throw new IpPoolStoreException(
+                    what.get() + " on " + where + " was interrupted"
+                            + (unsent ? " before it was sent" : "; outcome unknown"),
+                    e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw failure(
+                    what.get() + (p.batchSize > 1 ? " (merged with " + (p.batchSize - 1) + " others)" : ""), cause);
+        }
+    }
+
+    private IpPoolStoreException failure(String what, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return new IpPoolStoreException(
+                    what + " on " + where + " did not complete within " + requestTimeout + "; outcome unknown", cause);
+        }
+        String code =
+                cause instanceof EtcdException ee ? ee.getErrorCode().name().toLowerCase(Locale.ROOT) + ": " : "";
+        return new IpPoolStoreException(
+                what + " on " + where + " failed (" + code + cause.getMessage() + "); outcome unknown", cause);
+    }
+
+    /** One caller's request waiting in, or sent by, a {@link Pipeline}. */
+    private abstract static class Pending<T> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        /** How many requests the etcd request that carried this one held; for error messages. */
+        volatile int batchSize;
+    }
+
+    /** A {@link #find}. */
+    private static final class PendingRead extends Pending<Optional<VersionedValue>> {
+        final ByteSequence key;
+        /** The index of this read's Range op in the merged Txn; set by the pipeline. */
+        int slot;
+
+        PendingRead(ByteSequence key) {
+            this.key = key;
+        }
+    }
+
+    /** A {@link #commit}: its compares and writes, prepared by the caller's thread. */
+    private static final class PendingCommit extends Pending<Boolean> {
+        final Cmp[] cmps;
+        final Op[] ops;
+        final Set<String> keys;
+        final int bytes;
+
+        PendingCommit(Cmp[] cmps, Op[] ops, Set<String> keys, int bytes) {
+            this.cmps = cmps;
+            this.ops = ops;
+            this.keys = keys;
+            this.bytes = bytes;
+        }
+
+        int width() {
+            return Math.max(cmps.length, ops.length);
+        }
+    }
+
+    /**
+     * Keeps at most one etcd request of its kind in flight and merges every request that arrives
+     * meanwhile into the next one. A request that finds nothing in flight is sent at once by its own
+     * thread, so a lone caller never waits for a batch; the next batch is sent by the thread that
+     * completes the previous request (jetcd's, or the JDK's timeout thread). No timers, no threads
+     * of our own.
+     */
+    private abstract class Pipeline<P extends Pending<?>> {
+        private final ArrayDeque<P> queue = new ArrayDeque<>();
+        private boolean inFlight;
+
+        final void submit(P p) {
+            List<P> batch;
+            synchronized (this) {
+                queue.addLast(p);
+                if (inFlight) {
+                    return;
+                }
+                inFlight = true;
+                batch = take(queue);
+            }
+            send(batch);
+        }
+
+        final synchronized int queuedCount() {
+            return queue.size();
+        }
+
+        /** Removes {@code p} if it was not sent yet; true if removed. */
+        final synchronized boolean withdraw(Pending<?> p) {
+            return queue.removeFirstOccurrence(p);
+        }
+
+        private void send(List<P> batch) {
+            for (P p : batch) {
+                p.batchSize = batch.size();
+            }
+            recordBatch(batch.size());
+            CompletableFuture<?> response;
+            try {
+                response = start(batch);
+            } catch (RuntimeException e) {
+                response = CompletableFuture.failedFuture(e);
+            }
+            response.orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, error) -> {
+                try {
+                    if (error != null) {
+                        failed(
+                                batch,
+                                error instanceof CompletionException && error.getCause() != null
+                                        ? error.getCause()
+                                        : error);
+                    } else {
+                        deliver(batch, r);
+                    }
+                } catch (RuntimeException e) {
+                    for (P p : batch) {
+                        p.result.completeExceptionally(e);
+                    }
+                } finally {
+                    sendNext();
+                }
+            });
+        }
+
+        private void sendNext() {
+            List<P> batch;
+            synchronized (this) {
+                if (queue.isEmpty()) {
+                    inFlight = false;
+                    return;
+                }
+                batch = take(queue);
+            }
+            send(batch);
+        }
+
+        /** Removes the next batch (at least one request) from the non-empty queue. */
+        abstract List<P> take(ArrayDeque<P> queue);
+
+        /** Sends the batch as one etcd request. */
+        abstract CompletableFuture<?> start(List<P> batch);
+
+        /** Completes every request of the batch from the response. */
+        abstract void deliver(List<P> batch, Object response);
+
+        abstract void recordBatch(int size);
+
+        /** The request of {@code batch} failed: by default every request of it fails with the cause. */
+        void failed(List<P> batch, Throwable cause) {
+            for (P p : batch) {
+                p.result.completeExceptionally(cause);
+            }
+        }
+    }
+
+    /** Merges concurrent {@link #find} calls into one read-only Txn of Range requests. */
+    private final class ReadPipeline extends Pipeline<PendingRead> {
+        @Override
+        List<PendingRead> take(ArrayDeque<PendingRead> queue) {
+            int n = Math.min(queue.size(), maxTxnOps);
+            List<PendingRead> batch = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                batch.add(queue.removeFirst());
+            }
+            return batch;
+        }
+
+        @Override
+        CompletableFuture<?> start(List<PendingRead> batch) {
+            if (batch.size() == 1) {
+                return kv.get(batch.get(0).key);
+            }
+            // Callers reading the same key share one Range op.
+            Map<ByteSequence, Integer> slots = new HashMap<>();
+            List<Op> gets = new ArrayList<>(batch.size());
+            for (PendingRead p : batch) {
+                Integer slot = slots.get(p.key);
+                if (slot == null) {
+                    slot = gets.size();
+                    slots.put(p.key, slot);
+                    gets.add(Op.get(p.key, GetOption.DEFAULT));
+                }
+                p.slot = slot;
+            }
+            // A Txn without compares whose ops are all reads is served by etcd as one linearizable
+            // read (no raft entry), at one revision: like as many Range requests, in one round trip.
+            return kv.txn().Then(gets.toArray(NO_OPS)).commit();
+        }
+
+        @Override
+        void deliver(List<PendingRead> batch, Object response) {
+            if (batch.size() == 1) {
+                batch.get(0).result.complete(first(((GetResponse) response).getKvs()));
+                return;
+            }
+            List<GetResponse> gets = ((TxnResponse) response).getGetResponses();
+            for (PendingRead p : batch) {
+                if (p.slot >= gets.size()) {
+                    throw new IllegalStateException("etcd answered " + gets.size() + " reads to a txn of more");
+                }
+                p.result.complete(first(gets.get(p.slot).getKvs()));
+            }
+        }
+
+        /**
+         * A merged read failed. Unless it timed out, read each key alone: reads are idempotent, and
+         * the merged answer may have been too large for one gRPC message (4 MiB by default) even
+         * though every single value fits.
+         */
+        @Override
+        void failed(List<PendingRead> batch, Throwable cause) {
+            if (batch.size() == 1 || cause instanceof TimeoutException) {
+                super.failed(batch, cause);
+                return;
+            }
+            for (PendingRead p : batch) {
+                kv.get(p.key)
+                        .orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                p.result.completeExceptionally(
+                                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                            } else {
+                                p.result.complete(first(r.getKvs()));
+                            }
+                        });
+            }
+        }
+
+        private Optional<VersionedValue> first(List<KeyValue> kvs) {
+            return kvs.isEmpty() ? Optional.empty() : Optional.of(toValue(kvs.get(0)));
+        }
+
+        @Override
+        void recordBatch(int size) {
+            stats.reads.add(size);
+            stats.readBatches.increment();
+        }
+    }
+
+    /**
+     * Merges concurrent {@link #commit} calls with pairwise disjoint keys into one Txn whose success
+     * branch holds one nested Txn per commit (that commit's compares and writes, exactly what it
+     * would send alone). etcd evaluates every nested Txn's compares itself and applies its writes
+     * only if they hold, so each caller gets its own outcome from etcd, while the whole batch is one
+     * request, one raft entry and one fsync. Keys are disjoint, so no nested Txn can see or change
+     * another's keys: the outcome of each is the one it would have had alone at that revision.
+     */
+    private final class CommitPipeline extends Pipeline<PendingCommit> {
+        @Override
+        List<PendingCommit> take(ArrayDeque<PendingCommit> queue) {
+            PendingCommit first = queue.removeFirst();
+            if (queue.isEmpty()) {
+                return List.of(first);
+            }
+            List<PendingCommit> batch = new ArrayList<>();
+            batch.add(first);
+            Set<String> keys = new HashSet<>(first.keys);
+            Set<String> deferred = new HashSet<>();
+            int width = first.width();
+            int bytes = first.bytes;
+            for (Iterator<PendingCommit> it = queue.iterator(); it.hasNext(); ) {
+                PendingCommit p = it.next();
+                // etcd gives a nested Txn a budget of max-txn-ops minus the ops of the outer level
+                // (checkTxnRequest in etcd's v3rpc/key.go): members + widest member <= max-txn-ops.
+                boolean fits = batch.size() + 1 + Math.max(width, p.width()) <= maxTxnOps
+                        && bytes + p.bytes <= MAX_BATCH_BYTES;
+                if (fits && disjoint(p.keys, keys) && disjoint(p.keys, deferred)) {
+                    it.remove();
+                    batch.add(p);
+                    keys.addAll(p.keys);
+                    width = Math.max(width, p.width());
+                    bytes += p.bytes;
+                } else {
+                    // Later commits on these keys wait too, so commits on one key keep their order.
+                    deferred.addAll(p.keys);
+                }
+            }
+            return batch;
+        }
+
+        @Override
+        CompletableFuture<?> start(List<PendingCommit> batch) {
+            if (batch.size() == 1) {
+                PendingCommit p = batch.get(0);
+                return kv.txn().If(p.cmps).Then(p.ops).commit();
+            }
+            Op[] nested = new Op[batch.size()];
+            for (int i = 0; i < nested.length; i++) {
+                PendingCommit p = batch.get(i);
+                nested[i] = Op.txn(p.cmps, p.ops, NO_OPS);
+            }
+            return kv.txn().Then(nested).commit();
+        }
+
+        @Override
+        void deliver(List<PendingCommit> batch, Object response) {
+            TxnResponse r = (TxnResponse) response;
+            if (batch.size() == 1) {
+                batch.get(0).result.complete(r.isSucceeded());
+                return;
+            }
+            List<TxnResponse> nested = r.getTxnResponses();
+            if (nested.size() != batch.size()) {
+                throw new IllegalStateException(
+                        "etcd answered " + nested.size() + " nested txns to a batch of " + batch.size());
+            }
+            for (int i = 0; i < nested.size(); i++) {
+                batch.get(i).result.complete(nested.get(i).isSucceeded());
+            }
+        }
+
+        @Override
+        void recordBatch(int size) {
+            stats.txns.increment();
+            stats.commits.add(size);
+            stats.histogram[Math.min(size, stats.histogram.length - 1)].increment();
+        }
+    }
+
+    private static boolean disjoint(Set<String> a, Set<String> b) {
+        for (String k : a) {
+            if (b.contains(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Counters of the pipelines, for tests and the benchmark harness. */
+    static final class Stats {
+        final LongAdder txns = new LongAdder();
+        final LongAdder commits = new LongAdder();
+        final LongAdder reads = new LongAdder();
+        final LongAdder readBatches = new LongAdder();
+        /** Commit batches by size; the last bucket counts that size and larger. */
+        final LongAdder[] histogram = new LongAdder[65];
+
+        Stats() {
+            for (int i = 0; i < histogram.length; i++) {
+                histogram[i] = new LongAdder();
+            }
+        }
+    }
+
+    /** The pipelines' counters (package-private: tests and the benchmark harness read them). */
+    Stats stats() {
+        return stats;
+    }
+
+    /** Requests waiting behind an in-flight one: {commits, reads}. For tests. */
+    int[] queued() {
+        return new int[] {commits.queuedCount(), reads.queuedCount()};
+    }
+
     private VersionedValue toValue(KeyValue k) {
         byte[] key = k.getKey().getBytes();
         String relative = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
@@ -208,11 +633,7 @@ public final class EtcdIpPoolStore implements IpPoolStore {
             Thread.currentThread().interrupt();
             throw new IpPoolStoreException(what + " on " + where + " was interrupted; outcome unknown", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            String code =
-                    cause instanceof EtcdException ee ? ee.getErrorCode().name().toLowerCase(Locale.ROOT) + ": " : "";
-            throw new IpPoolStoreException(
-                    what + " on " + where + " failed (" + code + cause.getMessage() + "); outcome unknown", cause);
+            throw failure(what, e.getCause() == null ? e : e.getCause());
         }
     }
 
@@ -273,8 +694,28 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxTxnOps = DEFAULT_MAX_TXN_OPS;
+        private boolean groupCommits = true;
+        private boolean batchReads = true;
 
         private Builder() {}
+
+        /**
+         * Whether concurrent commits are merged into one etcd Txn (default true). Off: one Txn per
+         * commit. For measurements and tests; package-private.
+         */
+        Builder groupCommits(boolean groupCommits) {
+            this.groupCommits = groupCommits;
+            return this;
+        }
+
+        /**
+         * Whether concurrent finds are merged into one read-only Txn (default true). Off: one Range
+         * request per find. For measurements and tests; package-private.
+         */
+        Builder batchReads(boolean batchReads) {
+            this.batchReads = batchReads;
+            return this;
+        }
 
         /**
          * The etcd client URLs ({@code http://host:port}); the store creates a jetcd client over them
@@ -346,7 +787,9 @@ public final class EtcdIpPoolStore implements IpPoolStore {
 
         /**
          * The etcd server's {@code --max-txn-ops} (default 128). A commit with more conditions or more
-         * mutations is rejected before it is sent.
+         * mutations is rejected before it is sent. Merged commits are bounded by it too: etcd allows a
+         * nested Txn {@code max-txn-ops} minus the outer Txn's op count, so a batch holds at most
+         * {@code maxTxnOps} minus its widest commit's op count commits.
          */
         public Builder maxTxnOps(int maxTxnOps) {
             if (maxTxnOps < 1) {

@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * <p>System properties: {@code bench.threads} (16), {@code bench.allocations} (10000), {@code
- * bench.baselineAllocations} (300), {@code bench.warmup} (8000), {@code etcd.dataRoot} (where the members keep their data;
- * default {@code java.io.tmpdir}, i.e. a real disk with fsync).
+ * bench.baselineAllocations} (300), {@code bench.warmup} (16000), {@code bench.groupCommits} and {@code
+ * bench.batchReads} (true: the store's request merging; false to measure without), {@code etcd.dataRoot}
+ * (where the members keep their data; default {@code java.io.tmpdir}, i.e. a real disk with fsync).
  *
  * <p>The baseline keeps every allocation of the range in one key (like whereabouts' IPPool
  * object), finds the lowest free address by a linear scan from the start of the range and writes
@@ -51,7 +52,9 @@ public final class EtcdAllocationBenchmark {
         int threads = Integer.getInteger("bench.threads", 16);
         int allocations = Integer.getInteger("bench.allocations", 10_000);
         int baselineAllocations = Integer.getInteger("bench.baselineAllocations", 300);
-        int warmup = Integer.getInteger("bench.warmup", 8_000);
+        int warmup = Integer.getInteger("bench.warmup", 16_000);
+        boolean groupCommits = Boolean.parseBoolean(System.getProperty("bench.groupCommits", "true"));
+        boolean batchReads = Boolean.parseBoolean(System.getProperty("bench.batchReads", "true"));
         System.out.printf(
                 Locale.ROOT,
                 "etcd %s, 3 members on 127.0.0.1, data in %s; JDK %s; %d cores%n",
@@ -59,6 +62,13 @@ public final class EtcdAllocationBenchmark {
                 System.getProperty("etcd.dataRoot", System.getProperty("java.io.tmpdir")),
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "group commit %s, batched reads %s, %d warm-up allocations; load average at start: %s%n",
+                groupCommits ? "on" : "off",
+                batchReads ? "on" : "off",
+                warmup,
+                loadAverage());
         try (EtcdCluster cluster = EtcdCluster.start(3)) {
             EtcdIpPoolStoreTest.CallCounter rpcs = new EtcdIpPoolStoreTest.CallCounter();
             try (Client client = Client.builder()
@@ -69,6 +79,8 @@ public final class EtcdAllocationBenchmark {
                 try (EtcdIpPoolStore store = EtcdIpPoolStore.builder()
                         .client(client)
                         .keyPrefix("bench/" + run + "/")
+                        .groupCommits(groupCommits)
+                        .batchReads(batchReads)
                         .build()) {
                     PoolSpec pool = PoolSpec.of("bench", IpRange.ofSubnet(SUBNET));
                     IpAllocator allocator =
@@ -92,17 +104,31 @@ public final class EtcdAllocationBenchmark {
                             single.count);
 
                     rpcs.reset();
+                    Counts before = Counts.of(store);
                     long cpuBefore = cpuNanos(cluster);
                     long jvmBefore = jvmCpuNanos();
                     Result contended = runAllocator(allocator, pool, threads, allocations, "c");
                     double cpuMillisPerAllocation = (cpuNanos(cluster) - cpuBefore) / 1e6 / contended.count;
                     double jvmMillisPerAllocation = (jvmCpuNanos() - jvmBefore) / 1e6 / contended.count;
+                    Counts after = Counts.of(store);
                     print("ours, " + threads + " allocators, fill 500 -> " + (500 + allocations), contended);
                     System.out.printf(
                             Locale.ROOT,
-                            "  etcd round trips per allocation: %.3f; txns per allocation: %.3f (conflicts retried)%n",
-                            rpcs.total() / (double) contended.count,
-                            rpcs.get("etcdserverpb.KV/Txn") / (double) contended.count);
+                            "  per allocation: %.3f Range + %.3f Txn requests; %.3f commits in %.3f etcd txns"
+                                    + " (%.2f commits per txn); %.3f finds in %.3f read requests%n",
+                            rpcs.get("etcdserverpb.KV/Range") / (double) contended.count,
+                            rpcs.get("etcdserverpb.KV/Txn") / (double) contended.count,
+                            (after.commits - before.commits) / (double) contended.count,
+                            (after.txns - before.txns) / (double) contended.count,
+                            (after.commits - before.commits) / (double) Math.max(1, after.txns - before.txns),
+                            (after.reads - before.reads) / (double) contended.count,
+                            (after.readBatches - before.readBatches) / (double) contended.count);
+                    System.out.println("  commit batch sizes (size:count): " + after.histogramMinus(before));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  etcd round trips per allocation: %.3f (every Range and Txn request, merged ones"
+                                    + " counted once)%n",
+                            rpcs.total() / (double) contended.count);
                     System.out.printf(
                             Locale.ROOT,
                             "  CPU per allocation (3 etcd members + this JVM): %.2f ms, of which this JVM %.2f ms"
@@ -111,6 +137,7 @@ public final class EtcdAllocationBenchmark {
                             jvmMillisPerAllocation,
                             Runtime.getRuntime().availableProcessors() * 1000 / cpuMillisPerAllocation,
                             Runtime.getRuntime().availableProcessors());
+                    System.out.println("  load average after this phase: " + loadAverage());
 
                     Result oursAt10k = runAllocator(allocator, pool, threads, baselineAllocations * 4, "d");
                     print("ours, " + threads + " allocators, at fill " + (500 + allocations), oursAt10k);
@@ -134,6 +161,42 @@ public final class EtcdAllocationBenchmark {
                             oursAt10k.perSecond() / b10k.perSecond());
                 }
             }
+        }
+    }
+
+    /** The store's pipeline counters at one moment. */
+    private record Counts(long commits, long txns, long reads, long readBatches, long[] histogram) {
+        static Counts of(EtcdIpPoolStore store) {
+            EtcdIpPoolStore.Stats s = store.stats();
+            long[] h = new long[s.histogram.length];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = s.histogram[i].sum();
+            }
+            return new Counts(s.commits.sum(), s.txns.sum(), s.reads.sum(), s.readBatches.sum(), h);
+        }
+
+        String histogramMinus(Counts before) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 1; i < histogram.length; i++) {
+                long n = histogram[i] - before.histogram[i];
+                if (n > 0) {
+                    out.append(out.length() == 0 ? "" : " ")
+                            .append(i)
+                            .append(i == histogram.length - 1 ? "+" : "")
+                            .append(':')
+                            .append(n);
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim();
+        } catch (java.io.IOException e) {
+            return "(unknown: " + e.getMessage() + ")";
         }
     }
 

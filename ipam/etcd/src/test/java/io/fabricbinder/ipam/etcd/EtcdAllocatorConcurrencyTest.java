@@ -115,6 +115,12 @@ class EtcdAllocatorConcurrencyTest {
             }
             assertThat(stored).isEqualTo(expected);
             assertThat(allocator.usage(pool).allocated().intValue()).isEqualTo(expected.size());
+            long commits = store.stats().commits.sum();
+            long txns = store.stats().txns.sum();
+            System.out.println("sixteenThreads...: " + commits + " commits in " + txns + " etcd txns");
+            assertThat(commits)
+                    .as("group commit merged some of the 16 threads' commits")
+                    .isGreaterThan(txns);
         }
     }
 

@@ -27,8 +27,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -238,5 +243,272 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max-txn-ops");
         assertThat(s.list("big/", "", 10)).isEmpty();
+    }
+
+    // ---- group commit and batched reads ----
+
+    /** A store over its own client with {@code gate} on the channel; close both with {@link Gated#close}. */
+    private static Gated gated(RequestGate gate, Duration requestTimeout) {
+        Client client = Client.builder()
+                .endpoints(cluster.endpoints().toArray(String[]::new))
+                .interceptor(gate)
+                .build();
+        EtcdIpPoolStore store = EtcdIpPoolStore.builder()
+                .client(client)
+                .keyPrefix("batch/" + UUID.randomUUID() + "/")
+                .requestTimeout(requestTimeout)
+                .build();
+        return new Gated(client, store, gate, Executors.newCachedThreadPool());
+    }
+
+    private record Gated(Client client, EtcdIpPoolStore store, RequestGate gate, ExecutorService callers)
+            implements AutoCloseable {
+        Future<Boolean> commit(Condition condition, Mutation mutation) {
+            return callers.submit(() -> store.commit(List.of(condition), List.of(mutation)));
+        }
+
+        /** Submits a commit and waits until it is queued behind the request in flight. */
+        Future<Boolean> queuedCommit(Condition condition, Mutation mutation) throws InterruptedException {
+            int before = store.queued()[0];
+            Future<Boolean> f = commit(condition, mutation);
+            awaitQueued(0, before + 1);
+            return f;
+        }
+
+        void awaitQueued(int kind, int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (store.queued()[kind] < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("never queued: " + n);
+                }
+                Thread.sleep(5);
+            }
+        }
+
+        @Override
+        public void close() {
+            gate.releaseAll();
+            callers.shutdownNow();
+            store.close();
+            client.close();
+        }
+    }
+
+    private static String value(IpPoolStore store, String key) {
+        return store.find(key).map(VersionedValue::value).orElse(null);
+    }
+
+    @Test
+    void disjointCommitsArrivingWhileATxnIsInFlightAreMergedIntoOneTxnAndAllApplied() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(1), Duration.ofSeconds(20))) {
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn1");
+            Future<Boolean> b = g.queuedCommit(Condition.absent("b"), Mutation.put("b", "2"));
+            Future<Boolean> c = g.queuedCommit(Condition.absent("c"), Mutation.put("c", "3"));
+            Future<Boolean> d = g.queuedCommit(Condition.absent("d"), Mutation.put("d", "4"));
+            g.gate().release("txn1");
+
+            assertThat(List.of(a.get(), b.get(), c.get(), d.get())).containsOnly(true);
+            List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
+            assertThat(txns).as("one txn for a, one for b+c+d").hasSize(2);
+            assertThat(txns.get(1).getSuccessCount()).isEqualTo(3);
+            assertThat(txns.get(1).getSuccessList()).allMatch(io.etcd.jetcd.api.RequestOp::hasRequestTxn);
+            assertThat(g.store().stats().histogram[3].sum()).isEqualTo(1);
+            assertThat(List.of(
+                            value(g.store(), "a"), value(g.store(), "b"), value(g.store(), "c"), value(g.store(), "d")))
+                    .containsExactly("1", "2", "3", "4");
+            long rb = g.store().find("b").orElseThrow().version();
+            assertThat(g.store().find("d").orElseThrow().version())
+                    .as("one txn, one revision")
+                    .isEqualTo(rb);
+        }
+    }
+
+    @Test
+    void aConflictingCommitInABatchSeesFalseAndTheOthersStillSucceedInTheSameTxn() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(2), Duration.ofSeconds(20))) {
+            assertThat(g.store().commit(List.of(Condition.absent("x")), List.of(Mutation.put("x", "first"))))
+                    .isTrue();
+            long xVersion = g.store().find("x").orElseThrow().version();
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn2");
+            Future<Boolean> loser = g.queuedCommit(Condition.absent("x"), Mutation.put("x", "second"));
+            Future<Boolean> c = g.queuedCommit(Condition.absent("c"), Mutation.put("c", "3"));
+            Future<Boolean> stale =
+                    g.queuedCommit(Condition.atVersion("y", xVersion), Mutation.put("y", "never")); // y does not exist
+            Future<Boolean> d = g.queuedCommit(Condition.atVersion("x2", 1), Mutation.delete("d"));
+            g.gate().release("txn2");
+
+            assertThat(a.get()).isTrue();
+            assertThat(loser.get()).as("x exists: its absent-compare fails").isFalse();
+            assertThat(c.get()).isTrue();
+            assertThat(stale.get()).isFalse();
+            assertThat(d.get()).isFalse();
+            assertThat(g.gate().txns())
+                    .as("no re-run: etcd decided each nested txn")
+                    .hasSize(3);
+            assertThat(g.gate().txns().get(2).getSuccessCount()).isEqualTo(4);
+            assertThat(value(g.store(), "x")).isEqualTo("first");
+            assertThat(g.store().find("x").orElseThrow().version()).isEqualTo(xVersion);
+            assertThat(value(g.store(), "c")).isEqualTo("3");
+            assertThat(value(g.store(), "y")).isNull();
+        }
+    }
+
+    @Test
+    void commitsSharingAKeyAreNeverMergedAndKeepTheirOrder() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(1), Duration.ofSeconds(20))) {
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn1");
+            Future<Boolean> first = g.queuedCommit(Condition.absent("k"), Mutation.put("k", "first"));
+            Future<Boolean> second = g.queuedCommit(Condition.absent("k"), Mutation.put("k", "second"));
+            // Shares no key with the others but one with "second" through its condition only.
+            Future<Boolean> reader = g.queuedCommit(Condition.absent("k"), Mutation.put("seen-k-absent", "yes"));
+            Future<Boolean> other = g.queuedCommit(Condition.absent("o"), Mutation.put("o", "4"));
+            g.gate().release("txn1");
+
+            assertThat(a.get()).isTrue();
+            assertThat(first.get()).isTrue();
+            assertThat(second.get()).as("after first, k exists").isFalse();
+            assertThat(reader.get()).isFalse();
+            assertThat(other.get()).isTrue();
+            assertThat(value(g.store(), "k")).isEqualTo("first");
+            List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
+            for (io.etcd.jetcd.api.TxnRequest t : txns) {
+                long touchingK = t.getSuccessList().stream()
+                        .filter(io.etcd.jetcd.api.RequestOp::hasRequestTxn)
+                        .filter(op -> op.getRequestTxn().getCompareList().stream()
+                                .anyMatch(cmp -> cmp.getKey().toStringUtf8().endsWith("/k")))
+                        .count();
+                assertThat(touchingK).as("commits on k in one txn").isLessThanOrEqualTo(1);
+            }
+            assertThat(txns.get(1).getSuccessCount()).as("first + other").isEqualTo(2);
+            assertThat(txns).as("a; first+other; second; reader").hasSize(4);
+        }
+    }
+
+    @Test
+    void whenAMergedTxnTimesOutEveryMemberGetsAStoreErrorWithOutcomeUnknown() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(1).holdTxn(2), Duration.ofSeconds(3))) {
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn1");
+            List<Future<Boolean>> members = new ArrayList<>();
+            for (String k : List.of("b", "c", "d")) {
+                members.add(g.queuedCommit(Condition.absent(k), Mutation.put(k, k)));
+            }
+            g.gate().release("txn1");
+            g.gate().awaitHeld("txn2");
+
+            assertThat(a.get()).isTrue();
+            for (Future<Boolean> f : members) {
+                assertThatThrownBy(f::get)
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(IpPoolStoreException.class)
+                        .hasMessageContaining("outcome unknown")
+                        .hasMessageContaining("merged with 2 others");
+            }
+            assertThat(g.gate().txns().get(1).getSuccessCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void concurrentFindsAreMergedIntoOneReadOnlyTxn() throws Exception {
+        try (Gated g = gated(new RequestGate().holdRange(1), Duration.ofSeconds(20))) {
+            g.store().commit(List.of(), List.of(Mutation.put("p", "1"), Mutation.put("q", "2")));
+            long txnsBefore = g.store().stats().txns.sum();
+            Future<Optional<VersionedValue>> first =
+                    g.callers().submit(() -> g.store().find("p"));
+            g.gate().awaitHeld("range1");
+            List<Future<Optional<VersionedValue>>> more = new ArrayList<>();
+            for (String k : List.of("q", "missing", "p")) {
+                int before = g.store().queued()[1];
+                more.add(g.callers().submit(() -> g.store().find(k)));
+                g.awaitQueued(1, before + 1);
+            }
+            g.gate().release("range1");
+
+            assertThat(first.get().orElseThrow().value()).isEqualTo("1");
+            assertThat(more.get(0).get().orElseThrow().value()).isEqualTo("2");
+            assertThat(more.get(1).get()).isEmpty();
+            assertThat(more.get(2).get().orElseThrow().value()).isEqualTo("1");
+            assertThat(g.gate().ranges()).hasSize(1);
+            List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
+            assertThat(txns).hasSize(2); // the put, then the three merged reads
+            assertThat(txns.get(1).getCompareCount()).isZero();
+            assertThat(txns.get(1).getSuccessList()).hasSize(3).allMatch(io.etcd.jetcd.api.RequestOp::hasRequestRange);
+            assertThat(txnsBefore).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void mergedFindsWhoseAnswerIsTooLargeForOneMessageAreReadOneByOne() throws Exception {
+        try (Gated g = gated(new RequestGate().holdRange(1), Duration.ofSeconds(20))) {
+            // Each value fits etcd's 1.5 MiB request limit; three together exceed gRPC's 4 MiB answer limit.
+            String big = "x".repeat(1_400_000);
+            for (String k : List.of("big1", "big2", "big3")) {
+                assertThat(g.store().commit(List.of(), List.of(Mutation.put(k, k + big))))
+                        .isTrue();
+            }
+            Future<Optional<VersionedValue>> first =
+                    g.callers().submit(() -> g.store().find("small"));
+            g.gate().awaitHeld("range1");
+            List<Future<Optional<VersionedValue>>> more = new ArrayList<>();
+            for (String k : List.of("big1", "big2", "big3", "big1")) {
+                int before = g.store().queued()[1];
+                more.add(g.callers().submit(() -> g.store().find(k)));
+                g.awaitQueued(1, before + 1);
+            }
+            g.gate().release("range1");
+
+            assertThat(first.get()).isEmpty();
+            assertThat(more.get(0).get().orElseThrow().value())
+                    .startsWith("big1x")
+                    .hasSize(1_400_004);
+            assertThat(more.get(1).get().orElseThrow().value()).startsWith("big2x");
+            assertThat(more.get(2).get().orElseThrow().value()).startsWith("big3x");
+            assertThat(more.get(3).get().orElseThrow().value()).startsWith("big1x");
+            List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
+            assertThat(txns.get(txns.size() - 1).getSuccessList())
+                    .as("one Range op per distinct key")
+                    .hasSize(3);
+            assertThat(g.gate().ranges())
+                    .as("the held read, then one per merged read")
+                    .hasSize(5);
+        }
+    }
+
+    @Test
+    void aBatchRespectsEtcdsOpBudgetForNestedTxns() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(1), Duration.ofSeconds(20))) {
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn1");
+            // etcd: outer ops + widest nested txn <= max-txn-ops (128). 2 + 126 fits; 3 + 126 and 2 + 127 do not.
+            List<Future<Boolean>> wide = new ArrayList<>();
+            for (int[] shape : new int[][] {{1, 126}, {2, 126}, {3, 127}}) {
+                List<Mutation> puts = new ArrayList<>();
+                for (int i = 0; i < shape[1]; i++) {
+                    puts.add(Mutation.put("w" + shape[0] + "/" + i, "v"));
+                }
+                int before = g.store().queued()[0];
+                wide.add(g.callers().submit(() -> g.store().commit(List.of(), puts)));
+                g.awaitQueued(0, before + 1);
+            }
+            g.gate().release("txn1");
+
+            assertThat(a.get()).isTrue();
+            for (Future<Boolean> f : wide) {
+                assertThat(f.get()).isTrue();
+            }
+            List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
+            assertThat(txns).hasSize(3);
+            assertThat(txns.get(1).getSuccessCount())
+                    .as("two nested txns of 126 ops")
+                    .isEqualTo(2);
+            assertThat(txns.get(2).getSuccessCount())
+                    .as("the 127-op commit alone, not nested")
+                    .isEqualTo(127);
+            assertThat(g.store().list("w", "", 1000)).hasSize(126 + 126 + 127);
+        }
     }
 }
