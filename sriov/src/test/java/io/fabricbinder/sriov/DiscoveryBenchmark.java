@@ -32,7 +32,9 @@ public final class DiscoveryBenchmark {
         // optional 4th argument: a directory to keep (and reuse) the fixture in, e.g. on /dev/shm
         boolean keep = args.length > 3;
         Path tmp = keep ? Files.createDirectories(Path.of(args[3])) : Files.createTempDirectory("sriov-bench");
-        Path marker = tmp.resolve("complete-" + pfs + "x" + vfs);
+        // the "v2" marks the fixture layout version (v2 adds the PFs' sriov_vf_device): a tree kept
+        // from an older harness is rebuilt instead of being measured with files missing
+        Path marker = tmp.resolve("complete-v2-" + pfs + "x" + vfs);
         try {
             long t0 = System.nanoTime();
             SysfsFixture fx;
@@ -66,17 +68,22 @@ public final class DiscoveryBenchmark {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             double[] ms = new double[iterations];
             double[] cpu = new double[iterations];
+            double[] user = new double[iterations];
             for (int i = 0; i < iterations; i++) {
                 long c = threads.getCurrentThreadCpuTime();
+                long u = threads.getCurrentThreadUserTime();
                 long s = System.nanoTime();
                 discovery.discover();
                 ms[i] = (System.nanoTime() - s) / 1e6;
                 cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
+                user[i] = (threads.getCurrentThreadUserTime() - u) / 1e6;
             }
             // Thread CPU time (user + system) is what discovery costs; wall time also counts waiting
             // for a CPU, which dominates on a shared, overloaded machine.
             print("wall", ms);
             print("cpu ", cpu);
+            // user = CPU outside the kernel (Java code); cpu - user = system calls
+            print("user", user);
         } finally {
             if (keep) {
                 return;

@@ -303,4 +303,112 @@ class SriovDiscoveryTest {
         assertThat(report.sriovPhysicalFunctions())
                 .allSatisfy(pf -> assertThat(pf.sriovCapable()).isTrue());
     }
+
+    @Test
+    void vfDeviceIdComesFromThePfsSriovVfDeviceWhichTheKernelPrintsWithoutLeadingZeros(@TempDir Path tmp) {
+        SysfsFixture fx = SysfsFixture.create(tmp);
+        SysfsFixture.Dev pf = fx.nic("0000:3b:00.0", SriovFixtures.INTEL_PARENT, "8086", "1572", "i40e", 0)
+                .netdev("ens1f0", "3c:fd:fe:aa:bb:c0", 1500, 1, "up", 10000)
+                .sriov(8, 1);
+        fx.vf(pf, 0, "0000:3b:02.0", "8086", "01a0", "iavf")
+                .netdev("ens1f0v0", "02:00:00:00:00:00", 1500, 1, "up", -1)
+                // the VF's own files disagree: the PF's register is what the kernel used
+                .file("modalias", "pci:v00008086d0000FFFFsv00008086sd00000000bc02sc00i00");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_vf_device"))
+                .content()
+                .isEqualTo("1a0\n");
+        assertThat(report.defects()).isEmpty();
+        assertThat(report.getInterface("ens1f0").virtualFunctions())
+                .singleElement()
+                .satisfies(vf -> {
+                    assertThat(vf.vendor()).isEqualTo("8086");
+                    assertThat(vf.deviceId()).isEqualTo("01a0");
+                });
+    }
+
+    @Test
+    void missingOrJunkSriovVfDeviceFallsBackToEachVfsOwnIds(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
+        Files.delete(pf.resolve("sriov_vf_device")); // kernels before the attribute existed
+        SysfsFixture.write(
+                fx.sys.resolve("bus/pci/devices/0000:3b:02.1/modalias"),
+                "pci:v00008086d00001889sv00008086sd00000000bc02sc00i00");
+
+        SriovReport missing = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(missing.defects()).isEmpty();
+        assertThat(missing.getInterface("ens1f0").virtualFunctions())
+                .extracting(VirtualFunction::deviceId)
+                .containsExactly("154c", "1889", "154c", "154c");
+
+        SysfsFixture.write(pf.resolve("sriov_vf_device"), "0xzz");
+        Path vf2 = fx.sys.resolve("bus/pci/devices/0000:3b:02.2");
+        Files.delete(vf2.resolve("modalias"));
+        SysfsFixture.write(vf2.resolve("device"), "junk");
+
+        SriovReport junk = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(junk.getInterface("ens1f0").virtualFunctions())
+                .extracting(VirtualFunction::vendor, VirtualFunction::deviceId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("8086", "154c"),
+                        org.assertj.core.groups.Tuple.tuple("8086", "1889"),
+                        org.assertj.core.groups.Tuple.tuple("8086", ""),
+                        org.assertj.core.groups.Tuple.tuple("8086", "154c"));
+        assertThat(junk.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "sriov_vf_device", Kind.MALFORMED_VALUE),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:02.2", "device", Kind.MALFORMED_VALUE));
+    }
+
+    @Test
+    void vfNumaNodeIsThePfsUnlessThePfsFileIsUnusable(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.mellanoxNode(tmp, false);
+        Path vf1 = fx.sys.resolve("bus/pci/devices/0000:5e:00.3");
+        SysfsFixture.write(vf1.resolve("numa_node"), "0"); // an override the PF's value hides
+
+        assertThat(SriovDiscovery.at(fx.sys)
+                        .discover()
+                        .getInterface("ens2f0np0")
+                        .virtualFunctions())
+                .extracting(VirtualFunction::numaNode)
+                .containsExactly(1, 1);
+
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:5e:00.0/numa_node"), "one");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens2f0np0").numaNode()).isEqualTo(-1);
+        assertThat(report.getInterface("ens2f0np0").virtualFunctions())
+                .extracting(VirtualFunction::numaNode)
+                .containsExactly(1, 0);
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("0000:5e:00.0", "numa_node"));
+    }
+
+    @Test
+    void withoutClassNetEachDevicesNetDirectoryGivesTheSameReport(@TempDir Path tmp) throws Exception {
+        SysfsFixture withIndex = SriovFixtures.mellanoxNode(tmp.resolve("a"), true);
+        SriovFixtures.intelNode(tmp.resolve("a")); // same tree, more devices
+        SysfsFixture without = SriovFixtures.mellanoxNode(tmp.resolve("b"), true);
+        SriovFixtures.intelNode(tmp.resolve("b"));
+        try (Stream<Path> links = Files.list(without.sys.resolve("class/net"))) {
+            for (Path l : links.toList()) {
+                Files.delete(l);
+            }
+        }
+        Files.delete(without.sys.resolve("class/net"));
+
+        SriovReport expected = SriovDiscovery.at(withIndex.sys).discover();
+        SriovReport actual = SriovDiscovery.at(without.sys).discover();
+
+        assertThat(expected.interfaces()).hasSize(4);
+        assertThat(actual).isEqualTo(expected);
+    }
 }
