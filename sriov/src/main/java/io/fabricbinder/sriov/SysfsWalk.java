@@ -248,7 +248,7 @@ final class SysfsWalk {
     private record PfFacts(
             PciAddress bdf,
             String dev,
-            Path realDir,
+            String realDir,
             String vendor,
             String vfDevice,
             @Nullable Integer numa) {}
@@ -309,7 +309,7 @@ final class SysfsWalk {
                 problem(dev, name, Kind.MALFORMED_VALUE, "VF index out of range");
                 continue;
             }
-            Path vfDir = pf.realDir.resolve(target).normalize();
+            Path vfDir = Path.of(join(pf.realDir, target));
             try {
                 VirtualFunction vf = readVirtual(
                         index, PciAddress.parse(base), base, vfDir, pf, representors.getOrDefault(index, ""));
@@ -585,18 +585,20 @@ final class SysfsWalk {
         }
         Arrays.sort(names);
         NetIndex index = new NetIndex();
+        String classNetDir = classNet.toString();
         for (String ifname : names) {
             Path entry = classNet.resolve(ifname);
             String target = readLink(entry);
             Path ndDir;
-            Path deviceDir;
+            String deviceDir; // string work: far cheaper than Path.normalize/getParent per netdev
             if (isTarget(target)) {
-                ndDir = classNet.resolve(target).normalize();
-                Path net = ndDir.getParent();
-                if (net == null || !"net".equals(name(net)) || net.getParent() == null) {
+                String nd = join(classNetDir, target);
+                String suffix = "/net/" + ifname;
+                if (!nd.endsWith(suffix)) {
                     continue;
                 }
-                deviceDir = net.getParent();
+                ndDir = Path.of(nd);
+                deviceDir = nd.substring(0, nd.length() - suffix.length());
             } else if (NOT_A_LINK.equals(target)) {
                 // not sysfs-shaped, but still usable through its device link
                 Path device = entry.resolve("device");
@@ -604,19 +606,19 @@ final class SysfsWalk {
                     continue;
                 }
                 ndDir = entry;
-                deviceDir = realPath(device);
+                deviceDir = realPath(device).toString();
             } else {
                 continue;
             }
-            String deviceName = name(deviceDir);
+            String deviceName = lastName(deviceDir);
             if (PciAddress.isValid(deviceName)) {
                 index.direct.computeIfAbsent(deviceName, k -> new ArrayList<>()).add(new NetdevRef(ifname, ndDir));
             } else {
-                Path parent = deviceDir.getParent(); // a child device such as virtio0
-                if (parent != null && PciAddress.isValid(name(parent))) {
-                    index.below
-                            .computeIfAbsent(name(parent), k -> new ArrayList<>())
-                            .add(new NetdevRef(ifname, ndDir));
+                // a child device such as virtio0, whose parent is the PCI function
+                int slash = deviceDir.lastIndexOf('/');
+                String parent = slash < 0 ? "" : lastName(deviceDir.substring(0, slash));
+                if (PciAddress.isValid(parent)) {
+                    index.below.computeIfAbsent(parent, k -> new ArrayList<>()).add(new NetdevRef(ifname, ndDir));
                 }
                 // otherwise a virtual netdev (lo, veth, bridge...) or one on another bus
             }
@@ -625,19 +627,57 @@ final class SysfsWalk {
         return index;
     }
 
-    private static String name(Path p) {
-        Path f = p.getFileName();
-        return f == null ? "" : f.toString();
+    private static String lastName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * {@code relative} (a link target) resolved against the directory {@code base} and normalised
+     * lexically. Correct for sysfs, whose directories are real directories (links only at leaves).
+     */
+    static String join(String base, String relative) {
+        if (relative.startsWith("/")) {
+            return relative;
+        }
+        StringBuilder b = new StringBuilder(base.length() + relative.length() + 1).append(base);
+        int from = 0;
+        while (from <= relative.length()) {
+            int to = relative.indexOf('/', from);
+            if (to < 0) {
+                to = relative.length();
+            }
+            int len = to - from;
+            if (len == 2 && relative.charAt(from) == '.' && relative.charAt(from + 1) == '.') {
+                int cut = b.lastIndexOf("/");
+                String last = b.substring(cut + 1);
+                if (b.length() == 0 || last.equals("..")) {
+                    b.append(b.length() == 0 ? ".." : "/..");
+                } else if (cut > 0) {
+                    b.setLength(cut);
+                } else if (cut == 0) {
+                    b.setLength(1); // at or below "/": "/.." is "/"
+                } else {
+                    b.setLength(0);
+                }
+            } else if (len > 0 && !(len == 1 && relative.charAt(from) == '.')) {
+                if (b.length() > 0 && b.charAt(b.length() - 1) != '/') {
+                    b.append('/');
+                }
+                b.append(relative, from, to);
+            }
+            from = to + 1;
+        }
+        return b.toString();
     }
 
     /** {@code dir} with symbolic links resolved by reading its own link, if it is one. */
-    private static Path realDir(Path dir) {
+    private static String realDir(Path dir) {
         String target = readLink(dir);
         if (isTarget(target)) {
             Path parent = dir.getParent();
-            return parent == null ? Path.of(target) : parent.resolve(target).normalize();
+            return parent == null ? target : join(parent.toString(), target);
         }
-        return dir;
+        return dir.toString();
     }
 
     private static Path realPath(Path p) {
