@@ -19,13 +19,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One pass over a sysfs tree. Not thread-safe; used once by {@link SriovDiscovery#discover()}. */
+/**
+ * One pass over a sysfs tree. Not thread-safe; used once by {@link SriovDiscovery#discover()}
+ * (with a caller's executor, VF reads are handed to forked walkers, one per chunk).
+ */
 final class SysfsWalk {
     private static final Logger LOG = LoggerFactory.getLogger(SysfsWalk.class);
     private static final Pattern VIRTFN = Pattern.compile("virtfn(\\d+)");
@@ -43,6 +48,7 @@ final class SysfsWalk {
 
     private final Path root;
     private final Path busDevices;
+    private final @Nullable Executor executor;
     private final List<DiscoveryProblem> problems = new ArrayList<>();
     /** VFs (PCI addresses as sysfs spells them) already read through their PF's virtfnN link. */
     private final Set<String> claimedVfs = new HashSet<>();
@@ -52,9 +58,11 @@ final class SysfsWalk {
     private boolean netIndexBuilt;
     private byte[] buffer = new byte[4096];
 
-    SysfsWalk(Path root) {
+    /** A walk on the calling thread, or reading VFs in parallel on {@code executor} if not null. */
+    SysfsWalk(Path root, @Nullable Executor executor) {
         this.root = root;
         this.busDevices = root.resolve("bus/pci/devices");
+        this.executor = executor;
     }
 
     SriovReport run() {
@@ -279,15 +287,22 @@ final class SysfsWalk {
         return "0000".substring(hex.length()) + hex.toLowerCase(Locale.ROOT);
     }
 
+    /** A VF named by a PF's {@code virtfnN} link, still to be read. */
+    private record PendingVf(String link, int index, String base, String target, Path dir, String representor) {}
+
     private List<VirtualFunction> virtualFunctions(
             PfFacts pf, Path dir, Set<String> names, Map<Integer, String> representors) {
-        Map<Integer, VirtualFunction> vfs = new TreeMap<>();
-        String dev = pf.dev;
+        // Pass 1 (this thread): the links, in a fixed order. Pass 2: the VFs, possibly in parallel.
+        List<String> links = new ArrayList<>();
         for (String name : names) {
-            Matcher m = VIRTFN.matcher(name);
-            if (!m.matches()) {
-                continue;
+            if (VIRTFN.matcher(name).matches()) {
+                links.add(name);
             }
+        }
+        links.sort(null);
+        List<PendingVf> pending = new ArrayList<>(links.size());
+        String dev = pf.dev;
+        for (String name : links) {
             String target = readLink(dir.resolve(name));
             if (!isTarget(target)) {
                 if (UNREADABLE.equals(target)) {
@@ -304,26 +319,90 @@ final class SysfsWalk {
             }
             int index;
             try {
-                index = Integer.parseInt(m.group(1));
+                index = Integer.parseInt(name, "virtfn".length(), name.length(), 10);
             } catch (NumberFormatException e) {
                 problem(dev, name, Kind.MALFORMED_VALUE, "VF index out of range");
                 continue;
             }
             Path vfDir = Path.of(join(pf.realDir, target));
-            try {
-                VirtualFunction vf = readVirtual(
-                        index, PciAddress.parse(base), base, vfDir, pf, representors.getOrDefault(index, ""));
-                if (vf == null) {
-                    problem(dev, name, Kind.DANGLING_LINK, name + " points to " + target + " which does not exist");
-                    continue;
-                }
-                vfs.put(index, vf);
-                claimedVfs.add(base);
-            } catch (RuntimeException e) {
-                unexpected(base, e);
+            pending.add(new PendingVf(name, index, base, target, vfDir, representors.getOrDefault(index, "")));
+        }
+        List<@Nullable VirtualFunction> read = readAll(pf, pending);
+        Map<Integer, VirtualFunction> vfs = new TreeMap<>();
+        for (int i = 0; i < pending.size(); i++) {
+            VirtualFunction vf = read.get(i);
+            if (vf != null) {
+                vfs.put(vf.vfId(), vf);
+                claimedVfs.add(pending.get(i).base);
             }
         }
         return List.copyOf(vfs.values());
+    }
+
+    /** VFs per task when reading on an executor: enough work per task to outweigh the hand-off. */
+    private static final int CHUNK = 32;
+
+    /**
+     * Reads the pending VFs in order: on this thread, or in chunks on the executor, each chunk
+     * with its own walker (buffer, problem list) whose problems are appended in chunk order, so
+     * the report is the same either way.
+     */
+    private List<@Nullable VirtualFunction> readAll(PfFacts pf, List<PendingVf> pending) {
+        List<@Nullable VirtualFunction> out = new ArrayList<>(pending.size());
+        if (executor == null || pending.size() <= CHUNK) {
+            for (PendingVf p : pending) {
+                out.add(readOne(pf, p));
+            }
+            return out;
+        }
+        List<CompletableFuture<SysfsWalk>> chunks = new ArrayList<>();
+        List<List<@Nullable VirtualFunction>> results = new ArrayList<>();
+        for (int from = 0; from < pending.size(); from += CHUNK) {
+            List<PendingVf> part = pending.subList(from, Math.min(pending.size(), from + CHUNK));
+            List<@Nullable VirtualFunction> partOut = new ArrayList<>(part.size());
+            results.add(partOut);
+            chunks.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        SysfsWalk worker = fork();
+                        for (PendingVf p : part) {
+                            partOut.add(worker.readOne(pf, p));
+                        }
+                        return worker;
+                    },
+                    executor));
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            SysfsWalk worker = chunks.get(i).join(); // join() orders the chunk's writes before ours
+            problems.addAll(worker.problems);
+            out.addAll(results.get(i));
+        }
+        return out;
+    }
+
+    /** A walker for one chunk of VFs: same tree and netdev index, its own buffer and problems. */
+    private SysfsWalk fork() {
+        SysfsWalk w = new SysfsWalk(root, null);
+        w.netIndex = netIndex;
+        w.netIndexBuilt = true;
+        return w;
+    }
+
+    /** One VF, with every problem it causes recorded by this walker; null if it is not there. */
+    private @Nullable VirtualFunction readOne(PfFacts pf, PendingVf p) {
+        try {
+            VirtualFunction vf = readVirtual(p.index, PciAddress.parse(p.base), p.base, p.dir, pf, p.representor);
+            if (vf == null) {
+                problem(
+                        pf.dev,
+                        p.link,
+                        Kind.DANGLING_LINK,
+                        p.link + " points to " + p.target + " which does not exist");
+            }
+            return vf;
+        } catch (RuntimeException e) {
+            unexpected(p.base, e);
+            return null;
+        }
     }
 
     /**

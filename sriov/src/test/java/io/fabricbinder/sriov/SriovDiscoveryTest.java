@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -410,5 +412,45 @@ class SriovDiscoveryTest {
 
         assertThat(expected.interfaces()).hasSize(4);
         assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void discoveryOnAnExecutorGivesTheSameReportProblemsIncluded(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = DiscoveryBenchmark.build(tmp, 3, 100); // > 32 VFs per PF: chunks in parallel
+        SriovFixtures.intelNode(tmp); // plus the small realistic node
+        Path pf = fx.sys.resolve("bus/pci/devices/0000:10:00.0");
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:10:02.3/net/ens0f0v11/mtu"), "junk");
+        Files.delete(fx.sys.resolve("bus/pci/devices/0000:10:05.1/driver"));
+        Files.delete(fx.sys.resolve("bus/pci/devices/0000:11:0a.0/physfn"));
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:11:0a.0/physfn"), "not a link");
+        Files.delete(pf.resolve("virtfn40"));
+        SysfsFixture.write(pf.resolve("virtfn40"), "../0000:10:06.0");
+        SysfsFixture.link(pf.resolve("virtfn200"), fx.sys.resolve("devices/pci0000:0f/0000:0f:00.0/0000:10:1f.7"));
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:12:00.0/sriov_vf_device"), "zz");
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            SriovReport sequential = SriovDiscovery.at(fx.sys).discover();
+            SriovReport parallel = SriovDiscovery.at(fx.sys).discover(pool);
+
+            assertThat(sequential.interfaces()).hasSize(6);
+            assertThat(sequential.defects())
+                    .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                    .contains(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "0000:10:02.3", "net/ens0f0v11/mtu", Kind.MALFORMED_VALUE),
+                            org.assertj.core.groups.Tuple.tuple("0000:11:0a.0", "physfn", Kind.NOT_A_LINK),
+                            org.assertj.core.groups.Tuple.tuple("0000:10:00.0", "virtfn40", Kind.NOT_A_LINK),
+                            org.assertj.core.groups.Tuple.tuple("0000:10:00.0", "virtfn200", Kind.DANGLING_LINK),
+                            org.assertj.core.groups.Tuple.tuple("0000:10:06.0", "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "0000:12:00.0", "sriov_vf_device", Kind.MALFORMED_VALUE));
+            assertThat(sequential.problems())
+                    .extracting(DiscoveryProblem::device, DiscoveryProblem::kind)
+                    .contains(org.assertj.core.groups.Tuple.tuple("0000:10:05.1", Kind.NO_DRIVER));
+            assertThat(parallel).isEqualTo(sequential);
+            assertThat(SriovDiscovery.at(fx.sys).discover(Runnable::run)).isEqualTo(sequential);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
