@@ -169,6 +169,10 @@ final class SysfsWalk {
         }
 
         List<NetdevRef> netdevs = netdevs(dev, dir);
+        if (netdevs.isEmpty() && names.contains("net") && netIndex() != null) {
+            // class/net should list it too; if a tree lacks the link, the PF's own net/ still counts
+            netdevs = listNet(dir);
+        }
         // In switchdev mode the PF's net/ also holds one representor per VF (phys_port_name pfXvfY).
         Map<Integer, String> representors = new HashMap<>();
         NetdevRef uplink = null;
@@ -625,6 +629,11 @@ final class SysfsWalk {
             }
             return index.below.getOrDefault(dev, List.of());
         }
+        return listNet(dir);
+    }
+
+    /** The netdevs in the device's own {@code net/} directory, in name order. */
+    private static List<NetdevRef> listNet(Path dir) {
         Path net = dir.resolve("net");
         String[] names = net.toFile().list();
         if (names == null) {

@@ -412,6 +412,9 @@ class SriovDiscoveryTest {
 
         assertThat(expected.interfaces()).hasSize(4);
         assertThat(actual).isEqualTo(expected);
+
+        Files.delete(withIndex.sys.resolve("class/net/ens1f0")); // a PF's link alone missing
+        assertThat(SriovDiscovery.at(withIndex.sys).discover()).isEqualTo(expected);
     }
 
     @Test
