@@ -73,20 +73,22 @@ final class SysfsWalk {
             return new SriovReport(List.of(), problems, vhostNet);
         }
         List<PhysicalFunction> interfaces = new ArrayList<>();
-        Map<PciAddress, Path> vfCandidates = new TreeMap<>();
+        Map<String, Path> vfCandidates = new TreeMap<>();
         // PCI address order. A VF's routing ID is its PF's plus "First VF Offset" (> 0) plus a
         // multiple of the stride (PCIe SR-IOV, drivers/pci/iov.c pci_iov_virtfn_bus/devfn), so a
         // PF always sorts before its VFs: by the time the walk reaches a VF, the PF has already read
         // it through its virtfnN link and the VF's own class check and listing are skipped.
         for (String entry : list(busDevices, "", "bus/pci/devices")) {
-            if (!PciAddress.isValid(entry)) {
-                problem(entry, "bus/pci/devices/" + entry, Kind.MALFORMED_VALUE, "entry is not a PCI address");
-                continue;
-            }
             if (claimedVfs.contains(entry)) {
                 continue;
             }
-            PciAddress bdf = PciAddress.parse(entry);
+            PciAddress bdf;
+            try {
+                bdf = PciAddress.parse(entry);
+            } catch (IllegalArgumentException e) { // not an address, or a part out of range
+                problem(entry, "bus/pci/devices/" + entry, Kind.MALFORMED_VALUE, "entry is not a PCI address");
+                continue;
+            }
             Path dir = busDevices.resolve(entry);
             try {
                 if (!isNetworkClass(entry, dir)) {
@@ -94,7 +96,7 @@ final class SysfsWalk {
                 }
                 Set<String> names = new HashSet<>(list(dir, entry, "."));
                 if (names.contains("physfn")) {
-                    vfCandidates.put(bdf, dir); // normally claimed later by its PF; else an orphan
+                    vfCandidates.put(entry, dir); // normally claimed later by its PF; else an orphan
                     continue;
                 }
                 interfaces.add(readPhysical(bdf, entry, dir, names));
@@ -102,8 +104,8 @@ final class SysfsWalk {
                 unexpected(entry, ex);
             }
         }
-        for (Map.Entry<PciAddress, Path> e : vfCandidates.entrySet()) {
-            String vf = e.getKey().toString();
+        for (Map.Entry<String, Path> e : vfCandidates.entrySet()) {
+            String vf = e.getKey();
             if (!claimedVfs.contains(vf)) {
                 String target = readLink(e.getValue().resolve("physfn"));
                 String detail = isTarget(target)

@@ -230,6 +230,19 @@ class SriovDiscoveryTest {
     }
 
     @Test
+    void anOutOfRangePciAddressEntryIsReportedWithoutHidingTheOthers(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Files.createDirectory(fx.sys.resolve("bus/pci/devices/0000:3b:ff.0")); // device > 0x1f
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.interfaces()).extracting(PhysicalFunction::name).containsExactly("eno1", "ens1f0", "ens1f1");
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("0000:3b:ff.0", Kind.MALFORMED_VALUE));
+    }
+
+    @Test
     void missingSysfsTreeIsAReportedConditionNotAnException(@TempDir Path tmp) {
         SriovReport report = SriovDiscovery.at(tmp.resolve("nope")).discover();
 
