@@ -27,17 +27,23 @@ import org.slf4j.LoggerFactory;
  * <p>Rules carried over from the plugin: {@code selectors} is one object or a list of objects;
  * {@code resourceName} must match {@code ^[a-zA-Z0-9_-]+$} and be unique per prefix;
  * {@code deviceType} is {@code netDevice} (default), {@code accelerator} or {@code auxNetDevice};
- * a value of the wrong JSON type is an error; unknown keys are ignored (logged). The plugin-wide
+ * a value of the wrong JSON type is an error. Keys the plugin would ignore are ignored here too but
+ * never silently: each becomes an entry of {@link #warnings()} naming the resource and the field
+ * (an unknown key, or {@code auxTypes} in a selector of a non-{@code auxNetDevice} resource), and
+ * {@link ResourcePools#compute} repeats them in its notes. The plugin-wide
  * default prefix is the plugin's {@code -resource-prefix} flag, {@value #DEFAULT_RESOURCE_PREFIX}
  * unless the deployment overrides it (pass it to {@link #parse(String, String)}). Immutable and
  * thread-safe.
  *
  * @param resourceList the resource entries in file order (the order decides first-match-wins)
  * @param defaultResourcePrefix the prefix for entries without {@code resourcePrefix}
+ * @param warnings keys that were parsed but are ignored, each naming the entry and field, e.g.
+ *     {@code resourceList[0] (sriov_a).selectors[0].pfname: unknown key, ignored}
  */
 public record DevicePluginConfig(
         @JsonProperty("resourceList") List<ResourceConfig> resourceList,
-        @JsonProperty("defaultResourcePrefix") String defaultResourcePrefix) {
+        @JsonProperty("defaultResourcePrefix") String defaultResourcePrefix,
+        @JsonProperty("warnings") List<String> warnings) {
 
     /** The device plugin's built-in {@code -resource-prefix} default. */
     public static final String DEFAULT_RESOURCE_PREFIX = "intel.com";
@@ -63,12 +69,21 @@ public record DevicePluginConfig(
             "vdpaType",
             "auxTypes");
 
-    /** Copies the list; an absent prefix becomes {@value #DEFAULT_RESOURCE_PREFIX}. */
-    public DevicePluginConfig(@Nullable List<ResourceConfig> resourceList, @Nullable String defaultResourcePrefix) {
+    /** Copies the lists; an absent prefix becomes {@value #DEFAULT_RESOURCE_PREFIX}. */
+    public DevicePluginConfig(
+            @Nullable List<ResourceConfig> resourceList,
+            @Nullable String defaultResourcePrefix,
+            @Nullable List<String> warnings) {
         this.resourceList = Values.list(resourceList);
         this.defaultResourcePrefix = defaultResourcePrefix == null || defaultResourcePrefix.isEmpty()
                 ? DEFAULT_RESOURCE_PREFIX
                 : defaultResourcePrefix;
+        this.warnings = Values.list(warnings);
+    }
+
+    /** A config without warnings. */
+    public DevicePluginConfig(@Nullable List<ResourceConfig> resourceList, @Nullable String defaultResourcePrefix) {
+        this(resourceList, defaultResourcePrefix, List.of());
     }
 
     /**
@@ -101,29 +116,31 @@ public record DevicePluginConfig(
             throw new IllegalArgumentException("resourceList must be a list");
         }
         List<ResourceConfig> resources = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        warnUnknown(root, Set.of("resourceList"), "config", warnings);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
-            ResourceConfig rc = resource(list.get(i), i);
+            ResourceConfig rc = resource(list.get(i), i, warnings);
             String full = rc.effectivePrefix(defaultPrefix) + "/" + rc.resourceName();
             if (!seen.add(full)) {
                 throw new IllegalArgumentException("resourceList[" + i + "].resourceName: duplicate resource " + full);
             }
             resources.add(rc);
         }
-        return new DevicePluginConfig(resources, defaultPrefix);
+        return new DevicePluginConfig(resources, defaultPrefix, warnings);
     }
 
-    private static ResourceConfig resource(JsonNode node, int i) {
+    private static ResourceConfig resource(JsonNode node, int i, List<String> warnings) {
         String where = "resourceList[" + i + "]";
         if (!node.isObject()) {
             throw new IllegalArgumentException(where + " must be an object");
         }
-        warnUnknown(node, RESOURCE_KEYS, where);
         String name = string(node, "resourceName", where);
         if (name.isEmpty()) {
             throw new IllegalArgumentException(where + ".resourceName is required");
         }
         where = where + " (" + name + ")";
+        warnUnknown(node, RESOURCE_KEYS, where, warnings);
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(where + ".resourceName '" + name + "' must match ^[a-zA-Z0-9_-]+$");
         }
@@ -136,10 +153,10 @@ public record DevicePluginConfig(
         JsonNode sel = node.get("selectors");
         if (sel != null && !sel.isNull()) {
             if (sel.isObject()) {
-                selectors.add(selector(sel, where + ".selectors"));
+                selectors.add(selector(sel, where + ".selectors", deviceType, warnings));
             } else if (sel.isArray()) {
                 for (int j = 0; j < sel.size(); j++) {
-                    selectors.add(selector(sel.get(j), where + ".selectors[" + j + "]"));
+                    selectors.add(selector(sel.get(j), where + ".selectors[" + j + "]", deviceType, warnings));
                 }
             } else {
                 throw new IllegalArgumentException(where + ".selectors must be an object or a list of objects");
@@ -176,11 +193,18 @@ public record DevicePluginConfig(
                 info);
     }
 
-    private static NetDeviceSelectors selector(JsonNode node, String where) {
+    private static NetDeviceSelectors selector(JsonNode node, String where, String deviceType, List<String> warnings) {
         if (!node.isObject()) {
             throw new IllegalArgumentException(where + " must be an object");
         }
-        warnUnknown(node, SELECTOR_KEYS, where);
+        warnUnknown(node, SELECTOR_KEYS, where, warnings);
+        if (node.has("auxTypes") && !deviceType.equals("auxNetDevice")) {
+            // the plugin decodes netDevice selectors into a struct without auxTypes: Go drops it
+            warn(
+                    warnings,
+                    where + ".auxTypes: applies only to deviceType auxNetDevice; ignored (the device plugin"
+                            + " ignores it too)");
+        }
         return new NetDeviceSelectors(
                 strings(node, "vendors", where),
                 strings(node, "devices", where),
@@ -197,13 +221,18 @@ public record DevicePluginConfig(
                 string(node, "vdpaType", where));
     }
 
-    private static void warnUnknown(JsonNode node, Set<String> known, String where) {
+    private static void warnUnknown(JsonNode node, Set<String> known, String where, List<String> warnings) {
         for (Map.Entry<String, JsonNode> p : node.properties()) {
             String f = p.getKey();
             if (!known.contains(f)) {
-                LOG.warn("device plugin config: ignoring unknown key {}.{}", where, f);
+                warn(warnings, where + "." + f + ": unknown key, ignored");
             }
         }
+    }
+
+    private static void warn(List<String> warnings, String warning) {
+        LOG.warn("device plugin config: {}", warning);
+        warnings.add(warning);
     }
 
     private static String string(JsonNode node, String field, String where) {

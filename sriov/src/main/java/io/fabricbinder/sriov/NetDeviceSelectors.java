@@ -1,6 +1,7 @@
 package io.fabricbinder.sriov;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code ddpProfiles}, {@code pKeys} and {@code vdpaType} are parsed but need netlink/devlink
  * data that sysfs does not carry: a selector that sets them matches nothing here, and
- * {@link ResourcePools} says so in its notes. Immutable and thread-safe.
+ * {@link ResourcePools} says so in its notes, naming the pool, the selector and each field. Immutable and thread-safe.
  *
  * @param vendors vendor ids, lower-case hex without 0x
  * @param devices device ids, lower-case hex without 0x
@@ -75,8 +76,18 @@ public record NetDeviceSelectors(
         this.vdpaType = Values.str(vdpaType);
     }
 
-    /** Whether this selector uses a filter that discovery from sysfs cannot evaluate. */
-    boolean needsUnsupportedData() {
-        return !ddpProfiles.isEmpty() || !pKeys.isEmpty() || !vdpaType.isEmpty();
+    /** The fields this selector sets that discovery from sysfs cannot evaluate, in config order. */
+    List<String> unsupportedFields() {
+        List<String> out = new ArrayList<>(3);
+        if (!ddpProfiles.isEmpty()) {
+            out.add("ddpProfiles");
+        }
+        if (!pKeys.isEmpty()) {
+            out.add("pKeys");
+        }
+        if (!vdpaType.isEmpty()) {
+            out.add("vdpaType");
+        }
+        return out;
     }
 }

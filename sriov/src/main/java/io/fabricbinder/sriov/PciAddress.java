@@ -55,6 +55,13 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
     @JsonCreator
     public static PciAddress parse(String text) {
         Objects.requireNonNull(text, "text");
+        if (isCanonical(text)) { // the form sysfs uses; no regex for the thousands of sysfs entries
+            return new PciAddress(
+                    Integer.parseInt(text, 0, 4, 16),
+                    Integer.parseInt(text, 5, 7, 16),
+                    Integer.parseInt(text, 8, 10, 16),
+                    text.charAt(11) - '0');
+        }
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("not a PCI address (want dddd:bb:dd.f): '" + text + "'");
@@ -69,7 +76,25 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
 
     /** Whether {@code text} parses as a PCI address. */
     public static boolean isValid(String text) {
-        return FORM.matcher(text.trim()).matches();
+        return isCanonical(text) || FORM.matcher(text.trim()).matches();
+    }
+
+    /** {@code hhhh:hh:hh.f} exactly (hex digits of either case, function 0-7). */
+    private static boolean isCanonical(String t) {
+        if (t.length() != 12 || t.charAt(4) != ':' || t.charAt(7) != ':' || t.charAt(10) != '.') {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (i != 4 && i != 7 && !isAsciiHex(t.charAt(i))) {
+                return false;
+            }
+        }
+        char f = t.charAt(11);
+        return f >= '0' && f <= '7';
+    }
+
+    private static boolean isAsciiHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     @Override

@@ -29,10 +29,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Only {@code netDevice} pools are computed; {@code accelerator} and {@code auxNetDevice}
  * pools come out empty with a note, as do selectors that need data sysfs lacks ({@code
- * ddpProfiles}, {@code pKeys}, {@code vdpaType}). Immutable and thread-safe.
+ * ddpProfiles}, {@code pKeys}, {@code vdpaType}): the note names the pool, the selector and each
+ * such field. The config's {@link DevicePluginConfig#warnings() warnings} (ignored keys) come first
+ * in the notes. Nothing in the config is ignored without a note. Immutable and thread-safe.
  *
  * @param pools one pool per {@code resourceList} entry, in config order
- * @param notes explanations for pools or selectors that could not be evaluated
+ * @param notes explanations for pools, selectors or keys that could not be evaluated
  */
 public record ResourcePools(
         @JsonProperty("pools") List<ResourcePool> pools,
@@ -61,7 +63,7 @@ public record ResourcePools(
         List<Candidate> candidates = candidates(report, defaultRouteInterfaces);
         Set<PciAddress> taken = new HashSet<>();
         List<ResourcePool> pools = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(config.warnings());
         for (ResourceConfig rc : config.resourceList()) {
             String prefix = rc.effectivePrefix(config.defaultResourcePrefix());
             String full = prefix + "/" + rc.resourceName();
@@ -71,10 +73,11 @@ public record ResourcePools(
             } else {
                 for (int s = 0; s < rc.selectors().size(); s++) {
                     NetDeviceSelectors sel = rc.selectors().get(s);
-                    if (sel.needsUnsupportedData()) {
-                        notes.add(
-                                full + ": selectors[" + s
-                                        + "] uses ddpProfiles, pKeys or vdpaType, which sysfs cannot answer; it matches nothing");
+                    List<String> unsupported = sel.unsupportedFields();
+                    if (!unsupported.isEmpty()) {
+                        notes.add(full + ": selectors[" + s + "]." + String.join(", selectors[" + s + "].", unsupported)
+                                + " not evaluated (needs devlink, ethtool or vDPA data that sysfs does not"
+                                + " carry); this selector matches nothing");
                         continue;
                     }
                     Predicate<Candidate> match = matcher(sel, report.vhostNetAvailable(), full, s, notes);

@@ -2,6 +2,7 @@ package io.fabricbinder.sriov;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Reads SR-IOV physical and virtual functions from a sysfs tree, the way
@@ -22,7 +23,7 @@ import java.util.Objects;
  * DiscoveryProblem}s in the report, and one broken device never hides the others. It reads the
  * tree afresh on every call (the device plugin reads once at start, which is why it misses VF
  * changes). Instances are immutable and thread-safe; each call does its own blocking file I/O on
- * the calling thread.
+ * the calling thread, or partly on a caller-supplied executor ({@link #discover(Executor)}).
  */
 public final class SriovDiscovery {
     private final Path root;
@@ -51,7 +52,25 @@ public final class SriovDiscovery {
 
     /** Walks the tree now and returns what it found. Blocking file I/O; never throws for content. */
     public SriovReport discover() {
-        return new SysfsWalk(root).run();
+        return new SysfsWalk(root, null).run();
+    }
+
+    /**
+     * Like {@link #discover()}, but reads the VFs of each PF in chunks on {@code executor} (the
+     * library starts no threads of its own); the calling thread walks the PFs and waits for the
+     * chunks. The report equals the one {@link #discover()} returns for the same tree, problems
+     * in the same order. Worth it for hundreds of VFs on a host with idle cores; with few VFs
+     * everything runs on the calling thread.
+     *
+     * <pre>{@code
+     * ExecutorService pool = Executors.newFixedThreadPool(2);
+     * SriovReport report = SriovDiscovery.system().discover(pool);
+     * }</pre>
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refuses a task
+     */
+    public SriovReport discover(Executor executor) {
+        return new SysfsWalk(root, Objects.requireNonNull(executor, "executor")).run();
     }
 
     @Override

@@ -87,5 +87,24 @@ class DevicePluginConfigTest {
                 "{\"resourceList\":[{\"resourceName\":\"a\",\"future\":1,\"selectors\":{\"drivers\":[\"iavf\"],\"x\":2}}]}");
 
         assertThat(config.resourceList().get(0).selectors().get(0).drivers()).containsExactly("iavf");
+        assertThat(config.warnings())
+                .containsExactly(
+                        "resourceList[0] (a).future: unknown key, ignored",
+                        "resourceList[0] (a).selectors.x: unknown key, ignored");
+    }
+
+    @Test
+    void auxTypesOutsideAnAuxNetDevicePoolIsAWarningNamingThePoolAndField() {
+        DevicePluginConfig config = DevicePluginConfig.parse("""
+                {"resourceList":[{"resourceName":"net","selectors":[{"drivers":["iavf"]},{"auxTypes":["sf"]}]},
+                                 {"resourceName":"aux","deviceType":"auxNetDevice","selectors":{"auxTypes":["sf"]}}],
+                 "extra":true}""");
+
+        assertThat(config.warnings())
+                .containsExactly(
+                        "config.extra: unknown key, ignored",
+                        "resourceList[0] (net).selectors[1].auxTypes: applies only to deviceType auxNetDevice;"
+                                + " ignored (the device plugin ignores it too)");
+        assertThat(DevicePluginConfig.parse("{\"resourceList\":[]}").warnings()).isEmpty();
     }
 }

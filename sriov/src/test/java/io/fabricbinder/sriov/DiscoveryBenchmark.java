@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +23,7 @@ import java.util.stream.Stream;
  * ./mvnw -B -q -pl sriov -am test-compile
  * ./mvnw -B -q -pl sriov dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp sriov/target/test-classes:sriov/target/classes:$(cat sriov/target/cp.txt) \
- *     io.fabricbinder.sriov.DiscoveryBenchmark [pfs] [vfsPerPf] [iterations] [fixtureDir]
+ *     io.fabricbinder.sriov.DiscoveryBenchmark [pfs] [vfsPerPf] [iterations] [fixtureDir|-] [threads]
  * </pre>
  */
 public final class DiscoveryBenchmark {
@@ -30,9 +34,13 @@ public final class DiscoveryBenchmark {
         int vfs = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         // optional 4th argument: a directory to keep (and reuse) the fixture in, e.g. on /dev/shm
-        boolean keep = args.length > 3;
+        boolean keep = args.length > 3 && !args[3].equals("-");
+        // optional 5th argument: also time discover(executor) on a pool of this many threads
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         Path tmp = keep ? Files.createDirectories(Path.of(args[3])) : Files.createTempDirectory("sriov-bench");
-        Path marker = tmp.resolve("complete-" + pfs + "x" + vfs);
+        // the "v2" marks the fixture layout version (v2 adds the PFs' sriov_vf_device): a tree kept
+        // from an older harness is rebuilt instead of being measured with files missing
+        Path marker = tmp.resolve("complete-v2-" + pfs + "x" + vfs);
         try {
             long t0 = System.nanoTime();
             SysfsFixture fx;
@@ -63,20 +71,28 @@ public final class DiscoveryBenchmark {
             for (int i = 0; i < 20; i++) { // warm-up: JIT and page cache
                 discovery.discover();
             }
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            ThreadMXBean tm = ManagementFactory.getThreadMXBean();
             double[] ms = new double[iterations];
             double[] cpu = new double[iterations];
+            double[] user = new double[iterations];
             for (int i = 0; i < iterations; i++) {
-                long c = threads.getCurrentThreadCpuTime();
+                long c = tm.getCurrentThreadCpuTime();
+                long u = tm.getCurrentThreadUserTime();
                 long s = System.nanoTime();
                 discovery.discover();
                 ms[i] = (System.nanoTime() - s) / 1e6;
-                cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
+                cpu[i] = (tm.getCurrentThreadCpuTime() - c) / 1e6;
+                user[i] = (tm.getCurrentThreadUserTime() - u) / 1e6;
             }
             // Thread CPU time (user + system) is what discovery costs; wall time also counts waiting
             // for a CPU, which dominates on a shared, overloaded machine.
             print("wall", ms);
             print("cpu ", cpu);
+            // user = CPU outside the kernel (Java code); cpu - user = system calls
+            print("user", user);
+            if (threads > 0) {
+                parallel(discovery, check, iterations, threads, tm);
+            }
         } finally {
             if (keep) {
                 return;
@@ -84,6 +100,46 @@ public final class DiscoveryBenchmark {
             try (Stream<Path> walk = Files.walk(tmp)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** discover(executor): wall time, and CPU summed over the calling thread and the pool's tasks. */
+    private static void parallel(
+            SriovDiscovery discovery, SriovReport expected, int iterations, int threads, ThreadMXBean tm) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "discovery-bench");
+            t.setDaemon(true);
+            return t;
+        });
+        LongAdder taskCpu = new LongAdder();
+        Executor measured = r -> pool.execute(() -> {
+            long c = tm.getCurrentThreadCpuTime();
+            try {
+                r.run();
+            } finally {
+                taskCpu.add(tm.getCurrentThreadCpuTime() - c);
+            }
+        });
+        try {
+            if (!discovery.discover(measured).equals(expected)) {
+                throw new IllegalStateException("discover(executor) differs from discover()");
+            }
+            for (int i = 0; i < 20; i++) {
+                discovery.discover(measured);
+            }
+            double[] ms = new double[iterations];
+            double[] cpu = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long c = tm.getCurrentThreadCpuTime() + taskCpu.sum();
+                long s = System.nanoTime();
+                discovery.discover(measured);
+                ms[i] = (System.nanoTime() - s) / 1e6;
+                cpu[i] = (tm.getCurrentThreadCpuTime() + taskCpu.sum() - c) / 1e6;
+            }
+            print("wall, executor of " + threads, ms);
+            print("cpu,  executor of " + threads, cpu);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -124,4 +124,27 @@ class ResourcePoolsTest {
         assertThat(addresses(pools, "intel.com/ddp")).isEmpty();
         assertThat(pools.notes()).hasSize(2);
     }
+
+    @Test
+    void everySelectorFieldThatIsNotEvaluatedIsNamedWithItsPoolAndSelector(@TempDir Path tmp) {
+        SriovReport report = SriovDiscovery.at(SriovFixtures.intelNode(tmp).sys).discover();
+
+        ResourcePools pools = pools(report, """
+                {"resourceList":[{"resourceName":"ib","selectors":[{"drivers":["nope"]},
+                                   {"drivers":["iavf"],"pKeys":["0x7fff"],"vdpaType":"vhost"}]},
+                                 {"resourceName":"ddp","selectors":{"drivers":["iavf"],"ddpProfiles":["GTPv1-U"]}},
+                                 {"resourceName":"rest","selectors":{"drivers":["iavf"],"pfname":["ens1f0"]}}]}""");
+
+        assertThat(pools.notes())
+                .containsExactly(
+                        "resourceList[2] (rest).selectors.pfname: unknown key, ignored",
+                        "intel.com/ib: selectors[1].pKeys, selectors[1].vdpaType not evaluated (needs devlink,"
+                                + " ethtool or vDPA data that sysfs does not carry); this selector matches nothing",
+                        "intel.com/ddp: selectors[0].ddpProfiles not evaluated (needs devlink, ethtool or vDPA"
+                                + " data that sysfs does not carry); this selector matches nothing");
+        assertThat(addresses(pools, "intel.com/ib")).isEmpty();
+        assertThat(addresses(pools, "intel.com/ddp")).isEmpty();
+        // the misspelt key is ignored (as the plugin does), with the note above: all iavf VFs match
+        assertThat(addresses(pools, "intel.com/rest")).containsExactly("0000:3b:02.0", "0000:3b:02.1", "0000:3b:02.2");
+    }
 }

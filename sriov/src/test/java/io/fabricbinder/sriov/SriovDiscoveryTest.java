@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -228,6 +230,19 @@ class SriovDiscoveryTest {
     }
 
     @Test
+    void anOutOfRangePciAddressEntryIsReportedWithoutHidingTheOthers(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Files.createDirectory(fx.sys.resolve("bus/pci/devices/0000:3b:ff.0")); // device > 0x1f
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.interfaces()).extracting(PhysicalFunction::name).containsExactly("eno1", "ens1f0", "ens1f1");
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("0000:3b:ff.0", Kind.MALFORMED_VALUE));
+    }
+
+    @Test
     void missingSysfsTreeIsAReportedConditionNotAnException(@TempDir Path tmp) {
         SriovReport report = SriovDiscovery.at(tmp.resolve("nope")).discover();
 
@@ -302,5 +317,156 @@ class SriovDiscoveryTest {
         });
         assertThat(report.sriovPhysicalFunctions())
                 .allSatisfy(pf -> assertThat(pf.sriovCapable()).isTrue());
+    }
+
+    @Test
+    void vfDeviceIdComesFromThePfsSriovVfDeviceWhichTheKernelPrintsWithoutLeadingZeros(@TempDir Path tmp) {
+        SysfsFixture fx = SysfsFixture.create(tmp);
+        SysfsFixture.Dev pf = fx.nic("0000:3b:00.0", SriovFixtures.INTEL_PARENT, "8086", "1572", "i40e", 0)
+                .netdev("ens1f0", "3c:fd:fe:aa:bb:c0", 1500, 1, "up", 10000)
+                .sriov(8, 1);
+        fx.vf(pf, 0, "0000:3b:02.0", "8086", "01a0", "iavf")
+                .netdev("ens1f0v0", "02:00:00:00:00:00", 1500, 1, "up", -1)
+                // the VF's own files disagree: the PF's register is what the kernel used
+                .file("modalias", "pci:v00008086d0000FFFFsv00008086sd00000000bc02sc00i00");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_vf_device"))
+                .content()
+                .isEqualTo("1a0\n");
+        assertThat(report.defects()).isEmpty();
+        assertThat(report.getInterface("ens1f0").virtualFunctions())
+                .singleElement()
+                .satisfies(vf -> {
+                    assertThat(vf.vendor()).isEqualTo("8086");
+                    assertThat(vf.deviceId()).isEqualTo("01a0");
+                });
+    }
+
+    @Test
+    void missingOrJunkSriovVfDeviceFallsBackToEachVfsOwnIds(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
+        Files.delete(pf.resolve("sriov_vf_device")); // kernels before the attribute existed
+        SysfsFixture.write(
+                fx.sys.resolve("bus/pci/devices/0000:3b:02.1/modalias"),
+                "pci:v00008086d00001889sv00008086sd00000000bc02sc00i00");
+
+        SriovReport missing = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(missing.defects()).isEmpty();
+        assertThat(missing.getInterface("ens1f0").virtualFunctions())
+                .extracting(VirtualFunction::deviceId)
+                .containsExactly("154c", "1889", "154c", "154c");
+
+        SysfsFixture.write(pf.resolve("sriov_vf_device"), "0xzz");
+        Path vf2 = fx.sys.resolve("bus/pci/devices/0000:3b:02.2");
+        Files.delete(vf2.resolve("modalias"));
+        SysfsFixture.write(vf2.resolve("device"), "junk");
+
+        SriovReport junk = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(junk.getInterface("ens1f0").virtualFunctions())
+                .extracting(VirtualFunction::vendor, VirtualFunction::deviceId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("8086", "154c"),
+                        org.assertj.core.groups.Tuple.tuple("8086", "1889"),
+                        org.assertj.core.groups.Tuple.tuple("8086", ""),
+                        org.assertj.core.groups.Tuple.tuple("8086", "154c"));
+        assertThat(junk.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:00.0", "sriov_vf_device", Kind.MALFORMED_VALUE),
+                        org.assertj.core.groups.Tuple.tuple("0000:3b:02.2", "device", Kind.MALFORMED_VALUE));
+    }
+
+    @Test
+    void vfNumaNodeIsThePfsUnlessThePfsFileIsUnusable(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.mellanoxNode(tmp, false);
+        Path vf1 = fx.sys.resolve("bus/pci/devices/0000:5e:00.3");
+        SysfsFixture.write(vf1.resolve("numa_node"), "0"); // an override the PF's value hides
+
+        assertThat(SriovDiscovery.at(fx.sys)
+                        .discover()
+                        .getInterface("ens2f0np0")
+                        .virtualFunctions())
+                .extracting(VirtualFunction::numaNode)
+                .containsExactly(1, 1);
+
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:5e:00.0/numa_node"), "one");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens2f0np0").numaNode()).isEqualTo(-1);
+        assertThat(report.getInterface("ens2f0np0").virtualFunctions())
+                .extracting(VirtualFunction::numaNode)
+                .containsExactly(1, 0);
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("0000:5e:00.0", "numa_node"));
+    }
+
+    @Test
+    void withoutClassNetEachDevicesNetDirectoryGivesTheSameReport(@TempDir Path tmp) throws Exception {
+        SysfsFixture withIndex = SriovFixtures.mellanoxNode(tmp.resolve("a"), true);
+        SriovFixtures.intelNode(tmp.resolve("a")); // same tree, more devices
+        SysfsFixture without = SriovFixtures.mellanoxNode(tmp.resolve("b"), true);
+        SriovFixtures.intelNode(tmp.resolve("b"));
+        try (Stream<Path> links = Files.list(without.sys.resolve("class/net"))) {
+            for (Path l : links.toList()) {
+                Files.delete(l);
+            }
+        }
+        Files.delete(without.sys.resolve("class/net"));
+
+        SriovReport expected = SriovDiscovery.at(withIndex.sys).discover();
+        SriovReport actual = SriovDiscovery.at(without.sys).discover();
+
+        assertThat(expected.interfaces()).hasSize(4);
+        assertThat(actual).isEqualTo(expected);
+
+        Files.delete(withIndex.sys.resolve("class/net/ens1f0")); // a PF's link alone missing
+        assertThat(SriovDiscovery.at(withIndex.sys).discover()).isEqualTo(expected);
+    }
+
+    @Test
+    void discoveryOnAnExecutorGivesTheSameReportProblemsIncluded(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = DiscoveryBenchmark.build(tmp, 3, 100); // > 32 VFs per PF: chunks in parallel
+        SriovFixtures.intelNode(tmp); // plus the small realistic node
+        Path pf = fx.sys.resolve("bus/pci/devices/0000:10:00.0");
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:10:02.3/net/ens0f0v11/mtu"), "junk");
+        Files.delete(fx.sys.resolve("bus/pci/devices/0000:10:05.1/driver"));
+        Files.delete(fx.sys.resolve("bus/pci/devices/0000:11:0a.0/physfn"));
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:11:0a.0/physfn"), "not a link");
+        Files.delete(pf.resolve("virtfn40"));
+        SysfsFixture.write(pf.resolve("virtfn40"), "../0000:10:06.0");
+        SysfsFixture.link(pf.resolve("virtfn200"), fx.sys.resolve("devices/pci0000:0f/0000:0f:00.0/0000:10:1f.7"));
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:12:00.0/sriov_vf_device"), "zz");
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            SriovReport sequential = SriovDiscovery.at(fx.sys).discover();
+            SriovReport parallel = SriovDiscovery.at(fx.sys).discover(pool);
+
+            assertThat(sequential.interfaces()).hasSize(6);
+            assertThat(sequential.defects())
+                    .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                    .contains(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "0000:10:02.3", "net/ens0f0v11/mtu", Kind.MALFORMED_VALUE),
+                            org.assertj.core.groups.Tuple.tuple("0000:11:0a.0", "physfn", Kind.NOT_A_LINK),
+                            org.assertj.core.groups.Tuple.tuple("0000:10:00.0", "virtfn40", Kind.NOT_A_LINK),
+                            org.assertj.core.groups.Tuple.tuple("0000:10:00.0", "virtfn200", Kind.DANGLING_LINK),
+                            org.assertj.core.groups.Tuple.tuple("0000:10:06.0", "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "0000:12:00.0", "sriov_vf_device", Kind.MALFORMED_VALUE));
+            assertThat(sequential.problems())
+                    .extracting(DiscoveryProblem::device, DiscoveryProblem::kind)
+                    .contains(org.assertj.core.groups.Tuple.tuple("0000:10:05.1", Kind.NO_DRIVER));
+            assertThat(parallel).isEqualTo(sequential);
+            assertThat(SriovDiscovery.at(fx.sys).discover(Runnable::run)).isEqualTo(sequential);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

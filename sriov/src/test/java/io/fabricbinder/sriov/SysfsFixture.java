@@ -65,6 +65,8 @@ final class SysfsFixture {
                 pf.numa());
         link(vf.dir.resolve("physfn"), pf.dir);
         link(pf.dir.resolve("virtfn" + index), vf.dir);
+        // the kernel prints the PF's VF Device ID register with %x: no 0x, no leading zeros
+        pf.file("sriov_vf_device", Integer.toHexString(Integer.parseInt(device, 16)));
         return vf;
     }
 
