@@ -214,7 +214,7 @@ final class Planner {
         }
         pools = new TreeMap<>();
         for (PoolState ps : poolStates.values()) {
-            ps.existing = addresses.allocations(ps.spec);
+            ps.existing = distinctValues(addresses.allocations(ps.spec));
             ps.capacity = addresses.capacity(ps.spec);
             pools.put(ps.spec.name(), ps.spec);
         }
@@ -253,9 +253,9 @@ final class Planner {
             untagFrozen.addAll(c.unmapped());
             for (Attachment a : c.attachments()) {
                 PoolRun run = runs.get(a.pool().name());
-                run.wanted.add(a.owner());
                 List<String> have = run.ps.existing.get(a.owner());
                 if (have != null) {
+                    run.wanted.put(have, Boolean.TRUE);
                     addExisting(a, have, allocations);
                 } else if (!a.terminating()) {
                     if (run.used >= run.ps.capacityLimit()) {
@@ -268,10 +268,13 @@ final class Planner {
             }
         }
         for (PoolState ps : poolStates.values()) {
-            Set<Owner> wanted = runs.get(ps.spec.name()).wanted;
+            Map<List<String>, Boolean> wanted = runs.get(ps.spec.name()).wanted;
+            if (wanted.size() == ps.existing.size()) {
+                continue;
+            }
             for (Map.Entry<Owner, List<String>> have : ps.existing.entrySet()) {
                 Owner o = have.getKey();
-                if (!wanted.contains(o) && !invalidPods.contains(o.namespace() + "/" + o.pod())) {
+                if (!wanted.containsKey(have.getValue()) && !invalidPods.contains(o.namespace() + "/" + o.pod())) {
                     addRelease(ps, o, have.getValue(), allocations);
                 }
             }
@@ -281,28 +284,24 @@ final class Planner {
         Set<PortBinding.Key> conflicting = portConflicts(podsByBinding, desiredNets);
 
         // Diff.
+        // What is left in actualPorts after the desired keys are taken out: ports no pod needs.
         Map<PortBinding.Key, PortBinding> actualPorts = actual.bindingsByKey();
         Map<String, VirtualNetworkSpec> netIndex = new HashMap<>(desiredNets);
-        List<PortBindingChange> portChanges = new ArrayList<>();
-        Set<PortBinding.Key> desiredKeys = new HashSet<>();
+        List<PortBindingChange> portChanges = new ArrayList<>(podsByBinding.size() + actualPorts.size());
         for (Map.Entry<PortBinding.Key, Set<String>> e : podsByBinding.entrySet()) {
             PortBinding.Key k = e.getKey();
             VirtualNetworkSpec net = netIndex.get(k.virtualNetwork());
             if (net == null || conflicting.contains(k) || frozenNetworks.contains(k.virtualNetwork())) {
                 continue;
             }
-            desiredKeys.add(k);
             PortBinding b =
                     new PortBinding(k.leaf(), k.port(), k.virtualNetwork(), net.vlan(), List.copyOf(e.getValue()));
             portChanges.add(
-                    new PortBindingChange(actualPorts.containsKey(k) ? PortAction.UNCHANGED : PortAction.TAG, b));
+                    new PortBindingChange(actualPorts.remove(k) != null ? PortAction.UNCHANGED : PortAction.TAG, b));
         }
         Set<String> untagWarned = new HashSet<>();
         for (PortBinding have : actualPorts.values()) {
             PortBinding.Key k = have.key();
-            if (desiredKeys.contains(k)) {
-                continue;
-            }
             boolean networkStays = netIndex.containsKey(k.virtualNetwork());
             boolean keep = networkStays
                     && (frozenNetworks.contains(k.virtualNetwork())
@@ -313,7 +312,73 @@ final class Planner {
                 warnings.add(untagFrozenWarning(k.virtualNetwork()));
             }
         }
+        portChanges = sortPorts(portChanges);
         return new Plan(zoneChanges, netChanges, portChanges, allocations, errors, warnings, pools);
+    }
+
+    /**
+     * The port changes sorted by leaf, port and network, by sorting packed ordinals (one long per
+     * change) instead of comparing three strings per comparison; the plain sort when they do not fit.
+     */
+    static List<PortBindingChange> sortPorts(List<PortBindingChange> changes) {
+        Map<String, Integer> leaves = new HashMap<>();
+        Map<String, Integer> ports = new HashMap<>();
+        Map<String, Integer> networks = new HashMap<>();
+        for (PortBindingChange c : changes) {
+            leaves.put(c.binding().leaf(), 0);
+            ports.put(c.binding().port(), 0);
+            networks.put(c.binding().virtualNetwork(), 0);
+        }
+        long span = (long) leaves.size() * ports.size() * networks.size();
+        int n = changes.size();
+        int indexBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n));
+        if (span >= (1L << (62 - indexBits))) {
+            List<PortBindingChange> out = new ArrayList<>(changes);
+            out.sort(Plan.PORT_ORDER);
+            return out;
+        }
+        ordinals(leaves);
+        ordinals(ports);
+        ordinals(networks);
+        long[] codes = new long[n];
+        for (int i = 0; i < n; i++) {
+            PortBinding b = changes.get(i).binding();
+            long rank = ((long) leaves.get(b.leaf()) * ports.size() + ports.get(b.port())) * networks.size()
+                    + networks.get(b.virtualNetwork());
+            codes[i] = (rank << indexBits) | i;
+        }
+        java.util.Arrays.sort(codes);
+        List<PortBindingChange> out = new ArrayList<>(n);
+        long mask = (1L << indexBits) - 1;
+        for (long code : codes) {
+            out.add(changes.get((int) (code & mask)));
+        }
+        return out;
+    }
+
+    private static void ordinals(Map<String, Integer> m) {
+        List<String> names = new ArrayList<>(m.keySet());
+        names.sort(null);
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), i);
+        }
+    }
+
+    /**
+     * The allocations with one list instance per owner (the planner marks wanted owners by the
+     * identity of their address list); copies the lists only if the address book shared some.
+     */
+    private static Map<Owner, List<String>> distinctValues(Map<Owner, List<String>> existing) {
+        Map<List<String>, Boolean> seen = new java.util.IdentityHashMap<>(existing.size() * 2);
+        for (List<String> v : existing.values()) {
+            if (seen.put(v, Boolean.TRUE) != null) {
+                Map<Owner, List<String>> copy = new java.util.LinkedHashMap<>();
+                existing.forEach(
+                        (o, list) -> copy.put(o, java.util.Collections.unmodifiableList(new ArrayList<>(list))));
+                return copy;
+            }
+        }
+        return existing;
     }
 
     static Diagnostic untagFrozenWarning(String network) {
@@ -765,13 +830,29 @@ final class Planner {
 
     private Set<PortBinding.Key> portConflicts(
             Map<PortBinding.Key, Set<String>> podsByBinding, Map<String, VirtualNetworkSpec> nets) {
+        // Only networks sharing a VLAN with another can clash: look at their keys alone.
+        Map<Integer, Integer> vlanUse = new HashMap<>();
+        for (VirtualNetworkSpec n : nets.values()) {
+            if (!frozenNetworks.contains(n.name())) {
+                vlanUse.merge(n.vlan(), 1, Integer::sum);
+            }
+        }
+        Set<String> sharing = new HashSet<>();
+        for (VirtualNetworkSpec n : nets.values()) {
+            if (!frozenNetworks.contains(n.name()) && vlanUse.get(n.vlan()) > 1) {
+                sharing.add(n.name());
+            }
+        }
+        if (sharing.isEmpty()) {
+            return Set.of();
+        }
         Map<PortVlan, Object> byPortVlan = new HashMap<>();
         List<PortVlan> clashes = new ArrayList<>();
         for (PortBinding.Key k : podsByBinding.keySet()) {
-            VirtualNetworkSpec n = nets.get(k.virtualNetwork());
-            if (n == null || frozenNetworks.contains(n.name())) {
+            if (!sharing.contains(k.virtualNetwork())) {
                 continue;
             }
+            VirtualNetworkSpec n = nets.get(k.virtualNetwork());
             PortVlan pv = new PortVlan(k.leaf(), k.port(), n.vlan());
             Object prev = byPortVlan.putIfAbsent(pv, k);
             if (prev instanceof PortBinding.Key first) {
@@ -802,7 +883,9 @@ final class Planner {
     /** A pool while the pods are planned: how many addresses it has handed out, which owners are wanted. */
     private static final class PoolRun {
         final PoolState ps;
-        final Set<Owner> wanted = new HashSet<>();
+        /** The existing allocations (by identity of their address lists) some attachment wants. */
+        final Map<List<String>, Boolean> wanted = new java.util.IdentityHashMap<>();
+
         long used;
 
         PoolRun(PoolState ps) {

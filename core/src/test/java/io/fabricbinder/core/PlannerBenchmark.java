@@ -185,7 +185,7 @@ public final class PlannerBenchmark {
         long[] s = nanos.clone();
         Arrays.sort(s);
         System.out.printf(
-                "%-60s min %8.3f ms  median %8.3f ms  max %8.3f ms%n",
+                "%-78s min %8.3f ms  median %8.3f ms  max %8.3f ms%n",
                 what, s[0] / 1e6, s[s.length / 2] / 1e6, s[s.length - 1] / 1e6);
     }
 }
