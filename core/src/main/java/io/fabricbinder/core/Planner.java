@@ -214,7 +214,9 @@ final class Planner {
         }
         pools = new TreeMap<>();
         for (PoolState ps : poolStates.values()) {
-            ps.existing = distinctValues(addresses.allocations(ps.spec));
+            Map<Owner, List<String>> existing = addresses.allocations(ps.spec);
+            // IpAllocatorAddressBook builds one list per owner; any other book is checked.
+            ps.existing = addresses instanceof IpAllocatorAddressBook ? existing : distinctValues(existing);
             ps.capacity = addresses.capacity(ps.spec);
             pools.put(ps.spec.name(), ps.spec);
         }
@@ -369,7 +371,7 @@ final class Planner {
      * identity of their address list); copies the lists only if the address book shared some.
      */
     private static Map<Owner, List<String>> distinctValues(Map<Owner, List<String>> existing) {
-        Map<List<String>, Boolean> seen = new java.util.IdentityHashMap<>(existing.size() * 2);
+        Map<List<String>, Boolean> seen = new java.util.IdentityHashMap<>(existing.size());
         for (List<String> v : existing.values()) {
             if (seen.put(v, Boolean.TRUE) != null) {
                 Map<Owner, List<String>> copy = new java.util.LinkedHashMap<>();
@@ -618,24 +620,28 @@ final class Planner {
      */
     static PodContribution contribute(Pod pod, Context ctx) {
         PodContribution out = new PodContribution(pod);
-        if (isActive(pod) && pod.nodeName() != null) {
-            bindPod(pod, ctx, out);
+        List<Pod.NetworkSelection> selections = pod.networks();
+        String[] nadKeys = new String[selections.size()];
+        for (int i = 0; i < nadKeys.length; i++) {
+            nadKeys[i] = selections.get(i).nadKey(pod.namespace());
         }
-        attachments(pod, ctx, out);
+        if (isActive(pod) && pod.nodeName() != null) {
+            bindPod(pod, nadKeys, ctx, out);
+        }
+        attachments(pod, nadKeys, ctx, out);
         return out;
     }
 
-    private static void bindPod(Pod pod, Context ctx, PodContribution out) {
+    private static void bindPod(Pod pod, String[] nadKeys, Context ctx, PodContribution out) {
         Topology topology = ctx.topology;
         Set<String> frozenNetworks = ctx.frozenNetworks;
         String node = pod.nodeName();
         String podKey = out.podKey;
         String object = POD + podKey;
-        Map<String, Integer> seenPerNad = pod.networks().size() > 1 ? new HashMap<>() : null;
-        for (int i = 0; i < pod.networks().size(); i++) {
+        for (int i = 0; i < nadKeys.length; i++) {
             Pod.NetworkSelection sel = pod.networks().get(i);
-            String nadKey = sel.nadKey(pod.namespace());
-            int ordinal = seenPerNad == null ? 0 : seenPerNad.merge(nadKey, 1, Integer::sum) - 1;
+            String nadKey = nadKeys[i];
+            int ordinal = ordinal(nadKeys, i);
             NetworkAttachmentDefinition nad = ctx.nadIndex.get(nadKey);
             if (nad == null) {
                 if (!frozenNetworks.contains(nadKey)) {
@@ -656,9 +662,8 @@ final class Planner {
                 String pfPci = pci.pfPciAddress();
                 String pfName = null;
                 if (state != null) {
-                    SriovNetworkNodeState.PhysicalFunction pf = pfPci != null
-                            ? state.findPhysicalFunction(pfPci).orElse(null)
-                            : pfOfVf(state, pci.pciAddress());
+                    SriovNetworkNodeState.PhysicalFunction pf =
+                            pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
                     if (pf != null) {
                         pfPci = pf.pciAddress();
                         pfName = pf.name();
@@ -699,7 +704,7 @@ final class Planner {
                                             : "node " + node + " has no SriovNetworkNodeState"));
                     continue;
                 }
-                List<SriovNetworkNodeState.PhysicalFunction> pfs = state.physicalFunctionsFor(resource);
+                List<SriovNetworkNodeState.PhysicalFunction> pfs = pfsFor(state, resource);
                 if (pfs.isEmpty()) {
                     out.unmapped(
                             nadKey,
@@ -733,24 +738,25 @@ final class Planner {
     }
 
     /** The pod's attachments to fabricbinder-ipam pools (every pod but finished ones). */
-    private static void attachments(Pod pod, Context ctx, PodContribution out) {
+    private static void attachments(Pod pod, String[] nadKeys, Context ctx, PodContribution out) {
         boolean finished = "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase());
         if (finished) {
             return;
         }
-        Set<String> interfaces = pod.networks().size() > 1 ? new HashSet<>() : null;
-        for (int i = 0; i < pod.networks().size(); i++) {
+        String[] interfaces = new String[nadKeys.length];
+        for (int i = 0; i < nadKeys.length; i++) {
             Pod.NetworkSelection sel = pod.networks().get(i);
-            String nadKey = sel.nadKey(pod.namespace());
+            String nadKey = nadKeys[i];
             PoolSpec spec = ctx.specByNad.get(nadKey);
-            String iface = interfaceName(pod, sel, nadKey, i);
-            if (interfaces != null && !interfaces.add(iface)) {
+            String iface = interfaceName(pod, sel, nadKeys, i);
+            if (contains(interfaces, iface)) {
                 out.error(new Diagnostic(
                         POD + out.podKey,
                         NETWORKS_FIELD + "[" + i + "]",
                         "interface " + iface + " is requested twice"));
                 continue;
             }
+            interfaces[i] = iface;
             if (spec == null) {
                 continue;
             }
@@ -936,18 +942,58 @@ final class Planner {
                 action);
     }
 
-    /** The interface name: requested, else reported by Multus, else Multus' default {@code net<n>}. */
-    private static String interfaceName(Pod pod, Pod.NetworkSelection sel, String nadKey, int index) {
-        if (sel.interfaceName() != null) {
-            return sel.interfaceName();
-        }
+    /** How many selections before {@code index} name the same NAD. */
+    private static int ordinal(String[] nadKeys, int index) {
         int ordinal = 0;
         for (int i = 0; i < index; i++) {
-            if (pod.networks().get(i).nadKey(pod.namespace()).equals(nadKey)) {
+            if (nadKeys[i].equals(nadKeys[index])) {
                 ordinal++;
             }
         }
-        Pod.NetworkStatus s = statusFor(pod, nadKey, null, ordinal);
+        return ordinal;
+    }
+
+    private static boolean contains(@Nullable String[] items, String item) {
+        for (String s : items) {
+            if (item.equals(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The PF with this PCI address (exact match, as {@code findPhysicalFunction}), without a stream. */
+    private static SriovNetworkNodeState.@Nullable PhysicalFunction pfByPci(SriovNetworkNodeState state, String pci) {
+        for (SriovNetworkNodeState.PhysicalFunction pf : state.interfaces()) {
+            if (pf.pciAddress().equals(pci)) {
+                return pf;
+            }
+        }
+        return null;
+    }
+
+    /** The distinct PFs backing the resource, in VF-group order (as {@code physicalFunctionsFor}). */
+    private static List<SriovNetworkNodeState.PhysicalFunction> pfsFor(SriovNetworkNodeState state, String resource) {
+        String bare = resource.substring(resource.indexOf('/') + 1);
+        List<SriovNetworkNodeState.PhysicalFunction> out = new ArrayList<>(2);
+        for (SriovNetworkNodeState.VfGroup g : state.vfGroups()) {
+            if (g.resourceName().equals(bare)) {
+                SriovNetworkNodeState.PhysicalFunction pf = pfByPci(state, g.pfPciAddress());
+                if (pf != null && !out.contains(pf)) {
+                    out.add(pf);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The interface name: requested, else reported by Multus, else Multus' default {@code net<n>}. */
+    private static String interfaceName(Pod pod, Pod.NetworkSelection sel, String[] nadKeys, int index) {
+        if (sel.interfaceName() != null) {
+            return sel.interfaceName();
+        }
+        String nadKey = nadKeys[index];
+        Pod.NetworkStatus s = statusFor(pod, nadKey, null, ordinal(nadKeys, index));
         if (s != null && s.interfaceName() != null) {
             return s.interfaceName();
         }

@@ -32,6 +32,9 @@ public final class PlannerBenchmark {
         InMemoryFabricGateway fabric = new InMemoryFabricGateway();
         FabricBinder binder = FabricBinder.builder().gateway(fabric).build();
 
+        long a0 = allocated();
+        binder.plan(snap, FabricState.EMPTY);
+        System.out.printf("full plan, empty fabric: %.1f MB allocated (first run)%n", (allocated() - a0) / 1e6);
         long[] first = new long[iterations];
         long[] firstCpu = new long[iterations];
         Plan plan = null;
@@ -55,6 +58,9 @@ public final class PlannerBenchmark {
 
         binder.apply(plan);
         FabricState actual = fabric.readOwnedState();
+        a0 = allocated();
+        binder.plan(snap, actual);
+        System.out.printf("full plan, steady state: %.1f MB allocated%n", (allocated() - a0) / 1e6);
         long[] steady = new long[iterations];
         long[] steadyCpu = new long[iterations];
         for (int i = 0; i < iterations; i++) {
@@ -147,6 +153,15 @@ public final class PlannerBenchmark {
                 }
             }
         }
+        a0 = allocated();
+        for (int i = 0; i < 100; i++) {
+            io.fabricbinder.core.manifest.Pod fresh =
+                    g.pod(r, pods * 2 + i, snap.manifests().nads(), "-alloc");
+            events.upsert(fresh);
+            events.plan();
+        }
+        System.out.printf(
+                "incremental, pod upsert -> plan(): %.1f KB allocated per event%n", (allocated() - a0) / 100 / 1e3);
         for (int step = 0; step < 3; step++) {
             report("incremental, " + names[step] + " -> plan(): wall", wall[step]);
             report("incremental, " + names[step] + " -> plan(): thread CPU", cpu[step]);
@@ -179,6 +194,10 @@ public final class PlannerBenchmark {
         }
         return new io.fabricbinder.core.manifest.Pod(
                 p.namespace(), p.name(), p.uid(), p.nodeName(), "Running", null, p.labels(), p.networks(), status);
+    }
+
+    static long allocated() {
+        return ((com.sun.management.ThreadMXBean) CPU).getCurrentThreadAllocatedBytes();
     }
 
     static void report(String what, long[] nanos) {
