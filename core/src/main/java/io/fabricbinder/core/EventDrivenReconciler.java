@@ -206,7 +206,8 @@ public final class EventDrivenReconciler {
      * node state, topology, an invalid object, {@link #resync()}, or a reconcile (which changes the
      * fabric and the allocations) — makes the next call rebuild: read the fabric through the gateway
      * and plan from scratch. Equal to {@code binder.plan(snapshot())} while the fabric and the IPAM
-     * are not changed behind this reconciler's back. Example:
+     * are not changed behind this reconciler's back. A rebuild runs under the reconciler's lock, so
+     * events arriving meanwhile wait for it. Example:
      *
      * <pre>{@code
      * events.upsert(pod);

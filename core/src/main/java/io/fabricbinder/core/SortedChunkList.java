@@ -16,8 +16,8 @@ import java.util.RandomAccess;
  * touches and the array of chunk references (about n / 32 of them), so it costs O(sqrt-ish n)
  * reference copies instead of O(n), and a list handed out earlier never changes. This is what lets
  * the incremental planner produce a full {@link Plan} per pod event without copying the 23,000 port
- * bindings of a large cluster. Elements that compare equal keep their insertion order. Immutable and
- * thread-safe.
+ * bindings of a large cluster. The order among elements that compare equal is unspecified (the
+ * planner's orders are total on the lists it keeps). Immutable and thread-safe.
  */
 final class SortedChunkList<T> extends AbstractList<T> implements RandomAccess {
 
@@ -95,7 +95,7 @@ final class SortedChunkList<T> extends AbstractList<T> implements RandomAccess {
         };
     }
 
-    /** This list plus {@code element} (after any elements that compare equal to it). */
+    /** This list plus {@code element}. */
     SortedChunkList<T> with(T element) {
         if (chunks.length == 0) {
             return new SortedChunkList<>(order, new Object[][] {{element}}, new int[] {1});
