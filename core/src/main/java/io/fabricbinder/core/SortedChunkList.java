@@ -128,7 +128,7 @@ final class SortedChunkList<T> extends AbstractList<T> implements RandomAccess {
             return this;
         }
         int c = chunkFor(element);
-        // Equal-comparing elements may straddle chunk boundaries: look in the neighbours too.
+        // Chunks before c end below the element; equal-comparing ones may continue into the next chunks.
         for (int k = c; k < chunks.length; k++) {
             Object[] chunk = chunks[k];
             int found = indexOf(chunk, element);
@@ -136,16 +136,6 @@ final class SortedChunkList<T> extends AbstractList<T> implements RandomAccess {
                 return removeAt(k, found);
             }
             if (chunk.length > 0 && compare(chunk[chunk.length - 1], element) > 0) {
-                break;
-            }
-        }
-        for (int k = c - 1; k >= 0; k--) {
-            Object[] chunk = chunks[k];
-            int found = indexOf(chunk, element);
-            if (found >= 0) {
-                return removeAt(k, found);
-            }
-            if (chunk.length > 0 && compare(chunk[0], element) < 0) {
                 break;
             }
         }
