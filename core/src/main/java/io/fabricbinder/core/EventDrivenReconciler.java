@@ -10,9 +10,11 @@ import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.Topology;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,12 @@ public final class EventDrivenReconciler {
     private final Map<String, SriovNetworkNodeState> nodeStates = new HashMap<>();
     private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
     private Topology topology = Topology.empty();
+    private final IncrementalPlanner incremental;
+    /** True when the incremental planner must be rebuilt (anything but a valid pod changed). */
+    private boolean stale = true;
+    /** Pods upserted or deleted since the incremental planner last caught up. */
+    private final Set<String> pendingPods = new LinkedHashSet<>();
+
     private boolean scheduled;
     private long eventsSinceFlush;
     private long reconciles;
@@ -74,6 +82,7 @@ public final class EventDrivenReconciler {
         }
         this.windowNanos = window.toNanos();
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.incremental = binder.incrementalPlanner();
     }
 
     /**
@@ -89,6 +98,7 @@ public final class EventDrivenReconciler {
                 String object = one.errors().get(0).object();
                 removeValid(object);
                 invalid.put(object, one.errors());
+                stale = true;
             } else {
                 one.nads().forEach(this::putNad);
                 one.pods().forEach(this::putPod);
@@ -141,12 +151,17 @@ public final class EventDrivenReconciler {
         synchronized (lock) {
             switch (kind) {
                 case NetworkAttachmentDefinition.KIND -> nads.remove(key);
-                case Pod.KIND -> pods.remove(key);
+                case Pod.KIND -> {
+                    pods.remove(key);
+                    pendingPods.add(key);
+                }
                 case VirtualNetworkRouter.KIND -> routers.remove(key);
                 case SriovNetworkNodeState.KIND -> nodeStates.remove(key);
                 default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
             }
-            invalid.remove(kind + " " + key);
+            if (!kind.equals(Pod.KIND) || invalid.remove(kind + " " + key) != null) {
+                stale = true;
+            }
             changed();
         }
     }
@@ -156,6 +171,7 @@ public final class EventDrivenReconciler {
         Objects.requireNonNull(newTopology, "newTopology");
         synchronized (lock) {
             topology = newTopology;
+            stale = true;
             changed();
         }
     }
@@ -163,6 +179,7 @@ public final class EventDrivenReconciler {
     /** Schedules a reconcile even without a change (periodic resync, drift repair). */
     public void resync() {
         synchronized (lock) {
+            stale = true;
             changed();
         }
     }
@@ -178,6 +195,67 @@ public final class EventDrivenReconciler {
             invalid.values().forEach(list -> list.forEach(b::error));
             return new ClusterSnapshot(b.build(), topology);
         }
+    }
+
+    /**
+     * The plan for the cluster as currently known, against the fabric and IP allocations as read at
+     * the last rebuild; no side effects. Kept incrementally: after pod upserts and deletes it
+     * recomputes only those pods' contributions (their port bindings, addresses, errors) and the
+     * (network, port) keys and pools they touch, so the next plan after one pod event costs well
+     * under a millisecond on a 20,000-pod cluster. Any other change — a NAD, VirtualNetworkRouter,
+     * node state, topology, an invalid object, {@link #resync()}, or a reconcile (which changes the
+     * fabric and the allocations) — makes the next call rebuild: read the fabric through the gateway
+     * and plan from scratch. Equal to {@code binder.plan(snapshot())} while the fabric and the IPAM
+     * are not changed behind this reconciler's back. A rebuild runs under the reconciler's lock, so
+     * events arriving meanwhile wait for it. Example:
+     *
+     * <pre>{@code
+     * events.upsert(pod);
+     * Plan next = events.plan();
+     * if (next.hasFabricChanges()) log.info(next.summary());
+     * }</pre>
+     */
+    public Plan plan() {
+        synchronized (lock) {
+            if (stale || !incremental.isBuilt()) {
+                incremental.rebuild(snapshot(), binder.gateway().readOwnedState());
+                stale = false;
+                pendingPods.clear();
+            } else {
+                for (String key : pendingPods) {
+                    Pod pod = pods.get(key);
+                    if (pod == null) {
+                        incremental.deletePod(key);
+                    } else {
+                        incremental.upsertPod(pod);
+                    }
+                }
+                pendingPods.clear();
+            }
+            return incremental.plan();
+        }
+    }
+
+    /**
+     * Reconciles now on the calling thread (plan from a fresh read of the fabric, apply), besides
+     * the scheduled reconciles; returns the result without passing it to the listener. Useful at
+     * start-up and in tests.
+     */
+    public ReconcileResult reconcileNow() {
+        ClusterSnapshot snap;
+        synchronized (lock) {
+            snap = snapshot();
+        }
+        ReconcileResult result;
+        try {
+            result = binder.reconcile(snap);
+        } finally {
+            synchronized (lock) {
+                reconciles++;
+                stale = true;
+            }
+        }
+        return result;
     }
 
     /** How many reconciles ran. */
@@ -203,7 +281,15 @@ public final class EventDrivenReconciler {
             snap = snapshot();
         }
         try {
-            ReconcileResult result = binder.reconcile(snap);
+            ReconcileResult result;
+            try {
+                result = binder.reconcile(snap);
+            } finally {
+                synchronized (lock) {
+                    // The fabric and the allocations changed: the incremental plan starts over.
+                    stale = true;
+                }
+            }
             synchronized (lock) {
                 reconciles++;
             }
@@ -237,20 +323,27 @@ public final class EventDrivenReconciler {
     private void putNad(NetworkAttachmentDefinition nad) {
         nads.put(nad.key(), nad);
         invalid.remove(NetworkAttachmentDefinition.KIND + " " + nad.key());
+        stale = true;
     }
 
     private void putPod(Pod pod) {
-        pods.put(pod.key(), pod);
-        invalid.remove(Pod.KIND + " " + pod.key());
+        String key = pod.key();
+        pods.put(key, pod);
+        if (invalid.remove(Pod.KIND + " " + key) != null || incremental.isInvalidPod(key)) {
+            stale = true;
+        }
+        pendingPods.add(key);
     }
 
     private void putRouter(VirtualNetworkRouter r) {
         routers.put(r.key(), r);
         invalid.remove(VirtualNetworkRouter.KIND + " " + r.key());
+        stale = true;
     }
 
     private void putNodeState(SriovNetworkNodeState s) {
         nodeStates.put(s.key(), s);
         invalid.remove(SriovNetworkNodeState.KIND + " " + s.key());
+        stale = true;
     }
 }

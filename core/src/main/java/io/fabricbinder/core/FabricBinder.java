@@ -64,6 +64,11 @@ public final class FabricBinder {
         return new Planner(snapshot, actual, addressBook, vniMin, vniMax).plan();
     }
 
+    /** A new incremental planner over this instance's address book and VNI range. */
+    IncrementalPlanner incrementalPlanner() {
+        return new IncrementalPlanner(addressBook, vniMin, vniMax);
+    }
+
     /**
      * Plans, allocates the new addresses (each failure is an error on that attachment; the others
      * proceed), applies the fabric changes through the gateway, then releases the addresses of

@@ -24,9 +24,15 @@ final class IpAllocatorAddressBook implements AddressBook {
 
     @Override
     public Map<Owner, List<String>> allocations(PoolSpec pool) {
-        Map<Owner, List<String>> out = new LinkedHashMap<>();
-        for (Allocation a : allocator.list(pool)) {
-            out.put(a.owner(), a.addresses().stream().map(AssignedAddress::cidr).toList());
+        List<Allocation> all = allocator.list(pool);
+        Map<Owner, List<String>> out = new LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        for (Allocation a : all) {
+            List<AssignedAddress> addresses = a.addresses();
+            out.put(
+                    a.owner(),
+                    addresses.size() == 1
+                            ? List.of(addresses.get(0).cidr())
+                            : addresses.stream().map(AssignedAddress::cidr).toList());
         }
         return out;
     }

@@ -80,16 +80,10 @@ public final class Plan {
             List<Diagnostic> errors,
             List<Diagnostic> warnings,
             Map<String, PoolSpec> pools) {
-        this.routingZones = routingZones.stream()
-                .sorted(Comparator.comparing(c -> c.zone().name()))
-                .toList();
-        this.virtualNetworks = virtualNetworks.stream()
-                .sorted(Comparator.comparing(c -> c.network().name()))
-                .toList();
-        this.portBindings = portBindings.stream()
-                .sorted(Comparator.comparing(PortBindingChange::binding))
-                .toList();
-        this.ipAllocations = ipAllocations.stream().sorted().toList();
+        this.routingZones = sorted(routingZones, ZONE_ORDER);
+        this.virtualNetworks = sorted(virtualNetworks, NETWORK_ORDER);
+        this.portBindings = sorted(portBindings, PORT_ORDER);
+        this.ipAllocations = sorted(ipAllocations, Comparator.naturalOrder());
         this.errors = errors.stream().sorted().distinct().toList();
         this.warnings = warnings.stream().sorted().distinct().toList();
         this.pools = Map.copyOf(pools);
@@ -98,6 +92,52 @@ public final class Plan {
                 throw new IllegalArgumentException("allocation entry names unknown pool " + e.pool());
             }
         }
+    }
+
+    /**
+     * A plan of lists that are already immutable, sorted in the plan's orders and free of duplicate
+     * diagnostics (the incremental planner's persistent lists): taken as they are, not copied.
+     */
+    Plan(
+            List<RoutingZoneChange> routingZones,
+            List<VirtualNetworkChange> virtualNetworks,
+            List<PortBindingChange> portBindings,
+            List<IpAllocationEntry> ipAllocations,
+            List<Diagnostic> errors,
+            List<Diagnostic> warnings,
+            Map<String, PoolSpec> pools,
+            boolean trusted) {
+        if (!trusted) {
+            throw new IllegalArgumentException("use the public constructor");
+        }
+        this.routingZones = routingZones;
+        this.virtualNetworks = virtualNetworks;
+        this.portBindings = portBindings;
+        this.ipAllocations = ipAllocations;
+        this.errors = errors;
+        this.warnings = warnings;
+        this.pools = pools;
+    }
+
+    static final Comparator<RoutingZoneChange> ZONE_ORDER =
+            (a, b) -> a.zone().name().compareTo(b.zone().name());
+    static final Comparator<VirtualNetworkChange> NETWORK_ORDER =
+            (a, b) -> a.network().name().compareTo(b.network().name());
+    static final Comparator<PortBindingChange> PORT_ORDER =
+            (a, b) -> a.binding().compareTo(b.binding());
+
+    /** An immutable copy sorted (stably) by {@code order}; the sort is skipped when already sorted. */
+    private static <T> List<T> sorted(List<T> items, Comparator<? super T> order) {
+        @SuppressWarnings("unchecked")
+        T[] a = (T[]) items.toArray();
+        boolean inOrder = true;
+        for (int i = 1; i < a.length && inOrder; i++) {
+            inOrder = order.compare(a[i - 1], a[i]) <= 0;
+        }
+        if (!inOrder) {
+            java.util.Arrays.sort(a, order);
+        }
+        return java.util.Collections.unmodifiableList(java.util.Arrays.asList(a));
     }
 
     /** A plan with nothing in it. */

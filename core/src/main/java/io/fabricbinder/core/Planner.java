@@ -66,7 +66,36 @@ final class Planner {
         this.vniMax = vniMax;
     }
 
-    Plan plan() {
+    /** The network-level results: everything that does not depend on pods. Filled by {@link #prepare}. */
+    Context context;
+
+    Map<String, VirtualNetworkSpec> desiredNets;
+    List<VirtualNetworkChange> netChanges;
+    List<RoutingZoneChange> zoneChanges;
+    /** Pools by name, with the existing allocations and capacity of each (read once, in name order). */
+    Map<String, PoolState> poolStates;
+
+    /** The pool map of the plan (every pool of a valid fabricbinder-ipam NAD). */
+    Map<String, PoolSpec> pools;
+
+    /** The errors and warnings that do not come from pods. */
+    List<Diagnostic> baseErrors() {
+        return errors;
+    }
+
+    List<Diagnostic> baseWarnings() {
+        return warnings;
+    }
+
+    Set<String> invalidPods() {
+        return invalidPods;
+    }
+
+    /**
+     * Plans everything that does not depend on pods: networks, zones, VNIs, pools (with their existing
+     * allocations read from the address book), and the context pods are mapped in.
+     */
+    void prepare() {
         ManifestSet m = snapshot.manifests();
         for (ManifestError e : m.errors()) {
             errors.add(new Diagnostic(e.object(), e.field(), e.message()));
@@ -106,7 +135,7 @@ final class Planner {
         // 4. Overlapping subnets inside one routing zone.
         checkOverlaps(drafts);
 
-        Map<String, VirtualNetworkSpec> desiredNets = new TreeMap<>();
+        desiredNets = new TreeMap<>();
         for (NetDraft d : drafts.values()) {
             desiredNets.put(d.name, d.toSpec());
         }
@@ -122,18 +151,7 @@ final class Planner {
             }
         }
 
-        // 5. Port bindings and IP allocations from the pods.
-        Map<PortBinding.Key, Set<String>> podsByBinding = new HashMap<>();
-        List<IpAllocationEntry> allocations = new ArrayList<>();
-        Map<String, PoolSpec> pools = new TreeMap<>();
-        bindPods(m, nads, drafts, podsByBinding);
-        allocate(m, nads, allocations, pools);
-
-        // 6. Port conflicts: two networks with the same VLAN on one port.
-        Set<PortBinding.Key> conflicting = portConflicts(podsByBinding, new HashMap<>(desiredNets));
-
-        // Diff.
-        List<VirtualNetworkChange> netChanges = new ArrayList<>();
+        netChanges = new ArrayList<>();
         for (VirtualNetworkSpec want : desiredNets.values()) {
             VirtualNetworkSpec have = actualNets.get(want.name());
             if (have == null) {
@@ -149,6 +167,7 @@ final class Planner {
                 netChanges.add(new VirtualNetworkChange(ChangeAction.DELETE, have, have));
             }
         }
+        netChanges.sort(Plan.NETWORK_ORDER);
 
         Map<String, List<String>> zoneMembers = new TreeMap<>();
         for (VirtualNetworkSpec n : desiredNets.values()) {
@@ -157,7 +176,7 @@ final class Planner {
                     .add(n.name());
         }
         Map<String, RoutingZoneSpec> actualZones = actual.zonesByName();
-        List<RoutingZoneChange> zoneChanges = new ArrayList<>();
+        zoneChanges = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : zoneMembers.entrySet()) {
             RoutingZoneSpec want = new RoutingZoneSpec(e.getKey(), e.getValue());
             RoutingZoneSpec have = actualZones.get(e.getKey());
@@ -171,45 +190,205 @@ final class Planner {
                 zoneChanges.add(new RoutingZoneChange(ChangeAction.DELETE, have, have));
             }
         }
+        zoneChanges.sort(Plan.ZONE_ORDER);
 
-        Map<PortBinding.Key, PortBinding> actualPorts = new HashMap<>(actual.bindingsByKey());
+        // The context pods are mapped in.
+        Map<String, SriovNetworkNodeState> states = new HashMap<>();
+        for (SriovNetworkNodeState s : m.nodeStates()) {
+            states.putIfAbsent(s.nodeName(), s);
+        }
+        Map<String, PoolSpec> specByNad = new HashMap<>();
+        poolStates = new TreeMap<>();
+        for (NetworkAttachmentDefinition nad : nads.values()) {
+            IpamConfig ipam = nad.ipam();
+            if (ipam == null || !ipam.isFabricBinder() || frozenNetworks.contains(nad.key())) {
+                continue;
+            }
+            try {
+                PoolSpec spec = poolSpec(nad, ipam);
+                specByNad.put(nad.key(), spec);
+                poolStates.put(spec.name(), new PoolState(spec, nad.key()));
+            } catch (IllegalArgumentException e) {
+                errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", e.getMessage()));
+            }
+        }
+        pools = new TreeMap<>();
+        for (PoolState ps : poolStates.values()) {
+            Map<Owner, List<String>> existing = addresses.allocations(ps.spec);
+            // IpAllocatorAddressBook builds one list per owner; any other book is checked.
+            ps.existing = addresses instanceof IpAllocatorAddressBook ? existing : distinctValues(existing);
+            ps.capacity = addresses.capacity(ps.spec);
+            pools.put(ps.spec.name(), ps.spec);
+        }
+        pools = Map.copyOf(pools);
+        context = new Context(
+                new HashMap<>(nads),
+                new HashSet<>(drafts.keySet()),
+                Set.copyOf(frozenNetworks),
+                states,
+                snapshot.topology(),
+                specByNad);
+    }
+
+    /** The full plan, from scratch. */
+    Plan plan() {
+        prepare();
+        ManifestSet m = snapshot.manifests();
+
+        // 5. Port bindings and IP allocations from the pods.
+        Map<PortBinding.Key, Set<String>> podsByBinding = new HashMap<>();
+        // Allocations in pod order (so the sort in Plan finds one long run): each pool hands out
+        // addresses to its attachments in pod order until it is full.
+        List<IpAllocationEntry> allocations = new ArrayList<>();
+        Map<String, PoolRun> runs = new HashMap<>();
+        for (PoolState ps : poolStates.values()) {
+            runs.put(ps.spec.name(), new PoolRun(ps));
+        }
+        for (Pod pod : m.pods()) {
+            PodContribution c = contribute(pod, context);
+            String podKey = c.podKey;
+            for (PortBinding.Key k : c.keys()) {
+                podsByBinding.computeIfAbsent(k, x -> new TreeSet<>()).add(podKey);
+            }
+            errors.addAll(c.errors());
+            warnings.addAll(c.warnings());
+            untagFrozen.addAll(c.unmapped());
+            for (Attachment a : c.attachments()) {
+                PoolRun run = runs.get(a.pool().name());
+                List<String> have = run.ps.existing.get(a.owner());
+                if (have != null) {
+                    run.wanted.put(have, Boolean.TRUE);
+                    addExisting(a, have, allocations);
+                } else if (!a.terminating()) {
+                    if (run.used >= run.ps.capacityLimit()) {
+                        errors.add(run.ps.exhausted(a));
+                    } else {
+                        run.used++;
+                        addAllocate(a, allocations);
+                    }
+                }
+            }
+        }
+        for (PoolState ps : poolStates.values()) {
+            Map<List<String>, Boolean> wanted = runs.get(ps.spec.name()).wanted;
+            if (wanted.size() == ps.existing.size()) {
+                continue;
+            }
+            for (Map.Entry<Owner, List<String>> have : ps.existing.entrySet()) {
+                Owner o = have.getKey();
+                if (!wanted.containsKey(have.getValue()) && !invalidPods.contains(o.namespace() + "/" + o.pod())) {
+                    addRelease(ps, o, have.getValue(), allocations);
+                }
+            }
+        }
+
+        // 6. Port conflicts: two networks with the same VLAN on one port.
+        Set<PortBinding.Key> conflicting = portConflicts(podsByBinding, desiredNets);
+
+        // Diff.
+        // What is left in actualPorts after the desired keys are taken out: ports no pod needs.
+        Map<PortBinding.Key, PortBinding> actualPorts = actual.bindingsByKey();
         Map<String, VirtualNetworkSpec> netIndex = new HashMap<>(desiredNets);
-        List<PortBindingChange> portChanges = new ArrayList<>();
-        Set<PortBinding.Key> desiredKeys = new HashSet<>();
+        List<PortBindingChange> portChanges = new ArrayList<>(podsByBinding.size() + actualPorts.size());
         for (Map.Entry<PortBinding.Key, Set<String>> e : podsByBinding.entrySet()) {
             PortBinding.Key k = e.getKey();
             VirtualNetworkSpec net = netIndex.get(k.virtualNetwork());
             if (net == null || conflicting.contains(k) || frozenNetworks.contains(k.virtualNetwork())) {
                 continue;
             }
-            desiredKeys.add(k);
             PortBinding b =
                     new PortBinding(k.leaf(), k.port(), k.virtualNetwork(), net.vlan(), List.copyOf(e.getValue()));
             portChanges.add(
-                    new PortBindingChange(actualPorts.containsKey(k) ? PortAction.UNCHANGED : PortAction.TAG, b));
+                    new PortBindingChange(actualPorts.remove(k) != null ? PortAction.UNCHANGED : PortAction.TAG, b));
         }
+        Set<String> untagWarned = new HashSet<>();
         for (PortBinding have : actualPorts.values()) {
             PortBinding.Key k = have.key();
-            if (desiredKeys.contains(k)) {
-                continue;
-            }
             boolean networkStays = netIndex.containsKey(k.virtualNetwork());
             boolean keep = networkStays
                     && (frozenNetworks.contains(k.virtualNetwork())
                             || untagFrozen.contains(k.virtualNetwork())
                             || conflicting.contains(k));
             portChanges.add(new PortBindingChange(keep ? PortAction.UNCHANGED : PortAction.UNTAG, have));
-        }
-        for (String n : untagFrozen) {
-            if (actualPorts.keySet().stream().anyMatch(k -> k.virtualNetwork().equals(n) && !desiredKeys.contains(k))) {
-                warnings.add(new Diagnostic(
-                        NAD + n,
-                        "",
-                        "some attachments could not be mapped to a leaf port; no port of this network is untagged"
-                                + " until they are"));
+            if (untagFrozen.contains(k.virtualNetwork()) && untagWarned.add(k.virtualNetwork())) {
+                warnings.add(untagFrozenWarning(k.virtualNetwork()));
             }
         }
+        portChanges = sortPorts(portChanges);
         return new Plan(zoneChanges, netChanges, portChanges, allocations, errors, warnings, pools);
+    }
+
+    /**
+     * The port changes sorted by leaf, port and network, by sorting packed ordinals (one long per
+     * change) instead of comparing three strings per comparison; the plain sort when they do not fit.
+     */
+    static List<PortBindingChange> sortPorts(List<PortBindingChange> changes) {
+        Map<String, Integer> leaves = new HashMap<>();
+        Map<String, Integer> ports = new HashMap<>();
+        Map<String, Integer> networks = new HashMap<>();
+        for (PortBindingChange c : changes) {
+            leaves.put(c.binding().leaf(), 0);
+            ports.put(c.binding().port(), 0);
+            networks.put(c.binding().virtualNetwork(), 0);
+        }
+        long span = (long) leaves.size() * ports.size() * networks.size();
+        int n = changes.size();
+        int indexBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n));
+        if (span >= (1L << (62 - indexBits))) {
+            List<PortBindingChange> out = new ArrayList<>(changes);
+            out.sort(Plan.PORT_ORDER);
+            return out;
+        }
+        ordinals(leaves);
+        ordinals(ports);
+        ordinals(networks);
+        long[] codes = new long[n];
+        for (int i = 0; i < n; i++) {
+            PortBinding b = changes.get(i).binding();
+            long rank = ((long) leaves.get(b.leaf()) * ports.size() + ports.get(b.port())) * networks.size()
+                    + networks.get(b.virtualNetwork());
+            codes[i] = (rank << indexBits) | i;
+        }
+        java.util.Arrays.sort(codes);
+        List<PortBindingChange> out = new ArrayList<>(n);
+        long mask = (1L << indexBits) - 1;
+        for (long code : codes) {
+            out.add(changes.get((int) (code & mask)));
+        }
+        return out;
+    }
+
+    private static void ordinals(Map<String, Integer> m) {
+        List<String> names = new ArrayList<>(m.keySet());
+        names.sort(null);
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), i);
+        }
+    }
+
+    /**
+     * The allocations with one list instance per owner (the planner marks wanted owners by the
+     * identity of their address list); copies the lists only if the address book shared some.
+     */
+    private static Map<Owner, List<String>> distinctValues(Map<Owner, List<String>> existing) {
+        Map<List<String>, Boolean> seen = new java.util.IdentityHashMap<>(existing.size());
+        for (List<String> v : existing.values()) {
+            if (seen.put(v, Boolean.TRUE) != null) {
+                Map<Owner, List<String>> copy = new java.util.LinkedHashMap<>();
+                existing.forEach(
+                        (o, list) -> copy.put(o, java.util.Collections.unmodifiableList(new ArrayList<>(list))));
+                return copy;
+            }
+        }
+        return existing;
+    }
+
+    static Diagnostic untagFrozenWarning(String network) {
+        return new Diagnostic(
+                NAD + network,
+                "",
+                "some attachments could not be mapped to a leaf port; no port of this network is untagged until they"
+                        + " are");
     }
 
     // ------------------------------------------------------------------ networks
@@ -434,137 +613,163 @@ final class Planner {
         return !pod.isTerminating() && !"Succeeded".equals(pod.phase()) && !"Failed".equals(pod.phase());
     }
 
-    private void bindPods(
-            ManifestSet m,
-            Map<String, NetworkAttachmentDefinition> nads,
-            Map<String, NetDraft> drafts,
-            Map<PortBinding.Key, Set<String>> podsByBinding) {
-        Topology topology = snapshot.topology();
-        Map<String, NetworkAttachmentDefinition> nadIndex = new HashMap<>(nads);
-        Set<String> extended = new HashSet<>(drafts.keySet());
-        Map<String, SriovNetworkNodeState> states = new HashMap<>();
-        for (SriovNetworkNodeState s : m.nodeStates()) {
-            states.putIfAbsent(s.nodeName(), s);
+    /**
+     * What one pod contributes, given the network context: the port bindings it needs, its
+     * attachments to fabricbinder-ipam pools, and its own errors and warnings. Depends on nothing but
+     * the pod and the context, which is what lets the incremental planner recompute one pod alone.
+     */
+    static PodContribution contribute(Pod pod, Context ctx) {
+        PodContribution out = new PodContribution(pod);
+        List<Pod.NetworkSelection> selections = pod.networks();
+        String[] nadKeys = new String[selections.size()];
+        for (int i = 0; i < nadKeys.length; i++) {
+            nadKeys[i] = selections.get(i).nadKey(pod.namespace());
         }
-        for (Pod pod : m.pods()) {
-            if (!isActive(pod) || pod.nodeName() == null) {
+        if (isActive(pod) && pod.nodeName() != null) {
+            bindPod(pod, nadKeys, ctx, out);
+        }
+        attachments(pod, nadKeys, ctx, out);
+        return out;
+    }
+
+    private static void bindPod(Pod pod, String[] nadKeys, Context ctx, PodContribution out) {
+        Topology topology = ctx.topology;
+        Set<String> frozenNetworks = ctx.frozenNetworks;
+        String node = pod.nodeName();
+        String podKey = out.podKey;
+        String object = POD + podKey;
+        for (int i = 0; i < nadKeys.length; i++) {
+            Pod.NetworkSelection sel = pod.networks().get(i);
+            String nadKey = nadKeys[i];
+            int ordinal = ordinal(nadKeys, i);
+            NetworkAttachmentDefinition nad = ctx.nadIndex.get(nadKey);
+            if (nad == null) {
+                if (!frozenNetworks.contains(nadKey)) {
+                    out.warning(new Diagnostic(
+                            object, NETWORKS_FIELD + "[" + i + "]", "network " + nadKey + " does not exist"));
+                }
                 continue;
             }
-            String node = pod.nodeName();
-            String podKey = pod.key();
-            String object = POD + podKey;
-            Map<String, Integer> seenPerNad = new HashMap<>();
-            for (int i = 0; i < pod.networks().size(); i++) {
-                Pod.NetworkSelection sel = pod.networks().get(i);
-                String nadKey = sel.nadKey(pod.namespace());
-                int ordinal = seenPerNad.merge(nadKey, 1, Integer::sum) - 1;
-                NetworkAttachmentDefinition nad = nadIndex.get(nadKey);
-                if (nad == null) {
-                    if (!frozenNetworks.contains(nadKey)) {
-                        warnings.add(new Diagnostic(
-                                object, NETWORKS_FIELD + "[" + i + "]", "network " + nadKey + " does not exist"));
+            if (!nad.extendToFabric() || !ctx.extended.contains(nadKey)) {
+                continue;
+            }
+            Pod.NetworkStatus status = statusFor(pod, nadKey, sel.interfaceName(), ordinal);
+            Pod.Pci pci = status == null || status.deviceInfo() == null
+                    ? null
+                    : status.deviceInfo().pci();
+            SriovNetworkNodeState state = ctx.states.get(node);
+            if (pci != null) {
+                String pfPci = pci.pfPciAddress();
+                String pfName = null;
+                if (state != null) {
+                    SriovNetworkNodeState.PhysicalFunction pf =
+                            pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
+                    if (pf != null) {
+                        pfPci = pf.pciAddress();
+                        pfName = pf.name();
                     }
+                }
+                if (pfPci == null && pfName == null) {
+                    out.unmapped(
+                            nadKey,
+                            object,
+                            STATUS_FIELD,
+                            "VF " + pci.pciAddress() + " for " + nadKey
+                                    + " has no pf-pci-address and the node state of " + node + " does not list it");
                     continue;
                 }
-                if (!nad.extendToFabric() || !extended.contains(nadKey)) {
+                TopologyLink l = topology.findLink(node, pfName, pfPci).orElse(null);
+                if (l == null) {
+                    out.unmapped(
+                            nadKey,
+                            object,
+                            "spec.nodeName",
+                            "no topology link for node " + node + " PF " + (pfName != null ? pfName + " " : "")
+                                    + (pfPci != null ? pfPci : "") + " (attachment " + nadKey + ")");
                     continue;
                 }
-                Pod.NetworkStatus status = statusFor(pod, nadKey, sel.interfaceName(), ordinal);
-                Pod.Pci pci = status == null || status.deviceInfo() == null
-                        ? null
-                        : status.deviceInfo().pci();
-                SriovNetworkNodeState state = states.get(node);
-                List<TopologyLink> links = new ArrayList<>();
-                if (pci != null) {
-                    String pfPci = pci.pfPciAddress();
-                    String pfName = null;
-                    if (state != null) {
-                        SriovNetworkNodeState.PhysicalFunction pf = pfPci != null
-                                ? state.findPhysicalFunction(pfPci).orElse(null)
-                                : pfOfVf(state, pci.pciAddress());
-                        if (pf != null) {
-                            pfPci = pf.pciAddress();
-                            pfName = pf.name();
-                        }
-                    }
-                    if (pfPci == null && pfName == null) {
-                        unmapped(
-                                nadKey,
-                                object,
-                                STATUS_FIELD,
-                                "VF " + pci.pciAddress() + " for " + nadKey
-                                        + " has no pf-pci-address and the node state of " + node + " does not list it");
-                        continue;
-                    }
-                    TopologyLink l = topology.findLink(node, pfName, pfPci).orElse(null);
+                out.bind(new PortBinding.Key(l.leaf(), l.port(), nadKey));
+            } else {
+                // The VF is not known yet: every PF that can back the NAD's resource on this node.
+                String resource = nad.resourceName();
+                if (resource == null || state == null) {
+                    out.unmapped(
+                            nadKey,
+                            object,
+                            STATUS_FIELD,
+                            "the VF for " + nadKey + " is not known yet and "
+                                    + (resource == null
+                                            ? "the NAD has no " + NetworkAttachmentDefinition.RESOURCE_ANNOTATION
+                                                    + " annotation"
+                                            : "node " + node + " has no SriovNetworkNodeState"));
+                    continue;
+                }
+                List<SriovNetworkNodeState.PhysicalFunction> pfs = pfsFor(state, resource);
+                if (pfs.isEmpty()) {
+                    out.unmapped(
+                            nadKey,
+                            object,
+                            STATUS_FIELD,
+                            "the VF for " + nadKey + " is not known yet and no PF on node " + node + " backs "
+                                    + resource);
+                    continue;
+                }
+                List<TopologyLink> links = new ArrayList<>(pfs.size());
+                for (SriovNetworkNodeState.PhysicalFunction pf : pfs) {
+                    TopologyLink l =
+                            topology.findLink(node, pf.name(), pf.pciAddress()).orElse(null);
                     if (l == null) {
-                        unmapped(
+                        out.unmapped(
                                 nadKey,
                                 object,
                                 "spec.nodeName",
-                                "no topology link for node " + node + " PF " + (pfName != null ? pfName + " " : "")
-                                        + (pfPci != null ? pfPci : "") + " (attachment " + nadKey + ")");
-                        continue;
-                    }
-                    links.add(l);
-                } else {
-                    // The VF is not known yet: every PF that can back the NAD's resource on this node.
-                    String resource = nad.resourceName();
-                    if (resource == null || state == null) {
-                        unmapped(
-                                nadKey,
-                                object,
-                                STATUS_FIELD,
-                                "the VF for " + nadKey + " is not known yet and "
-                                        + (resource == null
-                                                ? "the NAD has no " + NetworkAttachmentDefinition.RESOURCE_ANNOTATION
-                                                        + " annotation"
-                                                : "node " + node + " has no SriovNetworkNodeState"));
-                        continue;
-                    }
-                    List<SriovNetworkNodeState.PhysicalFunction> pfs = state.physicalFunctionsFor(resource);
-                    if (pfs.isEmpty()) {
-                        unmapped(
-                                nadKey,
-                                object,
-                                STATUS_FIELD,
-                                "the VF for " + nadKey + " is not known yet and no PF on node " + node + " backs "
-                                        + resource);
-                        continue;
-                    }
-                    boolean missing = false;
-                    for (SriovNetworkNodeState.PhysicalFunction pf : pfs) {
-                        TopologyLink l = topology.findLink(node, pf.name(), pf.pciAddress())
-                                .orElse(null);
-                        if (l == null) {
-                            missing = true;
-                            unmapped(
-                                    nadKey,
-                                    object,
-                                    "spec.nodeName",
-                                    "no topology link for node " + node + " PF "
-                                            + (pf.name() != null ? pf.name() + " " : "") + pf.pciAddress()
-                                            + " (attachment " + nadKey + ")");
-                        } else {
-                            links.add(l);
-                        }
-                    }
-                    if (missing && links.isEmpty()) {
-                        continue;
+                                "no topology link for node " + node + " PF "
+                                        + (pf.name() != null ? pf.name() + " " : "") + pf.pciAddress()
+                                        + " (attachment " + nadKey + ")");
+                    } else {
+                        links.add(l);
                     }
                 }
                 for (TopologyLink l : links) {
-                    podsByBinding
-                            .computeIfAbsent(new PortBinding.Key(l.leaf(), l.port(), nadKey), k -> new TreeSet<>())
-                            .add(podKey);
+                    out.bind(new PortBinding.Key(l.leaf(), l.port(), nadKey));
                 }
             }
         }
     }
 
-    private void unmapped(String network, String object, String field, String message) {
-        errors.add(new Diagnostic(object, field, message));
-        untagFrozen.add(network);
+    /** The pod's attachments to fabricbinder-ipam pools (every pod but finished ones). */
+    private static void attachments(Pod pod, String[] nadKeys, Context ctx, PodContribution out) {
+        boolean finished = "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase());
+        if (finished) {
+            return;
+        }
+        String[] interfaces = new String[nadKeys.length];
+        for (int i = 0; i < nadKeys.length; i++) {
+            Pod.NetworkSelection sel = pod.networks().get(i);
+            String nadKey = nadKeys[i];
+            PoolSpec spec = ctx.specByNad.get(nadKey);
+            String iface = interfaceName(pod, sel, nadKeys, i);
+            if (contains(interfaces, iface)) {
+                out.error(new Diagnostic(
+                        POD + out.podKey,
+                        NETWORKS_FIELD + "[" + i + "]",
+                        "interface " + iface + " is requested twice"));
+                continue;
+            }
+            interfaces[i] = iface;
+            if (spec == null) {
+                continue;
+            }
+            String uid = pod.uid() == null ? "no-uid" : pod.uid();
+            Owner owner;
+            try {
+                owner = new Owner(pod.namespace(), pod.name(), uid, iface);
+            } catch (IllegalArgumentException e) {
+                out.error(new Diagnostic(POD + out.podKey, NETWORKS_FIELD + "[" + i + "]", e.getMessage()));
+                continue;
+            }
+            out.attach(new Attachment(out.podKey, owner, nadKey, pod.isTerminating(), i, spec));
+        }
     }
 
     private static SriovNetworkNodeState.@Nullable PhysicalFunction pfOfVf(SriovNetworkNodeState state, String vfPci) {
@@ -601,17 +806,59 @@ final class Planner {
         return statusName.equals(nadKey) || (podNamespace + "/" + statusName).equals(nadKey);
     }
 
-    private record PortVlan(String leaf, String port, int vlan) {}
+    /** A leaf port and VLAN: two networks wanting the same one conflict. */
+    record PortVlan(String leaf, String port, int vlan) {}
+
+    static final java.util.Comparator<PortBinding.Key> BY_NETWORK =
+            (a, b) -> a.virtualNetwork().compareTo(b.virtualNetwork());
+
+    /** The errors of keys (two or more, sorted by network) that want one VLAN on one port. */
+    static List<Diagnostic> conflictErrors(List<PortBinding.Key> keys, Map<String, VirtualNetworkSpec> nets) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (PortBinding.Key k : keys) {
+            List<String> others = new ArrayList<>();
+            for (PortBinding.Key o : keys) {
+                if (!o.equals(k)) {
+                    VirtualNetworkSpec on = nets.get(o.virtualNetwork());
+                    others.add(o.virtualNetwork() + " (subnet " + (on == null ? "none" : on.primarySubnet()) + ")");
+                }
+            }
+            VirtualNetworkSpec mine = nets.get(k.virtualNetwork());
+            out.add(new Diagnostic(
+                    NAD + k.virtualNetwork(),
+                    "spec.config.vlan",
+                    "VLAN " + mine.vlan() + " on " + k.leaf() + " " + k.port() + " is also wanted by " + others
+                            + " (this network's subnet " + mine.primarySubnet()
+                            + "); one port carries a VLAN for one network only, so neither is tagged there"));
+        }
+        return out;
+    }
 
     private Set<PortBinding.Key> portConflicts(
             Map<PortBinding.Key, Set<String>> podsByBinding, Map<String, VirtualNetworkSpec> nets) {
+        // Only networks sharing a VLAN with another can clash: look at their keys alone.
+        Map<Integer, Integer> vlanUse = new HashMap<>();
+        for (VirtualNetworkSpec n : nets.values()) {
+            if (!frozenNetworks.contains(n.name())) {
+                vlanUse.merge(n.vlan(), 1, Integer::sum);
+            }
+        }
+        Set<String> sharing = new HashSet<>();
+        for (VirtualNetworkSpec n : nets.values()) {
+            if (!frozenNetworks.contains(n.name()) && vlanUse.get(n.vlan()) > 1) {
+                sharing.add(n.name());
+            }
+        }
+        if (sharing.isEmpty()) {
+            return Set.of();
+        }
         Map<PortVlan, Object> byPortVlan = new HashMap<>();
         List<PortVlan> clashes = new ArrayList<>();
         for (PortBinding.Key k : podsByBinding.keySet()) {
-            VirtualNetworkSpec n = nets.get(k.virtualNetwork());
-            if (n == null || frozenNetworks.contains(n.name())) {
+            if (!sharing.contains(k.virtualNetwork())) {
                 continue;
             }
+            VirtualNetworkSpec n = nets.get(k.virtualNetwork());
             PortVlan pv = new PortVlan(k.leaf(), k.port(), n.vlan());
             Object prev = byPortVlan.putIfAbsent(pv, k);
             if (prev instanceof PortBinding.Key first) {
@@ -630,164 +877,123 @@ final class Planner {
         for (PortVlan pv : clashes) {
             @SuppressWarnings("unchecked")
             List<PortBinding.Key> keys = (List<PortBinding.Key>) byPortVlan.get(pv);
-            keys.sort((a, b) -> a.virtualNetwork().compareTo(b.virtualNetwork()));
-            for (PortBinding.Key k : keys) {
-                List<String> others = new ArrayList<>();
-                for (PortBinding.Key o : keys) {
-                    if (!o.equals(k)) {
-                        VirtualNetworkSpec on = nets.get(o.virtualNetwork());
-                        others.add(o.virtualNetwork() + " (subnet " + (on == null ? "none" : on.primarySubnet()) + ")");
-                    }
-                }
-                VirtualNetworkSpec mine = nets.get(k.virtualNetwork());
-                errors.add(new Diagnostic(
-                        NAD + k.virtualNetwork(),
-                        "spec.config.vlan",
-                        "VLAN " + mine.vlan() + " on " + k.leaf() + " " + k.port() + " is also wanted by " + others
-                                + " (this network's subnet " + mine.primarySubnet()
-                                + "); one port carries a VLAN for one network only, so neither is tagged there"));
-                bad.add(k);
-            }
+            keys.sort(BY_NETWORK);
+            errors.addAll(conflictErrors(keys, nets));
+            bad.addAll(keys);
         }
         return bad;
     }
 
     // ------------------------------------------------------------------ IP allocations
 
-    private void allocate(
-            ManifestSet m,
-            Map<String, NetworkAttachmentDefinition> nads,
-            List<IpAllocationEntry> out,
-            Map<String, PoolSpec> pools) {
-        // Attachments per pool, in pod order.
-        Map<String, List<Attachment>> byPool = new HashMap<>();
-        Map<String, NetworkAttachmentDefinition> poolNad = new HashMap<>();
-        Map<String, PoolSpec> specByNad = new HashMap<>();
-        for (NetworkAttachmentDefinition nad : nads.values()) {
-            IpamConfig ipam = nad.ipam();
-            if (ipam == null || !ipam.isFabricBinder() || frozenNetworks.contains(nad.key())) {
-                continue;
-            }
-            try {
-                PoolSpec spec = poolSpec(nad, ipam);
-                specByNad.put(nad.key(), spec);
-                poolNad.put(spec.name(), nad);
-                byPool.put(spec.name(), new ArrayList<>());
-            } catch (IllegalArgumentException e) {
-                errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", e.getMessage()));
-            }
-        }
-        for (Pod pod : m.pods()) {
-            boolean finished = "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase());
-            if (finished) {
-                continue;
-            }
-            Set<String> interfaces = new HashSet<>();
-            for (int i = 0; i < pod.networks().size(); i++) {
-                Pod.NetworkSelection sel = pod.networks().get(i);
-                String nadKey = sel.nadKey(pod.namespace());
-                PoolSpec spec = specByNad.get(nadKey);
-                String iface = interfaceName(pod, sel, nadKey, i);
-                if (!interfaces.add(iface)) {
-                    errors.add(new Diagnostic(
-                            POD + pod.key(),
-                            NETWORKS_FIELD + "[" + i + "]",
-                            "interface " + iface + " is requested twice"));
-                    continue;
-                }
-                if (spec == null) {
-                    continue;
-                }
-                String uid = pod.uid() == null ? "no-uid" : pod.uid();
-                Owner owner;
-                try {
-                    owner = new Owner(pod.namespace(), pod.name(), uid, iface);
-                } catch (IllegalArgumentException e) {
-                    errors.add(new Diagnostic(POD + pod.key(), NETWORKS_FIELD + "[" + i + "]", e.getMessage()));
-                    continue;
-                }
-                byPool.get(spec.name()).add(new Attachment(pod, owner, nadKey, pod.isTerminating(), i));
-            }
-        }
-        for (Map.Entry<String, List<Attachment>> e : new TreeMap<>(byPool).entrySet()) {
-            PoolSpec spec = specByNad.get(poolNad.get(e.getKey()).key());
-            String network = poolNad.get(e.getKey()).key();
-            Map<Owner, List<String>> existing = addresses.allocations(spec);
-            BigInteger capacity = addresses.capacity(spec);
-            pools.put(spec.name(), spec);
-            Set<Owner> wanted = new HashSet<>();
-            long used = existing.size();
-            for (Attachment a : e.getValue()) {
-                wanted.add(a.owner);
-                List<String> have = existing.get(a.owner);
-                if (have != null) {
-                    for (int r = 0; r < spec.ranges().size() && r < have.size(); r++) {
-                        out.add(entry(a, network, spec, r, have.get(r), AllocationAction.UNCHANGED));
-                    }
-                    continue;
-                }
-                if (a.terminating) {
-                    continue;
-                }
-                if (BigInteger.valueOf(used).compareTo(capacity) >= 0) {
-                    errors.add(new Diagnostic(
-                            POD + a.pod.key(),
-                            NETWORKS_FIELD + "[" + a.index + "]",
-                            "no address left for interface " + a.owner.interfaceName() + " in " + network + ": pool "
-                                    + spec.name() + " holds " + capacity + " addresses and all are allocated"));
-                    continue;
-                }
-                used++;
-                for (int r = 0; r < spec.ranges().size(); r++) {
-                    out.add(entry(a, network, spec, r, null, AllocationAction.ALLOCATE));
-                }
-            }
-            for (Map.Entry<Owner, List<String>> have : existing.entrySet()) {
-                Owner o = have.getKey();
-                String podKey = o.namespace() + "/" + o.pod();
-                if (wanted.contains(o) || invalidPods.contains(podKey)) {
-                    continue;
-                }
-                for (int r = 0; r < have.getValue().size() && r < spec.ranges().size(); r++) {
-                    out.add(new IpAllocationEntry(
-                            podKey,
-                            o.podUid(),
-                            o.interfaceName(),
-                            network,
-                            spec.ranges().get(r).subnet(),
-                            have.getValue().get(r),
-                            spec.name(),
-                            AllocationAction.RELEASE));
-                }
-            }
+    /** A pool while the pods are planned: how many addresses it has handed out, which owners are wanted. */
+    private static final class PoolRun {
+        final PoolState ps;
+        /** The existing allocations (by identity of their address lists) some attachment wants. */
+        final Map<List<String>, Boolean> wanted = new java.util.IdentityHashMap<>();
+
+        long used;
+
+        PoolRun(PoolState ps) {
+            this.ps = ps;
+            this.used = ps.existing.size();
         }
     }
 
-    private static IpAllocationEntry entry(
-            Attachment a, String network, PoolSpec spec, int range, @Nullable String address, AllocationAction action) {
+    /** The {@code unchanged} entries of an attachment that holds addresses. */
+    static void addExisting(Attachment a, List<String> have, List<IpAllocationEntry> out) {
+        for (int r = 0; r < a.pool().ranges().size() && r < have.size(); r++) {
+            out.add(entry(a, r, have.get(r), AllocationAction.UNCHANGED));
+        }
+    }
+
+    /** The {@code allocate} entries of an attachment that holds none yet. */
+    static void addAllocate(Attachment a, List<IpAllocationEntry> out) {
+        for (int r = 0; r < a.pool().ranges().size(); r++) {
+            out.add(entry(a, r, null, AllocationAction.ALLOCATE));
+        }
+    }
+
+    /** The {@code release} entries of an owner no attachment wants any more. */
+    static void addRelease(PoolState ps, Owner o, List<String> have, List<IpAllocationEntry> out) {
+        String podKey = o.namespace() + "/" + o.pod();
+        for (int r = 0; r < have.size() && r < ps.spec.ranges().size(); r++) {
+            out.add(new IpAllocationEntry(
+                    podKey,
+                    o.podUid(),
+                    o.interfaceName(),
+                    ps.network,
+                    ps.spec.ranges().get(r).subnet(),
+                    have.get(r),
+                    ps.spec.name(),
+                    AllocationAction.RELEASE));
+        }
+    }
+
+    private static IpAllocationEntry entry(Attachment a, int range, @Nullable String address, AllocationAction action) {
         return new IpAllocationEntry(
-                a.pod.key(),
-                a.owner.podUid(),
-                a.owner.interfaceName(),
-                network,
-                spec.ranges().get(range).subnet(),
+                a.podKey(),
+                a.owner().podUid(),
+                a.owner().interfaceName(),
+                a.network(),
+                a.pool().ranges().get(range).subnet(),
                 address,
-                spec.name(),
+                a.pool().name(),
                 action);
     }
 
-    /** The interface name: requested, else reported by Multus, else Multus' default {@code net<n>}. */
-    private static String interfaceName(Pod pod, Pod.NetworkSelection sel, String nadKey, int index) {
-        if (sel.interfaceName() != null) {
-            return sel.interfaceName();
-        }
+    /** How many selections before {@code index} name the same NAD. */
+    private static int ordinal(String[] nadKeys, int index) {
         int ordinal = 0;
         for (int i = 0; i < index; i++) {
-            if (pod.networks().get(i).nadKey(pod.namespace()).equals(nadKey)) {
+            if (nadKeys[i].equals(nadKeys[index])) {
                 ordinal++;
             }
         }
-        Pod.NetworkStatus s = statusFor(pod, nadKey, null, ordinal);
+        return ordinal;
+    }
+
+    private static boolean contains(@Nullable String[] items, String item) {
+        for (String s : items) {
+            if (item.equals(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The PF with this PCI address (exact match, as {@code findPhysicalFunction}), without a stream. */
+    private static SriovNetworkNodeState.@Nullable PhysicalFunction pfByPci(SriovNetworkNodeState state, String pci) {
+        for (SriovNetworkNodeState.PhysicalFunction pf : state.interfaces()) {
+            if (pf.pciAddress().equals(pci)) {
+                return pf;
+            }
+        }
+        return null;
+    }
+
+    /** The distinct PFs backing the resource, in VF-group order (as {@code physicalFunctionsFor}). */
+    private static List<SriovNetworkNodeState.PhysicalFunction> pfsFor(SriovNetworkNodeState state, String resource) {
+        String bare = resource.substring(resource.indexOf('/') + 1);
+        List<SriovNetworkNodeState.PhysicalFunction> out = new ArrayList<>(2);
+        for (SriovNetworkNodeState.VfGroup g : state.vfGroups()) {
+            if (g.resourceName().equals(bare)) {
+                SriovNetworkNodeState.PhysicalFunction pf = pfByPci(state, g.pfPciAddress());
+                if (pf != null && !out.contains(pf)) {
+                    out.add(pf);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The interface name: requested, else reported by Multus, else Multus' default {@code net<n>}. */
+    private static String interfaceName(Pod pod, Pod.NetworkSelection sel, String[] nadKeys, int index) {
+        if (sel.interfaceName() != null) {
+            return sel.interfaceName();
+        }
+        String nadKey = nadKeys[index];
+        Pod.NetworkStatus s = statusFor(pod, nadKey, null, ordinal(nadKeys, index));
         if (s != null && s.interfaceName() != null) {
             return s.interfaceName();
         }
@@ -827,7 +1033,117 @@ final class Planner {
         return h ^ (h >>> 29);
     }
 
-    private record Attachment(Pod pod, Owner owner, String network, boolean terminating, int index) {}
+    /** One pod attachment to a fabricbinder-ipam pool. */
+    record Attachment(String podKey, Owner owner, String network, boolean terminating, int index, PoolSpec pool) {}
+
+    /** What pods are mapped in: the network-level results of a plan. Read-only once built. */
+    record Context(
+            Map<String, NetworkAttachmentDefinition> nadIndex,
+            Set<String> extended,
+            Set<String> frozenNetworks,
+            Map<String, SriovNetworkNodeState> states,
+            Topology topology,
+            Map<String, PoolSpec> specByNad) {}
+
+    /** A pool of the plan, with what the address book holds in it. */
+    static final class PoolState {
+        final PoolSpec spec;
+        final String network;
+        Map<Owner, List<String>> existing = Map.of();
+        BigInteger capacity = BigInteger.ZERO;
+
+        PoolState(PoolSpec spec, String network) {
+            this.spec = spec;
+            this.network = network;
+        }
+
+        long capacityLimit() {
+            return capacity.bitLength() < 63 ? capacity.longValue() : Long.MAX_VALUE;
+        }
+
+        Diagnostic exhausted(Attachment a) {
+            return new Diagnostic(
+                    POD + a.podKey(),
+                    NETWORKS_FIELD + "[" + a.index() + "]",
+                    "no address left for interface " + a.owner().interfaceName() + " in " + network + ": pool "
+                            + spec.name() + " holds " + capacity + " addresses and all are allocated");
+        }
+    }
+
+    /** What one pod contributes to a plan (see {@link #contribute}). */
+    static final class PodContribution {
+        final Pod pod;
+        final String podKey;
+        private @Nullable List<PortBinding.Key> keys;
+        private @Nullable List<Diagnostic> errors;
+        private @Nullable List<Diagnostic> warnings;
+        private @Nullable List<String> unmapped;
+        private @Nullable List<Attachment> attachments;
+
+        PodContribution(Pod pod) {
+            this.pod = pod;
+            this.podKey = pod.key();
+        }
+
+        List<PortBinding.Key> keys() {
+            return keys == null ? List.of() : keys;
+        }
+
+        List<Diagnostic> errors() {
+            return errors == null ? List.of() : errors;
+        }
+
+        List<Diagnostic> warnings() {
+            return warnings == null ? List.of() : warnings;
+        }
+
+        /** Networks an attachment of which could not be mapped to a port (one entry per attachment). */
+        List<String> unmapped() {
+            return unmapped == null ? List.of() : unmapped;
+        }
+
+        List<Attachment> attachments() {
+            return attachments == null ? List.of() : attachments;
+        }
+
+        void bind(PortBinding.Key k) {
+            if (keys == null) {
+                keys = new ArrayList<>(2);
+            }
+            if (!keys.contains(k)) {
+                keys.add(k);
+            }
+        }
+
+        void error(Diagnostic d) {
+            if (errors == null) {
+                errors = new ArrayList<>(1);
+            }
+            errors.add(d);
+        }
+
+        void warning(Diagnostic d) {
+            if (warnings == null) {
+                warnings = new ArrayList<>(1);
+            }
+            warnings.add(d);
+        }
+
+        void unmapped(String network, String object, String field, String message) {
+            error(new Diagnostic(object, field, message));
+            if (unmapped == null) {
+                unmapped = new ArrayList<>(1);
+            }
+            unmapped.add(network);
+        }
+
+        void attach(Attachment a) {
+            if (attachments == null) {
+                attachments = new ArrayList<>(2);
+            }
+            attachments.add(a);
+        }
+    }
 
     /** A network being planned. */
     private static final class NetDraft {

@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
  * Planner benchmark harness (a main class, not a unit test). Generates a cluster of {@code nodes}
  * nodes, {@code networks} NADs and {@code pods} pods, then measures: the first full plan (empty
  * fabric, nothing allocated), the steady-state full plan (after applying it: fabric and IPAM
- * populated), and re-planning after one pod event.
+ * populated), a full re-plan after one pod event, and the incremental path: {@link
+ * EventDrivenReconciler#plan()} after each of many single-pod events (added, VF known, deleted).
  *
  * <pre>
  * java -cp ... io.fabricbinder.core.PlannerBenchmark [nodes] [networks] [pods] [iterations]
@@ -31,6 +32,9 @@ public final class PlannerBenchmark {
         InMemoryFabricGateway fabric = new InMemoryFabricGateway();
         FabricBinder binder = FabricBinder.builder().gateway(fabric).build();
 
+        long a0 = allocated();
+        binder.plan(snap, FabricState.EMPTY);
+        System.out.printf("full plan, empty fabric: %.1f MB allocated (first run)%n", (allocated() - a0) / 1e6);
         long[] first = new long[iterations];
         long[] firstCpu = new long[iterations];
         Plan plan = null;
@@ -54,6 +58,9 @@ public final class PlannerBenchmark {
 
         binder.apply(plan);
         FabricState actual = fabric.readOwnedState();
+        a0 = allocated();
+        binder.plan(snap, actual);
+        System.out.printf("full plan, steady state: %.1f MB allocated%n", (allocated() - a0) / 1e6);
         long[] steady = new long[iterations];
         long[] steadyCpu = new long[iterations];
         for (int i = 0; i < iterations; i++) {
@@ -101,14 +108,103 @@ public final class PlannerBenchmark {
         }
         report("one pod event + full re-plan: wall", event);
         report("one pod event + full re-plan: thread CPU", eventCpu);
+
+        // The incremental path: EventDrivenReconciler.plan() after each single-pod event.
+        long c0 = CPU.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        Plan rebuilt = events.plan();
+        System.out.printf(
+                "incremental planner rebuild (first plan() after the bulk load): wall %.3f ms, thread CPU %.3f ms%n",
+                (System.nanoTime() - t0) / 1e6, (CPU.getCurrentThreadCpuTime() - c0) / 1e6);
+        if (rebuilt.portBindings().isEmpty()) {
+            throw new IllegalStateException();
+        }
+        int n = Math.max(1000, iterations * 100);
+        long[][] wall = new long[3][n];
+        long[][] cpu = new long[3][n];
+        String[] names = {"pod added (scheduled, VF not known)", "VF known (same pod)", "pod deleted"};
+        for (int i = 0; i < n; i++) {
+            io.fabricbinder.core.manifest.Pod fresh =
+                    g.pod(r, pods + iterations + i, snap.manifests().nads(), "-inc");
+            io.fabricbinder.core.manifest.Pod added = new io.fabricbinder.core.manifest.Pod(
+                    fresh.namespace(),
+                    fresh.name(),
+                    fresh.uid(),
+                    ClusterGenerator.node(r.nextInt(nodes)),
+                    "Running",
+                    null,
+                    fresh.labels(),
+                    fresh.networks(),
+                    java.util.List.of());
+            io.fabricbinder.core.manifest.Pod known = withStatus(added);
+            for (int step = 0; step < 3; step++) {
+                c0 = CPU.getCurrentThreadCpuTime();
+                t0 = System.nanoTime();
+                switch (step) {
+                    case 0 -> events.upsert(added);
+                    case 1 -> events.upsert(known);
+                    default -> events.delete("Pod", added.namespace(), added.name());
+                }
+                Plan p = events.plan();
+                wall[step][i] = System.nanoTime() - t0;
+                cpu[step][i] = CPU.getCurrentThreadCpuTime() - c0;
+                if (p.portBindings().isEmpty()) {
+                    throw new IllegalStateException();
+                }
+            }
+        }
+        a0 = allocated();
+        for (int i = 0; i < 100; i++) {
+            io.fabricbinder.core.manifest.Pod fresh =
+                    g.pod(r, pods * 2 + i, snap.manifests().nads(), "-alloc");
+            events.upsert(fresh);
+            events.plan();
+        }
+        System.out.printf(
+                "incremental, pod upsert -> plan(): %.1f KB allocated per event%n", (allocated() - a0) / 100 / 1e3);
+        for (int step = 0; step < 3; step++) {
+            report("incremental, " + names[step] + " -> plan(): wall", wall[step]);
+            report("incremental, " + names[step] + " -> plan(): thread CPU", cpu[step]);
+        }
+        // The incremental plan equals the from-scratch plan of the same state.
+        Plan incremental = events.plan();
+        Plan full = binder.plan(events.snapshot(), actual);
+        System.out.println("incremental plan equals full plan: " + incremental.equals(full));
         System.exit(0);
+    }
+
+    /** The pod with a VF reported for each of its networks. */
+    static io.fabricbinder.core.manifest.Pod withStatus(io.fabricbinder.core.manifest.Pod p) {
+        java.util.List<io.fabricbinder.core.manifest.Pod.NetworkStatus> status = new java.util.ArrayList<>();
+        int k = 0;
+        for (io.fabricbinder.core.manifest.Pod.NetworkSelection sel : p.networks()) {
+            int pf = k % 2;
+            String vf = String.format(java.util.Locale.ROOT, "0000:3b:%02x.%d", 2 + k++, pf);
+            status.add(new io.fabricbinder.core.manifest.Pod.NetworkStatus(
+                    sel.nadKey(p.namespace()),
+                    sel.interfaceName(),
+                    java.util.List.of(),
+                    null,
+                    false,
+                    new io.fabricbinder.core.manifest.Pod.DeviceInfo(
+                            "pci",
+                            "1.1.0",
+                            new io.fabricbinder.core.manifest.Pod.Pci(
+                                    vf, ClusterGenerator.pfPci(pf), null, null, null))));
+        }
+        return new io.fabricbinder.core.manifest.Pod(
+                p.namespace(), p.name(), p.uid(), p.nodeName(), "Running", null, p.labels(), p.networks(), status);
+    }
+
+    static long allocated() {
+        return ((com.sun.management.ThreadMXBean) CPU).getCurrentThreadAllocatedBytes();
     }
 
     static void report(String what, long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
         System.out.printf(
-                "%-60s min %8.3f ms  median %8.3f ms  max %8.3f ms%n",
+                "%-78s min %8.3f ms  median %8.3f ms  max %8.3f ms%n",
                 what, s[0] / 1e6, s[s.length / 2] / 1e6, s[s.length - 1] / 1e6);
     }
 }
