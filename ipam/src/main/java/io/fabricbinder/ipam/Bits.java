@@ -1,8 +1,20 @@
 package io.fabricbinder.ipam;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /** 256-bit sets as {@code long[4]}, and their 64-character hex encoding. */
 final class Bits {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    // Digit value of each ASCII character, -1 for characters that are not lower-case hex digits.
+    private static final byte[] DIGIT = new byte[128];
+
+    static {
+        Arrays.fill(DIGIT, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            DIGIT[HEX[i]] = (byte) i;
+        }
+    }
 
     private Bits() {}
 
@@ -58,7 +70,7 @@ final class Bits {
     }
 
     static String toHex(long[] bits) {
-        char[] out = new char[64];
+        byte[] out = new byte[64];
         for (int w = 0; w < 4; w++) {
             long v = bits[w];
             for (int j = 0; j < 16; j++) {
@@ -66,7 +78,7 @@ final class Bits {
                 v >>>= 4;
             }
         }
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     static long[] fromHex(String s, int offset) {
@@ -78,8 +90,8 @@ final class Bits {
             long v = 0;
             for (int j = 0; j < 16; j++) {
                 char c = s.charAt(offset + w * 16 + j);
-                int d = c <= '9' ? c - '0' : c - 'a' + 10;
-                if (d < 0 || d > 15) {
+                int d = c < 128 ? DIGIT[c] : -1;
+                if (d < 0) {
                     throw new IllegalStateException("corrupt bitmap value: " + s);
                 }
                 v = (v << 4) | d;
