@@ -73,8 +73,8 @@ final class Bits {
         byte[] out = new byte[64];
         for (int w = 0; w < 4; w++) {
             long v = bits[w];
-            for (int j = 0; j < 16; j++) {
-                out[w * 16 + 15 - j] = HEX[(int) (v & 15)];
+            for (int j = 15; j >= 0; j--) {
+                out[w * 16 + j] = HEX[(int) v & 15];
                 v >>>= 4;
             }
         }
@@ -86,17 +86,19 @@ final class Bits {
             throw new IllegalStateException("corrupt bitmap value: " + s);
         }
         long[] bits = new long[4];
+        int bad = 0;
         for (int w = 0; w < 4; w++) {
             long v = 0;
             for (int j = 0; j < 16; j++) {
                 char c = s.charAt(offset + w * 16 + j);
                 int d = c < 128 ? DIGIT[c] : -1;
-                if (d < 0) {
-                    throw new IllegalStateException("corrupt bitmap value: " + s);
-                }
-                v = (v << 4) | d;
+                bad |= d; // negative once any character is not a lower-case hex digit
+                v = (v << 4) | (d & 15);
             }
             bits[w] = v;
+        }
+        if (bad < 0) {
+            throw new IllegalStateException("corrupt bitmap value: " + s);
         }
         return bits;
     }

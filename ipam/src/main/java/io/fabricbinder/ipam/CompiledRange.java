@@ -36,6 +36,8 @@ final class CompiledRange {
     private final BigInteger leafCount;
     private final BigInteger lastLeafId;
     private final BigInteger[] nodeCounts;
+    // first as a long; only meaningful for IPv4, where every address fits
+    private final long firstLong;
 
     private CompiledRange(
             boolean v6,
@@ -73,6 +75,7 @@ final class CompiledRange {
         this.rootLevel = Math.max(0, (maxOffset.bitLength() + 7) / 8 - 1);
         this.leafCount = maxOffset.shiftRight(8).add(BigInteger.ONE);
         this.lastLeafId = maxOffset.shiftRight(8);
+        this.firstLong = first.longValue();
         this.nodeCounts = new BigInteger[rootLevel + 1];
         for (int level = 0; level <= rootLevel; level++) {
             nodeCounts[level] = maxOffset.shiftRight(8 * (level + 1)).add(BigInteger.ONE);
@@ -309,6 +312,18 @@ final class CompiledRange {
     boolean isReserved(BigInteger offset) {
         int i = firstReservedEndingAtOrAfter(offset);
         return i < reservedLo.length && reservedLo[i].compareTo(offset) <= 0;
+    }
+
+    /**
+     * The address of bit {@code bit} of leaf {@code leafId}, as 4 or 16 bytes. IPv4 ranges take a
+     * {@code long} path without {@code BigInteger} garbage (the allocator's hot path).
+     */
+    byte[] addressBytes(BigInteger leafId, int bit) {
+        if (!v6) {
+            long a = firstLong + ((leafId.longValue() << 8) | bit);
+            return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
+        }
+        return Addresses.toBytes(addressAt(leafId.shiftLeft(8).or(BigInteger.valueOf(bit))), true);
     }
 
     BigInteger addressAt(BigInteger offset) {

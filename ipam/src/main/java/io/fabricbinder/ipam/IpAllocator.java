@@ -120,18 +120,26 @@ public final class IpAllocator {
                     stale = true;
                     break;
                 }
-                chosen[i] = Addresses.toBytes(s.take(pick), p.ranges[i].v6);
+                chosen[i] = s.take(pick);
             }
             if (stale) {
                 continue;
             }
-            StringBuilder value = new StringBuilder(24 + 40 * n).append(now);
-            for (int i = 0; i < n; i++) {
-                String text = Addresses.format(chosen[i]);
-                value.append(' ').append(text);
+            String value;
+            if (n == 1) {
+                String text = Addresses.format(chosen[0]);
                 at.put(p.addrKey(text), ownerId);
+                value = now + " " + text;
+            } else {
+                StringBuilder sb = new StringBuilder(24 + 40 * n).append(now);
+                for (int i = 0; i < n; i++) {
+                    String text = Addresses.format(chosen[i]);
+                    sb.append(' ').append(text);
+                    at.put(p.addrKey(text), ownerId);
+                }
+                value = sb.toString();
             }
-            at.put(ownerKey, value.toString());
+            at.put(ownerKey, value);
             if (at.commit()) {
                 return toAllocation(p, owner, chosen);
             }
@@ -496,78 +504,83 @@ public final class IpAllocator {
     private final class Attempt {
         private final String ownerKey;
         private final long ownerVersion;
-        private String[] nodeKeys = new String[4];
-        private Node[] nodes = new Node[4];
-        private long[] versions = new long[4];
-        private boolean[] written = new boolean[4];
-        private int nodeCount;
-        private final List<Mutation> other;
+        private Touched[] touched = new Touched[2];
+        private int touchedCount;
+        private final List<Mutation> mutations;
 
         Attempt(String ownerKey, long ownerVersion, int puts, int deletes) {
             this.ownerKey = ownerKey;
             this.ownerVersion = ownerVersion;
-            this.other = new ArrayList<>(puts + deletes);
+            this.mutations = new ArrayList<>(puts + deletes + 2);
         }
 
-        private int indexOf(String key) {
-            for (int i = 0; i < nodeCount; i++) {
-                if (nodeKeys[i].equals(key)) {
-                    return i;
+        private @Nullable Touched find(String key) {
+            for (int i = 0; i < touchedCount; i++) {
+                if (touched[i].key.equals(key)) {
+                    return touched[i];
                 }
             }
-            return -1;
+            return null;
         }
 
         Node node(String key) {
-            int i = indexOf(key);
-            if (i >= 0) {
-                return nodes[i];
+            Touched t = find(key);
+            if (t != null) {
+                return t.node;
             }
             Optional<VersionedValue> v = store.find(key);
-            Node n = v.isPresent() ? Node.decode(v.get().value()) : Node.empty();
-            if (nodeCount == nodeKeys.length) {
-                int size = nodeCount * 2;
-                nodeKeys = Arrays.copyOf(nodeKeys, size);
-                nodes = Arrays.copyOf(nodes, size);
-                versions = Arrays.copyOf(versions, size);
-                written = Arrays.copyOf(written, size);
+            t = v.isPresent()
+                    ? new Touched(key, Node.decode(v.get().value()), v.get().version())
+                    : new Touched(key, Node.empty(), Condition.ABSENT);
+            if (touchedCount == touched.length) {
+                touched = Arrays.copyOf(touched, touchedCount * 2);
             }
-            nodeKeys[nodeCount] = key;
-            nodes[nodeCount] = n;
-            versions[nodeCount] = v.isPresent() ? v.get().version() : Condition.ABSENT;
-            nodeCount++;
-            return n;
+            touched[touchedCount++] = t;
+            return t.node;
         }
 
         /** Marks a node read through {@link #node} as changed; it is encoded once, at commit. */
         void write(String key) {
-            int i = indexOf(key);
-            if (i < 0) {
+            Touched t = find(key);
+            if (t == null) {
                 throw new IllegalStateException("node " + key + " written without being read");
             }
-            written[i] = true;
+            t.written = true;
         }
 
         void put(String key, String value) {
-            other.add(Mutation.put(key, value));
+            mutations.add(Mutation.put(key, value));
         }
 
         void delete(String key) {
-            other.add(Mutation.delete(key));
+            mutations.add(Mutation.delete(key));
         }
 
         boolean commit() {
-            List<Condition> cs = new ArrayList<>(nodeCount + 1);
-            List<Mutation> ms = new ArrayList<>(nodeCount + other.size());
+            List<Condition> cs = new ArrayList<>(touchedCount + 1);
             cs.add(new Condition(ownerKey, ownerVersion));
-            for (int i = 0; i < nodeCount; i++) {
-                if (written[i]) {
-                    cs.add(new Condition(nodeKeys[i], versions[i]));
-                    ms.add(Mutation.put(nodeKeys[i], nodes[i].encode()));
+            for (int i = 0; i < touchedCount; i++) {
+                Touched t = touched[i];
+                if (t.written) {
+                    cs.add(new Condition(t.key, t.version));
+                    mutations.add(Mutation.put(t.key, t.node.encode()));
                 }
             }
-            ms.addAll(other);
-            return store.commit(cs, ms);
+            return store.commit(cs, mutations);
+        }
+    }
+
+    /** A free-index node read during an attempt, with the version it was read at. */
+    private static final class Touched {
+        final String key;
+        final Node node;
+        final long version;
+        boolean written;
+
+        Touched(String key, Node node, long version) {
+            this.key = key;
+            this.node = node;
+            this.version = version;
         }
     }
 
@@ -644,8 +657,8 @@ public final class IpAllocator {
             return null;
         }
 
-        /** Marks the pick taken (maintaining the summary tree) and returns the absolute address. */
-        BigInteger take(Pick pick) {
+        /** Marks the pick taken (maintaining the summary tree) and returns the address bytes. */
+        byte[] take(Pick pick) {
             String key = p.nodeKey(range, 0, pick.leafId());
             Node leaf = at.node(key);
             Bits.set(leaf.bits, pick.bit());
@@ -655,7 +668,7 @@ public final class IpAllocator {
             if (r.rootLevel > 0 && Bits.allSet(leaf.bits, r.unusableMask(pick.leafId()))) {
                 markFull(1, pick.leafId().shiftRight(8), pick.leafId().intValue() & 255);
             }
-            return r.addressAt(pick.leafId().shiftLeft(8).or(BigInteger.valueOf(pick.bit())));
+            return r.addressBytes(pick.leafId(), pick.bit());
         }
 
         private void markFull(int level, BigInteger id, int childBit) {
