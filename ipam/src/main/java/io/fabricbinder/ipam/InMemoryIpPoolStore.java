@@ -32,11 +32,11 @@ import org.jspecify.annotations.Nullable;
 public final class InMemoryIpPoolStore implements IpPoolStore {
     private static final int MIN_CAPACITY = 16;
 
-    // Slot i is empty when entries[i] == null; otherwise keyHashes[i] is the key's String.hashCode,
-    // keyLengths[i] the length of its UTF-8 key prefix in entries[i], versions[i] its version.
+    // Slot i is empty when entries[i] == null; otherwise meta[2i] is the key's String.hashCode,
+    // meta[2i+1] the length of its UTF-8 key prefix in entries[i] (side by side: one cache line
+    // per probe), versions[i] its version.
     private byte[] @Nullable [] entries = new byte[MIN_CAPACITY][];
-    private int[] keyHashes = new int[MIN_CAPACITY];
-    private int[] keyLengths = new int[MIN_CAPACITY];
+    private int[] meta = new int[2 * MIN_CAPACITY];
     private long[] versions = new long[MIN_CAPACITY];
     private int size;
     private long revision;
@@ -93,7 +93,7 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
             for (int i = 0; i < entries.length; i++) {
                 byte[] e = entries[i];
                 if (e != null) {
-                    keys[n++] = new String(e, 0, keyLengths[i], StandardCharsets.UTF_8);
+                    keys[n++] = new String(e, 0, meta[2 * i + 1], StandardCharsets.UTF_8);
                 }
             }
             Arrays.sort(keys);
@@ -117,7 +117,7 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
 
     private VersionedValue valueAt(int slot, String key) {
         byte[] e = Objects.requireNonNull(entries[slot]);
-        int kl = keyLengths[slot];
+        int kl = meta[2 * slot + 1];
         return new VersionedValue(key, new String(e, kl, e.length - kl, StandardCharsets.UTF_8), versions[slot]);
     }
 
@@ -129,6 +129,15 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
 
     /** The slot holding {@code key}, or {@code -(insertion slot) - 1}. */
     private int slotOf(String key) {
+        return slotOf(key, null);
+    }
+
+    /**
+     * The slot holding {@code key} (whose UTF-8 bytes the caller may pass in {@code encoded}), or
+     * {@code -(insertion slot) - 1}. The key is encoded only when a stored hash code matches; the
+     * JDK's intrinsics for encoding and comparing arrays are much faster than a character loop.
+     */
+    private int slotOf(String key, byte @Nullable [] encoded) {
         int hash = key.hashCode();
         int mask = entries.length - 1;
         for (int i = home(hash, mask); ; i = (i + 1) & mask) {
@@ -136,101 +145,45 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
             if (e == null) {
                 return -i - 1;
             }
-            if (keyHashes[i] == hash && keyEquals(e, keyLengths[i], key)) {
-                return i;
+            if (meta[2 * i] == hash) {
+                if (encoded == null) {
+                    encoded = key.getBytes(StandardCharsets.UTF_8);
+                }
+                int kl = meta[2 * i + 1];
+                if (kl == encoded.length && Arrays.equals(e, 0, kl, encoded, 0, kl)) {
+                    return i;
+                }
             }
-        }
-    }
-
-    /** Whether the UTF-8 key stored in {@code e[0, keyLength)} equals {@code key}, without encoding it. */
-    private static boolean keyEquals(byte[] e, int keyLength, String key) {
-        int n = key.length();
-        for (int i = 0; i < n; i++) {
-            char c = key.charAt(i);
-            if (c >= 0x80) {
-                byte[] encoded = key.getBytes(StandardCharsets.UTF_8);
-                return encoded.length == keyLength && Arrays.equals(e, 0, keyLength, encoded, 0, keyLength);
-            }
-            // Every character so far is ASCII, so it is also the key's UTF-8 byte at index i.
-            if (i >= keyLength || e[i] != c) {
-                return false;
-            }
-        }
-        return n == keyLength;
-    }
-
-    /** Writes {@code value} over {@code e[from..]} if it is ASCII of exactly that length. */
-    private static boolean overwriteAscii(byte[] e, int from, String value) {
-        int n = value.length();
-        if (e.length - from != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x80) {
-                return false; // the caller rewrites the whole value
-            }
-            e[from + i] = (byte) c;
-        }
-        return true;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void writeAscii(String s, byte[] out, int from) {
-        for (int i = 0; i < s.length(); i++) {
-            out[from + i] = (byte) s.charAt(i);
         }
     }
 
     private void put(String key, String value, long version) {
-        int slot = slotOf(key);
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        int slot = slotOf(key, k);
         if (slot >= 0) {
             byte[] e = Objects.requireNonNull(entries[slot]);
-            int kl = keyLengths[slot];
-            if (!overwriteAscii(e, kl, value)) {
-                byte[] v = value.getBytes(StandardCharsets.UTF_8);
-                if (e.length - kl == v.length) {
-                    System.arraycopy(v, 0, e, kl, v.length);
-                } else {
-                    byte[] resized = Arrays.copyOf(e, kl + v.length);
-                    System.arraycopy(v, 0, resized, kl, v.length);
-                    entries[slot] = resized;
-                }
+            int kl = meta[2 * slot + 1];
+            if (e.length - kl == v.length) {
+                System.arraycopy(v, 0, e, kl, v.length); // a free-index node: same length every time
+            } else {
+                byte[] resized = Arrays.copyOf(e, kl + v.length);
+                System.arraycopy(v, 0, resized, kl, v.length);
+                entries[slot] = resized;
             }
             versions[slot] = version;
             return;
         }
         if (2 * (size + 1) > entries.length) {
             resize(entries.length * 2);
-            slot = slotOf(key);
+            slot = slotOf(key, k);
         }
         int i = -slot - 1;
-        byte[] e;
-        int kl;
-        if (isAscii(key) && isAscii(value)) {
-            // The usual case: write both straight into the entry, no temporary arrays.
-            kl = key.length();
-            e = new byte[kl + value.length()];
-            writeAscii(key, e, 0);
-            writeAscii(value, e, kl);
-        } else {
-            byte[] k = key.getBytes(StandardCharsets.UTF_8);
-            byte[] v = value.getBytes(StandardCharsets.UTF_8);
-            kl = k.length;
-            e = Arrays.copyOf(k, kl + v.length);
-            System.arraycopy(v, 0, e, kl, v.length);
-        }
+        byte[] e = Arrays.copyOf(k, k.length + v.length);
+        System.arraycopy(v, 0, e, k.length, v.length);
         entries[i] = e;
-        keyHashes[i] = key.hashCode();
-        keyLengths[i] = kl;
+        meta[2 * i] = key.hashCode();
+        meta[2 * i + 1] = k.length;
         versions[i] = version;
         size++;
         sortedKeys = null;
@@ -246,12 +199,12 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
         int mask = entries.length - 1;
         int hole = slot;
         for (int j = (hole + 1) & mask; entries[j] != null; j = (j + 1) & mask) {
-            int h = home(keyHashes[j], mask);
+            int h = home(meta[2 * j], mask);
             boolean staysPut = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
             if (!staysPut) {
                 entries[hole] = entries[j];
-                keyHashes[hole] = keyHashes[j];
-                keyLengths[hole] = keyLengths[j];
+                meta[2 * hole] = meta[2 * j];
+                meta[2 * hole + 1] = meta[2 * j + 1];
                 versions[hole] = versions[j];
                 hole = j;
             }
@@ -266,12 +219,10 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
 
     private void resize(int capacity) {
         byte[][] oldEntries = entries;
-        int[] oldHashes = keyHashes;
-        int[] oldLengths = keyLengths;
+        int[] oldMeta = meta;
         long[] oldVersions = versions;
         entries = new byte[capacity][];
-        keyHashes = new int[capacity];
-        keyLengths = new int[capacity];
+        meta = new int[2 * capacity];
         versions = new long[capacity];
         int mask = capacity - 1;
         for (int s = 0; s < oldEntries.length; s++) {
@@ -279,13 +230,13 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
             if (e == null) {
                 continue;
             }
-            int i = home(oldHashes[s], mask);
+            int i = home(oldMeta[2 * s], mask);
             while (entries[i] != null) {
                 i = (i + 1) & mask;
             }
             entries[i] = e;
-            keyHashes[i] = oldHashes[s];
-            keyLengths[i] = oldLengths[s];
+            meta[2 * i] = oldMeta[2 * s];
+            meta[2 * i + 1] = oldMeta[2 * s + 1];
             versions[i] = oldVersions[s];
         }
     }

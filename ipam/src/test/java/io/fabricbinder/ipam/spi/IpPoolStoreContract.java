@@ -260,8 +260,8 @@ public abstract class IpPoolStoreContract {
     }
 
     @Test
-    public void randomCommitSequencesBehaveLikeTheInMemoryModel() {
-        long seed = seed("randomCommitSequencesBehaveLikeTheInMemoryModel");
+    public void randomCommitSequencesBehaveLikeTheReferenceModel() {
+        long seed = seed("randomCommitSequencesBehaveLikeTheReferenceModel");
         SplittableRandom rnd = new SplittableRandom(seed);
         IpPoolStore s = store();
         IpPoolStore model = new ReferenceStore();
