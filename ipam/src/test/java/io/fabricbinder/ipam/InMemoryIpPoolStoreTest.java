@@ -23,13 +23,23 @@ class InMemoryIpPoolStoreTest extends IpPoolStoreContract {
     /**
      * The open-addressing table under growth, shrinking, hash collisions ("Aa" and "BB" have the
      * same String hash code, so every key built from them collides), backward-shift deletion,
-     * values that change length and non-ASCII keys and values, against {@link ReferenceStore}.
+     * values that change length (appended to the arena) and non-ASCII keys and values, against
+     * {@link ReferenceStore}.
      */
     @Test
     void largeGeneratedHistoriesMatchTheReferenceModel() {
-        long seed = seed("largeGeneratedHistoriesMatchTheReferenceModel");
+        generatedHistoryMatchesTheReferenceModel(new InMemoryIpPoolStore(), "default chunks");
+    }
+
+    /** With 48-byte arena chunks the arena is compacted often and long entries get chunks of their own. */
+    @Test
+    void generatedHistoriesWithTinyArenaChunksMatchTheReferenceModel() {
+        generatedHistoryMatchesTheReferenceModel(new InMemoryIpPoolStore(48), "48-byte chunks");
+    }
+
+    private void generatedHistoryMatchesTheReferenceModel(InMemoryIpPoolStore s, String variant) {
+        long seed = seed("generatedHistoryMatchesTheReferenceModel (" + variant + ")");
         SplittableRandom rnd = new SplittableRandom(seed);
-        InMemoryIpPoolStore s = new InMemoryIpPoolStore();
         ReferenceStore model = new ReferenceStore();
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
