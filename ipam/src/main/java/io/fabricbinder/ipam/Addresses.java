@@ -46,30 +46,40 @@ final class Addresses {
     }
 
     private static byte[] parseV4(String text, String field) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
-        }
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-                throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
-            }
-            int v = 0;
-            for (int j = 0; j < p.length(); j++) {
-                char c = p.charAt(j);
-                if (c < '0' || c > '9') {
-                    throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
+        int part = 0;
+        int digits = 0;
+        int v = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || part == 4) {
+                    throw notAnAddress(text, field);
+                }
+                out[part++] = (byte) v;
+                digits = 0;
+                v = 0;
+            } else if (c >= '0' && c <= '9') {
+                if (digits == 1 && v == 0) {
+                    throw notAnAddress(text, field); // a leading zero: octal in some parsers
                 }
                 v = v * 10 + (c - '0');
+                digits++;
+                if (v > 255) {
+                    throw notAnAddress(text, field);
+                }
+            } else {
+                throw notAnAddress(text, field);
             }
-            if (v > 255) {
-                throw new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
-            }
-            out[i] = (byte) v;
+        }
+        if (part != 4) {
+            throw notAnAddress(text, field);
         }
         return out;
+    }
+
+    private static IllegalArgumentException notAnAddress(String text, String field) {
+        return new IllegalArgumentException(field + " is not an IP address: '" + text + "'");
     }
 
     static BigInteger toBigInteger(byte[] bytes) {
@@ -86,9 +96,13 @@ final class Addresses {
     }
 
     static InetAddress toInetAddress(BigInteger value, boolean v6) {
-        byte[] b = toBytes(value, v6);
+        return toInetAddress(toBytes(value, v6));
+    }
+
+    /** An address of 4 bytes (IPv4) or 16 bytes (IPv6, also when IPv4-mapped). */
+    static InetAddress toInetAddress(byte[] b) {
         try {
-            if (v6) {
+            if (b.length == 16) {
                 // getByAddress would turn an IPv4-mapped 16-byte address into Inet4Address.
                 return java.net.Inet6Address.getByAddress(null, b, null);
             }

@@ -1,8 +1,20 @@
 package io.fabricbinder.ipam;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /** 256-bit sets as {@code long[4]}, and their 64-character hex encoding. */
 final class Bits {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    // Digit value of each ASCII character, -1 for characters that are not lower-case hex digits.
+    private static final byte[] DIGIT = new byte[128];
+
+    static {
+        Arrays.fill(DIGIT, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            DIGIT[HEX[i]] = (byte) i;
+        }
+    }
 
     private Bits() {}
 
@@ -58,15 +70,15 @@ final class Bits {
     }
 
     static String toHex(long[] bits) {
-        char[] out = new char[64];
+        byte[] out = new byte[64];
         for (int w = 0; w < 4; w++) {
             long v = bits[w];
-            for (int j = 0; j < 16; j++) {
-                out[w * 16 + 15 - j] = HEX[(int) (v & 15)];
+            for (int j = 15; j >= 0; j--) {
+                out[w * 16 + j] = HEX[(int) v & 15];
                 v >>>= 4;
             }
         }
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     static long[] fromHex(String s, int offset) {
@@ -74,17 +86,19 @@ final class Bits {
             throw new IllegalStateException("corrupt bitmap value: " + s);
         }
         long[] bits = new long[4];
+        int bad = 0;
         for (int w = 0; w < 4; w++) {
             long v = 0;
             for (int j = 0; j < 16; j++) {
                 char c = s.charAt(offset + w * 16 + j);
-                int d = c <= '9' ? c - '0' : c - 'a' + 10;
-                if (d < 0 || d > 15) {
-                    throw new IllegalStateException("corrupt bitmap value: " + s);
-                }
-                v = (v << 4) | d;
+                int d = c < 128 ? DIGIT[c] : -1;
+                bad |= d; // negative once any character is not a lower-case hex digit
+                v = (v << 4) | (d & 15);
             }
             bits[w] = v;
+        }
+        if (bad < 0) {
+            throw new IllegalStateException("corrupt bitmap value: " + s);
         }
         return bits;
     }

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class CompiledRange {
     private static final BigInteger TWO_FIVE_FIVE = BigInteger.valueOf(255);
+    // The mask of a node with nothing unusable; shared, so callers never modify a returned mask.
+    private static final long[] NONE = new long[4];
 
     final boolean v6;
     final int prefixLength;
@@ -32,6 +34,10 @@ final class CompiledRange {
     private final BigInteger[] reservedLo;
     private final BigInteger[] reservedHi;
     private final BigInteger leafCount;
+    private final BigInteger lastLeafId;
+    private final BigInteger[] nodeCounts;
+    // first as a long; only meaningful for IPv4, where every address fits
+    private final long firstLong;
 
     private CompiledRange(
             boolean v6,
@@ -68,6 +74,12 @@ final class CompiledRange {
         BigInteger maxOffset = size.subtract(BigInteger.ONE);
         this.rootLevel = Math.max(0, (maxOffset.bitLength() + 7) / 8 - 1);
         this.leafCount = maxOffset.shiftRight(8).add(BigInteger.ONE);
+        this.lastLeafId = maxOffset.shiftRight(8);
+        this.firstLong = first.longValue();
+        this.nodeCounts = new BigInteger[rootLevel + 1];
+        for (int level = 0; level <= rootLevel; level++) {
+            nodeCounts[level] = maxOffset.shiftRight(8 * (level + 1)).add(BigInteger.ONE);
+        }
         this.canonical = canon.toString();
     }
 
@@ -237,11 +249,19 @@ final class CompiledRange {
 
     /** Number of nodes at {@code level} (level 0 = leaves). */
     BigInteger nodeCount(int level) {
-        return size.subtract(BigInteger.ONE).shiftRight(8 * (level + 1)).add(BigInteger.ONE);
+        return level < nodeCounts.length
+                ? nodeCounts[level]
+                : size.subtract(BigInteger.ONE).shiftRight(8 * (level + 1)).add(BigInteger.ONE);
     }
 
-    /** Bits of leaf {@code leafId} that can never be allocated: reserved or past the end. */
+    /**
+     * Bits of leaf {@code leafId} that can never be allocated: reserved or past the end. The result
+     * may be shared: callers must not modify it.
+     */
     long[] unusableMask(BigInteger leafId) {
+        if (reservedLo.length == 0 && leafId.compareTo(lastLeafId) < 0) {
+            return NONE; // an interior leaf of a range without reservations: the common case
+        }
         long[] mask = new long[4];
         BigInteger base = leafId.shiftLeft(8);
         BigInteger top = base.add(TWO_FIVE_FIVE);
@@ -260,15 +280,18 @@ final class CompiledRange {
         return mask;
     }
 
-    /** Children of node (level, id) that do not exist, as "full" bits. */
+    /**
+     * Children of node (level, id) that do not exist, as "full" bits. The result may be shared:
+     * callers must not modify it.
+     */
     long[] missingChildrenMask(int level, BigInteger id) {
-        long[] mask = new long[4];
         BigInteger children = nodeCount(level - 1);
         BigInteger base = id.shiftLeft(8);
-        if (base.add(TWO_FIVE_FIVE).compareTo(children) >= 0) {
-            int from = children.subtract(base).intValueExact();
-            Bits.setRange(mask, from, 255);
+        if (base.add(TWO_FIVE_FIVE).compareTo(children) < 0) {
+            return NONE;
         }
+        long[] mask = new long[4];
+        Bits.setRange(mask, children.subtract(base).intValueExact(), 255);
         return mask;
     }
 
@@ -289,6 +312,18 @@ final class CompiledRange {
     boolean isReserved(BigInteger offset) {
         int i = firstReservedEndingAtOrAfter(offset);
         return i < reservedLo.length && reservedLo[i].compareTo(offset) <= 0;
+    }
+
+    /**
+     * The address of bit {@code bit} of leaf {@code leafId}, as 4 or 16 bytes. IPv4 ranges take a
+     * {@code long} path without {@code BigInteger} garbage (the allocator's hot path).
+     */
+    byte[] addressBytes(BigInteger leafId, int bit) {
+        if (!v6) {
+            long a = firstLong + ((leafId.longValue() << 8) | bit);
+            return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
+        }
+        return Addresses.toBytes(addressAt(leafId.shiftLeft(8).or(BigInteger.valueOf(bit))), true);
     }
 
     BigInteger addressAt(BigInteger offset) {

@@ -147,7 +147,7 @@ public final class FileIpPoolStore implements IpPoolStore {
                         keys = KeyPages.sortedKeys(data);
                         sortedKeys = keys;
                     }
-                    return KeyPages.page(keys, data, prefix, startAfter, limit);
+                    return KeyPages.page(keys, data::get, prefix, startAfter, limit);
                 },
                 l -> l.stream().mapToLong(VersionedValue::version).max().orElse(0L));
     }

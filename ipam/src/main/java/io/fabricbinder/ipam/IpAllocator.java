@@ -9,8 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +56,7 @@ public final class IpAllocator {
     private final Random random;
     private final Map<PoolSpec, CompiledPool> compiled = new ConcurrentHashMap<>();
     private final Set<String> verifiedSpecs = ConcurrentHashMap.newKeySet();
+    private volatile @Nullable CompiledPool lastPool;
 
     private IpAllocator(Builder b) {
         this.store = b.store;
@@ -93,15 +93,15 @@ public final class IpAllocator {
         CompiledPool p = compiledPool(pool);
         ensureSpec(p);
         String ownerId = owner.key();
-        String ownerKey = p.prefix + "owner/" + ownerId;
+        String ownerKey = p.ownerKey(ownerId);
+        int n = p.ranges.length;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             backoff(attempt);
             long now = clock.millis();
-            Attempt at = new Attempt();
-            at.conditions.put(ownerKey, Condition.ABSENT);
-            List<BigInteger> chosen = new ArrayList<>(p.ranges.length);
+            Attempt at = new Attempt(ownerKey, Condition.ABSENT, n + 1, 0);
+            byte[][] chosen = new byte[n][];
             boolean stale = false;
-            for (int i = 0; i < p.ranges.length; i++) {
+            for (int i = 0; i < n; i++) {
                 Search s = new Search(at, p, i, now);
                 Pick pick = s.pick();
                 if (pick == null) {
@@ -120,18 +120,26 @@ public final class IpAllocator {
                     stale = true;
                     break;
                 }
-                chosen.add(s.take(pick));
+                chosen[i] = s.take(pick);
             }
             if (stale) {
                 continue;
             }
-            StringBuilder value = new StringBuilder().append(now);
-            for (int i = 0; i < chosen.size(); i++) {
-                String text = Addresses.format(chosen.get(i), p.ranges[i].v6);
-                value.append(' ').append(text);
-                at.puts.put(p.prefix + "addr/" + text, ownerId);
+            String value;
+            if (n == 1) {
+                String text = Addresses.format(chosen[0]);
+                at.put(p.addrKey(text), ownerId);
+                value = now + " " + text;
+            } else {
+                StringBuilder sb = new StringBuilder(24 + 40 * n).append(now);
+                for (int i = 0; i < n; i++) {
+                    String text = Addresses.format(chosen[i]);
+                    sb.append(' ').append(text);
+                    at.put(p.addrKey(text), ownerId);
+                }
+                value = sb.toString();
             }
-            at.puts.put(ownerKey, value.toString());
+            at.put(ownerKey, value);
             if (at.commit()) {
                 return toAllocation(p, owner, chosen);
             }
@@ -279,7 +287,7 @@ public final class IpAllocator {
     }
 
     private ReleaseResult releaseInternal(CompiledPool p, Owner owner, long expectedVersion) {
-        String ownerKey = p.ownerKey(owner);
+        String ownerKey = p.ownerKey(owner.key());
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             backoff(attempt);
             long now = clock.millis();
@@ -291,22 +299,22 @@ public final class IpAllocator {
             if (expectedVersion != Condition.ABSENT && ov.version() != expectedVersion) {
                 return ReleaseResult.CHANGED;
             }
-            Allocation held = parseAllocation(p, owner, ov.value());
-            Attempt at = new Attempt();
-            at.conditions.put(ownerKey, ov.version());
+            String[] texts = splitRecord(p, owner, ov.value());
+            Attempt at = new Attempt(ownerKey, ov.version(), 0, p.ranges.length + 1);
             for (int i = 0; i < p.ranges.length; i++) {
                 CompiledRange r = p.ranges[i];
-                BigInteger address =
-                        Addresses.toBigInteger(held.addresses().get(i).address().getAddress());
+                // The record holds the canonical text the address keys were written with.
+                String text = texts[i];
+                BigInteger address = Addresses.toBigInteger(Addresses.parse(text, "stored address"));
                 BigInteger offset = r.offsetOf(address);
                 if (offset == null) {
-                    throw new IllegalStateException("pool " + p.spec.name() + ": stored address " + address + " of "
+                    throw new IllegalStateException("pool " + p.spec.name() + ": stored address " + text + " of "
                             + owner + " is outside range " + i);
                 }
                 new Search(at, p, i, now).free(offset);
-                at.deletes.add(p.prefix + "addr/" + Addresses.format(address, r.v6));
+                at.delete(p.addrKey(text));
             }
-            at.deletes.add(ownerKey);
+            at.delete(ownerKey);
             if (at.commit()) {
                 return ReleaseResult.RELEASED;
             }
@@ -324,33 +332,57 @@ public final class IpAllocator {
     }
 
     private Optional<Allocation> find(CompiledPool p, Owner owner) {
-        return store.find(p.ownerKey(owner)).map(v -> parseAllocation(p, owner, v.value()));
+        return store.find(p.ownerKey(owner.key())).map(v -> parseAllocation(p, owner, v.value()));
     }
 
-    private Allocation parseAllocation(CompiledPool p, Owner owner, String value) {
-        String[] parts = value.split(" ");
-        if (parts.length != p.ranges.length + 1) {
+    /** The address texts of an owner record ({@code createdMillis addr0 addr1 ...}). */
+    private static String[] splitRecord(CompiledPool p, Owner owner, String value) {
+        String[] texts = new String[p.ranges.length];
+        int at = value.indexOf(' ');
+        for (int i = 0; i < texts.length && at >= 0; i++) {
+            int next = value.indexOf(' ', at + 1);
+            texts[i] = next < 0 ? value.substring(at + 1) : value.substring(at + 1, next);
+            at = next;
+        }
+        boolean complete = at < 0;
+        for (String t : texts) {
+            complete &= t != null && !t.isEmpty();
+        }
+        if (!complete) {
             throw new IllegalStateException(
                     "pool " + p.spec.name() + ": stored record of " + owner + " does not match the pool: " + value);
         }
-        List<BigInteger> addresses = new ArrayList<>();
-        for (int i = 0; i < p.ranges.length; i++) {
-            addresses.add(Addresses.toBigInteger(Addresses.parse(parts[i + 1], "stored address")));
+        return texts;
+    }
+
+    private Allocation parseAllocation(CompiledPool p, Owner owner, String value) {
+        String[] texts = splitRecord(p, owner, value);
+        byte[][] addresses = new byte[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            addresses[i] = Addresses.parse(texts[i], "stored address");
         }
         return toAllocation(p, owner, addresses);
     }
 
-    private static Allocation toAllocation(CompiledPool p, Owner owner, List<BigInteger> addresses) {
-        List<AssignedAddress> out = new ArrayList<>(addresses.size());
-        for (int i = 0; i < addresses.size(); i++) {
+    private static Allocation toAllocation(CompiledPool p, Owner owner, byte[][] addresses) {
+        AssignedAddress[] out = new AssignedAddress[addresses.length];
+        for (int i = 0; i < addresses.length; i++) {
             CompiledRange r = p.ranges[i];
-            out.add(new AssignedAddress(Addresses.toInetAddress(addresses.get(i), r.v6), r.prefixLength, r.gateway));
+            out[i] = new AssignedAddress(Addresses.toInetAddress(addresses[i]), r.prefixLength, r.gateway);
         }
-        return new Allocation(p.spec.name(), owner, out);
+        return new Allocation(p.spec.name(), owner, List.of(out));
     }
 
     private CompiledPool compiledPool(PoolSpec spec) {
-        return compiled.computeIfAbsent(spec, CompiledPool::new);
+        // Callers usually pass the same PoolSpec instance again and again: an identity check is
+        // cheaper than hashing the record (and its ranges) for the map lookup.
+        CompiledPool last = lastPool;
+        if (last != null && last.spec == spec) {
+            return last;
+        }
+        CompiledPool p = compiled.computeIfAbsent(spec, CompiledPool::new);
+        lastPool = p;
+        return p;
     }
 
     private void ensureSpec(CompiledPool p) {
@@ -391,12 +423,21 @@ public final class IpAllocator {
 
     /** A validated pool with its key layout. */
     private static final class CompiledPool {
+        // Leaf keys are cached for ranges of up to this many leaves (a /14 of IPv4): bounded memory,
+        // and a cached key's hash code is computed once instead of on every store lookup.
+        private static final int CACHED_LEAF_KEYS = 256;
+
         final PoolSpec spec;
         final CompiledRange[] ranges;
         final String prefix;
         final String specKey;
         final String canonical;
         volatile boolean verified;
+        private final String ownerPrefix;
+        private final String addrPrefix;
+        // nodePrefix[range][level] = prefix + "r" + range + "/n" + level + "/"
+        private final String[][] nodePrefix;
+        private final @Nullable String[] @Nullable [] leafKeys;
 
         CompiledPool(PoolSpec spec) {
             this.spec = spec;
@@ -412,55 +453,134 @@ public final class IpAllocator {
             this.prefix = "ipam/" + spec.name() + "/";
             this.specKey = prefix + "spec";
             this.canonical = canon.toString();
+            this.ownerPrefix = prefix + "owner/";
+            this.addrPrefix = prefix + "addr/";
+            this.nodePrefix = new String[ranges.length][];
+            this.leafKeys = new String[ranges.length][];
+            for (int i = 0; i < ranges.length; i++) {
+                nodePrefix[i] = new String[ranges[i].rootLevel + 1];
+                for (int level = 0; level <= ranges[i].rootLevel; level++) {
+                    nodePrefix[i][level] = prefix + "r" + i + "/n" + level + "/";
+                }
+                BigInteger leaves = ranges[i].leafCount();
+                if (leaves.compareTo(BigInteger.valueOf(CACHED_LEAF_KEYS)) <= 0) {
+                    leafKeys[i] = new String[leaves.intValueExact()];
+                }
+            }
         }
 
-        String ownerKey(Owner owner) {
-            return prefix + "owner/" + owner.key();
+        String ownerKey(String ownerId) {
+            return ownerPrefix.concat(ownerId);
+        }
+
+        String addrKey(String addressText) {
+            return addrPrefix.concat(addressText);
         }
 
         String nodeKey(int range, int level, BigInteger id) {
+            @Nullable String[] cache = level == 0 ? leafKeys[range] : null;
+            int slot = cache != null ? id.intValue() : -1;
+            if (slot >= 0) {
+                String cached = cache[slot];
+                if (cached != null) {
+                    return cached;
+                }
+            }
             String hex = id.bitLength() < 63 ? Long.toHexString(id.longValue()) : id.toString(16);
-            return prefix + "r" + range + "/n" + level + "/" + hex;
+            String key = nodePrefix[range][level].concat(hex);
+            if (slot >= 0) {
+                // A benign race: every thread computes the same immutable string.
+                cache[slot] = key;
+            }
+            return key;
         }
     }
 
-    /** The reads and writes of one commit attempt. */
+    /**
+     * The reads and writes of one commit attempt: the owner record's condition, the free-index
+     * nodes read (with their versions) and written, and the other puts and deletes. Small arrays,
+     * not maps: an attempt touches a handful of keys.
+     */
     private final class Attempt {
-        final Map<String, Long> conditions = new LinkedHashMap<>();
-        final Map<String, String> puts = new LinkedHashMap<>();
-        final List<String> deletes = new ArrayList<>();
-        private final Map<String, Node> nodes = new HashMap<>();
-        private final Map<String, Long> versions = new HashMap<>();
+        private final String ownerKey;
+        private final long ownerVersion;
+        private Touched[] touched = new Touched[2];
+        private int touchedCount;
+        private final List<Mutation> mutations;
 
-        Node node(String key) {
-            Node n = nodes.get(key);
-            if (n == null) {
-                Optional<VersionedValue> v = store.find(key);
-                n = v.isPresent() ? Node.decode(v.get().value()) : Node.empty();
-                versions.put(key, v.isPresent() ? v.get().version() : Condition.ABSENT);
-                nodes.put(key, n);
-            }
-            return n;
+        Attempt(String ownerKey, long ownerVersion, int puts, int deletes) {
+            this.ownerKey = ownerKey;
+            this.ownerVersion = ownerVersion;
+            this.mutations = new ArrayList<>(puts + deletes + 2);
         }
 
-        void write(String key, Node n) {
-            conditions.put(key, versions.getOrDefault(key, Condition.ABSENT));
-            puts.put(key, n.encode());
+        private @Nullable Touched find(String key) {
+            for (int i = 0; i < touchedCount; i++) {
+                if (touched[i].key.equals(key)) {
+                    return touched[i];
+                }
+            }
+            return null;
+        }
+
+        Node node(String key) {
+            Touched t = find(key);
+            if (t != null) {
+                return t.node;
+            }
+            Optional<VersionedValue> v = store.find(key);
+            t = v.isPresent()
+                    ? new Touched(key, Node.decode(v.get().value()), v.get().version())
+                    : new Touched(key, Node.empty(), Condition.ABSENT);
+            if (touchedCount == touched.length) {
+                touched = Arrays.copyOf(touched, touchedCount * 2);
+            }
+            touched[touchedCount++] = t;
+            return t.node;
+        }
+
+        /** Marks a node read through {@link #node} as changed; it is encoded once, at commit. */
+        void write(String key) {
+            Touched t = find(key);
+            if (t == null) {
+                throw new IllegalStateException("node " + key + " written without being read");
+            }
+            t.written = true;
+        }
+
+        void put(String key, String value) {
+            mutations.add(Mutation.put(key, value));
+        }
+
+        void delete(String key) {
+            mutations.add(Mutation.delete(key));
         }
 
         boolean commit() {
-            List<Condition> cs = new ArrayList<>(conditions.size());
-            for (Map.Entry<String, Long> e : conditions.entrySet()) {
-                cs.add(new Condition(e.getKey(), e.getValue()));
+            List<Condition> cs = new ArrayList<>(touchedCount + 1);
+            cs.add(new Condition(ownerKey, ownerVersion));
+            for (int i = 0; i < touchedCount; i++) {
+                Touched t = touched[i];
+                if (t.written) {
+                    cs.add(new Condition(t.key, t.version));
+                    mutations.add(Mutation.put(t.key, t.node.encode()));
+                }
             }
-            List<Mutation> ms = new ArrayList<>(puts.size() + deletes.size());
-            for (Map.Entry<String, String> e : puts.entrySet()) {
-                ms.add(Mutation.put(e.getKey(), e.getValue()));
-            }
-            for (String d : deletes) {
-                ms.add(Mutation.delete(d));
-            }
-            return store.commit(cs, ms);
+            return store.commit(cs, mutations);
+        }
+    }
+
+    /** A free-index node read during an attempt, with the version it was read at. */
+    private static final class Touched {
+        final String key;
+        final Node node;
+        final long version;
+        boolean written;
+
+        Touched(String key, Node node, long version) {
+            this.key = key;
+            this.node = node;
+            this.version = version;
         }
     }
 
@@ -537,25 +657,25 @@ public final class IpAllocator {
             return null;
         }
 
-        /** Marks the pick taken (maintaining the summary tree) and returns the absolute address. */
-        BigInteger take(Pick pick) {
+        /** Marks the pick taken (maintaining the summary tree) and returns the address bytes. */
+        byte[] take(Pick pick) {
             String key = p.nodeKey(range, 0, pick.leafId());
             Node leaf = at.node(key);
             Bits.set(leaf.bits, pick.bit());
-            leaf.cooling.remove(pick.bit());
+            leaf.stopCooling(pick.bit());
             leaf.pruneCooling(now);
-            at.write(key, leaf);
+            at.write(key);
             if (r.rootLevel > 0 && Bits.allSet(leaf.bits, r.unusableMask(pick.leafId()))) {
                 markFull(1, pick.leafId().shiftRight(8), pick.leafId().intValue() & 255);
             }
-            return r.addressAt(pick.leafId().shiftLeft(8).or(BigInteger.valueOf(pick.bit())));
+            return r.addressBytes(pick.leafId(), pick.bit());
         }
 
         private void markFull(int level, BigInteger id, int childBit) {
             String key = p.nodeKey(range, level, id);
             Node n = at.node(key);
             Bits.set(n.bits, childBit);
-            at.write(key, n);
+            at.write(key);
             if (level < r.rootLevel && Bits.allSet(n.bits, r.missingChildrenMask(level, id))) {
                 markFull(level + 1, id.shiftRight(8), id.intValue() & 255);
             }
@@ -576,9 +696,9 @@ public final class IpAllocator {
             Bits.clear(leaf.bits, bit);
             leaf.pruneCooling(now);
             if (cooldownMillis > 0) {
-                leaf.cooling.put(bit, now + cooldownMillis);
+                leaf.cool(bit, now + cooldownMillis);
             }
-            at.write(key, leaf);
+            at.write(key);
             if (wasFull && r.rootLevel > 0) {
                 markNotFull(1, leafId.shiftRight(8), leafId.intValue() & 255);
             }
@@ -589,7 +709,7 @@ public final class IpAllocator {
             Node n = at.node(key);
             boolean wasFull = Bits.allSet(n.bits, r.missingChildrenMask(level, id));
             Bits.clear(n.bits, childBit);
-            at.write(key, n);
+            at.write(key);
             if (wasFull && level < r.rootLevel) {
                 markNotFull(level + 1, id.shiftRight(8), id.intValue() & 255);
             }

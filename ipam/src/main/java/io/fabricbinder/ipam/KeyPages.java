@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** The prefix-page read of {@code IpPoolStore.list}, shared by the stores that keep a sorted key index. */
 final class KeyPages {
@@ -23,7 +26,11 @@ final class KeyPages {
      * startAfter}, in key order.
      */
     static List<VersionedValue> page(
-            String[] sortedKeys, Map<String, VersionedValue> values, String prefix, String startAfter, int limit) {
+            String[] sortedKeys,
+            Function<String, @Nullable VersionedValue> values,
+            String prefix,
+            String startAfter,
+            int limit) {
         List<VersionedValue> out = new ArrayList<>();
         boolean fromPrefix = startAfter.compareTo(prefix) < 0;
         int i = Arrays.binarySearch(sortedKeys, fromPrefix ? prefix : startAfter);
@@ -33,7 +40,7 @@ final class KeyPages {
             i++;
         }
         for (; i < sortedKeys.length && out.size() < limit && sortedKeys[i].startsWith(prefix); i++) {
-            out.add(values.get(sortedKeys[i]));
+            out.add(Objects.requireNonNull(values.apply(sortedKeys[i]), sortedKeys[i]));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.fabricbinder.ipam;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored tree node: 256 bits plus, for leaves, addresses in reuse cooldown. Encoded as 64 hex
@@ -11,38 +12,41 @@ import java.util.TreeMap;
  */
 final class Node {
     final long[] bits;
-    final TreeMap<Integer, Long> cooling;
+    // Bit -> expiry in epoch millis; null while nothing cools (almost always), to save garbage.
+    private @Nullable TreeMap<Integer, Long> cooling;
 
-    Node(long[] bits, TreeMap<Integer, Long> cooling) {
+    private Node(long[] bits, @Nullable TreeMap<Integer, Long> cooling) {
         this.bits = bits;
         this.cooling = cooling;
     }
 
     static Node empty() {
-        return new Node(new long[4], new TreeMap<>());
+        return new Node(new long[4], null);
     }
 
     static Node decode(String value) {
         long[] bits = Bits.fromHex(value, 0);
+        if (value.length() == 64) {
+            return new Node(bits, null);
+        }
+        if (!value.startsWith(" c", 64)) {
+            throw new IllegalStateException("corrupt node value: " + value);
+        }
         TreeMap<Integer, Long> cooling = new TreeMap<>();
-        if (value.length() > 64) {
-            if (!value.startsWith(" c", 64)) {
-                throw new IllegalStateException("corrupt node value: " + value);
-            }
-            String rest = value.substring(66);
-            if (!rest.isEmpty()) {
-                for (String pair : rest.split(",")) {
-                    int colon = pair.indexOf(':');
-                    cooling.put(Integer.parseInt(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
-                }
+        String rest = value.substring(66);
+        if (!rest.isEmpty()) {
+            for (String pair : rest.split(",")) {
+                int colon = pair.indexOf(':');
+                cooling.put(Integer.parseInt(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
             }
         }
-        return new Node(bits, cooling);
+        return new Node(bits, cooling.isEmpty() ? null : cooling);
     }
 
     String encode() {
         String hex = Bits.toHex(bits);
-        if (cooling.isEmpty()) {
+        TreeMap<Integer, Long> cooling = this.cooling;
+        if (cooling == null || cooling.isEmpty()) {
             return hex;
         }
         StringBuilder sb = new StringBuilder(hex).append(" c");
@@ -59,7 +63,8 @@ final class Node {
 
     /** Bits taken or still cooling at {@code nowMillis}. */
     long[] blocked(long nowMillis) {
-        if (cooling.isEmpty()) {
+        TreeMap<Integer, Long> cooling = this.cooling;
+        if (cooling == null || cooling.isEmpty()) {
             return bits;
         }
         long[] out = bits.clone();
@@ -72,6 +77,10 @@ final class Node {
     }
 
     boolean hasCooling(long nowMillis) {
+        TreeMap<Integer, Long> cooling = this.cooling;
+        if (cooling == null) {
+            return false;
+        }
         for (long expiry : cooling.values()) {
             if (expiry > nowMillis) {
                 return true;
@@ -81,11 +90,33 @@ final class Node {
     }
 
     void pruneCooling(long nowMillis) {
+        TreeMap<Integer, Long> cooling = this.cooling;
+        if (cooling == null) {
+            return;
+        }
         Iterator<Long> it = cooling.values().iterator();
         while (it.hasNext()) {
             if (it.next() <= nowMillis) {
                 it.remove();
             }
+        }
+    }
+
+    /** Starts the reuse cooldown of {@code bit} until {@code expiryMillis}. */
+    void cool(int bit, long expiryMillis) {
+        TreeMap<Integer, Long> cooling = this.cooling;
+        if (cooling == null) {
+            cooling = new TreeMap<>();
+            this.cooling = cooling;
+        }
+        cooling.put(bit, expiryMillis);
+    }
+
+    /** Ends the reuse cooldown of {@code bit}, if any. */
+    void stopCooling(int bit) {
+        TreeMap<Integer, Long> cooling = this.cooling;
+        if (cooling != null) {
+            cooling.remove(bit);
         }
     }
 }

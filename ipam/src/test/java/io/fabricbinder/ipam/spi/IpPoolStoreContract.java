@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabricbinder.ipam.Allocation;
-import io.fabricbinder.ipam.InMemoryIpPoolStore;
 import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamException;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * fabricbinder-ipam} test-jar.
  *
  * <p>Generated sequences are seeded; the seed is printed and can be fixed with {@code
- * -Dipam.seed=<n>}. The in-memory store is the model every backend is compared against.
+ * -Dipam.seed=<n>}. {@link ReferenceStore} is the model every backend (the in-memory store too) is compared against.
  */
 public abstract class IpPoolStoreContract {
     private final List<IpPoolStore> opened = Collections.synchronizedList(new ArrayList<>());
@@ -261,11 +260,11 @@ public abstract class IpPoolStoreContract {
     }
 
     @Test
-    public void randomCommitSequencesBehaveLikeTheInMemoryModel() {
-        long seed = seed("randomCommitSequencesBehaveLikeTheInMemoryModel");
+    public void randomCommitSequencesBehaveLikeTheReferenceModel() {
+        long seed = seed("randomCommitSequencesBehaveLikeTheReferenceModel");
         SplittableRandom rnd = new SplittableRandom(seed);
         IpPoolStore s = store();
-        IpPoolStore model = new InMemoryIpPoolStore();
+        IpPoolStore model = new ReferenceStore();
         List<String> keySpace = List.of("m/a", "m/b", "m/c", "m/d", "m/e", "m/f", "n/a");
         Map<String, Long> oldSut = new HashMap<>();
         Map<String, Long> oldModel = new HashMap<>();
@@ -351,7 +350,7 @@ public abstract class IpPoolStoreContract {
                         new IpRange("fd00:9::/120", null, null, List.of("fd00:9::80/121"), null)));
         IpAllocator sut = IpAllocator.builder(store()).randomSeed(seed).build();
         IpAllocator model =
-                IpAllocator.builder(new InMemoryIpPoolStore()).randomSeed(seed).build();
+                IpAllocator.builder(new ReferenceStore()).randomSeed(seed).build();
         List<Owner> owners = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
             owners.add(new Owner("ns", "pod-" + i, "uid-" + i, "net1"));

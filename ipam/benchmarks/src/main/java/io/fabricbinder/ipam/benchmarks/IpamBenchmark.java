@@ -15,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -146,13 +148,69 @@ public final class IpamBenchmark {
         }
     }
 
-    /** Runs the benchmark from the command line. */
+    /** The scenarios of one run; {@code --only} selects some of them by their {@link #flag()}. */
+    public enum Scenario {
+        /** In-memory store, /16 at 90 % fill, one thread. */
+        IN_MEMORY("in-memory"),
+        /** Allocate+release in an empty /24 against a /64 holding many allocations. */
+        SPARSE("sparse"),
+        /** File store, fsync on, 8 threads. */
+        FILE("file"),
+        /** Ours against the whereabouts-style baseline. */
+        RATIO("ratio");
+
+        private final String flag;
+
+        Scenario(String flag) {
+            this.flag = flag;
+        }
+
+        /** The name used with {@code --only}. */
+        public String flag() {
+            return flag;
+        }
+
+        static Set<Scenario> parseList(String text) {
+            Set<Scenario> out = EnumSet.noneOf(Scenario.class);
+            for (String name : text.split(",", -1)) {
+                Scenario found = null;
+                for (Scenario s : values()) {
+                    if (s.flag.equals(name.trim())) {
+                        found = s;
+                    }
+                }
+                if (found == null) {
+                    throw new IllegalArgumentException(
+                            "unknown scenario '" + name + "' (in-memory, sparse, file, ratio)");
+                }
+                out.add(found);
+            }
+            return out;
+        }
+    }
+
+    /** Runs the benchmark from the command line; {@code --only a,b} runs only those scenarios. */
     public static void main(String[] args) {
-        run(Options.parse(args), System.out);
+        List<String> rest = new ArrayList<>(List.of(args));
+        Set<Scenario> only = EnumSet.allOf(Scenario.class);
+        int i = rest.indexOf("--only");
+        if (i >= 0) {
+            if (i + 1 >= rest.size()) {
+                throw new IllegalArgumentException("missing value after --only");
+            }
+            only = Scenario.parseList(rest.get(i + 1));
+            rest.subList(i, i + 2).clear();
+        }
+        run(Options.parse(rest.toArray(new String[0])), System.out, only);
     }
 
     /** Runs every scenario and prints a Markdown table of results to {@code out}. */
     public static void run(Options options, PrintStream out) {
+        run(options, out, EnumSet.allOf(Scenario.class));
+    }
+
+    /** Runs the given scenarios and prints a Markdown table of results to {@code out}. */
+    public static void run(Options options, PrintStream out, Set<Scenario> scenarios) {
         out.printf(
                 Locale.ROOT,
                 "# IPAM benchmark (%d CPUs, java %s, load average %s)%n%n",
@@ -161,10 +219,18 @@ public final class IpamBenchmark {
                 loadAverage());
         out.println("| scenario | result |");
         out.println("|---|---|");
-        inMemoryAtNinetyPercent(options, out);
-        sparseVersusEmpty(options, out);
-        fileStoreEightThreads(options, out);
-        baselineRatio(options, out);
+        if (scenarios.contains(Scenario.IN_MEMORY)) {
+            inMemoryAtNinetyPercent(options, out);
+        }
+        if (scenarios.contains(Scenario.SPARSE)) {
+            sparseVersusEmpty(options, out);
+        }
+        if (scenarios.contains(Scenario.FILE)) {
+            fileStoreEightThreads(options, out);
+        }
+        if (scenarios.contains(Scenario.RATIO)) {
+            baselineRatio(options, out);
+        }
         out.printf(Locale.ROOT, "%nload average after the run: %s%n", loadAverage());
     }
 
@@ -185,32 +251,31 @@ public final class IpamBenchmark {
         for (int i = 0; i < fill; i++) {
             allocator.allocate(pool, owner("fill-", i));
         }
-        Owner[] owners = new Owner[o.measuredOperations()];
-        for (int i = 0; i < owners.length; i++) {
-            owners[i] = owner("m-", i);
-        }
+        int n = o.measuredOperations();
         // Timed in batches of 1,000 allocations of new owners; after each batch 1,000 random owners
-        // are released (untimed), so the fill stays between 90.0 % and 91.5 %.
+        // are released (untimed), so the fill stays between 90.0 % and 91.5 %. Each batch's owners
+        // are created just before it (untimed), as a controller gets them from pod events: creating
+        // all of them up front would make the collector copy that whole array during the timed part.
         SplittableRandom rnd = new SplittableRandom(2);
         List<Owner> live = new ArrayList<>();
         for (int i = 0; i < fill; i++) {
             live.add(owner("fill-", i));
         }
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long allocNanos = 0;
-        long allocCpu = 0;
+        ThreadMeter meter = new ThreadMeter();
         int batch = 1_000;
-        for (int from = 0; from < owners.length; from += batch) {
-            int to = Math.min(owners.length, from + batch);
-            long c0 = mx.getCurrentThreadCpuTime();
-            long t0 = System.nanoTime();
+        Owner[] owners = new Owner[batch];
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch);
             for (int i = from; i < to; i++) {
-                allocator.allocate(pool, owners[i]);
+                owners[i - from] = owner("m-", i);
             }
-            allocNanos += System.nanoTime() - t0;
-            allocCpu += mx.getCurrentThreadCpuTime() - c0;
+            meter.start();
             for (int i = from; i < to; i++) {
-                live.add(owners[i]);
+                allocator.allocate(pool, owners[i - from]);
+            }
+            meter.stop();
+            for (int i = from; i < to; i++) {
+                live.add(owners[i - from]);
                 int victim = rnd.nextInt(live.size());
                 Owner gone = live.set(victim, live.get(live.size() - 1));
                 live.remove(live.size() - 1);
@@ -223,12 +288,83 @@ public final class IpamBenchmark {
                 String.format(
                         Locale.ROOT,
                         "**%,.0f allocations/s** wall (%.2f µs each); %,.0f allocations/s of thread CPU time (%.2f µs"
-                                + " each); %,d allocations",
-                        owners.length / (allocNanos / 1e9),
-                        allocNanos / 1e3 / owners.length,
-                        owners.length / (allocCpu / 1e9),
-                        allocCpu / 1e3 / owners.length,
-                        owners.length));
+                                + " each); %s; %,d allocations",
+                        n / (meter.wallNanos / 1e9),
+                        meter.wallNanos / 1e3 / n,
+                        n / (meter.cpuNanos / 1e9),
+                        meter.cpuNanos / 1e3 / n,
+                        meter.describe(n),
+                        n));
+    }
+
+    /**
+     * Wall time, thread CPU time, bytes allocated by the thread and GC time of the timed sections,
+     * so a reader can tell CPU work, garbage and waiting apart.
+     */
+    private static final class ThreadMeter {
+        private final java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        private final List<java.lang.management.GarbageCollectorMXBean> gcs =
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
+        long wallNanos;
+        long cpuNanos;
+        long allocatedBytes;
+        long gcMillis;
+        long gcCount;
+        private long t0;
+        private long c0;
+        private long a0;
+        private long g0;
+        private long n0;
+
+        void start() {
+            g0 = gcMillis();
+            n0 = gcCount();
+            a0 = allocated();
+            c0 = threads.getCurrentThreadCpuTime();
+            t0 = System.nanoTime();
+        }
+
+        void stop() {
+            wallNanos += System.nanoTime() - t0;
+            cpuNanos += threads.getCurrentThreadCpuTime() - c0;
+            allocatedBytes += allocated() - a0;
+            gcMillis += gcMillis() - g0;
+            gcCount += gcCount() - n0;
+        }
+
+        String describe(int operations) {
+            return String.format(
+                    Locale.ROOT,
+                    "%,.0f bytes allocated each; GC %,d ms in %,d collections during the timed %,.0f ms",
+                    allocatedBytes / (double) operations,
+                    gcMillis,
+                    gcCount,
+                    wallNanos / 1e6);
+        }
+
+        private long allocated() {
+            if (threads instanceof com.sun.management.ThreadMXBean sun) {
+                return sun.getCurrentThreadAllocatedBytes();
+            }
+            return 0;
+        }
+
+        private long gcMillis() {
+            long sum = 0;
+            for (java.lang.management.GarbageCollectorMXBean gc : gcs) {
+                sum += Math.max(0, gc.getCollectionTime());
+            }
+            return sum;
+        }
+
+        private long gcCount() {
+            long sum = 0;
+            for (java.lang.management.GarbageCollectorMXBean gc : gcs) {
+                sum += Math.max(0, gc.getCollectionCount());
+            }
+            return sum;
+        }
     }
 
     private static void sparseVersusEmpty(Options o, PrintStream out) {
