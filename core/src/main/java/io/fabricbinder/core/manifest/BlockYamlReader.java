@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * <p>It reads ONE document and produces exactly the tree that Jackson's YAML parser (SnakeYAML
  * events plus Jackson's scalar typing) gives for it: {@link LinkedHashMap}, {@link ArrayList},
- * {@link String}, {@link Integer}, {@link Long}, {@link Double}, {@link Boolean} and null; keys
+ * {@link String}, {@link Integer}, {@link Long}, {@link BigInteger}, {@link Double}, {@link Boolean} and null; keys
  * are always strings. Whenever a document uses anything outside the subset (flow collections,
  * anchors, aliases, tags, multi-line plain or quoted scalars, complex keys, tabs in indentation,
  * duplicate keys, numbers in forms other than plain decimal, unusual characters, ...) or is not
@@ -40,6 +41,7 @@ final class BlockYamlReader {
     private static final int MAX_DEPTH = 100;
     private static final int MAX_KEY_CHARS = 1000;
     private static final int MAX_FLOAT_CHARS = 32;
+    private static final int MAX_INTEGER_DIGITS = 100;
 
     /** Jackson's YAMLParser resolves plain scalars with a default SnakeYAML resolver, too. */
     private static final Resolver RESOLVER = new Resolver();
@@ -52,6 +54,7 @@ final class BlockYamlReader {
     private int lineStart;
     private int indent;
     private int depth;
+    private boolean started;
 
     private BlockYamlReader(String s, int from, int to) {
         this.s = s;
@@ -86,6 +89,7 @@ final class BlockYamlReader {
         if (!nextContentLine()) {
             return null;
         }
+        started = true;
         Object root = blockNode(-1);
         if (nextContentLine()) {
             throw DECLINE; // content after the root node ended (a dedent below its column)
@@ -143,6 +147,9 @@ final class BlockYamlReader {
             } else if (c == '\t') {
                 throw DECLINE;
             } else if (i == pos && c == '.' && isMarker(i, '.')) {
+                if (depth == 0 && !started) {
+                    throw DECLINE; // "..." before any content: an error in an implicit document
+                }
                 documentEnd(i + 3);
                 return false;
             } else if (i == pos && c == '-' && isMarker(i, '-')) {
@@ -687,9 +694,16 @@ final class BlockYamlReader {
         int digits = i - digitsStart;
         if (digits > 0) {
             if (i == n) {
-                if ((digits == 1 || v.charAt(digitsStart) != '0') && digits <= 18) {
-                    long l = Long.parseLong(v);
-                    return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) l : (Object) l;
+                if (digits == 1 || v.charAt(digitsStart) != '0') {
+                    // Jackson: Integer if it fits, else Long, else BigInteger
+                    if (digits <= 18) {
+                        long l = Long.parseLong(v);
+                        return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) l : (Object) l;
+                    }
+                    if (digits <= MAX_INTEGER_DIGITS) {
+                        BigInteger big = new BigInteger(v);
+                        return big.bitLength() <= 63 ? (Object) big.longValue() : (Object) big;
+                    }
                 }
             } else if (n <= MAX_FLOAT_CHARS && isSimpleFloat(v, i)) {
                 return Double.valueOf(v);

@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,8 +181,8 @@ public final class Manifests {
                 if (!marker) {
                     return docs;
                 }
-                if (!isBlank(content.substring(lineStart + 3, lineEnd))) {
-                    return readDocumentsWithSnakeYaml(content);
+                if (!isSpacesOrComment(content, lineStart + 3, lineEnd)) {
+                    return readDocumentsWithSnakeYaml(content); // e.g. "--- |" or a tab
                 }
                 segmentStart = lineStart;
                 bodyStart = Math.min(lineEnd + 1, len);
@@ -193,10 +194,27 @@ public final class Manifests {
         }
     }
 
+    /** Whether {@code s[from, to)} is spaces, maybe followed by a comment after a space. */
+    private static boolean isSpacesOrComment(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '#' && i > from && s.charAt(i - 1) == ' ') {
+                return true;
+            }
+            if (c != ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@link #readDocuments} without the fast reader: SnakeYAML over the whole stream. */
     static @Nullable List<Object> readDocumentsWithSnakeYaml(String content) {
         List<Object> docs = new ArrayList<>();
-        try (MappingIterator<Object> it = YAML_READER.readValues(content)) {
+        // readValues(JsonParser), unlike readValues(String), does not unwrap a sequence that is the
+        // first document: that made its items separate documents and dropped all later documents.
+        try (JsonParser parser = YAML_READER.createParser(content)) {
+            MappingIterator<Object> it = YAML_READER.readValues(parser);
             while (it.hasNextValue()) {
                 Object v = it.nextValue();
                 if (v != null) {
