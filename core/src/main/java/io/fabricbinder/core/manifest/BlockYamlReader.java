@@ -225,7 +225,7 @@ final class BlockYamlReader {
             String key;
             int afterColon;
             if (c == '"' || c == '\'') {
-                int q = quotedEnd(p);
+                int q = quotedEnd(p, false);
                 if (q >= end || s.charAt(q) != ':' || !isBlankOrEnd(q + 1)) {
                     throw DECLINE;
                 }
@@ -330,7 +330,7 @@ final class BlockYamlReader {
                 if (!inMapping && isKeyLine(r)) {
                     return mapping(r - lineStart, r);
                 }
-                int qe = quotedEnd(r);
+                int qe = quotedEnd(r, true);
                 String v = c == '"' ? doubleQuoted(r, qe) : singleQuoted(r, qe);
                 endOfLine(qe);
                 return v;
@@ -360,7 +360,7 @@ final class BlockYamlReader {
         if (c == '"' || c == '\'') {
             int q;
             try {
-                q = quotedEnd(r);
+                q = quotedEnd(r, false);
             } catch (Decline d) {
                 return false;
             }
@@ -439,13 +439,16 @@ final class BlockYamlReader {
         return nl < 0 || nl >= end ? end : nl + 1;
     }
 
-    /** The index after the closing quote of the quoted scalar at {@code p}, on the same line. */
-    private int quotedEnd(int p) {
+    /**
+     * The index after the closing quote of the quoted scalar at {@code p}; keys (and anything
+     * unterminated) must close on the same line.
+     */
+    private int quotedEnd(int p, boolean multiLine) {
         char quote = s.charAt(p);
         int i = p + 1;
         while (i < end) {
             char ch = s.charAt(i);
-            if (ch == '\n') {
+            if (ch == '\n' && !multiLine) {
                 break;
             }
             if (ch == quote) {
@@ -461,12 +464,15 @@ final class BlockYamlReader {
             }
             i++;
         }
-        throw DECLINE; // multi-line or unterminated
+        throw DECLINE; // unterminated, or a multi-line key
     }
 
     private String singleQuoted(int p, int qe) {
         int from = p + 1;
         int to = qe - 1;
+        if (indexOf('\n', from, to) >= 0) {
+            return multiLineQuoted(p, qe);
+        }
         int q = indexOf('\'', from, to);
         if (q < 0) {
             return s.substring(from, to);
@@ -494,6 +500,9 @@ final class BlockYamlReader {
     private String doubleQuoted(int p, int qe) {
         int from = p + 1;
         int to = qe - 1;
+        if (indexOf('\n', from, to) >= 0) {
+            return multiLineQuoted(p, qe);
+        }
         if (indexOf('\\', from, to) < 0) {
             return s.substring(from, to);
         }
@@ -504,43 +513,126 @@ final class BlockYamlReader {
             if (ch != '\\') {
                 sb.append(ch);
                 i++;
-                continue;
-            }
-            char e = s.charAt(i + 1);
-            i += 2;
-            switch (e) {
-                case '0' -> sb.append('\0');
-                case 'a' -> sb.append('\u0007');
-                case 'b' -> sb.append('\b');
-                case 't' -> sb.append('\t');
-                case 'n' -> sb.append('\n');
-                case 'v' -> sb.append('\u000B');
-                case 'f' -> sb.append('\f');
-                case 'r' -> sb.append('\r');
-                case 'e' -> sb.append('\u001B');
-                case ' ' -> sb.append(' ');
-                case '"' -> sb.append('"');
-                case '\\' -> sb.append('\\');
-                case 'N' -> sb.append('\u0085');
-                case '_' -> sb.append('\u00A0');
-                case 'L' -> sb.append('\u2028');
-                case 'P' -> sb.append('\u2029');
-                case 'x' -> {
-                    sb.append((char) hex(i, 2, to));
-                    i += 2;
-                }
-                case 'u' -> {
-                    int v = hex(i, 4, to);
-                    if (Character.isSurrogate((char) v)) {
-                        throw DECLINE;
-                    }
-                    sb.append((char) v);
-                    i += 4;
-                }
-                default -> throw DECLINE;
+            } else {
+                i = escape(i, to, sb);
             }
         }
         return sb.toString();
+    }
+
+    /** Decodes the escape at {@code i} (a backslash) into {@code sb}; returns the index after it. */
+    private int escape(int i, int to, StringBuilder sb) {
+        char e = s.charAt(i + 1);
+        i += 2;
+        switch (e) {
+            case '0' -> sb.append('\0');
+            case 'a' -> sb.append('\u0007');
+            case 'b' -> sb.append('\b');
+            case 't' -> sb.append('\t');
+            case 'n' -> sb.append('\n');
+            case 'v' -> sb.append('\u000B');
+            case 'f' -> sb.append('\f');
+            case 'r' -> sb.append('\r');
+            case 'e' -> sb.append('\u001B');
+            case ' ' -> sb.append(' ');
+            case '"' -> sb.append('"');
+            case '\\' -> sb.append('\\');
+            case 'N' -> sb.append('\u0085');
+            case '_' -> sb.append('\u00A0');
+            case 'L' -> sb.append('\u2028');
+            case 'P' -> sb.append('\u2029');
+            case 'x' -> {
+                sb.append((char) hex(i, 2, to));
+                i += 2;
+            }
+            case 'u' -> {
+                int v = hex(i, 4, to);
+                if (Character.isSurrogate((char) v)) {
+                    throw DECLINE;
+                }
+                sb.append((char) v);
+                i += 4;
+            }
+            default -> throw DECLINE;
+        }
+        return i;
+    }
+
+    /**
+     * A quoted scalar over several lines, folded as SnakeYAML folds it: whitespace around a line
+     * break is dropped, a single break becomes a space, each empty line a newline, and in double
+     * quotes an escaped break joins the lines.
+     */
+    private String multiLineQuoted(int p, int qe) {
+        boolean dq = s.charAt(p) == '"';
+        int to = qe - 1;
+        StringBuilder sb = new StringBuilder(to - p);
+        int i = p + 1;
+        while (i < to) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t') {
+                int j = i;
+                while (j < to && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
+                    j++;
+                }
+                if (j < to && s.charAt(j) == '\n') {
+                    i = foldBreaks(j + 1, to, sb, true);
+                } else {
+                    sb.append(s, i, j);
+                    i = j;
+                }
+            } else if (c == '\n') {
+                i = foldBreaks(i + 1, to, sb, true);
+            } else if (dq && c == '\\') {
+                if (s.charAt(i + 1) == '\n') {
+                    i = foldBreaks(i + 2, to, sb, false);
+                } else {
+                    i = escape(i, to, sb);
+                }
+            } else if (!dq && c == '\'') {
+                sb.append('\'');
+                i += 2;
+            } else {
+                sb.append(c);
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** After a line break in a quoted scalar at {@code i}: empty lines, then leading whitespace. */
+    private int foldBreaks(int i, int to, StringBuilder sb, boolean spaceIfNone) {
+        int breaks = 0;
+        while (true) {
+            if (isDocumentMarkerAt(i)) {
+                throw DECLINE; // SnakeYAML: "found unexpected document separator"
+            }
+            while (i < to && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+                i++;
+            }
+            if (i < to && s.charAt(i) == '\n') {
+                breaks++;
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (breaks == 0) {
+            if (spaceIfNone) {
+                sb.append(' ');
+            }
+        } else {
+            appendBreaks(sb, breaks);
+        }
+        return i;
+    }
+
+    private boolean isDocumentMarkerAt(int i) {
+        if (i + 3 > end) {
+            return false;
+        }
+        char c = s.charAt(i);
+        return (c == '-' || c == '.') && isMarker(i, c);
     }
 
     private int hex(int i, int digits, int to) {

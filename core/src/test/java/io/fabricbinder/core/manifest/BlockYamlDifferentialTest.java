@@ -608,13 +608,33 @@ class BlockYamlDifferentialTest {
         String text = v == null
                 ? pick(new String[] {"null", "~", "", "Null"})
                 : v instanceof Double d && random.nextBoolean() ? String.format(Locale.ROOT, "%.3f", d) : v.toString();
-        return switch (random.nextInt(10)) {
+        return switch (random.nextInt(12)) {
             case 0, 1 -> doubleQuote(text, random);
             case 2 -> "'" + text.replace("'", "''") + "'";
+            case 10 -> foldLines(doubleQuote(text + " a b  c", random));
+            case 11 -> foldLines("'" + (text + " a b  c").replace("'", "''") + "'");
             case 3 -> text + "   # trailing comment";
             case 4 -> text + "  ";
             default -> text;
         };
+    }
+
+    /** Breaks a quoted scalar over lines at some of its spaces (and sometimes after a backslash). */
+    private String foldLines(String quoted) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < quoted.length(); i++) {
+            char c = quoted.charAt(i);
+            if (c == ' ' && i > 0 && i < quoted.length() - 1 && random.nextInt(3) == 0) {
+                sb.append(pick(new String[] {"\n", " \n", "\n\n", "\n \n", "\\\n", "\t\n"}));
+                sb.append(" ".repeat(random.nextInt(6)));
+                if (random.nextInt(10) == 0) {
+                    sb.append('\t');
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private void blockScalar(StringBuilder sb, String s, int indent, int step) {

@@ -207,6 +207,13 @@ class BlockYamlReaderTest {
     }
 
     @Test
+    void multiLineQuotedScalarsAreFolded() {
+        assertSame("a: 'one\n  two\n\n  three'\nb: 1\n", map("a", "one two\nthree", "b", 1));
+        assertSame("a: \"one  \n    two\\\n  three \\\n four\"\n", map("a", "one twothree four"));
+        assertSame("- '{\"a\": 1,\n   \"b\": 2}'\n", list("{\"a\": 1, \"b\": 2}"));
+    }
+
+    @Test
     void literalAndFoldedBlockScalars() {
         assertSame("a: |\n  one\n   two\n\n  three\nb: 1\n", map("a", "one\n two\n\nthree\n", "b", 1));
         assertSame("a: |-\n  one\n  two\n\n\nb: 1\n", map("a", "one\ntwo", "b", 1));
@@ -242,9 +249,6 @@ class BlockYamlReaderTest {
                 "a: !!str 1",
                 "a: !custom x",
                 "a: multi\n  line plain",
-                "a: 'multi\n  line single'",
-                "a: \"multi\n  line double\"",
-                "a: \"line \\\n  continuation\"",
                 "? complex\n: key",
                 "%YAML 1.1\n---\na: 1",
                 "a:\n\tb: 1",
@@ -273,6 +277,9 @@ class BlockYamlReaderTest {
                 "...\n",
                 "a: 1\n...\nb: 2",
                 "a: 1\n---\nb: 2",
+                "a: 'x\n...\n  y'",
+                "'multi\n line': key",
+                "- 'unterminated\n",
                 "a:\n    b: 1\n  c: 2",
                 "a: 1\n  b: 2",
                 "  a: 1\nb: 2",
