@@ -43,7 +43,10 @@ final class BlockYamlReader {
     private static final int MAX_FLOAT_CHARS = 32;
     private static final int MAX_INTEGER_DIGITS = 100;
 
-    /** Jackson's YAMLParser resolves plain scalars with a default SnakeYAML resolver, too. */
+    /**
+     * Jackson's YAMLParser resolves plain scalars with a default SnakeYAML resolver, too. Only read
+     * after construction (a map lookup and regex matches), so it is shared across threads.
+     */
     private static final Resolver RESOLVER = new Resolver();
 
     private static final Decline DECLINE = new Decline();
