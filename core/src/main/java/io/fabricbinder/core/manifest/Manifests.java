@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,10 +146,75 @@ public final class Manifests {
         return chunks;
     }
 
-    /** The non-null documents of a YAML stream, or null if it has a syntax error. */
-    private static @Nullable List<Object> readDocuments(String content) {
+    /**
+     * The non-null documents of a YAML stream, or null if it has a syntax error. Each document
+     * (the text between {@code ---} lines) is read by {@link BlockYamlReader} if it can; a document
+     * it declines is parsed by SnakeYAML on its own (with its {@code ---} line), so a fallback costs
+     * only that document. A stream with directives ({@code %} lines) or content on a {@code ---}
+     * line goes to SnakeYAML whole, as before.
+     */
+    static @Nullable List<Object> readDocuments(String content) {
         List<Object> docs = new ArrayList<>();
-        try (MappingIterator<Object> it = YAML_READER.readValues(content)) {
+        int len = content.length();
+        int segmentStart = 0; // where the document's text starts, including its --- line
+        int bodyStart = 0; // after the --- line
+        int lineStart = 0;
+        while (true) {
+            int nl = content.indexOf('\n', lineStart);
+            int lineEnd = nl < 0 ? len : nl;
+            boolean marker = isDocumentMarker(content, lineStart, lineEnd);
+            if (lineStart < len && content.charAt(lineStart) == '%') {
+                return readDocumentsWithSnakeYaml(content);
+            }
+            if (marker || nl < 0) {
+                int segmentEnd = marker ? lineStart : len;
+                Object value = BlockYamlReader.read(content, bodyStart, segmentEnd);
+                if (value == BlockYamlReader.DECLINED) {
+                    List<Object> own = readDocumentsWithSnakeYaml(content.substring(segmentStart, segmentEnd));
+                    if (own == null) {
+                        return null;
+                    }
+                    docs.addAll(own);
+                } else if (value != null) {
+                    docs.add(value);
+                }
+                if (!marker) {
+                    return docs;
+                }
+                if (!isSpacesOrComment(content, lineStart + 3, lineEnd)) {
+                    return readDocumentsWithSnakeYaml(content); // e.g. "--- |" or a tab
+                }
+                segmentStart = lineStart;
+                bodyStart = Math.min(lineEnd + 1, len);
+            }
+            if (nl < 0) {
+                return docs;
+            }
+            lineStart = nl + 1;
+        }
+    }
+
+    /** Whether {@code s[from, to)} is spaces, maybe followed by a comment after a space. */
+    private static boolean isSpacesOrComment(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '#' && i > from && s.charAt(i - 1) == ' ') {
+                return true;
+            }
+            if (c != ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #readDocuments} without the fast reader: SnakeYAML over the whole stream. */
+    static @Nullable List<Object> readDocumentsWithSnakeYaml(String content) {
+        List<Object> docs = new ArrayList<>();
+        // readValues(JsonParser), unlike readValues(String), does not unwrap a sequence that is the
+        // first document: that made its items separate documents and dropped all later documents.
+        try (JsonParser parser = YAML_READER.createParser(content)) {
+            MappingIterator<Object> it = YAML_READER.readValues(parser);
             while (it.hasNextValue()) {
                 Object v = it.nextValue();
                 if (v != null) {
@@ -186,13 +252,27 @@ public final class Manifests {
     }
 
     static void parseInto(String name, String content, ManifestSet.Builder b) {
+        parseInto(name, content, b, true);
+    }
+
+    /**
+     * The sequential parse without {@link BlockYamlReader}: every YAML document goes through
+     * SnakeYAML, as before the fast reader existed. Tests compare both paths.
+     */
+    static ManifestSet parseWithSnakeYamlOnly(String name, String content) {
+        ManifestSet.Builder b = ManifestSet.builder();
+        parseInto(name, content, b, false);
+        return b.build();
+    }
+
+    private static void parseInto(String name, String content, ManifestSet.Builder b, boolean fast) {
         String trimmed = content.stripLeading();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             // JSON is YAML too, but the JSON parser is faster and gives better messages.
-            document(name + "#1", content, ResourceConverter.JSON, b);
+            document(name + "#1", content, ResourceConverter.JSON, false, b);
             return;
         }
-        if (parseStream(name, content, b)) {
+        if (parseStream(name, content, fast, b)) {
             return;
         }
         int[] doc = {0};
@@ -203,7 +283,7 @@ public final class Manifests {
             int nl = content.indexOf('\n', lineStart);
             int lineEnd = nl < 0 ? len : nl;
             if (isDocumentMarker(content, lineStart, lineEnd)) {
-                emit(name, content.substring(start, lineStart), doc, b);
+                emit(name, content.substring(start, lineStart), doc, fast, b);
                 // Text after "--- " on the marker line belongs to the next document.
                 boolean inline = !isBlank(content.substring(lineStart + 3, lineEnd));
                 start = inline ? lineStart + 3 : Math.min(lineEnd + 1, len);
@@ -213,16 +293,16 @@ public final class Manifests {
             }
             lineStart = nl + 1;
         }
-        emit(name, content.substring(start), doc, b);
+        emit(name, content.substring(start), doc, fast, b);
     }
 
     /**
-     * Fast path: one streaming YAML parser over all documents. Returns false, having added
+     * Fast path: all documents in one pass ({@link #readDocuments}). Returns false, having added
      * nothing, if any document has a syntax error; the caller then parses document by document so
      * that the good documents still count.
      */
-    private static boolean parseStream(String name, String content, ManifestSet.Builder b) {
-        List<Object> docs = readDocuments(content);
+    private static boolean parseStream(String name, String content, boolean fast, ManifestSet.Builder b) {
+        List<Object> docs = fast ? readDocuments(content) : readDocumentsWithSnakeYaml(content);
         if (docs == null) {
             return false;
         }
@@ -233,10 +313,10 @@ public final class Manifests {
     }
 
     /** Non-blank documents are numbered from 1, in order. */
-    private static void emit(String name, String text, int[] doc, ManifestSet.Builder b) {
+    private static void emit(String name, String text, int[] doc, boolean fast, ManifestSet.Builder b) {
         if (!isBlank(text)) {
             doc[0]++;
-            document(name + "#" + doc[0], text, YAML, b);
+            document(name + "#" + doc[0], text, YAML, fast, b);
         }
     }
 
@@ -249,11 +329,18 @@ public final class Manifests {
                         || s.charAt(from + 3) == '\r');
     }
 
-    private static void document(String source, String text, ObjectMapper mapper, ManifestSet.Builder b) {
+    private static void document(String source, String text, ObjectMapper mapper, boolean fast, ManifestSet.Builder b) {
         if (isBlank(text)) {
             return;
         }
-        Object value;
+        // The fast reader accepts only documents that SnakeYAML reads to the same value.
+        Object value = fast ? BlockYamlReader.read(text) : BlockYamlReader.DECLINED;
+        if (value != BlockYamlReader.DECLINED) {
+            if (value != null) {
+                accept(source, value, b);
+            }
+            return;
+        }
         try {
             value = mapper.readValue(text, Object.class);
         } catch (JsonProcessingException e) {

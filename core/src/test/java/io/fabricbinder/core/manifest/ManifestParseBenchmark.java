@@ -1,58 +1,97 @@
 package io.fabricbinder.core.manifest;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Benchmark harness (not a test; surefire runs only {@code *Test}): parses 10,000 NADs and 50,000
  * pods of generated YAML and prints the time per run. Target: under 2 s.
  *
- * <p>Run: {@code ./mvnw -q -pl core -am test-compile && ./mvnw -q -pl core dependency:build-classpath
- * -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test && java -cp
- * core/target/classes:core/target/test-classes:$(cat core/target/cp.txt)
- * io.fabricbinder.core.manifest.ManifestParseBenchmark}
+ * <p>Run: see {@code docs/performance.md}, section "Manifest parsing" (arguments: NADs, pods, runs,
+ * executor threads, and {@code snake} for the SnakeYAML-only baseline).
  */
 public final class ManifestParseBenchmark {
 
     private ManifestParseBenchmark() {}
 
-    /** Entry point; optional args: NAD count, pod count, measured runs. */
+    /**
+     * Entry point; optional args: NAD count, pod count, measured runs, executor threads (0 = the
+     * sequential parse), and {@code snake} to parse with SnakeYAML only (the path before the fast
+     * reader) for comparison.
+     */
     public static void main(String[] args) {
         int nads = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int pods = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        // 4th argument: threads for Manifests.parse(name, content, executor); 0 = the sequential parse
         int threadCount = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        java.util.concurrent.ExecutorService pool =
-                threadCount > 0 ? java.util.concurrent.Executors.newFixedThreadPool(threadCount) : null;
-        java.util.function.Function<String, ManifestSet> parser =
-                pool == null ? y -> Manifests.parse("bench.yaml", y) : y -> Manifests.parse("bench.yaml", y, pool);
+        boolean snakeOnly = args.length > 4 && args[4].equals("snake");
+        AtomicInteger poolThreads = new AtomicInteger();
+        ExecutorService pool = threadCount > 0
+                ? Executors.newFixedThreadPool(threadCount, r -> {
+                    Thread t = new Thread(r, "parse-" + poolThreads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
+        Function<String, ManifestSet> parser;
+        if (snakeOnly) {
+            if (pool != null) {
+                throw new IllegalArgumentException("snake mode is sequential only");
+            }
+            parser = y -> Manifests.parseWithSnakeYamlOnly("bench.yaml", y);
+        } else {
+            parser = pool == null ? y -> Manifests.parse("bench.yaml", y) : y -> Manifests.parse("bench.yaml", y, pool);
+        }
         String yaml = generate(nads, pods);
         System.out.printf(
                 Locale.ROOT,
-                "input: %d NADs + %d pods, %.1f MB of YAML%n",
+                "input: %d NADs + %d pods, %.1f MB of YAML; %s%n",
                 nads,
                 pods,
-                yaml.getBytes(StandardCharsets.UTF_8).length / 1e6);
+                yaml.getBytes(StandardCharsets.UTF_8).length / 1e6,
+                snakeOnly
+                        ? "SnakeYAML only (the path before the fast reader)"
+                        : threadCount > 0 ? "executor threads: " + threadCount : "sequential parse");
         for (int i = 0; i < 2; i++) {
             check(parser.apply(yaml), nads, pods);
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] nanos = new long[runs];
         long[] cpu = new long[runs];
+        long[] allCpu = new long[runs];
         for (int i = 0; i < runs; i++) {
+            long p0 = poolCpu(threads);
             long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             ManifestSet set = parser.apply(yaml);
             nanos[i] = System.nanoTime() - t0;
             cpu[i] = threads.getCurrentThreadCpuTime() - c0;
+            allCpu[i] = cpu[i] + poolCpu(threads) - p0;
             check(set, nads, pods);
+        }
+        // The YAML reading alone (no model conversion), to show where the time goes.
+        long[] readCpu = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            List<Object> docs = snakeOnly ? Manifests.readDocumentsWithSnakeYaml(yaml) : Manifests.readDocuments(yaml);
+            readCpu[i] = threads.getCurrentThreadCpuTime() - c0;
+            if (docs == null || docs.size() != nads + pods) {
+                throw new IllegalStateException("unexpected documents");
+            }
         }
         Arrays.sort(nanos);
         Arrays.sort(cpu);
+        Arrays.sort(allCpu);
+        Arrays.sort(readCpu);
         // On a shared machine wall time includes waiting for a core; thread CPU time does not.
         System.out.printf(
                 Locale.ROOT,
@@ -60,6 +99,18 @@ public final class ManifestParseBenchmark {
                 runs,
                 cpu[0] / 1e9,
                 cpu[runs / 2] / 1e9);
+        if (pool != null) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "CPU time of calling + executor threads: min %.3f s, median %.3f s%n",
+                    allCpu[0] / 1e9,
+                    allCpu[runs / 2] / 1e9);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "YAML reading alone (sequential, no conversion), thread CPU: min %.3f s, median %.3f s%n",
+                readCpu[0] / 1e9,
+                readCpu[runs / 2] / 1e9);
         System.out.printf(
                 Locale.ROOT,
                 "parse wall time over %d runs: min %.3f s, median %.3f s, max %.3f s (target < 2 s)%n",
@@ -67,10 +118,20 @@ public final class ManifestParseBenchmark {
                 nanos[0] / 1e9,
                 nanos[runs / 2] / 1e9,
                 nanos[runs - 1] / 1e9);
-        System.out.println(threadCount > 0 ? "executor threads: " + threadCount : "sequential parse");
         if (pool != null) {
             pool.shutdown();
         }
+    }
+
+    /** CPU time of the executor's threads (named "parse-..."), found through their ThreadInfo. */
+    private static long poolCpu(ThreadMXBean threads) {
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("parse-")) {
+                sum += Math.max(threads.getThreadCpuTime(info.getThreadId()), 0);
+            }
+        }
+        return sum;
     }
 
     private static void check(ManifestSet set, int nads, int pods) {
