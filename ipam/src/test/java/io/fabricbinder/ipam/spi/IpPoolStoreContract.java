@@ -426,8 +426,11 @@ public abstract class IpPoolStoreContract {
         assertThat(byAddress.size() + released.get() + exhausted.get()).isEqualTo(total);
     }
 
-    /** Runs {@code body(threadIndex)} on {@code n} threads started together; rethrows failures. */
-    protected static void runConcurrently(int n, ThrowingIntConsumer body) throws Exception {
+    /**
+     * Runs {@code body(threadIndex)} on {@code n} threads started together; rethrows failures.
+     * Public for the concurrency tests of backends in other modules.
+     */
+    public static void runConcurrently(int n, ThrowingIntConsumer body) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -451,7 +454,7 @@ public abstract class IpPoolStoreContract {
 
     /** A per-thread body that may throw. */
     @FunctionalInterface
-    protected interface ThrowingIntConsumer {
+    public interface ThrowingIntConsumer {
         /** Runs for thread {@code index}. */
         void accept(int index) throws Exception;
     }

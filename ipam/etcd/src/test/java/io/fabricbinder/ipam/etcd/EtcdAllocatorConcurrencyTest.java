@@ -8,6 +8,7 @@ import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamException;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.ipam.spi.IpPoolStoreContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +70,7 @@ class EtcdAllocatorConcurrencyTest {
         List<Op> history = Collections.synchronizedList(new ArrayList<>());
         try (EtcdIpPoolStore store = newStore()) {
             IpAllocator allocator = IpAllocator.builder(store).maxAttempts(1000).build();
-            runConcurrently(16, t -> {
+            IpPoolStoreContract.runConcurrently(16, t -> {
                 SplittableRandom rnd = new SplittableRandom(seed + t);
                 List<Owner> held = new ArrayList<>();
                 for (int i = 0; i < 25; i++) {
@@ -334,33 +331,6 @@ class EtcdAllocatorConcurrencyTest {
             }
         }
         assertThat(twice).as("addresses stored for two owners").isEmpty();
-    }
-
-    @FunctionalInterface
-    private interface Body {
-        void run(int thread) throws Exception;
-    }
-
-    private static void runConcurrently(int n, Body body) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < n; t++) {
-                int index = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    body.run(index);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     static boolean retryable(IpamException e) {
