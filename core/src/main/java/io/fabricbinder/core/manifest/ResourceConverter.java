@@ -777,50 +777,33 @@ final class ResourceConverter {
     }
 
     private static @Nullable Map<String, Object> map(Ctx c, Map<String, ?> m, String key, String path) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Map<?, ?> mm) {
-            return asStringMap(mm);
-        }
-        c.error(path, "must be an object, got " + describe(v));
-        return null;
+        Map<?, ?> v = typed(c, m, key, path, Map.class, "must be an object");
+        return v == null ? null : asStringMap(v);
     }
 
     private static @Nullable List<?> list(Ctx c, Map<String, ?> m, String key, String path) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof List<?> l) {
-            return l;
-        }
-        c.error(path, "must be a list, got " + describe(v));
-        return null;
+        return typed(c, m, key, path, List.class, "must be a list");
     }
 
     private static @Nullable String string(Ctx c, Map<String, ?> m, String key, String path) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof String s) {
-            return s;
-        }
-        c.error(path, "must be a string, got " + describe(v));
-        return null;
+        return typed(c, m, key, path, String.class, "must be a string");
     }
 
     private static @Nullable Boolean bool(Ctx c, Map<String, ?> m, String key, String path) {
+        return typed(c, m, key, path, Boolean.class, "must be true or false");
+    }
+
+    /** {@code m.get(key)} if absent or of {@code type}; otherwise an error at {@code path} and null. */
+    private static <T> @Nullable T typed(
+            Ctx c, Map<String, ?> m, String key, String path, Class<T> type, String expectation) {
         Object v = m.get(key);
         if (v == null) {
             return null;
         }
-        if (v instanceof Boolean b) {
-            return b;
+        if (type.isInstance(v)) {
+            return type.cast(v);
         }
-        c.error(path, "must be true or false, got " + describe(v));
+        c.error(path, expectation + ", got " + describe(v));
         return null;
     }
 
