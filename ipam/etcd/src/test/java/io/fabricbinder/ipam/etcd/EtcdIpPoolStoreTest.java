@@ -411,6 +411,35 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
     }
 
     @Test
+    void aMergedCommitGivesCachedHintsTheBatchsRevision() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(1), Duration.ofSeconds(20))) {
+            List<String> keys = List.of("b", "c", "d");
+            for (String k : keys) {
+                assertThat(g.store().findHint(k)).isEmpty(); // a hint read admits the key to the cache
+            }
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn1");
+            Future<Boolean> b = g.queuedCommit(Condition.absent("b"), Mutation.put("b", "2"));
+            Future<Boolean> c = g.queuedCommit(Condition.absent("c"), Mutation.put("c", "3"));
+            Future<Boolean> d = g.queuedCommit(Condition.absent("d"), Mutation.put("d", "4"));
+            g.gate().release("txn1");
+            assertThat(List.of(a.get(), b.get(), c.get(), d.get())).containsOnly(true);
+            assertThat(g.store().stats().histogram[3].sum())
+                    .as("b, c and d were merged")
+                    .isEqualTo(1);
+
+            long hits = g.store().stats().hintHits.sum();
+            for (String k : keys) {
+                Optional<VersionedValue> hint = g.store().findHint(k);
+                assertThat(hint).as("hint of %s", k).isEqualTo(g.store().find(k));
+            }
+            assertThat(g.store().stats().hintHits.sum())
+                    .as("answered from the cache")
+                    .isEqualTo(hits + 3);
+        }
+    }
+
+    @Test
     void aConflictingCommitInABatchSeesFalseAndTheOthersStillSucceedInTheSameTxn() throws Exception {
         try (Gated g = gated(new RequestGate().holdTxn(2), Duration.ofSeconds(20))) {
             assertThat(g.store().commit(List.of(Condition.absent("x")), List.of(Mutation.put("x", "first"))))
