@@ -56,6 +56,8 @@ final class SysfsWalk {
     private final Map<String, Ids> modaliasIds = new HashMap<>();
     private @Nullable NetIndex netIndex;
     private boolean netIndexBuilt;
+    private @Nullable Set<String> rdmaIndex;
+    private boolean rdmaIndexBuilt;
     private byte[] buffer = new byte[4096];
 
     /** A walk on the calling thread, or reading VFs in parallel on {@code executor} if not null. */
@@ -156,7 +158,7 @@ final class SysfsWalk {
             numaKnown = problems.size() == before;
         }
         String acpi = names.contains("acpi_index") ? Values.str(read(dir, "acpi_index", dev, true)) : "";
-        boolean rdma = names.contains("infiniband");
+        boolean rdma = hasRdma(dev, names.contains("infiniband"));
         boolean sriov = names.contains("sriov_totalvfs");
         int total = 0;
         int num = 0;
@@ -390,6 +392,8 @@ final class SysfsWalk {
         SysfsWalk w = new SysfsWalk(root, null);
         w.netIndex = netIndex;
         w.netIndexBuilt = true;
+        w.rdmaIndex = rdmaIndex;
+        w.rdmaIndexBuilt = true;
         return w;
     }
 
@@ -420,21 +424,36 @@ final class SysfsWalk {
      */
     private @Nullable VirtualFunction readVirtual(
             int index, PciAddress bdf, String dev, Path dir, PfFacts pf, String representor) {
-        // The PF is known from its virtfnN link; physfn is only checked for presence and type.
-        String physfn = readLink(dir.resolve("physfn"));
-        if (physfn == null) {
-            if (!dir.toFile().isDirectory()) {
-                return null;
+        // The PF is known from its virtfnN link; physfn is only checked for presence and type, and
+        // in the common case that check rides on the driver readlink: the kernel makes a VF its
+        // PF's sibling (drivers/pci/iov.c pci_iov_add_virtfn sets virtfn->dev.parent =
+        // dev->dev.parent) and physfn a link to the PF, so <vf>/physfn/../<vf>/driver is the VF's
+        // own driver link. That path resolves only if physfn exists and leads to a directory beside
+        // the VF: a regular file ends the walk (ENOTDIR), a missing physfn too (ENOENT), and a
+        // directory named physfn leads back into the VF, which holds no entry named after itself.
+        // Anything else (unbound VF, broken physfn, a hand-built tree where the VF is not the PF's
+        // sibling) takes the two separate readlinks below, which report exactly what is wrong.
+        String driver;
+        String viaPhysfn = readLink(Path.of(dir + "/physfn/../" + dev + "/driver"));
+        if (isTarget(viaPhysfn)) {
+            driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
+        } else {
+            String physfn = readLink(dir.resolve("physfn"));
+            if (physfn == null) {
+                if (!dir.toFile().isDirectory()) {
+                    return null;
+                }
+                problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
+            } else if (NOT_A_LINK.equals(physfn)) {
+                problem(
+                        dev,
+                        "physfn",
+                        Kind.NOT_A_LINK,
+                        "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
+            } else if (UNREADABLE.equals(physfn)) {
+                problem(dev, "physfn", Kind.UNREADABLE, "cannot read the physfn link; PF taken from virtfn" + index);
             }
-            problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
-        } else if (NOT_A_LINK.equals(physfn)) {
-            problem(
-                    dev,
-                    "physfn",
-                    Kind.NOT_A_LINK,
-                    "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
-        } else if (UNREADABLE.equals(physfn)) {
-            problem(dev, "physfn", Kind.UNREADABLE, "cannot read the physfn link; PF taken from virtfn" + index);
+            driver = driverLink(dev, dir); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
         }
         // Vendor and device: drivers/pci/iov.c pci_iov_add_virtfn() sets virtfn->vendor =
         // dev->vendor (the PF's) and virtfn->device = iov->vf_device, the VF Device ID of the PF's
@@ -448,7 +467,6 @@ final class SysfsWalk {
             vendor = vendor.isEmpty() ? own.vendor : vendor;
             device = device.isEmpty() ? own.device : device;
         }
-        String driver = driverLink(dev, dir); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
         // NUMA node: the VF is created on the PF's bus or a bus added below it (virtfn_add_bus), and
         // pci_device_add() gives every device its bus's node, the PF's. Only an administrator writing
         // the PF's numa_node (a firmware-bug override) makes them differ (inferred from the kernel
@@ -460,7 +478,10 @@ final class SysfsWalk {
             numa = dir.resolve("numa_node").toFile().exists() ? intFile(dir, "numa_node", dev, -1) : -1;
         }
         String acpi = dir.resolve("acpi_index").toFile().exists() ? Values.str(read(dir, "acpi_index", dev, true)) : "";
-        boolean rdma = dir.resolve("infiniband").toFile().exists();
+        Set<String> rdmaDevices = rdmaIndex();
+        boolean rdma = rdmaDevices != null
+                ? rdmaDevices.contains(dev)
+                : dir.resolve("infiniband").toFile().exists();
         List<NetdevRef> netdevs = netdevs(dev, dir);
         Netdev nd = Netdev.NONE;
         if (netdevs.isEmpty()) {
@@ -714,6 +735,54 @@ final class SysfsWalk {
             }
         }
         netIndex = index;
+        return index;
+    }
+
+    /** Whether the device has an RDMA device: from the {@code class/infiniband} index if any. */
+    private boolean hasRdma(String dev, boolean listed) {
+        Set<String> index = rdmaIndex();
+        return index != null ? index.contains(dev) : listed;
+    }
+
+    /**
+     * The PCI functions (addresses as sysfs spells them) that have an RDMA device, from
+     * {@code class/infiniband}: each entry is a link {@code ../../devices/<path to the PCI
+     * function>/infiniband/<ibdev>}, read once, instead of probing every function for an
+     * {@code infiniband/} directory (one stat per VF, nearly always failing). The kernel creates
+     * that directory only to hold devices of the infiniband class, and the class directory lists
+     * the same devices (inferred from the driver core: a class device with a parent is placed in a
+     * directory named after its class below the parent). Like sriov-network-device-plugin, which
+     * lists {@code <BDF>/infiniband/}, a function counts only while one of its RDMA devices is
+     * visible; in RDMA's exclusive network-namespace mode, devices moved to another namespace are
+     * hidden from both listings. Returns null, and callers probe each function's
+     * {@code infiniband/} as before, when {@code class/infiniband} cannot be listed (no RDMA core
+     * loaded, or a hand-built tree) or holds an entry that is not a readable link.
+     */
+    private @Nullable Set<String> rdmaIndex() {
+        if (rdmaIndexBuilt) {
+            return rdmaIndex;
+        }
+        rdmaIndexBuilt = true;
+        Path classIb = root.resolve("class/infiniband");
+        String[] names = classIb.toFile().list();
+        if (names == null) {
+            return null;
+        }
+        Set<String> index = new HashSet<>();
+        String classIbDir = classIb.toString();
+        for (String ibdev : names) {
+            String target = readLink(classIb.resolve(ibdev));
+            if (!isTarget(target)) {
+                return null; // not sysfs-shaped: fall back to probing every function
+            }
+            String path = join(classIbDir, target);
+            String suffix = "/infiniband/" + ibdev;
+            if (!path.endsWith(suffix)) {
+                return null;
+            }
+            index.add(lastName(path.substring(0, path.length() - suffix.length())));
+        }
+        rdmaIndex = index;
         return index;
     }
 
