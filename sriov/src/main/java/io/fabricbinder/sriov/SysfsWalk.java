@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SysfsWalk {
     private static final Logger LOG = LoggerFactory.getLogger(SysfsWalk.class);
-    private static final Pattern VIRTFN = Pattern.compile("virtfn(\\d+)");
     private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{4}");
     private static final Pattern REPRESENTOR = Pattern.compile("(?:c\\d+)?pf(\\d+)vf(\\d+)");
     private static final Pattern UPLINK = Pattern.compile("p\\d+");
@@ -172,7 +171,7 @@ final class SysfsWalk {
             problem(dev, "sriov_totalvfs", Kind.NOT_SRIOV_CAPABLE, "network function without SR-IOV capability");
         }
 
-        List<NetdevRef> netdevs = netdevs(dev, dir);
+        List<NetdevRef> netdevs = netdevs(dev, dir.toString());
         if (netdevs.isEmpty() && names.contains("net") && netIndex() != null) {
             // class/net should list it too; if a tree lacks the link, the PF's own net/ still counts
             netdevs = listNet(dir);
@@ -181,7 +180,7 @@ final class SysfsWalk {
         Map<Integer, String> representors = new HashMap<>();
         NetdevRef uplink = null;
         for (NetdevRef nd : netdevs) {
-            String portName = readQuiet(nd.dir.resolve("phys_port_name"));
+            String portName = readQuiet(nd.dir + "/phys_port_name");
             Matcher rep = portName == null ? null : REPRESENTOR.matcher(portName);
             if (rep != null && rep.matches()) {
                 representors.put(Integer.parseInt(rep.group(2)), nd.name);
@@ -296,22 +295,40 @@ final class SysfsWalk {
     }
 
     /** A VF named by a PF's {@code virtfnN} link, still to be read. */
-    private record PendingVf(String link, int index, String base, String target, Path dir, String representor) {}
+    private record PendingVf(String link, int index, String base, String target, String dir, String representor) {}
+
+    /** Whether {@code name} is {@code virtfn} followed by one or more ASCII digits. */
+    static boolean isVirtfn(String name) {
+        int n = name.length();
+        if (n <= 6 || !name.startsWith("virtfn")) {
+            return false;
+        }
+        for (int i = 6; i < n; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private List<VirtualFunction> virtualFunctions(
             PfFacts pf, Path dir, Set<String> names, Map<Integer, String> representors) {
         // Pass 1 (this thread): the links, in a fixed order. Pass 2: the VFs, possibly in parallel.
         List<String> links = new ArrayList<>();
         for (String name : names) {
-            if (VIRTFN.matcher(name).matches()) {
+            if (isVirtfn(name)) {
                 links.add(name);
             }
         }
         links.sort(null);
         List<PendingVf> pending = new ArrayList<>(links.size());
         String dev = pf.dev;
+        // through the PF's real directory: a path via bus/pci/devices/<PF> would make the kernel
+        // follow that link again for every VF
+        String pfDir = pf.realDir + "/";
         for (String name : links) {
-            String target = readLink(dir.resolve(name));
+            String target = readLink(Path.of(pfDir + name));
             if (!isTarget(target)) {
                 if (UNREADABLE.equals(target)) {
                     problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
@@ -332,7 +349,7 @@ final class SysfsWalk {
                 problem(dev, name, Kind.MALFORMED_VALUE, "VF index out of range");
                 continue;
             }
-            Path vfDir = Path.of(join(pf.realDir, target));
+            String vfDir = join(pf.realDir, target);
             pending.add(new PendingVf(name, index, base, target, vfDir, representors.getOrDefault(index, "")));
         }
         List<@Nullable VirtualFunction> read = readAll(pf, pending);
@@ -423,7 +440,7 @@ final class SysfsWalk {
      * PF (see the comments below), falling back to the VF's own files when the PF's are unusable.
      */
     private @Nullable VirtualFunction readVirtual(
-            int index, PciAddress bdf, String dev, Path dir, PfFacts pf, String representor) {
+            int index, PciAddress bdf, String dev, String dir, PfFacts pf, String representor) {
         // The PF is known from its virtfnN link; physfn is only checked for presence and type, and
         // in the common case that check rides on the driver readlink: the kernel makes a VF its
         // PF's sibling (drivers/pci/iov.c pci_iov_add_virtfn sets virtfn->dev.parent =
@@ -438,9 +455,9 @@ final class SysfsWalk {
         if (isTarget(viaPhysfn)) {
             driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
         } else {
-            String physfn = readLink(dir.resolve("physfn"));
+            String physfn = readLink(Path.of(dir + "/physfn"));
             if (physfn == null) {
-                if (!dir.toFile().isDirectory()) {
+                if (!new File(dir).isDirectory()) {
                     return null;
                 }
                 problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
@@ -453,7 +470,7 @@ final class SysfsWalk {
             } else if (UNREADABLE.equals(physfn)) {
                 problem(dev, "physfn", Kind.UNREADABLE, "cannot read the physfn link; PF taken from virtfn" + index);
             }
-            driver = driverLink(dev, dir); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
+            driver = driverLink(dev, Path.of(dir)); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
         }
         // Vendor and device: drivers/pci/iov.c pci_iov_add_virtfn() sets virtfn->vendor =
         // dev->vendor (the PF's) and virtfn->device = iov->vf_device, the VF Device ID of the PF's
@@ -475,13 +492,11 @@ final class SysfsWalk {
         if (pf.numa != null) {
             numa = pf.numa;
         } else {
-            numa = dir.resolve("numa_node").toFile().exists() ? intFile(dir, "numa_node", dev, -1) : -1;
+            numa = new File(dir + "/numa_node").exists() ? intFile(dir, "numa_node", dev, -1) : -1;
         }
-        String acpi = dir.resolve("acpi_index").toFile().exists() ? Values.str(read(dir, "acpi_index", dev, true)) : "";
+        String acpi = new File(dir + "/acpi_index").exists() ? Values.str(read(dir, "acpi_index", dev, true)) : "";
         Set<String> rdmaDevices = rdmaIndex();
-        boolean rdma = rdmaDevices != null
-                ? rdmaDevices.contains(dev)
-                : dir.resolve("infiniband").toFile().exists();
+        boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : new File(dir + "/infiniband").exists();
         List<NetdevRef> netdevs = netdevs(dev, dir);
         Netdev nd = Netdev.NONE;
         if (netdevs.isEmpty()) {
@@ -510,7 +525,7 @@ final class SysfsWalk {
     }
 
     /** A VF's ids from its own files, when its PF's cannot stand in for them. */
-    private Ids ownIds(String dev, Path dir) {
+    private Ids ownIds(String dev, String dir) {
         String modalias = read(dir, "modalias", dev, false);
         Matcher m = modalias == null ? null : MODALIAS.matcher(modalias);
         if (m != null && m.matches()) {
@@ -527,8 +542,8 @@ final class SysfsWalk {
         if (fromModalias != null) {
             return fromModalias;
         }
-        String vendor = names.contains("vendor") ? hexId(dev, dir, "vendor") : "";
-        String device = names.contains("device") ? hexId(dev, dir, "device") : "";
+        String vendor = names.contains("vendor") ? hexId(dev, dir.toString(), "vendor") : "";
+        String device = names.contains("device") ? hexId(dev, dir.toString(), "device") : "";
         if ((vendor.isEmpty() || device.isEmpty()) && names.contains("modalias")) {
             String modalias = read(dir, "modalias", dev, true);
             Matcher m = modalias == null ? null : MODALIAS.matcher(modalias);
@@ -546,7 +561,7 @@ final class SysfsWalk {
         return new Ids(vendor, device);
     }
 
-    private String hexId(String dev, Path dir, String file) {
+    private String hexId(String dev, String dir, String file) {
         String raw = read(dir, file, dev, true);
         if (raw == null) {
             return "";
@@ -590,10 +605,10 @@ final class SysfsWalk {
     }
 
     /** A netdev of a device: its name and the directory holding its attributes. */
-    private record NetdevRef(String name, Path dir) {}
+    private record NetdevRef(String name, String dir) {}
 
     private Netdev netdev(String dev, NetdevRef ref, boolean physical) {
-        Path ndDir = ref.dir;
+        String ndDir = ref.dir;
         String where = "net/" + ref.name + "/";
         String mac = Values.str(readAt(ndDir, "address", dev, where));
         int mtu = intAt(ndDir, "mtu", dev, where, -1);
@@ -616,7 +631,7 @@ final class SysfsWalk {
         String oper = Values.str(readAt(ndDir, "operstate", dev, where));
         String speed = "";
         // speed is unreadable (EINVAL) or -1 on a link that is down: the operator reports "" then
-        String rawSpeed = readQuiet(ndDir.resolve("speed"));
+        String rawSpeed = readQuiet(ndDir + "/speed");
         if (rawSpeed != null) {
             try {
                 long s = Long.parseLong(rawSpeed);
@@ -626,7 +641,7 @@ final class SysfsWalk {
             }
         }
         String admin = "";
-        String flags = readQuiet(ndDir.resolve("flags"));
+        String flags = readQuiet(ndDir + "/flags");
         if (flags != null) {
             try {
                 admin = (Integer.parseInt(strip0x(flags), 16) & IFF_UP) != 0 ? "up" : "down";
@@ -643,7 +658,7 @@ final class SysfsWalk {
      * order. They come from the {@code class/net} index; without one (no {@code class/net}), from
      * listing the device's {@code net/} directory.
      */
-    private List<NetdevRef> netdevs(String dev, Path dir) {
+    private List<NetdevRef> netdevs(String dev, String dir) {
         NetIndex index = netIndex();
         if (index != null) {
             List<NetdevRef> direct = index.direct.get(dev);
@@ -652,7 +667,7 @@ final class SysfsWalk {
             }
             return index.below.getOrDefault(dev, List.of());
         }
-        return listNet(dir);
+        return listNet(Path.of(dir));
     }
 
     /** The netdevs in the device's own {@code net/} directory, in name order. */
@@ -665,7 +680,7 @@ final class SysfsWalk {
         Arrays.sort(names);
         List<NetdevRef> out = new ArrayList<>();
         for (String n : names) {
-            out.add(new NetdevRef(n, net.resolve(n)));
+            out.add(new NetdevRef(n, net.resolve(n).toString()));
         }
         return out;
     }
@@ -700,7 +715,7 @@ final class SysfsWalk {
         for (String ifname : names) {
             Path entry = classNet.resolve(ifname);
             String target = readLink(entry);
-            Path ndDir;
+            String ndDir;
             String deviceDir; // string work: far cheaper than Path.normalize/getParent per netdev
             if (isTarget(target)) {
                 String nd = join(classNetDir, target);
@@ -708,7 +723,7 @@ final class SysfsWalk {
                 if (!nd.endsWith(suffix)) {
                     continue;
                 }
-                ndDir = Path.of(nd);
+                ndDir = nd;
                 deviceDir = nd.substring(0, nd.length() - suffix.length());
             } else if (NOT_A_LINK.equals(target)) {
                 // not sysfs-shaped, but still usable through its device link
@@ -716,7 +731,7 @@ final class SysfsWalk {
                 if (!Files.exists(device)) {
                     continue;
                 }
-                ndDir = entry;
+                ndDir = entry.toString();
                 deviceDir = realPath(device).toString();
             } else {
                 continue;
@@ -883,10 +898,14 @@ final class SysfsWalk {
     }
 
     private int intFile(Path dir, String file, String dev, int fallback) {
+        return intAt(dir.toString(), file, dev, "", fallback);
+    }
+
+    private int intFile(String dir, String file, String dev, int fallback) {
         return intAt(dir, file, dev, "", fallback);
     }
 
-    private int intAt(Path dir, String file, String dev, String prefix, int fallback) {
+    private int intAt(String dir, String file, String dev, String prefix, int fallback) {
         String raw = readAt(dir, file, dev, prefix);
         if (raw == null) {
             return fallback;
@@ -904,16 +923,21 @@ final class SysfsWalk {
     }
 
     private @Nullable String read(Path dir, String file, String dev, boolean missingIsProblem) {
+        return readAt(dir.toString(), file, dev, "", missingIsProblem);
+    }
+
+    private @Nullable String read(String dir, String file, String dev, boolean missingIsProblem) {
         return readAt(dir, file, dev, "", missingIsProblem);
     }
 
-    private @Nullable String readAt(Path dir, String file, String dev, String prefix) {
+    private @Nullable String readAt(String dir, String file, String dev, String prefix) {
         return readAt(dir, file, dev, prefix, true);
     }
 
-    private @Nullable String readAt(Path dir, String file, String dev, String prefix, boolean missingIsProblem) {
+    /** Reads {@code dir/file}; paths are built as strings, a Path made only for the call. */
+    private @Nullable String readAt(String dir, String file, String dev, String prefix, boolean missingIsProblem) {
         try {
-            return readSmall(dir.resolve(file));
+            return readSmall(Path.of(dir + "/" + file));
         } catch (NoSuchFileException e) {
             if (missingIsProblem) {
                 problem(dev, prefix + file, Kind.MISSING_FILE, "file does not exist");
@@ -924,9 +948,9 @@ final class SysfsWalk {
         return null;
     }
 
-    private @Nullable String readQuiet(Path p) {
+    private @Nullable String readQuiet(String path) {
         try {
-            return readSmall(p);
+            return readSmall(Path.of(path));
         } catch (IOException e) {
             return null;
         }
@@ -953,7 +977,16 @@ final class SysfsWalk {
                 b.position(buffer.length);
                 buffer = bigger;
             }
-            return new String(buffer, 0, b.position(), StandardCharsets.UTF_8).trim();
+            // trimmed as String.trim does (chars up to ' '), before decoding: one String, not two
+            int start = 0;
+            int end = b.position();
+            while (end > 0 && (buffer[end - 1] & 0xff) <= ' ') {
+                end--;
+            }
+            while (start < end && (buffer[start] & 0xff) <= ' ') {
+                start++;
+            }
+            return new String(buffer, start, end - start, StandardCharsets.UTF_8);
         }
     }
 
