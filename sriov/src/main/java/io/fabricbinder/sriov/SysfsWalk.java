@@ -687,8 +687,12 @@ final class SysfsWalk {
 
     /** Netdevs by the PCI function they belong to, built from {@code class/net} in one pass. */
     private static final class NetIndex {
-        final Map<String, List<NetdevRef>> direct = new HashMap<>();
+        final Map<String, List<NetdevRef>> direct;
         final Map<String, List<NetdevRef>> below = new HashMap<>();
+
+        NetIndex(int netdevs) {
+            direct = new HashMap<>(netdevs * 4 / 3 + 1); // sized once: no rehashing per discovery
+        }
     }
 
     /**
@@ -710,7 +714,7 @@ final class SysfsWalk {
             return null;
         }
         Arrays.sort(names);
-        NetIndex index = new NetIndex();
+        NetIndex index = new NetIndex(names.length);
         String classNetDir = classNet.toString();
         for (String ifname : names) {
             Path entry = classNet.resolve(ifname);
@@ -738,7 +742,9 @@ final class SysfsWalk {
             }
             String deviceName = lastName(deviceDir);
             if (PciAddress.isValid(deviceName)) {
-                index.direct.computeIfAbsent(deviceName, k -> new ArrayList<>()).add(new NetdevRef(ifname, ndDir));
+                index.direct
+                        .computeIfAbsent(deviceName, k -> new ArrayList<>(1))
+                        .add(new NetdevRef(ifname, ndDir));
             } else {
                 // a child device such as virtio0, whose parent is the PCI function
                 int slash = deviceDir.lastIndexOf('/');
