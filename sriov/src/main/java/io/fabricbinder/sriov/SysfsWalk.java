@@ -206,12 +206,20 @@ final class SysfsWalk {
         if (netdevs.isEmpty()) {
             problem(dev, "net", Kind.NO_NETDEV, "no netdev (driver '" + driver + "')");
         }
-        Netdev nd = uplink == null ? Netdev.NONE : netdev(dev, uplink, true);
+        Netdev nd = uplink == null ? Netdev.NONE : netdev(dev, uplink, true, null);
 
         List<VirtualFunction> vfs = List.of();
         if (sriov) {
+            int[] routing = vfRouting(dev, dir, names);
             PfFacts pf = new PfFacts(
-                    bdf, dev, realDir(dir), ids.vendor, vfDeviceId(dev, dir, names), numaKnown ? numa : null);
+                    bdf,
+                    dev,
+                    realDir(dir),
+                    ids.vendor,
+                    vfDeviceId(dev, dir, names),
+                    numaKnown ? numa : null,
+                    routing[0],
+                    routing[1]);
             vfs = virtualFunctions(pf, dir, names, representors);
         }
         if (sriov && num == 0 && vfs.isEmpty()) {
@@ -259,6 +267,8 @@ final class SysfsWalk {
      * @param vendor the PF's vendor id, or {@code ""} when it could not be read
      * @param vfDevice the PF's {@code sriov_vf_device}, or {@code ""} when absent or junk
      * @param numa the PF's NUMA node, or null when its {@code numa_node} could not be read
+     * @param vfOffset the PF's {@code sriov_offset} (First VF Offset), or -1 when absent or junk
+     * @param vfStride the PF's {@code sriov_stride} (VF Stride), or -1 when absent or junk
      */
     private record PfFacts(
             PciAddress bdf,
@@ -266,7 +276,63 @@ final class SysfsWalk {
             String realDir,
             String vendor,
             String vfDevice,
-            @Nullable Integer numa) {}
+            @Nullable Integer numa,
+            int vfOffset,
+            int vfStride) {}
+
+    /**
+     * The PF's {@code sriov_offset} and {@code sriov_stride} (the First VF Offset and VF Stride
+     * registers of its SR-IOV capability), or -1 each when either is absent (older kernels, hand
+     * built trees) or junk (reported); then every VF's address is read from its {@code virtfnN}
+     * link.
+     */
+    private int[] vfRouting(String dev, Path dir, Set<String> names) {
+        if (!names.contains("sriov_offset") || !names.contains("sriov_stride")) {
+            return new int[] {-1, -1};
+        }
+        int before = problems.size();
+        int offset = intFile(dir, "sriov_offset", dev, -1);
+        int stride = intFile(dir, "sriov_stride", dev, -1);
+        if (problems.size() != before || offset < 1 || stride < 0) {
+            return new int[] {-1, -1};
+        }
+        return new int[] {offset, stride};
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /**
+     * The sysfs name of VF {@code index}: its routing ID is the PF's plus First VF Offset plus
+     * index times VF Stride, in the PF's domain (PCIe SR-IOV; drivers/pci/iov.c
+     * pci_iov_virtfn_bus/devfn, which the kernel also uses to name the {@code virtfnN} link's
+     * target). Null when unknown or past the last bus.
+     */
+    private static @Nullable String vfName(PfFacts pf, int index) {
+        if (pf.vfOffset < 0) {
+            return null;
+        }
+        PciAddress a = pf.bdf;
+        long rid = ((long) a.bus() << 8 | a.device() << 3 | a.function()) + pf.vfOffset + (long) index * pf.vfStride;
+        if (rid > 0xffff) {
+            return null;
+        }
+        int bus = (int) (rid >> 8);
+        int devfn = (int) (rid & 0xff);
+        int colon = pf.dev.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        return new StringBuilder(colon + 9)
+                .append(pf.dev, 0, colon + 1)
+                .append(HEX[bus >> 4])
+                .append(HEX[bus & 15])
+                .append(':')
+                .append(HEX[(devfn >> 3) >> 4])
+                .append(HEX[(devfn >> 3) & 15])
+                .append('.')
+                .append(HEX[devfn & 7])
+                .toString();
+    }
 
     /**
      * The PF's {@code sriov_vf_device} (the VF Device ID register of its SR-IOV capability), as
@@ -295,7 +361,8 @@ final class SysfsWalk {
     }
 
     /** A VF named by a PF's {@code virtfnN} link, still to be read. */
-    private record PendingVf(String link, int index, String base, String target, String dir, String representor) {}
+    private record PendingVf(
+            String link, int index, String base, String target, String dir, String representor, boolean computed) {}
 
     /** Whether {@code name} is {@code virtfn} followed by one or more ASCII digits. */
     static boolean isVirtfn(String name) {
@@ -327,30 +394,27 @@ final class SysfsWalk {
         // through the PF's real directory: a path via bus/pci/devices/<PF> would make the kernel
         // follow that link again for every VF
         String pfDir = pf.realDir + "/";
+        String parentDir = pf.realDir.substring(0, Math.max(0, pf.realDir.lastIndexOf('/')));
         for (String name : links) {
-            String target = readLink(Path.of(pfDir + name));
-            if (!isTarget(target)) {
-                if (UNREADABLE.equals(target)) {
-                    problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
-                } else {
-                    problem(dev, name, Kind.NOT_A_LINK, name + " is not a symbolic link; VF skipped");
-                }
-                continue;
-            }
-            String base = target.substring(target.lastIndexOf('/') + 1);
-            if (!PciAddress.isValid(base)) {
-                problem(dev, name, Kind.DANGLING_LINK, name + " points to '" + target + "', not a PCI device");
-                continue;
-            }
-            int index;
+            String representor = "";
+            int index = -1;
             try {
                 index = Integer.parseInt(name, "virtfn".length(), name.length(), 10);
+                representor = representors.getOrDefault(index, "");
             } catch (NumberFormatException e) {
-                problem(dev, name, Kind.MALFORMED_VALUE, "VF index out of range");
+                // reported by fromLink, after the link itself is checked
+            }
+            String computed = index < 0 ? null : vfName(pf, index);
+            if (computed != null && !parentDir.isEmpty()) {
+                // the link is checked when the VF is read (readOne), by opening through it
+                pending.add(new PendingVf(
+                        name, index, computed, "../" + computed, parentDir + "/" + computed, representor, true));
                 continue;
             }
-            String vfDir = join(pf.realDir, target);
-            pending.add(new PendingVf(name, index, base, target, vfDir, representors.getOrDefault(index, "")));
+            PendingVf p = fromLink(pf, pfDir, name, representor);
+            if (p != null) {
+                pending.add(p);
+            }
         }
         List<@Nullable VirtualFunction> read = readAll(pf, pending);
         Map<Integer, VirtualFunction> vfs = new TreeMap<>();
@@ -358,10 +422,45 @@ final class SysfsWalk {
             VirtualFunction vf = read.get(i);
             if (vf != null) {
                 vfs.put(vf.vfId(), vf);
-                claimedVfs.add(pending.get(i).base);
+                PendingVf p = pending.get(i);
+                String base = p.base;
+                if (p.computed && !vf.pciAddress().equals(PciAddress.parse(base))) {
+                    base = vf.pciAddress().toString(); // the link disagreed with the arithmetic: its VF
+                }
+                claimedVfs.add(base);
             }
         }
         return List.copyOf(vfs.values());
+    }
+
+    /**
+     * A VF from the {@code virtfnN} link itself (readlink), with every problem of the link
+     * reported; null when the link gives no VF.
+     */
+    private @Nullable PendingVf fromLink(PfFacts pf, String pfDir, String name, String representor) {
+        String dev = pf.dev;
+        String target = readLink(Path.of(pfDir + name));
+        if (!isTarget(target)) {
+            if (UNREADABLE.equals(target)) {
+                problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
+            } else {
+                problem(dev, name, Kind.NOT_A_LINK, name + " is not a symbolic link; VF skipped");
+            }
+            return null;
+        }
+        String base = target.substring(target.lastIndexOf('/') + 1);
+        if (!PciAddress.isValid(base)) {
+            problem(dev, name, Kind.DANGLING_LINK, name + " points to '" + target + "', not a PCI device");
+            return null;
+        }
+        int index;
+        try {
+            index = Integer.parseInt(name, "virtfn".length(), name.length(), 10);
+        } catch (NumberFormatException e) {
+            problem(dev, name, Kind.MALFORMED_VALUE, "VF index out of range");
+            return null;
+        }
+        return new PendingVf(name, index, base, target, join(pf.realDir, target), representor, false);
     }
 
     /** VFs per task when reading on an executor: enough work per task to outweigh the hand-off. */
@@ -417,17 +516,59 @@ final class SysfsWalk {
     /** One VF, with every problem it causes recorded by this walker; null if it is not there. */
     private @Nullable VirtualFunction readOne(PfFacts pf, PendingVf p) {
         try {
-            VirtualFunction vf = readVirtual(p.index, PciAddress.parse(p.base), p.base, p.dir, pf, p.representor);
+            PendingVf q = p;
+            String mac = null;
+            if (p.computed) {
+                // The address came from sriov_offset/sriov_stride; the virtfnN link is checked by
+                // reading the netdev's address through it: <PF>/virtfnN/net/<if>/address opens only
+                // if virtfnN is a link (or directory) leading to the device that holds netdev <if>,
+                // which the class/net index gives as the computed VF. Anything else (a VF without
+                // netdev, a broken or disagreeing link, an unreadable address) reads the link
+                // itself, as without sriov_offset, and so reports exactly as before.
+                mac = macThroughVirtfn(pf, p);
+                if (mac == null) {
+                    q = fromLink(pf, pf.realDir + "/", p.link, p.representor);
+                    if (q == null) {
+                        return null;
+                    }
+                }
+            }
+            VirtualFunction vf = readVirtual(q.index, PciAddress.parse(q.base), q.base, q.dir, pf, q.representor, mac);
             if (vf == null) {
                 problem(
                         pf.dev,
-                        p.link,
+                        q.link,
                         Kind.DANGLING_LINK,
-                        p.link + " points to " + p.target + " which does not exist");
+                        q.link + " points to " + q.target + " which does not exist");
             }
             return vf;
         } catch (RuntimeException e) {
             unexpected(p.base, e);
+            return null;
+        }
+    }
+
+    /**
+     * The MAC of the computed VF's netdev read through {@code <PF>/virtfnN}, or null when there is
+     * no such netdev in the index or the read fails for any reason.
+     */
+    private @Nullable String macThroughVirtfn(PfFacts pf, PendingVf p) {
+        NetIndex index = netIndex();
+        if (index == null) {
+            return null;
+        }
+        List<NetdevRef> direct = index.direct.get(p.base);
+        if (direct == null || direct.isEmpty()) {
+            return null;
+        }
+        NetdevRef nd = direct.get(0);
+        String ndDir = p.dir + "/net/" + nd.name;
+        if (!nd.dir.equals(ndDir)) {
+            return null; // the netdev lives elsewhere than beside the PF: not a sysfs-shaped tree
+        }
+        try {
+            return readSmall(Path.of(pf.realDir + "/" + p.link + "/net/" + nd.name + "/address"));
+        } catch (IOException e) {
             return null;
         }
     }
@@ -440,7 +581,13 @@ final class SysfsWalk {
      * PF (see the comments below), falling back to the VF's own files when the PF's are unusable.
      */
     private @Nullable VirtualFunction readVirtual(
-            int index, PciAddress bdf, String dev, String dir, PfFacts pf, String representor) {
+            int index,
+            PciAddress bdf,
+            String dev,
+            String dir,
+            PfFacts pf,
+            String representor,
+            @Nullable String macReadThroughVirtfn) {
         // The PF is known from its virtfnN link; physfn is only checked for presence and type, and
         // in the common case that check rides on the driver readlink: the kernel makes a VF its
         // PF's sibling (drivers/pci/iov.c pci_iov_add_virtfn sets virtfn->dev.parent =
@@ -506,7 +653,7 @@ final class SysfsWalk {
                     Kind.NO_NETDEV,
                     driver.isEmpty() ? "VF has no netdev and no driver" : "VF has no netdev (bound to " + driver + ")");
         } else {
-            nd = netdev(dev, netdevs.get(0), false);
+            nd = netdev(dev, netdevs.get(0), false, macReadThroughVirtfn);
         }
         return new VirtualFunction(
                 index,
@@ -607,10 +754,10 @@ final class SysfsWalk {
     /** A netdev of a device: its name and the directory holding its attributes. */
     private record NetdevRef(String name, String dir) {}
 
-    private Netdev netdev(String dev, NetdevRef ref, boolean physical) {
+    private Netdev netdev(String dev, NetdevRef ref, boolean physical, @Nullable String macAlreadyRead) {
         String ndDir = ref.dir;
         String where = "net/" + ref.name + "/";
-        String mac = Values.str(readAt(ndDir, "address", dev, where));
+        String mac = macAlreadyRead != null ? macAlreadyRead : Values.str(readAt(ndDir, "address", dev, where));
         int mtu = intAt(ndDir, "mtu", dev, where, -1);
         String type = readAt(ndDir, "type", dev, where);
         String linkType = "";

@@ -38,10 +38,10 @@ public final class DiscoveryBenchmark {
         // optional 5th argument: also time discover(executor) on a pool of this many threads
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         Path tmp = keep ? Files.createDirectories(Path.of(args[3])) : Files.createTempDirectory("sriov-bench");
-        // the "v3" marks the fixture layout version (v2 adds the PFs' sriov_vf_device, v3 an empty
-        // class/infiniband): a tree kept from an older harness is rebuilt instead of being measured
-        // with files missing
-        Path marker = tmp.resolve("complete-v3-" + pfs + "x" + vfs);
+        // the "v4" marks the fixture layout version (v2 adds the PFs' sriov_vf_device, v3 an empty
+        // class/infiniband, v4 the PFs' sriov_offset and sriov_stride): a tree kept from an older
+        // harness is rebuilt instead of being measured with files missing
+        Path marker = tmp.resolve("complete-v4-" + pfs + "x" + vfs);
         try {
             long t0 = System.nanoTime();
             SysfsFixture fx;
@@ -175,7 +175,10 @@ public final class DiscoveryBenchmark {
                             1,
                             "up",
                             100000)
-                    .sriov(256, vfsPerPf);
+                    .sriov(256, vfsPerPf)
+                    // VF v at devfn 8 + v below: First VF Offset 8, VF Stride 1
+                    .file("sriov_offset", "8")
+                    .file("sriov_stride", "1");
             for (int v = 0; v < vfsPerPf; v++) {
                 // VFs from device 0x01 on: 8 functions per device
                 String vfAddr = String.format(Locale.ROOT, "0000:%02x:%02x.%d", bus, 1 + v / 8, v % 8);

@@ -6,6 +6,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.fabricbinder.sriov.DiscoveryProblem.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +128,64 @@ class SriovDiscoveryShortcutsTest {
                 .hasSize(3)
                 .allSatisfy(vf -> assertThat(vf.rdma()).isFalse());
         assertThat(report.defects()).isEmpty();
+    }
+
+    @Test
+    void vfAddressesFromSriovOffsetAndStrideGiveTheSameReportAsReadingEveryVirtfnLink(@TempDir Path tmp)
+            throws Exception {
+        // ens1f0 is 0000:3b:00.0 and its VF N is 0000:3b:02.N: First VF Offset 16, VF Stride 1
+        SysfsFixture linksOnly = SriovFixtures.intelNode(tmp.resolve("a"));
+        SysfsFixture computed = SriovFixtures.intelNode(tmp.resolve("b"));
+        for (SysfsFixture fx : new SysfsFixture[] {linksOnly, computed}) {
+            Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
+            // broken in every way a virtfnN link or what it leads to can be
+            Files.delete(pf.resolve("virtfn1"));
+            SysfsFixture.link(
+                    pf.resolve("virtfn1"), fx.sys.resolve("devices/" + SriovFixtures.INTEL_PARENT + "/0000:3b:02.2"));
+            SysfsFixture.link(
+                    pf.resolve("virtfn5"), fx.sys.resolve("devices/" + SriovFixtures.INTEL_PARENT + "/0000:3b:02.5"));
+            Files.delete(pf.resolve("virtfn3"));
+            SysfsFixture.write(pf.resolve("virtfn3"), "../0000:3b:02.3");
+            Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.0/net/ens1f0v0/address"));
+        }
+        SysfsFixture.write(computed.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_offset"), "16");
+        SysfsFixture.write(computed.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_stride"), "1");
+
+        SriovReport expected = SriovDiscovery.at(linksOnly.sys).discover();
+        SriovReport actual = SriovDiscovery.at(computed.sys).discover();
+
+        assertThat(expected.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .contains(
+                        tuple("0000:3b:00.0", "virtfn3", Kind.NOT_A_LINK),
+                        tuple("0000:3b:00.0", "virtfn5", Kind.DANGLING_LINK),
+                        tuple("0000:3b:02.0", "net/ens1f0v0/address", Kind.MISSING_FILE),
+                        tuple("0000:3b:02.1", "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION));
+        assertThat(actual.interfaces()).isEqualTo(expected.interfaces());
+        // the same conditions; links are now checked while the VFs are read, so the order differs
+        assertThat(actual.problems()).containsExactlyInAnyOrderElementsOf(expected.problems());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            assertThat(SriovDiscovery.at(computed.sys).discover(pool)).isEqualTo(actual);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void junkSriovOffsetIsReportedAndEveryVirtfnLinkIsReadInstead(@TempDir Path tmp) {
+        SysfsFixture plain = SriovFixtures.intelNode(tmp.resolve("a"));
+        SysfsFixture fx = SriovFixtures.intelNode(tmp.resolve("b"));
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_offset"), "sixteen");
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_stride"), "1");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.interfaces())
+                .isEqualTo(SriovDiscovery.at(plain.sys).discover().interfaces());
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactly(tuple("0000:3b:00.0", "sriov_offset", Kind.MALFORMED_VALUE));
     }
 
     /** Adds {@code class/infiniband/<ibdev>} links to every {@code infiniband/<ibdev>} directory. */
