@@ -39,6 +39,7 @@ final class SysfsWalk {
     private static final Pattern MODALIAS =
             Pattern.compile("pci:v0000([0-9A-Fa-f]{4})d0000([0-9A-Fa-f]{4}).*bc([0-9A-Fa-f]{2}).*");
     private static final int IFF_UP = 0x1;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** {@link #readLink} result for a regular file or directory where a link was expected. */
     private static final String NOT_A_LINK = "\u0000not-a-link";
@@ -220,7 +221,7 @@ final class SysfsWalk {
                     numaKnown ? numa : null,
                     routing[0],
                     routing[1]);
-            vfs = virtualFunctions(pf, dir, names, representors);
+            vfs = virtualFunctions(pf, names, representors);
         }
         if (sriov && num == 0 && vfs.isEmpty()) {
             problem(
@@ -298,8 +299,6 @@ final class SysfsWalk {
         }
         return new int[] {offset, stride};
     }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /**
      * The sysfs name of VF {@code index}: its routing ID is the PF's plus First VF Offset plus
@@ -379,9 +378,10 @@ final class SysfsWalk {
         return true;
     }
 
-    private List<VirtualFunction> virtualFunctions(
-            PfFacts pf, Path dir, Set<String> names, Map<Integer, String> representors) {
-        // Pass 1 (this thread): the links, in a fixed order. Pass 2: the VFs, possibly in parallel.
+    private List<VirtualFunction> virtualFunctions(PfFacts pf, Set<String> names, Map<Integer, String> representors) {
+        // Pass 1 (this thread), in a fixed order: each VF's address, computed from sriov_offset and
+        // sriov_stride or else read from its virtfnN link. Pass 2: the VFs, possibly in parallel;
+        // there the links of computed addresses are checked.
         List<String> links = new ArrayList<>();
         for (String name : names) {
             if (isVirtfn(name)) {
@@ -390,7 +390,6 @@ final class SysfsWalk {
         }
         links.sort(null);
         List<PendingVf> pending = new ArrayList<>(links.size());
-        String dev = pf.dev;
         // through the PF's real directory: a path via bus/pci/devices/<PF> would make the kernel
         // follow that link again for every VF
         String pfDir = pf.realDir + "/";
