@@ -33,13 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 final class SysfsWalk {
     private static final Logger LOG = LoggerFactory.getLogger(SysfsWalk.class);
-    private static final Pattern VIRTFN = Pattern.compile("virtfn(\\d+)");
     private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]{4}");
     private static final Pattern REPRESENTOR = Pattern.compile("(?:c\\d+)?pf(\\d+)vf(\\d+)");
     private static final Pattern UPLINK = Pattern.compile("p\\d+");
     private static final Pattern MODALIAS =
             Pattern.compile("pci:v0000([0-9A-Fa-f]{4})d0000([0-9A-Fa-f]{4}).*bc([0-9A-Fa-f]{2}).*");
     private static final int IFF_UP = 0x1;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** {@link #readLink} result for a regular file or directory where a link was expected. */
     private static final String NOT_A_LINK = "\u0000not-a-link";
@@ -56,6 +56,8 @@ final class SysfsWalk {
     private final Map<String, Ids> modaliasIds = new HashMap<>();
     private @Nullable NetIndex netIndex;
     private boolean netIndexBuilt;
+    private @Nullable Set<String> rdmaIndex;
+    private boolean rdmaIndexBuilt;
     private byte[] buffer = new byte[4096];
 
     /** A walk on the calling thread, or reading VFs in parallel on {@code executor} if not null. */
@@ -156,7 +158,7 @@ final class SysfsWalk {
             numaKnown = problems.size() == before;
         }
         String acpi = names.contains("acpi_index") ? Values.str(read(dir, "acpi_index", dev, true)) : "";
-        boolean rdma = names.contains("infiniband");
+        boolean rdma = hasRdma(dev, names.contains("infiniband"));
         boolean sriov = names.contains("sriov_totalvfs");
         int total = 0;
         int num = 0;
@@ -170,7 +172,7 @@ final class SysfsWalk {
             problem(dev, "sriov_totalvfs", Kind.NOT_SRIOV_CAPABLE, "network function without SR-IOV capability");
         }
 
-        List<NetdevRef> netdevs = netdevs(dev, dir);
+        List<NetdevRef> netdevs = netdevs(dev, dir.toString());
         if (netdevs.isEmpty() && names.contains("net") && netIndex() != null) {
             // class/net should list it too; if a tree lacks the link, the PF's own net/ still counts
             netdevs = listNet(dir);
@@ -179,7 +181,7 @@ final class SysfsWalk {
         Map<Integer, String> representors = new HashMap<>();
         NetdevRef uplink = null;
         for (NetdevRef nd : netdevs) {
-            String portName = readQuiet(nd.dir.resolve("phys_port_name"));
+            String portName = readQuiet(nd.dir + "/phys_port_name");
             Matcher rep = portName == null ? null : REPRESENTOR.matcher(portName);
             if (rep != null && rep.matches()) {
                 representors.put(Integer.parseInt(rep.group(2)), nd.name);
@@ -205,13 +207,21 @@ final class SysfsWalk {
         if (netdevs.isEmpty()) {
             problem(dev, "net", Kind.NO_NETDEV, "no netdev (driver '" + driver + "')");
         }
-        Netdev nd = uplink == null ? Netdev.NONE : netdev(dev, uplink, true);
+        Netdev nd = uplink == null ? Netdev.NONE : netdev(dev, uplink, true, null);
 
         List<VirtualFunction> vfs = List.of();
         if (sriov) {
+            int[] routing = vfRouting(dev, dir, names);
             PfFacts pf = new PfFacts(
-                    bdf, dev, realDir(dir), ids.vendor, vfDeviceId(dev, dir, names), numaKnown ? numa : null);
-            vfs = virtualFunctions(pf, dir, names, representors);
+                    bdf,
+                    dev,
+                    realDir(dir),
+                    ids.vendor,
+                    vfDeviceId(dev, dir, names),
+                    numaKnown ? numa : null,
+                    routing[0],
+                    routing[1]);
+            vfs = virtualFunctions(pf, names, representors);
         }
         if (sriov && num == 0 && vfs.isEmpty()) {
             problem(
@@ -258,6 +268,8 @@ final class SysfsWalk {
      * @param vendor the PF's vendor id, or {@code ""} when it could not be read
      * @param vfDevice the PF's {@code sriov_vf_device}, or {@code ""} when absent or junk
      * @param numa the PF's NUMA node, or null when its {@code numa_node} could not be read
+     * @param vfOffset the PF's {@code sriov_offset} (First VF Offset), or -1 when absent or junk
+     * @param vfStride the PF's {@code sriov_stride} (VF Stride), or -1 when absent or junk
      */
     private record PfFacts(
             PciAddress bdf,
@@ -265,7 +277,61 @@ final class SysfsWalk {
             String realDir,
             String vendor,
             String vfDevice,
-            @Nullable Integer numa) {}
+            @Nullable Integer numa,
+            int vfOffset,
+            int vfStride) {}
+
+    /**
+     * The PF's {@code sriov_offset} and {@code sriov_stride} (the First VF Offset and VF Stride
+     * registers of its SR-IOV capability), or -1 each when either is absent (older kernels, hand
+     * built trees) or junk (reported); then every VF's address is read from its {@code virtfnN}
+     * link.
+     */
+    private int[] vfRouting(String dev, Path dir, Set<String> names) {
+        if (!names.contains("sriov_offset") || !names.contains("sriov_stride")) {
+            return new int[] {-1, -1};
+        }
+        int before = problems.size();
+        int offset = intFile(dir, "sriov_offset", dev, -1);
+        int stride = intFile(dir, "sriov_stride", dev, -1);
+        if (problems.size() != before || offset < 1 || stride < 0) {
+            return new int[] {-1, -1};
+        }
+        return new int[] {offset, stride};
+    }
+
+    /**
+     * The sysfs name of VF {@code index}: its routing ID is the PF's plus First VF Offset plus
+     * index times VF Stride, in the PF's domain (PCIe SR-IOV; drivers/pci/iov.c
+     * pci_iov_virtfn_bus/devfn, which the kernel also uses to name the {@code virtfnN} link's
+     * target). Null when unknown or past the last bus.
+     */
+    private static @Nullable String vfName(PfFacts pf, int index) {
+        if (pf.vfOffset < 0) {
+            return null;
+        }
+        PciAddress a = pf.bdf;
+        long rid = ((long) a.bus() << 8 | a.device() << 3 | a.function()) + pf.vfOffset + (long) index * pf.vfStride;
+        if (rid > 0xffff) {
+            return null;
+        }
+        int bus = (int) (rid >> 8);
+        int devfn = (int) (rid & 0xff);
+        int colon = pf.dev.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        return new StringBuilder(colon + 9)
+                .append(pf.dev, 0, colon + 1)
+                .append(HEX[bus >> 4])
+                .append(HEX[bus & 15])
+                .append(':')
+                .append(HEX[(devfn >> 3) >> 4])
+                .append(HEX[(devfn >> 3) & 15])
+                .append('.')
+                .append(HEX[devfn & 7])
+                .toString();
+    }
 
     /**
      * The PF's {@code sriov_vf_device} (the VF Device ID register of its SR-IOV capability), as
@@ -294,44 +360,60 @@ final class SysfsWalk {
     }
 
     /** A VF named by a PF's {@code virtfnN} link, still to be read. */
-    private record PendingVf(String link, int index, String base, String target, Path dir, String representor) {}
+    private record PendingVf(
+            String link, int index, String base, String target, String dir, String representor, boolean computed) {}
 
-    private List<VirtualFunction> virtualFunctions(
-            PfFacts pf, Path dir, Set<String> names, Map<Integer, String> representors) {
-        // Pass 1 (this thread): the links, in a fixed order. Pass 2: the VFs, possibly in parallel.
+    /** Whether {@code name} is {@code virtfn} followed by one or more ASCII digits. */
+    static boolean isVirtfn(String name) {
+        int n = name.length();
+        if (n <= 6 || !name.startsWith("virtfn")) {
+            return false;
+        }
+        for (int i = 6; i < n; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<VirtualFunction> virtualFunctions(PfFacts pf, Set<String> names, Map<Integer, String> representors) {
+        // Pass 1 (this thread), in a fixed order: each VF's address, computed from sriov_offset and
+        // sriov_stride or else read from its virtfnN link. Pass 2: the VFs, possibly in parallel;
+        // there the links of computed addresses are checked.
         List<String> links = new ArrayList<>();
         for (String name : names) {
-            if (VIRTFN.matcher(name).matches()) {
+            if (isVirtfn(name)) {
                 links.add(name);
             }
         }
         links.sort(null);
         List<PendingVf> pending = new ArrayList<>(links.size());
-        String dev = pf.dev;
+        // through the PF's real directory: a path via bus/pci/devices/<PF> would make the kernel
+        // follow that link again for every VF
+        String pfDir = pf.realDir + "/";
+        String parentDir = pf.realDir.substring(0, Math.max(0, pf.realDir.lastIndexOf('/')));
         for (String name : links) {
-            String target = readLink(dir.resolve(name));
-            if (!isTarget(target)) {
-                if (UNREADABLE.equals(target)) {
-                    problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
-                } else {
-                    problem(dev, name, Kind.NOT_A_LINK, name + " is not a symbolic link; VF skipped");
-                }
-                continue;
-            }
-            String base = target.substring(target.lastIndexOf('/') + 1);
-            if (!PciAddress.isValid(base)) {
-                problem(dev, name, Kind.DANGLING_LINK, name + " points to '" + target + "', not a PCI device");
-                continue;
-            }
-            int index;
+            String representor = "";
+            int index = -1;
             try {
                 index = Integer.parseInt(name, "virtfn".length(), name.length(), 10);
+                representor = representors.getOrDefault(index, "");
             } catch (NumberFormatException e) {
-                problem(dev, name, Kind.MALFORMED_VALUE, "VF index out of range");
+                // reported by fromLink, after the link itself is checked
+            }
+            String computed = index < 0 ? null : vfName(pf, index);
+            if (computed != null && !parentDir.isEmpty()) {
+                // the link is checked when the VF is read (readOne), by opening through it
+                pending.add(new PendingVf(
+                        name, index, computed, "../" + computed, parentDir + "/" + computed, representor, true));
                 continue;
             }
-            Path vfDir = Path.of(join(pf.realDir, target));
-            pending.add(new PendingVf(name, index, base, target, vfDir, representors.getOrDefault(index, "")));
+            PendingVf p = fromLink(pf, pfDir, name, representor);
+            if (p != null) {
+                pending.add(p);
+            }
         }
         List<@Nullable VirtualFunction> read = readAll(pf, pending);
         Map<Integer, VirtualFunction> vfs = new TreeMap<>();
@@ -339,10 +421,45 @@ final class SysfsWalk {
             VirtualFunction vf = read.get(i);
             if (vf != null) {
                 vfs.put(vf.vfId(), vf);
-                claimedVfs.add(pending.get(i).base);
+                PendingVf p = pending.get(i);
+                String base = p.base;
+                if (p.computed && !vf.pciAddress().equals(PciAddress.parse(base))) {
+                    base = vf.pciAddress().toString(); // the link disagreed with the arithmetic: its VF
+                }
+                claimedVfs.add(base);
             }
         }
         return List.copyOf(vfs.values());
+    }
+
+    /**
+     * A VF from the {@code virtfnN} link itself (readlink), with every problem of the link
+     * reported; null when the link gives no VF.
+     */
+    private @Nullable PendingVf fromLink(PfFacts pf, String pfDir, String name, String representor) {
+        String dev = pf.dev;
+        String target = readLink(Path.of(pfDir + name));
+        if (!isTarget(target)) {
+            if (UNREADABLE.equals(target)) {
+                problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
+            } else {
+                problem(dev, name, Kind.NOT_A_LINK, name + " is not a symbolic link; VF skipped");
+            }
+            return null;
+        }
+        String base = target.substring(target.lastIndexOf('/') + 1);
+        if (!PciAddress.isValid(base)) {
+            problem(dev, name, Kind.DANGLING_LINK, name + " points to '" + target + "', not a PCI device");
+            return null;
+        }
+        int index;
+        try {
+            index = Integer.parseInt(name, "virtfn".length(), name.length(), 10);
+        } catch (NumberFormatException e) {
+            problem(dev, name, Kind.MALFORMED_VALUE, "VF index out of range");
+            return null;
+        }
+        return new PendingVf(name, index, base, target, join(pf.realDir, target), representor, false);
     }
 
     /** VFs per task when reading on an executor: enough work per task to outweigh the hand-off. */
@@ -390,23 +507,67 @@ final class SysfsWalk {
         SysfsWalk w = new SysfsWalk(root, null);
         w.netIndex = netIndex;
         w.netIndexBuilt = true;
+        w.rdmaIndex = rdmaIndex;
+        w.rdmaIndexBuilt = true;
         return w;
     }
 
     /** One VF, with every problem it causes recorded by this walker; null if it is not there. */
     private @Nullable VirtualFunction readOne(PfFacts pf, PendingVf p) {
         try {
-            VirtualFunction vf = readVirtual(p.index, PciAddress.parse(p.base), p.base, p.dir, pf, p.representor);
+            PendingVf q = p;
+            String mac = null;
+            if (p.computed) {
+                // The address came from sriov_offset/sriov_stride; the virtfnN link is checked by
+                // reading the netdev's address through it: <PF>/virtfnN/net/<if>/address opens only
+                // if virtfnN is a link (or directory) leading to the device that holds netdev <if>,
+                // which the class/net index gives as the computed VF. Anything else (a VF without
+                // netdev, a broken or disagreeing link, an unreadable address) reads the link
+                // itself, as without sriov_offset, and so reports exactly as before.
+                mac = macThroughVirtfn(pf, p);
+                if (mac == null) {
+                    q = fromLink(pf, pf.realDir + "/", p.link, p.representor);
+                    if (q == null) {
+                        return null;
+                    }
+                }
+            }
+            VirtualFunction vf = readVirtual(q.index, PciAddress.parse(q.base), q.base, q.dir, pf, q.representor, mac);
             if (vf == null) {
                 problem(
                         pf.dev,
-                        p.link,
+                        q.link,
                         Kind.DANGLING_LINK,
-                        p.link + " points to " + p.target + " which does not exist");
+                        q.link + " points to " + q.target + " which does not exist");
             }
             return vf;
         } catch (RuntimeException e) {
             unexpected(p.base, e);
+            return null;
+        }
+    }
+
+    /**
+     * The MAC of the computed VF's netdev read through {@code <PF>/virtfnN}, or null when there is
+     * no such netdev in the index or the read fails for any reason.
+     */
+    private @Nullable String macThroughVirtfn(PfFacts pf, PendingVf p) {
+        NetIndex index = netIndex();
+        if (index == null) {
+            return null;
+        }
+        List<NetdevRef> direct = index.direct.get(p.base);
+        if (direct == null || direct.isEmpty()) {
+            return null;
+        }
+        NetdevRef nd = direct.get(0);
+        String ndDir = p.dir + "/net/" + nd.name;
+        if (!nd.dir.equals(ndDir)) {
+            return null; // the netdev lives elsewhere than beside the PF: not a sysfs-shaped tree
+        }
+        try {
+            return readSmall(Path.of(pf.realDir + "/" + p.link + "/net/" + nd.name + "/address"));
+        } catch (IOException e) {
             return null;
         }
     }
@@ -419,22 +580,43 @@ final class SysfsWalk {
      * PF (see the comments below), falling back to the VF's own files when the PF's are unusable.
      */
     private @Nullable VirtualFunction readVirtual(
-            int index, PciAddress bdf, String dev, Path dir, PfFacts pf, String representor) {
-        // The PF is known from its virtfnN link; physfn is only checked for presence and type.
-        String physfn = readLink(dir.resolve("physfn"));
-        if (physfn == null) {
-            if (!dir.toFile().isDirectory()) {
-                return null;
+            int index,
+            PciAddress bdf,
+            String dev,
+            String dir,
+            PfFacts pf,
+            String representor,
+            @Nullable String macReadThroughVirtfn) {
+        // The PF is known from its virtfnN link; physfn is only checked for presence and type, and
+        // in the common case that check rides on the driver readlink: the kernel makes a VF its
+        // PF's sibling (drivers/pci/iov.c pci_iov_add_virtfn sets virtfn->dev.parent =
+        // dev->dev.parent) and physfn a link to the PF, so <vf>/physfn/../<vf>/driver is the VF's
+        // own driver link. That path resolves only if physfn exists and leads to a directory beside
+        // the VF: a regular file ends the walk (ENOTDIR), a missing physfn too (ENOENT), and a
+        // directory named physfn leads back into the VF, which holds no entry named after itself.
+        // Anything else (unbound VF, broken physfn, a hand-built tree where the VF is not the PF's
+        // sibling) takes the two separate readlinks below, which report exactly what is wrong.
+        String driver;
+        String viaPhysfn = readLink(Path.of(dir + "/physfn/../" + dev + "/driver"));
+        if (isTarget(viaPhysfn)) {
+            driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
+        } else {
+            String physfn = readLink(Path.of(dir + "/physfn"));
+            if (physfn == null) {
+                if (!new File(dir).isDirectory()) {
+                    return null;
+                }
+                problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
+            } else if (NOT_A_LINK.equals(physfn)) {
+                problem(
+                        dev,
+                        "physfn",
+                        Kind.NOT_A_LINK,
+                        "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
+            } else if (UNREADABLE.equals(physfn)) {
+                problem(dev, "physfn", Kind.UNREADABLE, "cannot read the physfn link; PF taken from virtfn" + index);
             }
-            problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
-        } else if (NOT_A_LINK.equals(physfn)) {
-            problem(
-                    dev,
-                    "physfn",
-                    Kind.NOT_A_LINK,
-                    "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
-        } else if (UNREADABLE.equals(physfn)) {
-            problem(dev, "physfn", Kind.UNREADABLE, "cannot read the physfn link; PF taken from virtfn" + index);
+            driver = driverLink(dev, Path.of(dir)); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
         }
         // Vendor and device: drivers/pci/iov.c pci_iov_add_virtfn() sets virtfn->vendor =
         // dev->vendor (the PF's) and virtfn->device = iov->vf_device, the VF Device ID of the PF's
@@ -448,7 +630,6 @@ final class SysfsWalk {
             vendor = vendor.isEmpty() ? own.vendor : vendor;
             device = device.isEmpty() ? own.device : device;
         }
-        String driver = driverLink(dev, dir); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
         // NUMA node: the VF is created on the PF's bus or a bus added below it (virtfn_add_bus), and
         // pci_device_add() gives every device its bus's node, the PF's. Only an administrator writing
         // the PF's numa_node (a firmware-bug override) makes them differ (inferred from the kernel
@@ -457,10 +638,11 @@ final class SysfsWalk {
         if (pf.numa != null) {
             numa = pf.numa;
         } else {
-            numa = dir.resolve("numa_node").toFile().exists() ? intFile(dir, "numa_node", dev, -1) : -1;
+            numa = new File(dir + "/numa_node").exists() ? intFile(dir, "numa_node", dev, -1) : -1;
         }
-        String acpi = dir.resolve("acpi_index").toFile().exists() ? Values.str(read(dir, "acpi_index", dev, true)) : "";
-        boolean rdma = dir.resolve("infiniband").toFile().exists();
+        String acpi = new File(dir + "/acpi_index").exists() ? Values.str(read(dir, "acpi_index", dev, true)) : "";
+        Set<String> rdmaDevices = rdmaIndex();
+        boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : new File(dir + "/infiniband").exists();
         List<NetdevRef> netdevs = netdevs(dev, dir);
         Netdev nd = Netdev.NONE;
         if (netdevs.isEmpty()) {
@@ -470,7 +652,7 @@ final class SysfsWalk {
                     Kind.NO_NETDEV,
                     driver.isEmpty() ? "VF has no netdev and no driver" : "VF has no netdev (bound to " + driver + ")");
         } else {
-            nd = netdev(dev, netdevs.get(0), false);
+            nd = netdev(dev, netdevs.get(0), false, macReadThroughVirtfn);
         }
         return new VirtualFunction(
                 index,
@@ -489,7 +671,7 @@ final class SysfsWalk {
     }
 
     /** A VF's ids from its own files, when its PF's cannot stand in for them. */
-    private Ids ownIds(String dev, Path dir) {
+    private Ids ownIds(String dev, String dir) {
         String modalias = read(dir, "modalias", dev, false);
         Matcher m = modalias == null ? null : MODALIAS.matcher(modalias);
         if (m != null && m.matches()) {
@@ -506,8 +688,8 @@ final class SysfsWalk {
         if (fromModalias != null) {
             return fromModalias;
         }
-        String vendor = names.contains("vendor") ? hexId(dev, dir, "vendor") : "";
-        String device = names.contains("device") ? hexId(dev, dir, "device") : "";
+        String vendor = names.contains("vendor") ? hexId(dev, dir.toString(), "vendor") : "";
+        String device = names.contains("device") ? hexId(dev, dir.toString(), "device") : "";
         if ((vendor.isEmpty() || device.isEmpty()) && names.contains("modalias")) {
             String modalias = read(dir, "modalias", dev, true);
             Matcher m = modalias == null ? null : MODALIAS.matcher(modalias);
@@ -525,7 +707,7 @@ final class SysfsWalk {
         return new Ids(vendor, device);
     }
 
-    private String hexId(String dev, Path dir, String file) {
+    private String hexId(String dev, String dir, String file) {
         String raw = read(dir, file, dev, true);
         if (raw == null) {
             return "";
@@ -569,12 +751,12 @@ final class SysfsWalk {
     }
 
     /** A netdev of a device: its name and the directory holding its attributes. */
-    private record NetdevRef(String name, Path dir) {}
+    private record NetdevRef(String name, String dir) {}
 
-    private Netdev netdev(String dev, NetdevRef ref, boolean physical) {
-        Path ndDir = ref.dir;
+    private Netdev netdev(String dev, NetdevRef ref, boolean physical, @Nullable String macAlreadyRead) {
+        String ndDir = ref.dir;
         String where = "net/" + ref.name + "/";
-        String mac = Values.str(readAt(ndDir, "address", dev, where));
+        String mac = macAlreadyRead != null ? macAlreadyRead : Values.str(readAt(ndDir, "address", dev, where));
         int mtu = intAt(ndDir, "mtu", dev, where, -1);
         String type = readAt(ndDir, "type", dev, where);
         String linkType = "";
@@ -595,7 +777,7 @@ final class SysfsWalk {
         String oper = Values.str(readAt(ndDir, "operstate", dev, where));
         String speed = "";
         // speed is unreadable (EINVAL) or -1 on a link that is down: the operator reports "" then
-        String rawSpeed = readQuiet(ndDir.resolve("speed"));
+        String rawSpeed = readQuiet(ndDir + "/speed");
         if (rawSpeed != null) {
             try {
                 long s = Long.parseLong(rawSpeed);
@@ -605,7 +787,7 @@ final class SysfsWalk {
             }
         }
         String admin = "";
-        String flags = readQuiet(ndDir.resolve("flags"));
+        String flags = readQuiet(ndDir + "/flags");
         if (flags != null) {
             try {
                 admin = (Integer.parseInt(strip0x(flags), 16) & IFF_UP) != 0 ? "up" : "down";
@@ -622,7 +804,7 @@ final class SysfsWalk {
      * order. They come from the {@code class/net} index; without one (no {@code class/net}), from
      * listing the device's {@code net/} directory.
      */
-    private List<NetdevRef> netdevs(String dev, Path dir) {
+    private List<NetdevRef> netdevs(String dev, String dir) {
         NetIndex index = netIndex();
         if (index != null) {
             List<NetdevRef> direct = index.direct.get(dev);
@@ -631,7 +813,7 @@ final class SysfsWalk {
             }
             return index.below.getOrDefault(dev, List.of());
         }
-        return listNet(dir);
+        return listNet(Path.of(dir));
     }
 
     /** The netdevs in the device's own {@code net/} directory, in name order. */
@@ -644,15 +826,19 @@ final class SysfsWalk {
         Arrays.sort(names);
         List<NetdevRef> out = new ArrayList<>();
         for (String n : names) {
-            out.add(new NetdevRef(n, net.resolve(n)));
+            out.add(new NetdevRef(n, net.resolve(n).toString()));
         }
         return out;
     }
 
     /** Netdevs by the PCI function they belong to, built from {@code class/net} in one pass. */
     private static final class NetIndex {
-        final Map<String, List<NetdevRef>> direct = new HashMap<>();
+        final Map<String, List<NetdevRef>> direct;
         final Map<String, List<NetdevRef>> below = new HashMap<>();
+
+        NetIndex(int netdevs) {
+            direct = new HashMap<>(netdevs * 4 / 3 + 1); // sized once: no rehashing per discovery
+        }
     }
 
     /**
@@ -674,12 +860,12 @@ final class SysfsWalk {
             return null;
         }
         Arrays.sort(names);
-        NetIndex index = new NetIndex();
+        NetIndex index = new NetIndex(names.length);
         String classNetDir = classNet.toString();
         for (String ifname : names) {
             Path entry = classNet.resolve(ifname);
             String target = readLink(entry);
-            Path ndDir;
+            String ndDir;
             String deviceDir; // string work: far cheaper than Path.normalize/getParent per netdev
             if (isTarget(target)) {
                 String nd = join(classNetDir, target);
@@ -687,7 +873,7 @@ final class SysfsWalk {
                 if (!nd.endsWith(suffix)) {
                     continue;
                 }
-                ndDir = Path.of(nd);
+                ndDir = nd;
                 deviceDir = nd.substring(0, nd.length() - suffix.length());
             } else if (NOT_A_LINK.equals(target)) {
                 // not sysfs-shaped, but still usable through its device link
@@ -695,14 +881,16 @@ final class SysfsWalk {
                 if (!Files.exists(device)) {
                     continue;
                 }
-                ndDir = entry;
+                ndDir = entry.toString();
                 deviceDir = realPath(device).toString();
             } else {
                 continue;
             }
             String deviceName = lastName(deviceDir);
             if (PciAddress.isValid(deviceName)) {
-                index.direct.computeIfAbsent(deviceName, k -> new ArrayList<>()).add(new NetdevRef(ifname, ndDir));
+                index.direct
+                        .computeIfAbsent(deviceName, k -> new ArrayList<>(1))
+                        .add(new NetdevRef(ifname, ndDir));
             } else {
                 // a child device such as virtio0, whose parent is the PCI function
                 int slash = deviceDir.lastIndexOf('/');
@@ -714,6 +902,54 @@ final class SysfsWalk {
             }
         }
         netIndex = index;
+        return index;
+    }
+
+    /** Whether the device has an RDMA device: from the {@code class/infiniband} index if any. */
+    private boolean hasRdma(String dev, boolean listed) {
+        Set<String> index = rdmaIndex();
+        return index != null ? index.contains(dev) : listed;
+    }
+
+    /**
+     * The PCI functions (addresses as sysfs spells them) that have an RDMA device, from
+     * {@code class/infiniband}: each entry is a link {@code ../../devices/<path to the PCI
+     * function>/infiniband/<ibdev>}, read once, instead of probing every function for an
+     * {@code infiniband/} directory (one stat per VF, nearly always failing). The kernel creates
+     * that directory only to hold devices of the infiniband class, and the class directory lists
+     * the same devices (inferred from the driver core: a class device with a parent is placed in a
+     * directory named after its class below the parent). Like sriov-network-device-plugin, which
+     * lists {@code <BDF>/infiniband/}, a function counts only while one of its RDMA devices is
+     * visible; in RDMA's exclusive network-namespace mode, devices moved to another namespace are
+     * hidden from both listings. Returns null, and callers probe each function's
+     * {@code infiniband/} as before, when {@code class/infiniband} cannot be listed (no RDMA core
+     * loaded, or a hand-built tree) or holds an entry that is not a readable link.
+     */
+    private @Nullable Set<String> rdmaIndex() {
+        if (rdmaIndexBuilt) {
+            return rdmaIndex;
+        }
+        rdmaIndexBuilt = true;
+        Path classIb = root.resolve("class/infiniband");
+        String[] names = classIb.toFile().list();
+        if (names == null) {
+            return null;
+        }
+        Set<String> index = new HashSet<>();
+        String classIbDir = classIb.toString();
+        for (String ibdev : names) {
+            String target = readLink(classIb.resolve(ibdev));
+            if (!isTarget(target)) {
+                return null; // not sysfs-shaped: fall back to probing every function
+            }
+            String path = join(classIbDir, target);
+            String suffix = "/infiniband/" + ibdev;
+            if (!path.endsWith(suffix)) {
+                return null;
+            }
+            index.add(lastName(path.substring(0, path.length() - suffix.length())));
+        }
+        rdmaIndex = index;
         return index;
     }
 
@@ -814,10 +1050,14 @@ final class SysfsWalk {
     }
 
     private int intFile(Path dir, String file, String dev, int fallback) {
+        return intAt(dir.toString(), file, dev, "", fallback);
+    }
+
+    private int intFile(String dir, String file, String dev, int fallback) {
         return intAt(dir, file, dev, "", fallback);
     }
 
-    private int intAt(Path dir, String file, String dev, String prefix, int fallback) {
+    private int intAt(String dir, String file, String dev, String prefix, int fallback) {
         String raw = readAt(dir, file, dev, prefix);
         if (raw == null) {
             return fallback;
@@ -835,16 +1075,21 @@ final class SysfsWalk {
     }
 
     private @Nullable String read(Path dir, String file, String dev, boolean missingIsProblem) {
+        return readAt(dir.toString(), file, dev, "", missingIsProblem);
+    }
+
+    private @Nullable String read(String dir, String file, String dev, boolean missingIsProblem) {
         return readAt(dir, file, dev, "", missingIsProblem);
     }
 
-    private @Nullable String readAt(Path dir, String file, String dev, String prefix) {
+    private @Nullable String readAt(String dir, String file, String dev, String prefix) {
         return readAt(dir, file, dev, prefix, true);
     }
 
-    private @Nullable String readAt(Path dir, String file, String dev, String prefix, boolean missingIsProblem) {
+    /** Reads {@code dir/file}; paths are built as strings, a Path made only for the call. */
+    private @Nullable String readAt(String dir, String file, String dev, String prefix, boolean missingIsProblem) {
         try {
-            return readSmall(dir.resolve(file));
+            return readSmall(Path.of(dir + "/" + file));
         } catch (NoSuchFileException e) {
             if (missingIsProblem) {
                 problem(dev, prefix + file, Kind.MISSING_FILE, "file does not exist");
@@ -855,9 +1100,9 @@ final class SysfsWalk {
         return null;
     }
 
-    private @Nullable String readQuiet(Path p) {
+    private @Nullable String readQuiet(String path) {
         try {
-            return readSmall(p);
+            return readSmall(Path.of(path));
         } catch (IOException e) {
             return null;
         }
@@ -884,7 +1129,16 @@ final class SysfsWalk {
                 b.position(buffer.length);
                 buffer = bigger;
             }
-            return new String(buffer, 0, b.position(), StandardCharsets.UTF_8).trim();
+            // trimmed as String.trim does (chars up to ' '), before decoding: one String, not two
+            int start = 0;
+            int end = b.position();
+            while (end > 0 && (buffer[end - 1] & 0xff) <= ' ') {
+                end--;
+            }
+            while (start < end && (buffer[start] & 0xff) <= ' ') {
+                start++;
+            }
+            return new String(buffer, start, end - start, StandardCharsets.UTF_8);
         }
     }
 

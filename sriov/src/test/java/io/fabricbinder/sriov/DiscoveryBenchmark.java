@@ -38,9 +38,10 @@ public final class DiscoveryBenchmark {
         // optional 5th argument: also time discover(executor) on a pool of this many threads
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         Path tmp = keep ? Files.createDirectories(Path.of(args[3])) : Files.createTempDirectory("sriov-bench");
-        // the "v2" marks the fixture layout version (v2 adds the PFs' sriov_vf_device): a tree kept
-        // from an older harness is rebuilt instead of being measured with files missing
-        Path marker = tmp.resolve("complete-v2-" + pfs + "x" + vfs);
+        // the "v4" marks the fixture layout version (v2 adds the PFs' sriov_vf_device, v3 an empty
+        // class/infiniband, v4 the PFs' sriov_offset and sriov_stride): a tree kept from an older
+        // harness is rebuilt instead of being measured with files missing
+        Path marker = tmp.resolve("complete-v4-" + pfs + "x" + vfs);
         try {
             long t0 = System.nanoTime();
             SysfsFixture fx;
@@ -159,6 +160,9 @@ public final class DiscoveryBenchmark {
 
     static SysfsFixture build(Path tmp, int pfs, int vfsPerPf) {
         SysfsFixture fx = SysfsFixture.create(tmp);
+        // the RDMA core is loaded (as on hosts whose NIC drivers pull in irdma or mlx5_ib) but no
+        // function has an RDMA device: discovery learns that from one listing
+        fx.mkdirs("class/infiniband");
         for (int p = 0; p < pfs; p++) {
             int bus = 0x10 + p;
             String parent = String.format(Locale.ROOT, "pci0000:%02x/0000:%02x:00.0", bus - 1, bus - 1);
@@ -171,7 +175,10 @@ public final class DiscoveryBenchmark {
                             1,
                             "up",
                             100000)
-                    .sriov(256, vfsPerPf);
+                    .sriov(256, vfsPerPf)
+                    // VF v at devfn 8 + v below: First VF Offset 8, VF Stride 1
+                    .file("sriov_offset", "8")
+                    .file("sriov_stride", "1");
             for (int v = 0; v < vfsPerPf; v++) {
                 // VFs from device 0x01 on: 8 functions per device
                 String vfAddr = String.format(Locale.ROOT, "0000:%02x:%02x.%d", bus, 1 + v / 8, v % 8);

@@ -1,0 +1,204 @@
+package io.fabricbinder.sriov;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.fabricbinder.sriov.DiscoveryProblem.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cheaper ways discovery learns per-VF facts (the physfn check riding on the driver readlink,
+ * RDMA devices from {@code class/infiniband}) report the same facts and conditions as the direct
+ * probes they replace, including on broken trees.
+ */
+class SriovDiscoveryShortcutsTest {
+
+    @Test
+    void missingPhysfnOfAVfItsPfListsIsReportedAndTheVfKeepsItsDriver(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.1/physfn"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        VirtualFunction vf1 = report.getInterface("ens1f0").virtualFunctions().get(1);
+        assertThat(vf1.vfId()).isEqualTo(1);
+        assertThat(vf1.driver()).isEqualTo("iavf");
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactly(tuple("0000:3b:02.1", "physfn", Kind.MISSING_FILE));
+    }
+
+    @Test
+    void aDirectoryNamedPhysfnIsReportedAsNotALink(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        Path vf0 = fx.sys.resolve("bus/pci/devices/0000:3b:02.0");
+        Files.delete(vf0.resolve("physfn"));
+        Files.createDirectory(vf0.resolve("physfn"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens1f0").virtualFunctions().get(0).driver())
+                .isEqualTo("iavf");
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactly(tuple("0000:3b:02.0", "physfn", Kind.NOT_A_LINK));
+    }
+
+    @Test
+    void aVfThatIsNotItsPfsSiblingIsReadWithoutAProblem(@TempDir Path tmp) {
+        // Real sysfs always puts a VF beside its PF; a hand-built tree may not. Then the combined
+        // physfn/driver readlink cannot resolve and the separate reads must give the same facts.
+        SysfsFixture fx = SysfsFixture.create(tmp);
+        SysfsFixture.Dev pf = fx.nic("0000:3b:00.0", SriovFixtures.INTEL_PARENT, "8086", "1572", "i40e", 0)
+                .netdev("ens1f0", "3c:fd:fe:aa:bb:c0", 9000, 1, "up", 25000)
+                .sriov(64, 1)
+                .file("sriov_vf_device", "154c");
+        SysfsFixture.Dev vf = fx.nic("0000:3b:02.0", "pci0000:70/0000:70:00.0", "8086", "154c", "iavf", 0)
+                .netdev("ens1f0v0", "02:00:00:00:00:00", 9000, 1, "up", -1);
+        SysfsFixture.link(vf.dir.resolve("physfn"), pf.dir);
+        SysfsFixture.link(pf.dir.resolve("virtfn0"), vf.dir);
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.defects()).isEmpty();
+        assertThat(report.getInterface("ens1f0").virtualFunctions())
+                .extracting(VirtualFunction::name, VirtualFunction::driver, VirtualFunction::mac)
+                .containsExactly(tuple("ens1f0v0", "iavf", "02:00:00:00:00:00"));
+    }
+
+    @Test
+    void rdmaDevicesListedInClassInfinibandGiveTheSameReportAsProbingEachFunction(@TempDir Path tmp) {
+        SysfsFixture probed = SriovFixtures.mellanoxNode(tmp.resolve("a"), false);
+        SysfsFixture indexed = SriovFixtures.mellanoxNode(tmp.resolve("b"), false);
+        linkRdmaDevices(indexed);
+
+        SriovReport expected = SriovDiscovery.at(probed.sys).discover();
+        SriovReport actual = SriovDiscovery.at(indexed.sys).discover();
+
+        PhysicalFunction pf = expected.getInterface("ens2f0np0");
+        assertThat(pf.rdma()).isTrue();
+        assertThat(pf.virtualFunctions()).extracting(VirtualFunction::rdma).containsExactly(true, true);
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void withClassInfinibandAFunctionCountsAsRdmaOnlyWhileItsDeviceIsListed(@TempDir Path tmp) throws Exception {
+        // What sriov-network-device-plugin sees too: it lists <BDF>/infiniband/, whose entries are
+        // the class devices; an RDMA device moved to another network namespace (exclusive mode)
+        // disappears from both listings while the infiniband/ directory itself stays.
+        SysfsFixture fx = SriovFixtures.mellanoxNode(tmp, false);
+        linkRdmaDevices(fx);
+        Files.delete(fx.sys.resolve("class/infiniband/mlx5_3"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens2f0np0").virtualFunctions())
+                .extracting(VirtualFunction::rdma)
+                .containsExactly(true, false);
+        assertThat(report.defects()).isEmpty();
+    }
+
+    @Test
+    void aClassInfinibandEntryThatIsNotALinkFallsBackToProbingEachFunction(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.mellanoxNode(tmp, false);
+        linkRdmaDevices(fx);
+        Files.delete(fx.sys.resolve("class/infiniband/mlx5_3"));
+        SysfsFixture.mkdirs(fx.sys.resolve("class/infiniband/mlx5_3"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens2f0np0").virtualFunctions())
+                .extracting(VirtualFunction::rdma)
+                .containsExactly(true, true);
+    }
+
+    @Test
+    void anEmptyClassInfinibandMeansNoFunctionHasAnRdmaDevice(@TempDir Path tmp) {
+        SysfsFixture fx = DiscoveryBenchmark.build(tmp, 1, 3); // creates an empty class/infiniband
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.interfaces()).hasSize(1);
+        assertThat(report.interfaces().get(0).rdma()).isFalse();
+        assertThat(report.interfaces().get(0).virtualFunctions())
+                .hasSize(3)
+                .allSatisfy(vf -> assertThat(vf.rdma()).isFalse());
+        assertThat(report.defects()).isEmpty();
+    }
+
+    @Test
+    void vfAddressesFromSriovOffsetAndStrideGiveTheSameReportAsReadingEveryVirtfnLink(@TempDir Path tmp)
+            throws Exception {
+        // ens1f0 is 0000:3b:00.0 and its VF N is 0000:3b:02.N: First VF Offset 16, VF Stride 1
+        SysfsFixture linksOnly = SriovFixtures.intelNode(tmp.resolve("a"));
+        SysfsFixture computed = SriovFixtures.intelNode(tmp.resolve("b"));
+        for (SysfsFixture fx : new SysfsFixture[] {linksOnly, computed}) {
+            Path pf = fx.sys.resolve("bus/pci/devices/0000:3b:00.0");
+            // broken in every way a virtfnN link or what it leads to can be
+            Files.delete(pf.resolve("virtfn1"));
+            SysfsFixture.link(
+                    pf.resolve("virtfn1"), fx.sys.resolve("devices/" + SriovFixtures.INTEL_PARENT + "/0000:3b:02.2"));
+            SysfsFixture.link(
+                    pf.resolve("virtfn5"), fx.sys.resolve("devices/" + SriovFixtures.INTEL_PARENT + "/0000:3b:02.5"));
+            Files.delete(pf.resolve("virtfn3"));
+            SysfsFixture.write(pf.resolve("virtfn3"), "../0000:3b:02.3");
+            Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.0/net/ens1f0v0/address"));
+        }
+        SysfsFixture.write(computed.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_offset"), "16");
+        SysfsFixture.write(computed.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_stride"), "1");
+
+        SriovReport expected = SriovDiscovery.at(linksOnly.sys).discover();
+        SriovReport actual = SriovDiscovery.at(computed.sys).discover();
+
+        assertThat(expected.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .contains(
+                        tuple("0000:3b:00.0", "virtfn3", Kind.NOT_A_LINK),
+                        tuple("0000:3b:00.0", "virtfn5", Kind.DANGLING_LINK),
+                        tuple("0000:3b:02.0", "net/ens1f0v0/address", Kind.MISSING_FILE),
+                        tuple("0000:3b:02.1", "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION));
+        assertThat(actual.interfaces()).isEqualTo(expected.interfaces());
+        // the same conditions; links are now checked while the VFs are read, so the order differs
+        assertThat(actual.problems()).containsExactlyInAnyOrderElementsOf(expected.problems());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            assertThat(SriovDiscovery.at(computed.sys).discover(pool)).isEqualTo(actual);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void junkSriovOffsetIsReportedAndEveryVirtfnLinkIsReadInstead(@TempDir Path tmp) {
+        SysfsFixture plain = SriovFixtures.intelNode(tmp.resolve("a"));
+        SysfsFixture fx = SriovFixtures.intelNode(tmp.resolve("b"));
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_offset"), "sixteen");
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_stride"), "1");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.interfaces())
+                .isEqualTo(SriovDiscovery.at(plain.sys).discover().interfaces());
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactly(tuple("0000:3b:00.0", "sriov_offset", Kind.MALFORMED_VALUE));
+    }
+
+    /** Adds {@code class/infiniband/<ibdev>} links to every {@code infiniband/<ibdev>} directory. */
+    private static void linkRdmaDevices(SysfsFixture fx) {
+        for (String bdf : new String[] {"0000:5e:00.0", "0000:5e:00.2", "0000:5e:00.3"}) {
+            Path dir = fx.sys.resolve("devices/" + SriovFixtures.MLX_PARENT + "/" + bdf + "/infiniband");
+            try (var names = Files.list(dir)) {
+                for (Path ib : names.toList()) {
+                    SysfsFixture.link(fx.sys.resolve("class/infiniband").resolve(ib.getFileName()), ib);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}
