@@ -132,8 +132,8 @@ final class IncrementalPlanner {
         }
         for (PoolState ps : p.poolStates.values()) {
             poolsByName.put(ps.spec.name(), new PoolCandidates(ps));
-            for (Map.Entry<Owner, List<String>> e : ps.existing.entrySet()) {
-                Owner o = e.getKey();
+            for (Map.Entry<String, List<String>> e : ps.existing.entrySet()) {
+                Owner o = Owner.fromKey(e.getKey());
                 existingByPod
                         .computeIfAbsent(o.namespace() + "/" + o.pod(), k -> new ArrayList<>())
                         .add(new Existing(ps, o, e.getValue()));
@@ -228,7 +228,7 @@ final class IncrementalPlanner {
         }
         for (Attachment a : c.attachments()) {
             PoolCandidates pc = poolsByName.get(a.pool().name());
-            if (a.terminating() || pc.ps.existing.containsKey(a.owner())) {
+            if (a.terminating() || pc.ps.existing.containsKey(a.owner().key())) {
                 continue;
             }
             AttKey ak = new AttKey(a.podKey(), a.index());

@@ -217,7 +217,7 @@ final class Planner {
         }
         pools = new TreeMap<>();
         for (PoolState ps : poolStates.values()) {
-            Map<Owner, List<String>> existing = addresses.allocations(ps.spec);
+            Map<String, List<String>> existing = addresses.allocationsByOwnerKey(ps.spec);
             // IpAllocatorAddressBook builds one list per owner; any other book is checked.
             ps.existing = addresses instanceof IpAllocatorAddressBook ? existing : distinctValues(existing);
             ps.capacity = addresses.capacity(ps.spec);
@@ -271,7 +271,7 @@ final class Planner {
             int first = allocations.size();
             for (Attachment a : c.attachments()) {
                 PoolRun run = runs.get(a.pool().name());
-                List<String> have = run.ps.existing.get(a.owner());
+                List<String> have = run.ps.existing.get(a.owner().key());
                 if (have != null) {
                     run.wanted.put(have, Boolean.TRUE);
                     addExisting(a, have, allocations);
@@ -294,9 +294,12 @@ final class Planner {
             if (wanted.size() == ps.existing.size()) {
                 continue;
             }
-            for (Map.Entry<Owner, List<String>> have : ps.existing.entrySet()) {
-                Owner o = have.getKey();
-                if (!wanted.containsKey(have.getValue()) && !invalidPods.contains(o.namespace() + "/" + o.pod())) {
+            for (Map.Entry<String, List<String>> have : ps.existing.entrySet()) {
+                if (wanted.containsKey(have.getValue())) {
+                    continue;
+                }
+                Owner o = Owner.fromKey(have.getKey());
+                if (!invalidPods.contains(o.namespace() + "/" + o.pod())) {
                     addRelease(ps, o, have.getValue(), releases);
                 }
             }
@@ -455,11 +458,11 @@ final class Planner {
      * The allocations with one list instance per owner (the planner marks wanted owners by the
      * identity of their address list); copies the lists only if the address book shared some.
      */
-    private static Map<Owner, List<String>> distinctValues(Map<Owner, List<String>> existing) {
+    private static Map<String, List<String>> distinctValues(Map<String, List<String>> existing) {
         Map<List<String>, Boolean> seen = new java.util.IdentityHashMap<>(existing.size());
         for (List<String> v : existing.values()) {
             if (seen.put(v, Boolean.TRUE) != null) {
-                Map<Owner, List<String>> copy = new java.util.LinkedHashMap<>();
+                Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
                 existing.forEach(
                         (o, list) -> copy.put(o, java.util.Collections.unmodifiableList(new ArrayList<>(list))));
                 return copy;
@@ -978,12 +981,13 @@ final class Planner {
     private static final class PoolRun {
         final PoolState ps;
         /** The existing allocations (by identity of their address lists) some attachment wants. */
-        final Map<List<String>, Boolean> wanted = new java.util.IdentityHashMap<>();
+        final Map<List<String>, Boolean> wanted;
 
         long used;
 
         PoolRun(PoolState ps) {
             this.ps = ps;
+            this.wanted = new java.util.IdentityHashMap<>(ps.existing.size());
             this.used = ps.existing.size();
         }
     }
@@ -1211,7 +1215,9 @@ final class Planner {
     static final class PoolState {
         final PoolSpec spec;
         final String network;
-        Map<Owner, List<String>> existing = Map.of();
+        /** The allocations the address book holds, by {@link Owner#key()}. */
+        Map<String, List<String>> existing = Map.of();
+
         BigInteger capacity = BigInteger.ZERO;
 
         PoolState(PoolSpec spec, String network) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /** The prefix-page read of {@code IpPoolStore.list}, shared by the stores that keep a sorted key index. */
@@ -31,6 +32,17 @@ final class KeyPages {
             String prefix,
             String startAfter,
             int limit) {
+        return pageByIndex(
+                sortedKeys,
+                i -> Objects.requireNonNull(values.apply(sortedKeys[i]), sortedKeys[i]),
+                prefix,
+                startAfter,
+                limit);
+    }
+
+    /** As {@link #page(String[], Function, String, String, int)}, reading values by index into {@code sortedKeys}. */
+    static List<VersionedValue> pageByIndex(
+            String[] sortedKeys, IntFunction<VersionedValue> byIndex, String prefix, String startAfter, int limit) {
         List<VersionedValue> out = new ArrayList<>();
         boolean fromPrefix = startAfter.compareTo(prefix) < 0;
         int i = Arrays.binarySearch(sortedKeys, fromPrefix ? prefix : startAfter);
@@ -40,7 +52,7 @@ final class KeyPages {
             i++;
         }
         for (; i < sortedKeys.length && out.size() < limit && sortedKeys[i].startsWith(prefix); i++) {
-            out.add(Objects.requireNonNull(values.apply(sortedKeys[i]), sortedKeys[i]));
+            out.add(byIndex.apply(i));
         }
         return out;
     }
