@@ -552,7 +552,7 @@ final class IncrementalPlanner {
 
     private static Planner.Context emptyContext() {
         return new Planner.Context(
-                Map.of(), Set.of(), Map.of(), io.fabricbinder.core.topology.Topology.empty(), Planner.PortRanks.EMPTY);
+                Map.of(), Set.of(), Map.of(), io.fabricbinder.core.topology.Topology.empty(), Planner.LinkIndex.EMPTY);
     }
 
     /** An attachment's place in pod order. */

@@ -237,7 +237,8 @@ final class Planner {
             }
             nadInfos.put(key, new NadInfo(nad, key, bound, specByNad.get(key), rank));
         }
-        context = new Context(nadInfos, frozen, states, snapshot.topology(), PortRanks.of(snapshot.topology()));
+        context = new Context(
+                nadInfos, frozen, states, snapshot.topology(), LinkIndex.of(snapshot.topology(), states.values()));
     }
 
     /** The full plan, from scratch. */
@@ -310,9 +311,9 @@ final class Planner {
         }
 
         // The desired bindings, in (leaf, port, network) order.
-        int[] order = triples.order(context.portRanks().size(), netNames.size());
-        String[] leaves = context.portRanks().leaves;
-        String[] ports = context.portRanks().ports;
+        int[] order = triples.order(context.linkIndex().size(), netNames.size());
+        String[] leaves = context.linkIndex().leaves;
+        String[] ports = context.linkIndex().ports;
         int[] vlans = new int[netNames.size()];
         for (int i = 0; i < vlans.length; i++) {
             vlans[i] = desiredNets.get(netNames.get(i)).vlan();
@@ -753,9 +754,9 @@ final class Planner {
             if (pci != null) {
                 String pfPci = pci.pfPciAddress();
                 String pfName = null;
+                SriovNetworkNodeState.PhysicalFunction pf = null;
                 if (state != null) {
-                    SriovNetworkNodeState.PhysicalFunction pf =
-                            pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
+                    pf = pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
                     if (pf != null) {
                         pfPci = pf.pciAddress();
                         pfName = pf.name();
@@ -770,7 +771,9 @@ final class Planner {
                                     + " has no pf-pci-address and the node state of " + node + " does not list it");
                     continue;
                 }
-                TopologyLink l = topology.findLink(node, pfName, pfPci).orElse(null);
+                TopologyLink l = pf != null
+                        ? ctx.linkIndex.link(topology, node, pf)
+                        : topology.findLink(node, pfName, pfPci).orElse(null);
                 if (l == null) {
                     out.unmapped(
                             nadKey,
@@ -780,7 +783,7 @@ final class Planner {
                                     + (pfPci != null ? pfPci : "") + " (attachment " + nadKey + ")");
                     continue;
                 }
-                out.bind(l, info, ctx.portRanks);
+                out.bind(l, info, ctx.linkIndex);
             } else {
                 // The VF is not known yet: every PF that can back the NAD's resource on this node.
                 String resource = nad.resourceName();
@@ -808,8 +811,7 @@ final class Planner {
                 }
                 List<TopologyLink> links = new ArrayList<>(pfs.size());
                 for (SriovNetworkNodeState.PhysicalFunction pf : pfs) {
-                    TopologyLink l =
-                            topology.findLink(node, pf.name(), pf.pciAddress()).orElse(null);
+                    TopologyLink l = ctx.linkIndex.link(topology, node, pf);
                     if (l == null) {
                         out.unmapped(
                                 nadKey,
@@ -823,7 +825,7 @@ final class Planner {
                     }
                 }
                 for (TopologyLink l : links) {
-                    out.bind(l, info, ctx.portRanks);
+                    out.bind(l, info, ctx.linkIndex);
                 }
             }
         }
@@ -1135,14 +1137,14 @@ final class Planner {
      * @param frozenNetworks networks kept as they are (invalid or excluded NADs)
      * @param states node SR-IOV states by node name
      * @param topology the topology
-     * @param portRanks the leaf ports of the topology in (leaf, port) order
+     * @param linkIndex the ranked leaf ports of the topology and the links of the node states' PFs
      */
     record Context(
             Map<String, NadInfo> nads,
             Set<String> frozenNetworks,
             Map<String, SriovNetworkNodeState> states,
             Topology topology,
-            PortRanks portRanks) {}
+            LinkIndex linkIndex) {}
 
     /**
      * A valid NAD as the pods see it: one lookup per network selection.
@@ -1161,23 +1163,55 @@ final class Planner {
             int rank) {}
 
     /**
-     * The distinct leaf ports of a topology ranked by leaf, then port: lets the full plan sort its
-     * port bindings by counting instead of comparing strings.
+     * The topology as the pods are mapped in: the distinct leaf ports ranked by leaf, then port (lets
+     * the full plan sort its port bindings by counting instead of comparing strings), and the link of
+     * every PF of the node states (looked up once per plan instead of once per attachment).
      */
-    static final class PortRanks {
-        static final PortRanks EMPTY = new PortRanks(new java.util.IdentityHashMap<>(), new String[0], new String[0]);
+    static final class LinkIndex {
+        static final LinkIndex EMPTY = new LinkIndex(
+                new java.util.IdentityHashMap<>(), new String[0], new String[0], new java.util.IdentityHashMap<>());
 
         private final Map<TopologyLink, Integer> byLink;
         final String[] leaves;
         final String[] ports;
+        /** The link of each PF of the node states (null if it has none), looked up once per plan. */
+        private final Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks;
 
-        private PortRanks(Map<TopologyLink, Integer> byLink, String[] leaves, String[] ports) {
+        private LinkIndex(
+                Map<TopologyLink, Integer> byLink,
+                String[] leaves,
+                String[] ports,
+                Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks) {
             this.byLink = byLink;
             this.leaves = leaves;
             this.ports = ports;
+            this.pfLinks = pfLinks;
         }
 
-        static PortRanks of(Topology topology) {
+        /**
+         * The topology link of a PF of {@code node}'s state: {@code topology.findLink(node, pf.name(),
+         * pf.pciAddress())}, from the table built for the plan's node states.
+         */
+        @Nullable
+        TopologyLink link(Topology topology, String node, SriovNetworkNodeState.PhysicalFunction pf) {
+            TopologyLink l = pfLinks.get(pf);
+            if (l != null || pfLinks.containsKey(pf)) {
+                return l;
+            }
+            return topology.findLink(node, pf.name(), pf.pciAddress()).orElse(null);
+        }
+
+        static LinkIndex of(Topology topology, Iterable<SriovNetworkNodeState> states) {
+            Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks =
+                    new java.util.IdentityHashMap<>();
+            for (SriovNetworkNodeState s : states) {
+                for (SriovNetworkNodeState.PhysicalFunction pf : s.interfaces()) {
+                    pfLinks.put(
+                            pf,
+                            topology.findLink(s.nodeName(), pf.name(), pf.pciAddress())
+                                    .orElse(null));
+                }
+            }
             List<TopologyLink> links = new ArrayList<>(topology.links());
             links.sort((a, b) -> {
                 int c = a.leaf().compareTo(b.leaf());
@@ -1197,7 +1231,7 @@ final class Planner {
                 byLink.put(l, leaves.size() - 1);
                 prev = l;
             }
-            return new PortRanks(byLink, leaves.toArray(new String[0]), ports.toArray(new String[0]));
+            return new LinkIndex(byLink, leaves.toArray(new String[0]), ports.toArray(new String[0]), pfLinks);
         }
 
         /** The rank of a link of the topology, -1 for any other. */
@@ -1278,7 +1312,7 @@ final class Planner {
             return attachments == null ? List.of() : attachments;
         }
 
-        void bind(TopologyLink l, NadInfo net, PortRanks ranks) {
+        void bind(TopologyLink l, NadInfo net, LinkIndex ranks) {
             PortBinding.Key k = new PortBinding.Key(l.leaf(), l.port(), net.key());
             if (keys == null) {
                 keys = new ArrayList<>(2);
@@ -1302,7 +1336,7 @@ final class Planner {
             return rankedSize / 2;
         }
 
-        /** The {@link PortRanks port rank} of the i-th ranked binding. */
+        /** The {@link LinkIndex port rank} of the i-th ranked binding. */
         int portRank(int i) {
             return ranked[2 * i];
         }

@@ -308,9 +308,13 @@ public final class IpAllocator {
     }
 
     private List<VersionedValue> listOwners(CompiledPool p) {
-        List<VersionedValue> out = new ArrayList<>();
-        String prefix = p.prefix + "owner/";
-        String after = "";
+        String prefix = p.ownerPrefix;
+        List<VersionedValue> first = store.list(prefix, "", PAGE);
+        if (first.size() < PAGE) {
+            return first;
+        }
+        List<VersionedValue> out = new ArrayList<>(first);
+        String after = first.get(first.size() - 1).key();
         while (true) {
             List<VersionedValue> page = store.list(prefix, after, PAGE);
             out.addAll(page);

@@ -43,7 +43,6 @@ final class KeyPages {
     /** As {@link #page(String[], Function, String, String, int)}, reading values by index into {@code sortedKeys}. */
     static List<VersionedValue> pageByIndex(
             String[] sortedKeys, IntFunction<VersionedValue> byIndex, String prefix, String startAfter, int limit) {
-        List<VersionedValue> out = new ArrayList<>();
         boolean fromPrefix = startAfter.compareTo(prefix) < 0;
         int i = Arrays.binarySearch(sortedKeys, fromPrefix ? prefix : startAfter);
         if (i < 0) {
@@ -51,6 +50,11 @@ final class KeyPages {
         } else if (!fromPrefix) {
             i++;
         }
+        // Sized for the keys up to the end of the prefix range (keys are ASCII, so none sorts after
+        // prefix + '\uffff' and still starts with prefix; the loop below checks anyway).
+        int end = Arrays.binarySearch(sortedKeys, i, sortedKeys.length, prefix + '\uffff');
+        end = end < 0 ? -end - 1 : end;
+        List<VersionedValue> out = new ArrayList<>(Math.max(0, Math.min(limit, end - i)));
         for (; i < sortedKeys.length && out.size() < limit && sortedKeys[i].startsWith(prefix); i++) {
             out.add(byIndex.apply(i));
         }
