@@ -1321,8 +1321,12 @@ final class Planner {
                 return;
             }
             keys.add(k);
-            int port = ranks.rank(l);
-            if (net.rank() >= 0 && port >= 0) {
+            if (net.rank() >= 0) {
+                int port = ranks.rank(l);
+                if (port < 0) {
+                    // Links come from the topology the index was built from; anything else is a bug.
+                    throw new IllegalStateException("link " + l + " is not in the plan's topology index");
+                }
                 if (ranked == null || rankedSize == ranked.length) {
                     ranked = ranked == null ? new int[4] : java.util.Arrays.copyOf(ranked, ranked.length * 2);
                 }
