@@ -78,6 +78,24 @@ final class Planner {
     /** The networks ports are bound to (extended, not frozen), by name: index = {@link NadInfo#rank()}. */
     List<String> netNames = List.of();
 
+    /** Pool specs of an earlier plan, reused when a NAD's key and IPAM block are unchanged. */
+    private Map<PoolKey, PoolSpec> knownPoolSpecs = Map.of();
+
+    /** The pool specs of this plan, for the next plan to reuse. */
+    final Map<PoolKey, PoolSpec> usedPoolSpecs = new HashMap<>();
+
+    /** What a pool spec is derived from: the NAD key and its IPAM block (see {@link #poolSpec}). */
+    record PoolKey(String nad, IpamConfig ipam) {}
+
+    /**
+     * Reuse the pool specs of an earlier plan: building a spec parses and validates its ranges and
+     * hashes them into the pool name, the same work for the same input on every plan.
+     */
+    Planner knownPoolSpecs(Map<PoolKey, PoolSpec> known) {
+        this.knownPoolSpecs = known;
+        return this;
+    }
+
     /** The pool map of the plan (every pool of a valid fabricbinder-ipam NAD). */
     Map<String, PoolSpec> pools;
 
@@ -208,7 +226,12 @@ final class Planner {
                 continue;
             }
             try {
-                PoolSpec spec = poolSpec(nad, ipam);
+                PoolKey pk = new PoolKey(nad.key(), ipam);
+                PoolSpec spec = knownPoolSpecs.get(pk);
+                if (spec == null) {
+                    spec = poolSpec(nad, ipam);
+                }
+                usedPoolSpecs.put(pk, spec);
                 specByNad.put(nad.key(), spec);
                 poolStates.put(spec.name(), new PoolState(spec, nad.key()));
             } catch (IllegalArgumentException e) {
