@@ -95,10 +95,15 @@ public final class IpAllocator {
         String ownerId = owner.key();
         String ownerKey = p.ownerKey(ownerId);
         int n = p.ranges.length;
+        // The first attempt reads the free index with findHint: every node it changes is committed
+        // under a condition on the version it read, so a stale hint only fails the commit. After a
+        // failure, and before declaring the pool full, reads are linearizable again.
+        boolean hints = true;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             backoff(attempt);
             long now = clock.millis();
-            Attempt at = new Attempt(ownerKey, Condition.ABSENT, n + 1, 0);
+            Attempt at = new Attempt(ownerKey, Condition.ABSENT, n + 1, 0, hints);
+            hints = false;
             byte[][] chosen = new byte[n][];
             boolean stale = false;
             for (int i = 0; i < n; i++) {
@@ -108,6 +113,13 @@ public final class IpAllocator {
                     Optional<Allocation> existing = find(p, owner);
                     if (existing.isPresent()) {
                         return existing.get();
+                    }
+                    if (at.hints) {
+                        // "Full" or "cooling" may come from stale hints: confirm with linearizable
+                        // reads, without spending an attempt.
+                        attempt--;
+                        stale = true;
+                        break;
                     }
                     if (s.cooling || s.rootFull) {
                         throw new PoolExhaustedException(
@@ -552,10 +564,17 @@ public final class IpAllocator {
         private Touched[] touched = new Touched[2];
         private int touchedCount;
         private final List<Mutation> mutations;
+        /** Read nodes with {@link IpPoolStore#findHint}; only where each is conditioned at commit. */
+        final boolean hints;
 
         Attempt(String ownerKey, long ownerVersion, int puts, int deletes) {
+            this(ownerKey, ownerVersion, puts, deletes, false);
+        }
+
+        Attempt(String ownerKey, long ownerVersion, int puts, int deletes, boolean hints) {
             this.ownerKey = ownerKey;
             this.ownerVersion = ownerVersion;
+            this.hints = hints;
             this.mutations = new ArrayList<>(puts + deletes + 2);
         }
 
@@ -573,7 +592,7 @@ public final class IpAllocator {
             if (t != null) {
                 return t.node;
             }
-            Optional<VersionedValue> v = store.find(key);
+            Optional<VersionedValue> v = hints ? store.findHint(key) : store.find(key);
             t = v.isPresent()
                     ? new Touched(key, Node.decode(v.get().value()), v.get().version())
                     : new Touched(key, Node.empty(), Condition.ABSENT);

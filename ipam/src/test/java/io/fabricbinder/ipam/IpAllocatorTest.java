@@ -494,6 +494,58 @@ class IpAllocatorTest {
         assertThat(alloc.find(pool, owner(3))).isPresent();
     }
 
+    /**
+     * A store whose {@link IpPoolStore#findHint} answers every key with the first answer it ever
+     * gave for it (or, once frozen, with a snapshot): hints as stale as they can get.
+     */
+    static final class StaleHintStore extends ForwardingStore {
+        private final java.util.Map<String, Optional<VersionedValue>> first = new java.util.HashMap<>();
+        int hintReads;
+
+        StaleHintStore(IpPoolStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public synchronized Optional<VersionedValue> findHint(String key) {
+            hintReads++;
+            return first.computeIfAbsent(key, this::find);
+        }
+
+        /** From now on, hints answer what {@link #find} answers now. */
+        synchronized void snapshot(List<String> keys) {
+            first.clear();
+            for (String k : keys) {
+                first.put(k, find(k));
+            }
+        }
+    }
+
+    @Test
+    void staleHintsOnlyCostARetryNeverADuplicateOrAFalseExhaustion() {
+        StaleHintStore stale = new StaleHintStore(store);
+        IpAllocator alloc = IpAllocator.builder(stale).randomSeed(11).build();
+        PoolSpec pool = PoolSpec.of("stale", IpRange.ofSubnet("10.7.0.0/28"));
+
+        // Every hint shows the empty pool: each first attempt picks a taken address, its commit
+        // fails on the leaf's version, and the linearizable second attempt succeeds.
+        List<String> got = allocateUntilExhausted(alloc, pool, 0);
+
+        assertThat(stale.hintReads).isPositive();
+        assertThat(got).doesNotHaveDuplicates().hasSize(14);
+        StoreInvariants.check(store, pool);
+
+        // Now the hints show a full pool while one address is free again: the allocator must
+        // confirm "full" with linearizable reads and find the freed address.
+        List<String> keys =
+                store.list("", "", 1000).stream().map(VersionedValue::key).toList();
+        stale.snapshot(keys);
+        assertThat(alloc.release(pool, owner(5))).isTrue();
+        Allocation again = alloc.allocate(pool, owner(100));
+        assertThat(addr(again)).isEqualTo(got.get(5));
+        StoreInvariants.check(store, pool);
+    }
+
     /** Delegates everything; tests override one method to inject a fault. */
     static class ForwardingStore implements IpPoolStore {
         private final IpPoolStore delegate;

@@ -40,6 +40,32 @@ public interface IpPoolStore extends AutoCloseable {
     Optional<VersionedValue> find(String key);
 
     /**
+     * Reads one key for a caller that only uses the answer as a hint: the answer may be stale, i.e.
+     * a value (and its version) that was committed but has since been overwritten or deleted, or
+     * the absence of a key that has since been created. It is never a value that was not committed.
+     *
+     * <p>A caller may use it only where staleness cannot change an outcome: every value it acts on
+     * must be guarded by a {@link Condition} on the version it read (so a stale read makes the
+     * {@link #commit} fail and the caller retries), and a conclusion that is returned to its own
+     * caller (for example "the pool is full") must be confirmed with {@link #find} first.
+     *
+     * <p>A hint is never older than this store's own completed commits and reads of the key: with no
+     * other writer, it answers what {@link #find} would.
+     *
+     * <p>The default is {@link #find}. A remote backend may answer from what it already knows
+     * without a request ({@code EtcdIpPoolStore} keeps a bounded cache of the versions it read and
+     * wrote). The allocator reads its free-address index with this on the first attempt of an
+     * allocation only.
+     *
+     * @return the value and version, or empty if the key did not exist at the (possibly past) point
+     *     the answer reflects
+     * @throws IpPoolStoreException if the store failed
+     */
+    default Optional<VersionedValue> findHint(String key) {
+        return find(key);
+    }
+
+    /**
      * Atomically checks every condition and, only if all hold, applies every mutation; all
      * mutations get the same new version. A key may appear at most once among the conditions and at
      * most once among the mutations.

@@ -292,6 +292,27 @@ public abstract class IpPoolStoreContract {
     }
 
     @Test
+    public void findHintSeesThisStoresOwnCommitsAndAnswersOnlyCommittedValues() {
+        IpPoolStore s = store();
+        assertThat(s.findHint("h")).isEmpty();
+        assertThat(s.commit(List.of(Condition.absent("h")), List.of(Mutation.put("h", "v1"))))
+                .isTrue();
+        VersionedValue v1 = s.find("h").orElseThrow();
+        assertThat(s.findHint("h")).contains(v1);
+        assertThat(s.commit(List.of(Condition.atVersion("h", v1.version())), List.of(Mutation.put("h", "v2"))))
+                .isTrue();
+        VersionedValue v2 = s.find("h").orElseThrow();
+        assertThat(v2.value()).isEqualTo("v2");
+        assertThat(s.findHint("h")).as("a hint after this store's own write").contains(v2);
+        // A failed commit on a hinted version must leave later hints usable.
+        assertThat(s.commit(List.of(Condition.atVersion("h", v1.version())), List.of(Mutation.put("h", "lost"))))
+                .isFalse();
+        assertThat(s.findHint("h")).contains(v2);
+        assertThat(s.commit(List.of(), List.of(Mutation.delete("h")))).isTrue();
+        assertThat(s.findHint("h")).isEmpty();
+    }
+
+    @Test
     public void randomCommitSequencesBehaveLikeTheReferenceModel() {
         long seed = seed("randomCommitSequencesBehaveLikeTheReferenceModel");
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -336,9 +357,14 @@ public abstract class IpPoolStoreContract {
                     .as("seed %d step %d commit %s %s", seed, step, cs, ms)
                     .isEqualTo(expected);
             for (String key : keySpace) {
-                assertThat(s.find(key).map(VersionedValue::value))
+                Optional<VersionedValue> now = s.find(key);
+                assertThat(now.map(VersionedValue::value))
                         .as("seed %d step %d key %s", seed, step, key)
                         .isEqualTo(model.find(key).map(VersionedValue::value));
+                // One store, no other writer: its hints must not be older than what it wrote and read.
+                assertThat(s.findHint(key))
+                        .as("seed %d step %d hint of key %s", seed, step, key)
+                        .isEqualTo(now);
             }
             assertThat(s.list("m/", "", 100))
                     .extracting(VersionedValue::key)

@@ -37,9 +37,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -79,9 +81,20 @@ import org.jspecify.annotations.Nullable;
  * read. A batch is one raft entry and one fsync on each member instead of one per commit, which is
  * what cuts etcd's and the client's CPU per allocation when many threads allocate at once.
  *
+ * <p><b>Hint cache.</b> The store remembers, for up to {@linkplain Builder#hintCacheSize a bounded
+ * number} of keys, the newest value and version it has read or written itself, and answers {@link
+ * #findHint} from it without a request. A hint is only ever used where a commit's condition on its
+ * version protects the outcome (see {@link IpPoolStore#findHint}), so an entry made stale by
+ * another writer costs one failed commit, after which the entry is dropped and the caller reads
+ * etcd again. When more than a quarter of recent commits fail on versions this cache handed out
+ * (several processes allocating from one pool at once), it stops answering for the next 1,024 hint
+ * reads. {@link #find} never answers from the cache.
+ *
  * <p><b>Round trips.</b> Alone, {@link #find} is one linearizable range request, {@link #commit} one
- * {@code Txn} request, {@link #list} one range request. An uncontended allocation by {@link
- * io.fabricbinder.ipam.IpAllocator} therefore costs two: one read and one transaction.
+ * {@code Txn} request, {@link #list} one range request, {@link #findHint} none when it hits the
+ * cache and one range request otherwise. An uncontended allocation by {@link
+ * io.fabricbinder.ipam.IpAllocator} therefore costs at most two: a read of a part of the
+ * free-address index this store has not seen yet, and one transaction.
  *
  * <p><b>Failures.</b> Every error of etcd or the connection, and every request that does not
  * complete within {@linkplain Builder#requestTimeout the request timeout}, becomes an {@link
@@ -107,6 +120,11 @@ public final class EtcdIpPoolStore implements IpPoolStore {
      */
     static final int MAX_BATCH_BYTES = 512 * 1024;
 
+    /** Default {@link Builder#hintCacheSize}. */
+    static final int DEFAULT_HINT_CACHE_SIZE = 16_384;
+    /** Hint reads that bypass the cache after too many commits failed on its versions. */
+    static final int HINT_BYPASS_READS = 1024;
+
     private static final int OP_OVERHEAD_BYTES = 32;
     private static final Op[] NO_OPS = new Op[0];
 
@@ -123,6 +141,7 @@ public final class EtcdIpPoolStore implements IpPoolStore {
     private final Stats stats = new Stats();
     private final CommitPipeline commits = new CommitPipeline();
     private final ReadPipeline reads = new ReadPipeline();
+    private final HintCache hints;
 
     private EtcdIpPoolStore(Builder b, Client client, boolean ownsClient) {
         this.client = client;
@@ -134,6 +153,7 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         this.maxTxnOps = b.maxTxnOps;
         this.groupCommits = b.groupCommits;
         this.batchReads = b.batchReads;
+        this.hints = new HintCache(b.hintCacheSize, stats);
         this.where = "etcd " + (b.endpoints.isEmpty() ? "(caller's client)" : String.join(",", b.endpoints))
                 + " prefix '" + b.keyPrefix + "'";
     }
@@ -151,15 +171,36 @@ public final class EtcdIpPoolStore implements IpPoolStore {
     @Override
     public Optional<VersionedValue> find(String key) {
         checkKey(key);
+        return read(key, false);
+    }
+
+    private Optional<VersionedValue> read(String key, boolean forHint) {
+        Optional<VersionedValue> found;
         if (!batchReads) {
             GetResponse r = await(kv.get(bytes(key)), "get " + key);
-            return r.getKvs().isEmpty()
+            found = r.getKvs().isEmpty()
                     ? Optional.empty()
                     : Optional.of(toValue(r.getKvs().get(0)));
+        } else {
+            PendingRead p = new PendingRead(bytes(key));
+            reads.submit(p);
+            found = awaitPending(reads, p, () -> "get " + key);
         }
-        PendingRead p = new PendingRead(bytes(key));
-        reads.submit(p);
-        return awaitPending(reads, p, () -> "get " + key);
+        hints.learn(key, found, forHint);
+        return found;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Answers from the store's hint cache (the newest value and version this store read or
+     * wrote for the key) without a request when it can, and otherwise like {@link #find}.
+     */
+    @Override
+    public Optional<VersionedValue> findHint(String key) {
+        checkKey(key);
+        Hint cached = hints.serve(key);
+        return cached != null ? cached.answer() : read(key, true);
     }
 
     @Override
@@ -194,13 +235,27 @@ public final class EtcdIpPoolStore implements IpPoolStore {
                     ? Op.delete(bytes(m.key()), DeleteOption.DEFAULT)
                     : Op.put(bytes(m.key()), ByteSequence.from(value, StandardCharsets.UTF_8), PutOption.DEFAULT);
         }
-        if (!groupCommits) {
-            return await(kv.txn().If(cmps).Then(ops).commit(), "txn on " + describe(mutations))
-                    .isSucceeded();
+        boolean succeeded = false;
+        try {
+            if (!groupCommits) {
+                TxnResponse r = await(kv.txn().If(cmps).Then(ops).commit(), "txn on " + describe(mutations));
+                succeeded = r.isSucceeded();
+                if (succeeded) {
+                    hints.committed(mutations, r.getHeader().getRevision());
+                }
+                return succeeded;
+            }
+            PendingCommit p = new PendingCommit(cmps, ops, keys, bytes, mutations);
+            commits.submit(p);
+            succeeded = awaitPending(commits, p, () -> "txn on " + describe(mutations));
+            return succeeded;
+        } finally {
+            if (!succeeded) {
+                // Failed on a condition, or outcome unknown: what the cache holds for these keys may
+                // be stale now.
+                hints.failed(conditions, keys);
+            }
         }
-        PendingCommit p = new PendingCommit(cmps, ops, keys, bytes);
-        commits.submit(p);
-        return awaitPending(commits, p, () -> "txn on " + describe(mutations));
     }
 
     @Override
@@ -306,12 +361,14 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         final Op[] ops;
         final Set<String> keys;
         final int bytes;
+        final List<Mutation> mutations;
 
-        PendingCommit(Cmp[] cmps, Op[] ops, Set<String> keys, int bytes) {
+        PendingCommit(Cmp[] cmps, Op[] ops, Set<String> keys, int bytes, List<Mutation> mutations) {
             this.cmps = cmps;
             this.ops = ops;
             this.keys = keys;
             this.bytes = bytes;
+            this.mutations = mutations;
         }
 
         int width() {
@@ -558,8 +615,10 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         @Override
         void deliver(List<PendingCommit> batch, Object response) {
             TxnResponse r = (TxnResponse) response;
+            // Every write of one etcd Txn, nested ones included, is at the revision it created.
+            long revision = r.getHeader().getRevision();
             if (batch.size() == 1) {
-                batch.get(0).result.complete(r.isSucceeded());
+                complete(batch.get(0), r.isSucceeded(), revision);
                 return;
             }
             List<TxnResponse> nested = r.getTxnResponses();
@@ -568,8 +627,16 @@ public final class EtcdIpPoolStore implements IpPoolStore {
                         "etcd answered " + nested.size() + " nested txns to a batch of " + batch.size());
             }
             for (int i = 0; i < nested.size(); i++) {
-                batch.get(i).result.complete(nested.get(i).isSucceeded());
+                complete(batch.get(i), nested.get(i).isSucceeded(), revision);
             }
+        }
+
+        private void complete(PendingCommit p, boolean succeeded, long revision) {
+            if (succeeded) {
+                // Before the caller learns the outcome, so its next hint read sees its own write.
+                hints.committed(p.mutations, revision);
+            }
+            p.result.complete(succeeded);
         }
 
         @Override
@@ -577,6 +644,146 @@ public final class EtcdIpPoolStore implements IpPoolStore {
             stats.txns.increment();
             stats.commits.add(size);
             stats.histogram[Math.min(size, stats.histogram.length - 1)].increment();
+        }
+    }
+
+    /**
+     * What this store last saw of a key, for {@link #findHint}: its value and version, or that it
+     * was absent ({@code value == null}).
+     */
+    private record Hint(@Nullable VersionedValue value) {
+        static final Hint ABSENT = new Hint(null);
+
+        Optional<VersionedValue> answer() {
+            return Optional.ofNullable(value);
+        }
+
+        /** Whether this is at least as new as {@code other}; an absence is older than any value. */
+        boolean supersedes(Hint other) {
+            VersionedValue mine = value;
+            VersionedValue theirs = other.value;
+            return theirs == null || (mine != null && mine.version() >= theirs.version());
+        }
+    }
+
+    /**
+     * The newest value and version this store has seen per key, bounded in size, for {@link
+     * #findHint}. Only keys asked for with {@code findHint} are admitted (so the owner and address
+     * records every allocation writes do not crowd out the index); once admitted, an entry follows
+     * {@link #find} answers and this store's successful commits, and is dropped when a commit on the
+     * key fails or its outcome is unknown, or when the key is deleted. A newer version always
+     * replaces an older one, whatever order answers arrive in. Thread-safe.
+     */
+    private static final class HintCache {
+        private final int capacity;
+        private final Stats stats;
+        private final ConcurrentHashMap<String, Hint> entries;
+        /** Hint reads served since the last check, and failed commits on served versions. */
+        private final AtomicInteger served = new AtomicInteger();
+
+        private final AtomicInteger stale = new AtomicInteger();
+        /** Hint reads left that bypass the cache. */
+        private final AtomicInteger bypass = new AtomicInteger();
+
+        HintCache(int capacity, Stats stats) {
+            this.capacity = capacity;
+            this.stats = stats;
+            this.entries = new ConcurrentHashMap<>(Math.min(capacity, 1024));
+        }
+
+        /** The cached answer for {@code key}, or null when the caller must read etcd. */
+        @Nullable
+        Hint serve(String key) {
+            Hint h = null;
+            if (capacity > 0 && (bypass.get() <= 0 || bypass.getAndDecrement() <= 0)) {
+                h = entries.get(key);
+            }
+            if (h == null) {
+                stats.hintMisses.increment();
+                return null;
+            }
+            stats.hintHits.increment();
+            served.incrementAndGet();
+            return h;
+        }
+
+        /** Records what a read answered; admits a key that is not cached yet only if {@code admit}. */
+        void learn(String key, Optional<VersionedValue> answer, boolean admit) {
+            if (capacity == 0) {
+                return;
+            }
+            Hint h = answer.isPresent() ? new Hint(answer.get()) : Hint.ABSENT;
+            if (!admit) {
+                if (h.value() == null) {
+                    // An absence seen by a plain read may predate a write this cache holds; forgetting
+                    // costs one read at most.
+                    entries.remove(key);
+                } else {
+                    entries.computeIfPresent(key, (k, old) -> h.supersedes(old) ? h : old);
+                }
+                return;
+            }
+            if (entries.size() >= capacity && !entries.containsKey(key)) {
+                // Evict an arbitrary entry: a hint that is gone costs one read, never correctness.
+                Iterator<String> it = entries.keySet().iterator();
+                if (it.hasNext()) {
+                    entries.remove(it.next());
+                }
+            }
+            entries.merge(key, h, (old, now) -> now.supersedes(old) ? now : old);
+        }
+
+        /** This store's commit succeeded at {@code revision}: cached keys take the written values. */
+        void committed(List<Mutation> mutations, long revision) {
+            if (capacity == 0) {
+                return;
+            }
+            for (Mutation m : mutations) {
+                String value = m.value();
+                if (value == null) {
+                    entries.remove(m.key());
+                } else {
+                    Hint h = new Hint(new VersionedValue(m.key(), value, revision));
+                    entries.computeIfPresent(m.key(), (k, old) -> h.supersedes(old) ? h : old);
+                }
+            }
+        }
+
+        /**
+         * A commit failed or its outcome is unknown: drop its keys, and count it as stale when a
+         * condition named what the cache holds (an answer it may have handed out). If that happens
+         * for more than a quarter of the hint reads served since the last check, another writer is
+         * busy on these keys: answer the next {@link #HINT_BYPASS_READS} hint reads from etcd.
+         */
+        void failed(List<Condition> conditions, Set<String> keys) {
+            if (capacity == 0) {
+                return;
+            }
+            boolean onCachedAnswer = false;
+            for (Condition c : conditions) {
+                Hint h = entries.get(c.key());
+                VersionedValue v = h == null ? null : h.value();
+                if (h != null && (c.isAbsent() ? v == null : v != null && v.version() == c.version())) {
+                    onCachedAnswer = true;
+                }
+            }
+            for (String k : keys) {
+                entries.remove(k);
+            }
+            if (!onCachedAnswer) {
+                return;
+            }
+            stats.staleHints.increment();
+            int s = stale.incrementAndGet();
+            int n = served.get();
+            if (n >= 32) {
+                if (4 * s > n) {
+                    bypass.set(HINT_BYPASS_READS);
+                    stats.hintBypasses.increment();
+                }
+                served.set(0);
+                stale.set(0);
+            }
         }
     }
 
@@ -595,6 +802,14 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         final LongAdder commits = new LongAdder();
         final LongAdder reads = new LongAdder();
         final LongAdder readBatches = new LongAdder();
+        /** Hint reads answered from the cache. */
+        final LongAdder hintHits = new LongAdder();
+        /** Hint reads that went to etcd (not cached, or the cache was bypassed). */
+        final LongAdder hintMisses = new LongAdder();
+        /** Failed commits that had a condition on a version the cache had handed out. */
+        final LongAdder staleHints = new LongAdder();
+        /** Times the cache was bypassed for {@link #HINT_BYPASS_READS} reads. */
+        final LongAdder hintBypasses = new LongAdder();
         /** Commit batches by size; the last bucket counts that size and larger. */
         final LongAdder[] histogram = new LongAdder[65];
 
@@ -696,8 +911,24 @@ public final class EtcdIpPoolStore implements IpPoolStore {
         private int maxTxnOps = DEFAULT_MAX_TXN_OPS;
         private boolean groupCommits = true;
         private boolean batchReads = true;
+        private int hintCacheSize = DEFAULT_HINT_CACHE_SIZE;
 
         private Builder() {}
+
+        /**
+         * How many keys the hint cache remembers (default 16,384; 0 turns
+         * it off, so every {@link EtcdIpPoolStore#findHint} is a read). The allocator reads its
+         * free-address index with hints: one entry per 256 addresses of a pool's ranges that this
+         * store has touched, a few hundred bytes each. With the cache, an allocation by the process
+         * that does most of a pool's allocations is usually one etcd request instead of two.
+         */
+        public Builder hintCacheSize(int hintCacheSize) {
+            if (hintCacheSize < 0) {
+                throw new IllegalArgumentException("hintCacheSize must be >= 0: " + hintCacheSize);
+            }
+            this.hintCacheSize = hintCacheSize;
+            return this;
+        }
 
         /**
          * Whether concurrent commits are merged into one etcd Txn (default true). Off: one Txn per

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * <p>System properties: {@code bench.threads} (16), {@code bench.allocations} (10000), {@code
- * bench.baselineAllocations} (300), {@code bench.warmup} (16000), {@code bench.groupCommits} and {@code
+ * bench.baselineAllocations} (300), {@code bench.warmup} (48000), {@code bench.groupCommits} and {@code
  * bench.batchReads} (true: the store's request merging; false to measure without), {@code etcd.dataRoot}
  * (where the members keep their data; default {@code java.io.tmpdir}, i.e. a real disk with fsync).
  *
@@ -52,7 +52,7 @@ public final class EtcdAllocationBenchmark {
         int threads = Integer.getInteger("bench.threads", 16);
         int allocations = Integer.getInteger("bench.allocations", 10_000);
         int baselineAllocations = Integer.getInteger("bench.baselineAllocations", 300);
-        int warmup = Integer.getInteger("bench.warmup", 16_000);
+        int warmup = Integer.getInteger("bench.warmup", 48_000);
         boolean groupCommits = Boolean.parseBoolean(System.getProperty("bench.groupCommits", "true"));
         boolean batchReads = Boolean.parseBoolean(System.getProperty("bench.batchReads", "true"));
         System.out.printf(
@@ -81,6 +81,7 @@ public final class EtcdAllocationBenchmark {
                         .keyPrefix("bench/" + run + "/")
                         .groupCommits(groupCommits)
                         .batchReads(batchReads)
+                        .hintCacheSize(Integer.getInteger("bench.hintCacheSize", 16_384))
                         .build()) {
                     PoolSpec pool = PoolSpec.of("bench", IpRange.ofSubnet(SUBNET));
                     IpAllocator allocator =
@@ -107,9 +108,11 @@ public final class EtcdAllocationBenchmark {
                     Counts before = Counts.of(store);
                     long cpuBefore = cpuNanos(cluster);
                     long jvmBefore = jvmCpuNanos();
+                    long jitBefore = jitMillis();
                     Result contended = runAllocator(allocator, pool, threads, allocations, "c");
                     double cpuMillisPerAllocation = (cpuNanos(cluster) - cpuBefore) / 1e6 / contended.count;
                     double jvmMillisPerAllocation = (jvmCpuNanos() - jvmBefore) / 1e6 / contended.count;
+                    long jitDuring = jitMillis() - jitBefore;
                     Counts after = Counts.of(store);
                     print("ours, " + threads + " allocators, fill 500 -> " + (500 + allocations), contended);
                     System.out.printf(
@@ -124,6 +127,15 @@ public final class EtcdAllocationBenchmark {
                             (after.reads - before.reads) / (double) contended.count,
                             (after.readBatches - before.readBatches) / (double) contended.count);
                     System.out.println("  commit batch sizes (size:count): " + after.histogramMinus(before));
+                    EtcdIpPoolStore.Stats st = store.stats();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  hint cache since start: %d hits, %d misses, %d failed commits on cached versions,"
+                                    + " %d bypasses%n",
+                            st.hintHits.sum(),
+                            st.hintMisses.sum(),
+                            st.staleHints.sum(),
+                            st.hintBypasses.sum());
                     System.out.printf(
                             Locale.ROOT,
                             "  etcd round trips per allocation: %.3f (every Range and Txn request, merged ones"
@@ -137,6 +149,11 @@ public final class EtcdAllocationBenchmark {
                             jvmMillisPerAllocation,
                             Runtime.getRuntime().availableProcessors() * 1000 / cpuMillisPerAllocation,
                             Runtime.getRuntime().availableProcessors());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  JIT compilation during this phase: %d ms (near 0 once the warm-up has compiled the"
+                                    + " hot paths; if large, raise -Dbench.warmup)%n",
+                            jitDuring);
                     System.out.println("  load average after this phase: " + loadAverage());
 
                     Result oursAt10k = runAllocator(allocator, pool, threads, baselineAllocations * 4, "d");
@@ -212,6 +229,11 @@ public final class EtcdAllocationBenchmark {
                     .orElse(0L);
         }
         return total;
+    }
+
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     private static long jvmCpuNanos() {

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Assumptions;
  * {@link #close()} (and a JVM shutdown hook) kills every member and deletes the data directories.
  *
  * <p>Set {@code -Detcd.binary=/path/etcd} to use another binary and {@code -Detcd.dataRoot=/dev/shm}
- * to keep the data directories somewhere else than {@code java.io.tmpdir}.
+ * to keep the data directories somewhere else than {@code java.io.tmpdir}. {@code
+ * -Detcd.extraArgs="--flag=value ..."} appends flags to every member's command line and {@code
+ * -Detcd.env="NAME=value ..."} sets environment variables for every member (the benchmark uses
+ * them to compare member configurations; tests leave them unset).
  */
 final class EtcdCluster implements AutoCloseable {
     static final String BINARY = System.getProperty("etcd.binary", "/usr/bin/etcd");
@@ -149,7 +152,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     private Process spawn(Member m, String initialCluster, String state) throws IOException {
-        List<String> cmd = List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 BINARY,
                 "--name",
                 m.name,
@@ -175,11 +178,23 @@ final class EtcdCluster implements AutoCloseable {
                 "--heartbeat-interval",
                 "50",
                 "--election-timeout",
-                "500");
-        return new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
+                "500"));
+        cmd.addAll(words(System.getProperty("etcd.extraArgs", "")));
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        for (String assignment : words(System.getProperty("etcd.env", ""))) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("-Detcd.env: expected NAME=value, got '" + assignment + "'");
+            }
+            builder.environment().put(assignment.substring(0, eq), assignment.substring(eq + 1));
+        }
+        return builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(m.log.toFile()))
                 .start();
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : List.of(text.trim().split("\\s+"));
     }
 
     private String initialCluster() {

@@ -99,7 +99,7 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
     }
 
     @Test
-    void anUncontendedAllocationIsOneRangeReadAndOneTxn() {
+    void withoutTheHintCacheAnUncontendedAllocationIsOneRangeReadAndOneTxn() {
         CallCounter counter = new CallCounter();
         try (Client client = Client.builder()
                         .endpoints(cluster.endpoints().toArray(String[]::new))
@@ -108,6 +108,7 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
                 EtcdIpPoolStore store = EtcdIpPoolStore.builder()
                         .client(client)
                         .keyPrefix("rtt/" + UUID.randomUUID() + "/")
+                        .hintCacheSize(0)
                         .build()) {
             IpAllocator allocator = IpAllocator.create(store);
             PoolSpec pool = PoolSpec.of("rtt", IpRange.ofSubnet("10.60.0.0/16"));
@@ -132,6 +133,91 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
             store.commit(List.of(Condition.absent("k")), List.of(Mutation.put("k", "v")));
             store.list("", "", 10);
             assertThat(counter.total()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void withTheHintCacheAnUncontendedAllocationIsOneTxnOnceItsLeafHasBeenRead() {
+        CallCounter counter = new CallCounter();
+        try (Client client = Client.builder()
+                        .endpoints(cluster.endpoints().toArray(String[]::new))
+                        .interceptor(counter)
+                        .build();
+                EtcdIpPoolStore store = EtcdIpPoolStore.builder()
+                        .client(client)
+                        .keyPrefix("rtt-hint/" + UUID.randomUUID() + "/")
+                        .build()) {
+            IpAllocator allocator = IpAllocator.create(store);
+            // A /24 is one leaf of the free-address index: read once, then known from this store's
+            // own commits.
+            PoolSpec pool = PoolSpec.of("rtt", IpRange.ofSubnet("10.61.0.0/24"));
+            counter.reset();
+            allocator.allocate(pool, new Owner("ns", "first", "uid-first", "net1"));
+            assertThat(counter.get("etcdserverpb.KV/Range"))
+                    .as("the first allocation reads")
+                    .isPositive();
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                counter.reset();
+                seen.add(allocator
+                        .allocate(pool, new Owner("ns", "pod-" + i, "uid-" + i, "net1"))
+                        .addresses()
+                        .toString());
+                assertThat(counter.get("etcdserverpb.KV/Range"))
+                        .as("reads of allocation %d", i)
+                        .isZero();
+                assertThat(counter.get("etcdserverpb.KV/Txn"))
+                        .as("txns of allocation %d", i)
+                        .isEqualTo(1);
+            }
+            assertThat(seen).doesNotHaveDuplicates();
+            assertThat(store.stats().hintHits.sum()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void anotherWritersChangeCostsOneFailedCommitAndABusyOtherWriterTurnsTheCacheOff() {
+        String prefix = "stale/" + UUID.randomUUID() + "/";
+        try (EtcdIpPoolStore a = EtcdIpPoolStore.builder()
+                        .endpoints(cluster.endpoints())
+                        .keyPrefix(prefix)
+                        .build();
+                EtcdIpPoolStore b = EtcdIpPoolStore.builder()
+                        .endpoints(cluster.endpoints())
+                        .keyPrefix(prefix)
+                        .build()) {
+            IpAllocator onA = IpAllocator.builder(a).randomSeed(1).build();
+            IpAllocator onB = IpAllocator.builder(b).randomSeed(2).build();
+            PoolSpec pool = PoolSpec.of("shared", IpRange.ofSubnet("10.62.0.0/24"));
+            List<String> addresses = new ArrayList<>();
+            addresses.add(onA.allocate(pool, new Owner("ns", "a0", "uid-a0", "net1"))
+                    .addresses()
+                    .toString());
+            // b changes the leaf a has cached: a's next allocation commits on a stale version, fails,
+            // drops the entry and succeeds on a fresh read.
+            addresses.add(onB.allocate(pool, new Owner("ns", "b0", "uid-b0", "net1"))
+                    .addresses()
+                    .toString());
+            addresses.add(onA.allocate(pool, new Owner("ns", "a1", "uid-a1", "net1"))
+                    .addresses()
+                    .toString());
+            assertThat(a.stats().staleHints.sum()).isEqualTo(1);
+            assertThat(a.stats().hintBypasses.sum()).isZero();
+
+            // Alternating writers make most of a's hints stale: a stops using its cache.
+            for (int i = 0; i < 100; i++) {
+                addresses.add(onB.allocate(pool, new Owner("ns", "b" + (i + 1), "uid-b" + (i + 1), "net1"))
+                        .addresses()
+                        .toString());
+                addresses.add(onA.allocate(pool, new Owner("ns", "a" + (i + 2), "uid-a" + (i + 2), "net1"))
+                        .addresses()
+                        .toString());
+            }
+            assertThat(addresses).hasSize(203).doesNotHaveDuplicates();
+            assertThat(a.stats().hintBypasses.sum()).isPositive();
+            assertThat(a.stats().staleHints.sum())
+                    .as("stale hints stop once the cache is bypassed")
+                    .isLessThan(80);
         }
     }
 
@@ -321,6 +407,35 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
             assertThat(g.store().find("d").orElseThrow().version())
                     .as("one txn, one revision")
                     .isEqualTo(rb);
+        }
+    }
+
+    @Test
+    void aMergedCommitGivesCachedHintsTheBatchsRevision() throws Exception {
+        try (Gated g = gated(new RequestGate().holdTxn(1), Duration.ofSeconds(20))) {
+            List<String> keys = List.of("b", "c", "d");
+            for (String k : keys) {
+                assertThat(g.store().findHint(k)).isEmpty(); // a hint read admits the key to the cache
+            }
+            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
+            g.gate().awaitHeld("txn1");
+            Future<Boolean> b = g.queuedCommit(Condition.absent("b"), Mutation.put("b", "2"));
+            Future<Boolean> c = g.queuedCommit(Condition.absent("c"), Mutation.put("c", "3"));
+            Future<Boolean> d = g.queuedCommit(Condition.absent("d"), Mutation.put("d", "4"));
+            g.gate().release("txn1");
+            assertThat(List.of(a.get(), b.get(), c.get(), d.get())).containsOnly(true);
+            assertThat(g.store().stats().histogram[3].sum())
+                    .as("b, c and d were merged")
+                    .isEqualTo(1);
+
+            long hits = g.store().stats().hintHits.sum();
+            for (String k : keys) {
+                Optional<VersionedValue> hint = g.store().findHint(k);
+                assertThat(hint).as("hint of %s", k).isEqualTo(g.store().find(k));
+            }
+            assertThat(g.store().stats().hintHits.sum())
+                    .as("answered from the cache")
+                    .isEqualTo(hits + 3);
         }
     }
 
