@@ -31,6 +31,20 @@ public interface AddressBook {
      */
     Map<Owner, List<String>> allocations(PoolSpec pool);
 
+    /**
+     * Every allocation of the pool keyed by {@link Owner#key()} ({@code namespace/pod/podUid/interfaceName}):
+     * owner key to its addresses in CIDR form, one per range in range order. The planner's bulk read:
+     * it looks each attachment up by owner key, so a book that can skip building {@link Owner}s
+     * should override this. Every value must be a list instance of its own. Read-only. The default
+     * derives it from {@link #allocations}.
+     */
+    default Map<String, List<String>> allocationsByOwnerKey(PoolSpec pool) {
+        Map<Owner, List<String>> all = allocations(pool);
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        all.forEach((owner, cidrs) -> out.put(owner.key(), List.copyOf(cidrs)));
+        return out;
+    }
+
     /** How many owners the pool can hold at most: the smallest range capacity. */
     BigInteger capacity(PoolSpec pool);
 

@@ -5,7 +5,9 @@ import io.fabricbinder.ipam.PoolExhaustedException;
 import io.fabricbinder.ipam.PoolSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * FabricBinder: plans and reconciles the fabric (virtual networks, routing zones, port tags) and the
@@ -33,6 +35,12 @@ public final class FabricBinder {
     private final long vniMax;
     private final boolean releaseAddresses;
     private final Object reconcileLock = new Object();
+    /**
+     * The IPAM pool specs of the last full plan, by NAD key and IPAM block: values derived from their
+     * key alone, reused so a re-plan does not parse and validate every NAD's ranges again. Holds the
+     * pools of one plan at most; concurrent plans may replace each other's map (either is valid).
+     */
+    private final AtomicReference<Map<Planner.PoolKey, PoolSpec>> poolSpecs = new AtomicReference<>(Map.of());
 
     private FabricBinder(Builder b) {
         this.gateway = b.gateway == null ? new InMemoryFabricGateway() : b.gateway;
@@ -61,7 +69,10 @@ public final class FabricBinder {
     public Plan plan(ClusterSnapshot snapshot, FabricState actual) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(actual, "actual");
-        return new Planner(snapshot, actual, addressBook, vniMin, vniMax).plan();
+        Planner planner = new Planner(snapshot, actual, addressBook, vniMin, vniMax).knownPoolSpecs(poolSpecs.get());
+        Plan plan = planner.plan();
+        poolSpecs.set(java.util.Collections.unmodifiableMap(planner.usedPoolSpecs));
+        return plan;
     }
 
     /** A new incremental planner over this instance's address book and VNI range. */

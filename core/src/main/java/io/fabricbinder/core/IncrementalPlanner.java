@@ -132,11 +132,13 @@ final class IncrementalPlanner {
         }
         for (PoolState ps : p.poolStates.values()) {
             poolsByName.put(ps.spec.name(), new PoolCandidates(ps));
-            for (Map.Entry<Owner, List<String>> e : ps.existing.entrySet()) {
-                Owner o = e.getKey();
+            for (Map.Entry<String, List<String>> e : ps.existing.entrySet()) {
+                // An owner key is namespace/pod/podUid/interface: the pod key is its first two parts.
+                String ownerKey = e.getKey();
+                int slash = ownerKey.indexOf('/', ownerKey.indexOf('/') + 1);
                 existingByPod
-                        .computeIfAbsent(o.namespace() + "/" + o.pod(), k -> new ArrayList<>())
-                        .add(new Existing(ps, o, e.getValue()));
+                        .computeIfAbsent(ownerKey.substring(0, slash), k -> new ArrayList<>())
+                        .add(new Existing(ps, ownerKey, e.getValue()));
             }
         }
         bulk = true;
@@ -228,7 +230,7 @@ final class IncrementalPlanner {
         }
         for (Attachment a : c.attachments()) {
             PoolCandidates pc = poolsByName.get(a.pool().name());
-            if (a.terminating() || pc.ps.existing.containsKey(a.owner())) {
+            if (a.terminating() || pc.ps.existing.containsKey(a.owner().key())) {
                 continue;
             }
             AttKey ak = new AttKey(a.podKey(), a.index());
@@ -287,11 +289,11 @@ final class IncrementalPlanner {
         PodContribution c = contributions.get(podKey);
         List<IpAllocationEntry> now = new ArrayList<>();
         for (Existing e : held) {
-            Attachment a = c == null ? null : find(c, e.pool.spec.name(), e.owner);
+            Attachment a = c == null ? null : find(c, e.pool.spec.name(), e.ownerKey);
             if (a != null) {
                 Planner.addExisting(a, e.have, now);
             } else if (!invalidPods.contains(podKey)) {
-                Planner.addRelease(e.pool, e.owner, e.have, now);
+                Planner.addRelease(e.pool, Owner.fromKey(e.ownerKey), e.have, now);
             }
         }
         List<IpAllocationEntry> before = existingEntries.put(podKey, now);
@@ -304,9 +306,9 @@ final class IncrementalPlanner {
         now.forEach(this::addEntry);
     }
 
-    private static @Nullable Attachment find(PodContribution c, String pool, Owner owner) {
+    private static @Nullable Attachment find(PodContribution c, String pool, String ownerKey) {
         for (Attachment a : c.attachments()) {
-            if (a.pool().name().equals(pool) && a.owner().equals(owner)) {
+            if (a.pool().name().equals(pool) && a.owner().key().equals(ownerKey)) {
                 return a;
             }
         }
@@ -552,7 +554,7 @@ final class IncrementalPlanner {
 
     private static Planner.Context emptyContext() {
         return new Planner.Context(
-                Map.of(), Set.of(), Set.of(), Map.of(), io.fabricbinder.core.topology.Topology.empty(), Map.of());
+                Map.of(), Set.of(), Map.of(), io.fabricbinder.core.topology.Topology.empty(), Planner.LinkIndex.EMPTY);
     }
 
     /** An attachment's place in pod order. */
@@ -564,8 +566,8 @@ final class IncrementalPlanner {
         }
     }
 
-    /** Addresses an owner holds in a pool (read at the last rebuild). */
-    private record Existing(PoolState pool, Owner owner, List<String> have) {}
+    /** Addresses an owner (by {@link Owner#key()}) holds in a pool (read at the last rebuild). */
+    private record Existing(PoolState pool, String ownerKey, List<String> have) {}
 
     /** A pool's attachments waiting for addresses, in pod order, and what each gets. */
     private static final class PoolCandidates {

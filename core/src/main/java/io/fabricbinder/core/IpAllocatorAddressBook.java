@@ -38,6 +38,11 @@ final class IpAllocatorAddressBook implements AddressBook {
     }
 
     @Override
+    public Map<String, List<String>> allocationsByOwnerKey(PoolSpec pool) {
+        return allocator.cidrsByOwnerKey(pool);
+    }
+
+    @Override
     public BigInteger capacity(PoolSpec pool) {
         BigInteger min = null;
         for (IpRange r : pool.ranges()) {

@@ -75,6 +75,27 @@ final class Planner {
     /** Pools by name, with the existing allocations and capacity of each (read once, in name order). */
     Map<String, PoolState> poolStates;
 
+    /** The networks ports are bound to (extended, not frozen), by name: index = {@link NadInfo#rank()}. */
+    List<String> netNames = List.of();
+
+    /** Pool specs of an earlier plan, reused when a NAD's key and IPAM block are unchanged. */
+    private Map<PoolKey, PoolSpec> knownPoolSpecs = Map.of();
+
+    /** The pool specs of this plan, for the next plan to reuse. */
+    final Map<PoolKey, PoolSpec> usedPoolSpecs = new HashMap<>();
+
+    /** What a pool spec is derived from: the NAD key and its IPAM block (see {@link #poolSpec}). */
+    record PoolKey(String nad, IpamConfig ipam) {}
+
+    /**
+     * Reuse the pool specs of an earlier plan: building a spec parses and validates its ranges and
+     * hashes them into the pool name, the same work for the same input on every plan.
+     */
+    Planner knownPoolSpecs(Map<PoolKey, PoolSpec> known) {
+        this.knownPoolSpecs = known;
+        return this;
+    }
+
     /** The pool map of the plan (every pool of a valid fabricbinder-ipam NAD). */
     Map<String, PoolSpec> pools;
 
@@ -205,7 +226,12 @@ final class Planner {
                 continue;
             }
             try {
-                PoolSpec spec = poolSpec(nad, ipam);
+                PoolKey pk = new PoolKey(nad.key(), ipam);
+                PoolSpec spec = knownPoolSpecs.get(pk);
+                if (spec == null) {
+                    spec = poolSpec(nad, ipam);
+                }
+                usedPoolSpecs.put(pk, spec);
                 specByNad.put(nad.key(), spec);
                 poolStates.put(spec.name(), new PoolState(spec, nad.key()));
             } catch (IllegalArgumentException e) {
@@ -214,48 +240,62 @@ final class Planner {
         }
         pools = new TreeMap<>();
         for (PoolState ps : poolStates.values()) {
-            Map<Owner, List<String>> existing = addresses.allocations(ps.spec);
+            Map<String, List<String>> existing = addresses.allocationsByOwnerKey(ps.spec);
             // IpAllocatorAddressBook builds one list per owner; any other book is checked.
             ps.existing = addresses instanceof IpAllocatorAddressBook ? existing : distinctValues(existing);
             ps.capacity = addresses.capacity(ps.spec);
             pools.put(ps.spec.name(), ps.spec);
         }
         pools = Map.copyOf(pools);
+        // Rank the networks ports can be bound to (extended, not frozen) by name, for the port sort.
+        Set<String> frozen = Set.copyOf(frozenNetworks);
+        Map<String, NadInfo> nadInfos = new HashMap<>();
+        netNames = new ArrayList<>();
+        for (NetworkAttachmentDefinition nad : nads.values()) {
+            String key = nad.key();
+            boolean bound = nad.extendToFabric() && drafts.containsKey(key);
+            int rank = bound && !frozen.contains(key) ? netNames.size() : -1;
+            if (rank >= 0) {
+                netNames.add(key);
+            }
+            nadInfos.put(key, new NadInfo(nad, key, bound, specByNad.get(key), rank));
+        }
         context = new Context(
-                new HashMap<>(nads),
-                new HashSet<>(drafts.keySet()),
-                Set.copyOf(frozenNetworks),
-                states,
-                snapshot.topology(),
-                specByNad);
+                nadInfos, frozen, states, snapshot.topology(), LinkIndex.of(snapshot.topology(), states.values()));
     }
 
     /** The full plan, from scratch. */
     Plan plan() {
         prepare();
-        ManifestSet m = snapshot.manifests();
+        List<Pod> podList = snapshot.manifests().pods();
 
-        // 5. Port bindings and IP allocations from the pods.
-        Map<PortBinding.Key, Set<String>> podsByBinding = new HashMap<>();
-        // Allocations in pod order (so the sort in Plan finds one long run): each pool hands out
-        // addresses to its attachments in pod order until it is full.
+        // 5. Port bindings and IP allocations from the pods. Bindings are collected as (port rank,
+        // network rank, pod index) triples and put in order by counting: no map per binding, no string
+        // comparisons, and each binding's pods stay in pod order (which is name order).
+        String[] podKeys = new String[podList.size()];
+        Triples triples = new Triples();
+        // Allocations in pod order: each pool hands out addresses to its attachments in pod order
+        // until it is full. Pods come sorted by key, so only the entries of one pod need comparing to
+        // know whether the list is in the plan's order.
         List<IpAllocationEntry> allocations = new ArrayList<>();
+        boolean allocationsSorted = true;
         Map<String, PoolRun> runs = new HashMap<>();
         for (PoolState ps : poolStates.values()) {
             runs.put(ps.spec.name(), new PoolRun(ps));
         }
-        for (Pod pod : m.pods()) {
-            PodContribution c = contribute(pod, context);
-            String podKey = c.podKey;
-            for (PortBinding.Key k : c.keys()) {
-                podsByBinding.computeIfAbsent(k, x -> new TreeSet<>()).add(podKey);
+        for (int p = 0; p < podKeys.length; p++) {
+            PodContribution c = contribute(podList.get(p), context);
+            podKeys[p] = c.podKey;
+            for (int j = 0; j < c.rankedCount(); j++) {
+                triples.add(c.portRank(j), c.netRank(j), p);
             }
             errors.addAll(c.errors());
             warnings.addAll(c.warnings());
             untagFrozen.addAll(c.unmapped());
+            int first = allocations.size();
             for (Attachment a : c.attachments()) {
                 PoolRun run = runs.get(a.pool().name());
-                List<String> have = run.ps.existing.get(a.owner());
+                List<String> have = run.ps.existing.get(a.owner().key());
                 if (have != null) {
                     run.wanted.put(have, Boolean.TRUE);
                     addExisting(a, have, allocations);
@@ -268,101 +308,173 @@ final class Planner {
                     }
                 }
             }
+            for (int e = first + 1; allocationsSorted && e < allocations.size(); e++) {
+                allocationsSorted = allocations.get(e - 1).compareTo(allocations.get(e)) <= 0;
+            }
         }
+        List<IpAllocationEntry> releases = new ArrayList<>();
         for (PoolState ps : poolStates.values()) {
             Map<List<String>, Boolean> wanted = runs.get(ps.spec.name()).wanted;
             if (wanted.size() == ps.existing.size()) {
                 continue;
             }
-            for (Map.Entry<Owner, List<String>> have : ps.existing.entrySet()) {
-                Owner o = have.getKey();
-                if (!wanted.containsKey(have.getValue()) && !invalidPods.contains(o.namespace() + "/" + o.pod())) {
-                    addRelease(ps, o, have.getValue(), allocations);
+            for (Map.Entry<String, List<String>> have : ps.existing.entrySet()) {
+                if (wanted.containsKey(have.getValue())) {
+                    continue;
+                }
+                Owner o = Owner.fromKey(have.getKey());
+                if (!invalidPods.contains(o.namespace() + "/" + o.pod())) {
+                    addRelease(ps, o, have.getValue(), releases);
                 }
             }
         }
+        if (!releases.isEmpty() || !allocationsSorted) {
+            allocations.addAll(releases);
+            allocations.sort(null);
+        }
+
+        // The desired bindings, in (leaf, port, network) order.
+        int[] order = triples.order(context.linkIndex().size(), netNames.size());
+        String[] leaves = context.linkIndex().leaves;
+        String[] ports = context.linkIndex().ports;
+        int[] vlans = new int[netNames.size()];
+        for (int i = 0; i < vlans.length; i++) {
+            vlans[i] = desiredNets.get(netNames.get(i)).vlan();
+        }
+        List<PortBinding.Key> desiredKeys = new ArrayList<>();
+        List<List<String>> desiredPods = new ArrayList<>();
+        List<Integer> desiredVlans = new ArrayList<>();
+        for (int s = 0; s < order.length; ) {
+            int port = triples.port(order[s]);
+            int net = triples.net(order[s]);
+            List<String> pods = new ArrayList<>();
+            int e = s;
+            for (; e < order.length && triples.port(order[e]) == port && triples.net(order[e]) == net; e++) {
+                pods.add(podKeys[triples.pod(order[e])]);
+            }
+            desiredKeys.add(new PortBinding.Key(leaves[port], ports[port], netNames.get(net)));
+            desiredPods.add(pods);
+            desiredVlans.add(vlans[net]);
+            s = e;
+        }
 
         // 6. Port conflicts: two networks with the same VLAN on one port.
-        Set<PortBinding.Key> conflicting = portConflicts(podsByBinding, desiredNets);
+        Set<PortBinding.Key> conflicting = portConflicts(desiredKeys, desiredNets);
 
-        // Diff.
-        // What is left in actualPorts after the desired keys are taken out: ports no pod needs.
-        Map<PortBinding.Key, PortBinding> actualPorts = actual.bindingsByKey();
-        Map<String, VirtualNetworkSpec> netIndex = new HashMap<>(desiredNets);
-        List<PortBindingChange> portChanges = new ArrayList<>(podsByBinding.size() + actualPorts.size());
-        for (Map.Entry<PortBinding.Key, Set<String>> e : podsByBinding.entrySet()) {
-            PortBinding.Key k = e.getKey();
-            VirtualNetworkSpec net = netIndex.get(k.virtualNetwork());
-            if (net == null || conflicting.contains(k) || frozenNetworks.contains(k.virtualNetwork())) {
-                continue;
+        // Diff: merge the desired bindings with the fabric's (sorted the same way).
+        List<PortBinding> actualPorts = actual.portBindings();
+        List<PortBindingChange> portChanges = new ArrayList<>(desiredKeys.size() + actualPorts.size());
+        Set<String> untagWarned = new HashSet<>();
+        int a = 0;
+        for (int d = 0; d < desiredKeys.size(); d++) {
+            PortBinding.Key k = desiredKeys.get(d);
+            if (!conflicting.isEmpty() && conflicting.contains(k)) {
+                continue; // a fabric binding with this key is kept below
+            }
+            int c = -1;
+            while (a < actualPorts.size() && (c = compare(actualPorts.get(a), k)) < 0) {
+                portChanges.add(notDesired(actualPorts.get(a++), conflicting, untagWarned));
+            }
+            boolean present = a < actualPorts.size() && c == 0;
+            if (present) {
+                a++;
             }
             PortBinding b =
-                    new PortBinding(k.leaf(), k.port(), k.virtualNetwork(), net.vlan(), List.copyOf(e.getValue()));
-            portChanges.add(
-                    new PortBindingChange(actualPorts.remove(k) != null ? PortAction.UNCHANGED : PortAction.TAG, b));
+                    new PortBinding(k.leaf(), k.port(), k.virtualNetwork(), desiredVlans.get(d), desiredPods.get(d));
+            portChanges.add(new PortBindingChange(present ? PortAction.UNCHANGED : PortAction.TAG, b));
         }
-        Set<String> untagWarned = new HashSet<>();
-        for (PortBinding have : actualPorts.values()) {
-            PortBinding.Key k = have.key();
-            boolean networkStays = netIndex.containsKey(k.virtualNetwork());
-            boolean keep = networkStays
-                    && (frozenNetworks.contains(k.virtualNetwork())
-                            || untagFrozen.contains(k.virtualNetwork())
-                            || conflicting.contains(k));
-            portChanges.add(new PortBindingChange(keep ? PortAction.UNCHANGED : PortAction.UNTAG, have));
-            if (untagFrozen.contains(k.virtualNetwork()) && untagWarned.add(k.virtualNetwork())) {
-                warnings.add(untagFrozenWarning(k.virtualNetwork()));
+        while (a < actualPorts.size()) {
+            portChanges.add(notDesired(actualPorts.get(a++), conflicting, untagWarned));
+        }
+        // Every list is in the plan's order now: the plan takes them as they are.
+        return new Plan(
+                java.util.Collections.unmodifiableList(zoneChanges),
+                java.util.Collections.unmodifiableList(netChanges),
+                java.util.Collections.unmodifiableList(portChanges),
+                java.util.Collections.unmodifiableList(allocations),
+                errors.stream().sorted().distinct().toList(),
+                warnings.stream().sorted().distinct().toList(),
+                pools,
+                true);
+    }
+
+    /** A fabric binding no pod needs: untagged, unless its network is frozen or it is in conflict. */
+    private PortBindingChange notDesired(PortBinding have, Set<PortBinding.Key> conflicting, Set<String> untagWarned) {
+        String net = have.virtualNetwork();
+        boolean keep = desiredNets.containsKey(net)
+                && (frozenNetworks.contains(net)
+                        || untagFrozen.contains(net)
+                        || (!conflicting.isEmpty() && conflicting.contains(have.key())));
+        if (untagFrozen.contains(net) && untagWarned.add(net)) {
+            warnings.add(untagFrozenWarning(net));
+        }
+        return new PortBindingChange(keep ? PortAction.UNCHANGED : PortAction.UNTAG, have);
+    }
+
+    /** Compares a binding with a key in the plan's port order (leaf, port, network). */
+    private static int compare(PortBinding b, PortBinding.Key k) {
+        int c = b.leaf().compareTo(k.leaf());
+        if (c == 0) {
+            c = b.port().compareTo(k.port());
+        }
+        return c != 0 ? c : b.virtualNetwork().compareTo(k.virtualNetwork());
+    }
+
+    /** (port rank, network rank, pod index) triples, put in order by two stable counting sorts. */
+    static final class Triples {
+        private int[] data = new int[3 * 1024];
+        private int size;
+
+        void add(int port, int net, int pod) {
+            if (3 * size + 3 > data.length) {
+                data = java.util.Arrays.copyOf(data, data.length * 2);
             }
+            data[3 * size] = port;
+            data[3 * size + 1] = net;
+            data[3 * size + 2] = pod;
+            size++;
         }
-        portChanges = sortPorts(portChanges);
-        return new Plan(zoneChanges, netChanges, portChanges, allocations, errors, warnings, pools);
-    }
 
-    /**
-     * The port changes sorted by leaf, port and network, by sorting packed ordinals (one long per
-     * change) instead of comparing three strings per comparison; the plain sort when they do not fit.
-     */
-    static List<PortBindingChange> sortPorts(List<PortBindingChange> changes) {
-        Map<String, Integer> leaves = new HashMap<>();
-        Map<String, Integer> ports = new HashMap<>();
-        Map<String, Integer> networks = new HashMap<>();
-        for (PortBindingChange c : changes) {
-            leaves.put(c.binding().leaf(), 0);
-            ports.put(c.binding().port(), 0);
-            networks.put(c.binding().virtualNetwork(), 0);
+        int port(int i) {
+            return data[3 * i];
         }
-        long span = (long) leaves.size() * ports.size() * networks.size();
-        int n = changes.size();
-        int indexBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n));
-        if (span >= (1L << (62 - indexBits))) {
-            List<PortBindingChange> out = new ArrayList<>(changes);
-            out.sort(Plan.PORT_ORDER);
+
+        int net(int i) {
+            return data[3 * i + 1];
+        }
+
+        int pod(int i) {
+            return data[3 * i + 2];
+        }
+
+        /**
+         * The triple indexes sorted by port rank, then network rank, then insertion order; ranks are
+         * below {@code portCount} and {@code netCount}.
+         */
+        int[] order(int portCount, int netCount) {
+            int[] byNet = new int[size];
+            int[] start = new int[netCount + 1];
+            for (int i = 0; i < size; i++) {
+                start[net(i) + 1]++;
+            }
+            for (int r = 0; r < netCount; r++) {
+                start[r + 1] += start[r];
+            }
+            for (int i = 0; i < size; i++) {
+                byNet[start[net(i)]++] = i;
+            }
+            int[] out = new int[size];
+            start = new int[portCount + 1];
+            for (int i = 0; i < size; i++) {
+                start[port(i) + 1]++;
+            }
+            for (int r = 0; r < portCount; r++) {
+                start[r + 1] += start[r];
+            }
+            for (int i : byNet) {
+                out[start[port(i)]++] = i;
+            }
             return out;
-        }
-        ordinals(leaves);
-        ordinals(ports);
-        ordinals(networks);
-        long[] codes = new long[n];
-        for (int i = 0; i < n; i++) {
-            PortBinding b = changes.get(i).binding();
-            long rank = ((long) leaves.get(b.leaf()) * ports.size() + ports.get(b.port())) * networks.size()
-                    + networks.get(b.virtualNetwork());
-            codes[i] = (rank << indexBits) | i;
-        }
-        java.util.Arrays.sort(codes);
-        List<PortBindingChange> out = new ArrayList<>(n);
-        long mask = (1L << indexBits) - 1;
-        for (long code : codes) {
-            out.add(changes.get((int) (code & mask)));
-        }
-        return out;
-    }
-
-    private static void ordinals(Map<String, Integer> m) {
-        List<String> names = new ArrayList<>(m.keySet());
-        names.sort(null);
-        for (int i = 0; i < names.size(); i++) {
-            m.put(names.get(i), i);
         }
     }
 
@@ -370,11 +482,11 @@ final class Planner {
      * The allocations with one list instance per owner (the planner marks wanted owners by the
      * identity of their address list); copies the lists only if the address book shared some.
      */
-    private static Map<Owner, List<String>> distinctValues(Map<Owner, List<String>> existing) {
+    private static Map<String, List<String>> distinctValues(Map<String, List<String>> existing) {
         Map<List<String>, Boolean> seen = new java.util.IdentityHashMap<>(existing.size());
         for (List<String> v : existing.values()) {
             if (seen.put(v, Boolean.TRUE) != null) {
-                Map<Owner, List<String>> copy = new java.util.LinkedHashMap<>();
+                Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
                 existing.forEach(
                         (o, list) -> copy.put(o, java.util.Collections.unmodifiableList(new ArrayList<>(list))));
                 return copy;
@@ -622,17 +734,20 @@ final class Planner {
         PodContribution out = new PodContribution(pod);
         List<Pod.NetworkSelection> selections = pod.networks();
         String[] nadKeys = new String[selections.size()];
+        NadInfo[] infos = new NadInfo[nadKeys.length];
         for (int i = 0; i < nadKeys.length; i++) {
             nadKeys[i] = selections.get(i).nadKey(pod.namespace());
+            infos[i] = ctx.nads.get(nadKeys[i]);
         }
         if (isActive(pod) && pod.nodeName() != null) {
-            bindPod(pod, nadKeys, ctx, out);
+            bindPod(pod, nadKeys, infos, ctx, out);
         }
-        attachments(pod, nadKeys, ctx, out);
+        attachments(pod, nadKeys, infos, out);
         return out;
     }
 
-    private static void bindPod(Pod pod, String[] nadKeys, Context ctx, PodContribution out) {
+    private static void bindPod(
+            Pod pod, String[] nadKeys, @Nullable NadInfo[] infos, Context ctx, PodContribution out) {
         Topology topology = ctx.topology;
         Set<String> frozenNetworks = ctx.frozenNetworks;
         String node = pod.nodeName();
@@ -642,17 +757,18 @@ final class Planner {
             Pod.NetworkSelection sel = pod.networks().get(i);
             String nadKey = nadKeys[i];
             int ordinal = ordinal(nadKeys, i);
-            NetworkAttachmentDefinition nad = ctx.nadIndex.get(nadKey);
-            if (nad == null) {
+            NadInfo info = infos[i];
+            if (info == null) {
                 if (!frozenNetworks.contains(nadKey)) {
                     out.warning(new Diagnostic(
                             object, NETWORKS_FIELD + "[" + i + "]", "network " + nadKey + " does not exist"));
                 }
                 continue;
             }
-            if (!nad.extendToFabric() || !ctx.extended.contains(nadKey)) {
+            if (!info.bound()) {
                 continue;
             }
+            NetworkAttachmentDefinition nad = info.nad();
             Pod.NetworkStatus status = statusFor(pod, nadKey, sel.interfaceName(), ordinal);
             Pod.Pci pci = status == null || status.deviceInfo() == null
                     ? null
@@ -661,9 +777,9 @@ final class Planner {
             if (pci != null) {
                 String pfPci = pci.pfPciAddress();
                 String pfName = null;
+                SriovNetworkNodeState.PhysicalFunction pf = null;
                 if (state != null) {
-                    SriovNetworkNodeState.PhysicalFunction pf =
-                            pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
+                    pf = pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
                     if (pf != null) {
                         pfPci = pf.pciAddress();
                         pfName = pf.name();
@@ -678,7 +794,9 @@ final class Planner {
                                     + " has no pf-pci-address and the node state of " + node + " does not list it");
                     continue;
                 }
-                TopologyLink l = topology.findLink(node, pfName, pfPci).orElse(null);
+                TopologyLink l = pf != null
+                        ? ctx.linkIndex.link(topology, node, pf)
+                        : topology.findLink(node, pfName, pfPci).orElse(null);
                 if (l == null) {
                     out.unmapped(
                             nadKey,
@@ -688,7 +806,7 @@ final class Planner {
                                     + (pfPci != null ? pfPci : "") + " (attachment " + nadKey + ")");
                     continue;
                 }
-                out.bind(new PortBinding.Key(l.leaf(), l.port(), nadKey));
+                out.bind(l, info, ctx.linkIndex);
             } else {
                 // The VF is not known yet: every PF that can back the NAD's resource on this node.
                 String resource = nad.resourceName();
@@ -716,8 +834,7 @@ final class Planner {
                 }
                 List<TopologyLink> links = new ArrayList<>(pfs.size());
                 for (SriovNetworkNodeState.PhysicalFunction pf : pfs) {
-                    TopologyLink l =
-                            topology.findLink(node, pf.name(), pf.pciAddress()).orElse(null);
+                    TopologyLink l = ctx.linkIndex.link(topology, node, pf);
                     if (l == null) {
                         out.unmapped(
                                 nadKey,
@@ -731,14 +848,14 @@ final class Planner {
                     }
                 }
                 for (TopologyLink l : links) {
-                    out.bind(new PortBinding.Key(l.leaf(), l.port(), nadKey));
+                    out.bind(l, info, ctx.linkIndex);
                 }
             }
         }
     }
 
     /** The pod's attachments to fabricbinder-ipam pools (every pod but finished ones). */
-    private static void attachments(Pod pod, String[] nadKeys, Context ctx, PodContribution out) {
+    private static void attachments(Pod pod, String[] nadKeys, @Nullable NadInfo[] infos, PodContribution out) {
         boolean finished = "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase());
         if (finished) {
             return;
@@ -747,7 +864,7 @@ final class Planner {
         for (int i = 0; i < nadKeys.length; i++) {
             Pod.NetworkSelection sel = pod.networks().get(i);
             String nadKey = nadKeys[i];
-            PoolSpec spec = ctx.specByNad.get(nadKey);
+            PoolSpec spec = infos[i] == null ? null : infos[i].pool();
             String iface = interfaceName(pod, sel, nadKeys, i);
             if (contains(interfaces, iface)) {
                 out.error(new Diagnostic(
@@ -834,8 +951,7 @@ final class Planner {
         return out;
     }
 
-    private Set<PortBinding.Key> portConflicts(
-            Map<PortBinding.Key, Set<String>> podsByBinding, Map<String, VirtualNetworkSpec> nets) {
+    private Set<PortBinding.Key> portConflicts(List<PortBinding.Key> desired, Map<String, VirtualNetworkSpec> nets) {
         // Only networks sharing a VLAN with another can clash: look at their keys alone.
         Map<Integer, Integer> vlanUse = new HashMap<>();
         for (VirtualNetworkSpec n : nets.values()) {
@@ -854,7 +970,7 @@ final class Planner {
         }
         Map<PortVlan, Object> byPortVlan = new HashMap<>();
         List<PortVlan> clashes = new ArrayList<>();
-        for (PortBinding.Key k : podsByBinding.keySet()) {
+        for (PortBinding.Key k : desired) {
             if (!sharing.contains(k.virtualNetwork())) {
                 continue;
             }
@@ -890,12 +1006,13 @@ final class Planner {
     private static final class PoolRun {
         final PoolState ps;
         /** The existing allocations (by identity of their address lists) some attachment wants. */
-        final Map<List<String>, Boolean> wanted = new java.util.IdentityHashMap<>();
+        final Map<List<String>, Boolean> wanted;
 
         long used;
 
         PoolRun(PoolState ps) {
             this.ps = ps;
+            this.wanted = new java.util.IdentityHashMap<>(ps.existing.size());
             this.used = ps.existing.size();
         }
     }
@@ -1036,20 +1153,128 @@ final class Planner {
     /** One pod attachment to a fabricbinder-ipam pool. */
     record Attachment(String podKey, Owner owner, String network, boolean terminating, int index, PoolSpec pool) {}
 
-    /** What pods are mapped in: the network-level results of a plan. Read-only once built. */
+    /**
+     * What pods are mapped in: the network-level results of a plan. Read-only once built.
+     *
+     * @param nads every valid NAD by key, with what the plan decided about it
+     * @param frozenNetworks networks kept as they are (invalid or excluded NADs)
+     * @param states node SR-IOV states by node name
+     * @param topology the topology
+     * @param linkIndex the ranked leaf ports of the topology and the links of the node states' PFs
+     */
     record Context(
-            Map<String, NetworkAttachmentDefinition> nadIndex,
-            Set<String> extended,
+            Map<String, NadInfo> nads,
             Set<String> frozenNetworks,
             Map<String, SriovNetworkNodeState> states,
             Topology topology,
-            Map<String, PoolSpec> specByNad) {}
+            LinkIndex linkIndex) {}
+
+    /**
+     * A valid NAD as the pods see it: one lookup per network selection.
+     *
+     * @param nad the NAD
+     * @param key its key (one instance, shared by every port binding key of the network)
+     * @param bound true if ports are bound for it (extended to the fabric and planned)
+     * @param pool its fabricbinder-ipam pool, or null
+     * @param rank its place among the networks the full plan binds ports to, by name; -1 if none
+     */
+    record NadInfo(
+            NetworkAttachmentDefinition nad,
+            String key,
+            boolean bound,
+            @Nullable PoolSpec pool,
+            int rank) {}
+
+    /**
+     * The topology as the pods are mapped in: the distinct leaf ports ranked by leaf, then port (lets
+     * the full plan sort its port bindings by counting instead of comparing strings), and the link of
+     * every PF of the node states (looked up once per plan instead of once per attachment).
+     */
+    static final class LinkIndex {
+        static final LinkIndex EMPTY = new LinkIndex(
+                new java.util.IdentityHashMap<>(), new String[0], new String[0], new java.util.IdentityHashMap<>());
+
+        private final Map<TopologyLink, Integer> byLink;
+        final String[] leaves;
+        final String[] ports;
+        /** The link of each PF of the node states (null if it has none), looked up once per plan. */
+        private final Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks;
+
+        private LinkIndex(
+                Map<TopologyLink, Integer> byLink,
+                String[] leaves,
+                String[] ports,
+                Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks) {
+            this.byLink = byLink;
+            this.leaves = leaves;
+            this.ports = ports;
+            this.pfLinks = pfLinks;
+        }
+
+        /**
+         * The topology link of a PF of {@code node}'s state: {@code topology.findLink(node, pf.name(),
+         * pf.pciAddress())}, from the table built for the plan's node states.
+         */
+        @Nullable
+        TopologyLink link(Topology topology, String node, SriovNetworkNodeState.PhysicalFunction pf) {
+            TopologyLink l = pfLinks.get(pf);
+            if (l != null || pfLinks.containsKey(pf)) {
+                return l;
+            }
+            return topology.findLink(node, pf.name(), pf.pciAddress()).orElse(null);
+        }
+
+        static LinkIndex of(Topology topology, Iterable<SriovNetworkNodeState> states) {
+            Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks =
+                    new java.util.IdentityHashMap<>();
+            for (SriovNetworkNodeState s : states) {
+                for (SriovNetworkNodeState.PhysicalFunction pf : s.interfaces()) {
+                    pfLinks.put(
+                            pf,
+                            topology.findLink(s.nodeName(), pf.name(), pf.pciAddress())
+                                    .orElse(null));
+                }
+            }
+            List<TopologyLink> links = new ArrayList<>(topology.links());
+            links.sort((a, b) -> {
+                int c = a.leaf().compareTo(b.leaf());
+                return c != 0 ? c : a.port().compareTo(b.port());
+            });
+            Map<TopologyLink, Integer> byLink = new java.util.IdentityHashMap<>(links.size());
+            List<String> leaves = new ArrayList<>();
+            List<String> ports = new ArrayList<>();
+            TopologyLink prev = null;
+            for (TopologyLink l : links) {
+                if (prev == null
+                        || !prev.leaf().equals(l.leaf())
+                        || !prev.port().equals(l.port())) {
+                    leaves.add(l.leaf());
+                    ports.add(l.port());
+                }
+                byLink.put(l, leaves.size() - 1);
+                prev = l;
+            }
+            return new LinkIndex(byLink, leaves.toArray(new String[0]), ports.toArray(new String[0]), pfLinks);
+        }
+
+        /** The rank of a link of the topology, -1 for any other. */
+        int rank(TopologyLink l) {
+            Integer r = byLink.get(l);
+            return r == null ? -1 : r;
+        }
+
+        int size() {
+            return leaves.length;
+        }
+    }
 
     /** A pool of the plan, with what the address book holds in it. */
     static final class PoolState {
         final PoolSpec spec;
         final String network;
-        Map<Owner, List<String>> existing = Map.of();
+        /** The allocations the address book holds, by {@link Owner#key()}. */
+        Map<String, List<String>> existing = Map.of();
+
         BigInteger capacity = BigInteger.ZERO;
 
         PoolState(PoolSpec spec, String network) {
@@ -1079,6 +1304,10 @@ final class Planner {
         private @Nullable List<Diagnostic> warnings;
         private @Nullable List<String> unmapped;
         private @Nullable List<Attachment> attachments;
+        /** (port rank, network rank) of each binding of a ranked network, flat. */
+        private int @Nullable [] ranked;
+
+        private int rankedSize;
 
         PodContribution(Pod pod) {
             this.pod = pod;
@@ -1106,13 +1335,42 @@ final class Planner {
             return attachments == null ? List.of() : attachments;
         }
 
-        void bind(PortBinding.Key k) {
+        void bind(TopologyLink l, NadInfo net, LinkIndex ranks) {
+            PortBinding.Key k = new PortBinding.Key(l.leaf(), l.port(), net.key());
             if (keys == null) {
                 keys = new ArrayList<>(2);
             }
-            if (!keys.contains(k)) {
-                keys.add(k);
+            if (keys.contains(k)) {
+                return;
             }
+            keys.add(k);
+            if (net.rank() >= 0) {
+                int port = ranks.rank(l);
+                if (port < 0) {
+                    // Links come from the topology the index was built from; anything else is a bug.
+                    throw new IllegalStateException("link " + l + " is not in the plan's topology index");
+                }
+                if (ranked == null || rankedSize == ranked.length) {
+                    ranked = ranked == null ? new int[4] : java.util.Arrays.copyOf(ranked, ranked.length * 2);
+                }
+                ranked[rankedSize++] = port;
+                ranked[rankedSize++] = net.rank();
+            }
+        }
+
+        /** How many bindings have a port rank and a network rank (see {@link #portRank}). */
+        int rankedCount() {
+            return rankedSize / 2;
+        }
+
+        /** The {@link LinkIndex port rank} of the i-th ranked binding. */
+        int portRank(int i) {
+            return ranked[2 * i];
+        }
+
+        /** The {@link NadInfo#rank() network rank} of the i-th ranked binding. */
+        int netRank(int i) {
+            return ranked[2 * i + 1];
         }
 
         void error(Diagnostic d) {

@@ -115,6 +115,35 @@ class PlannerTest {
                         r.allocated().stream().map(IpAllocationEntry::address).toList());
     }
 
+    /** The binder reuses the pool specs of its last plan only while a NAD's IPAM block is unchanged. */
+    @Test
+    void aChangedIpamBlockGetsANewPoolOnTheNextPlan() {
+        ClusterSnapshot before = snapshot(seed(), links);
+        List<Object> objects = seed();
+        objects.set(0, nad("blue", "web", 100, 10100, BLUE, range("10.101.0.0/24", "10.101.0.1")));
+        ClusterSnapshot after = snapshot(objects, links);
+
+        Plan first = binder.plan(before);
+        Plan changed = binder.plan(after);
+        Plan back = binder.plan(before);
+
+        FabricBinder fresh = FabricBinder.builder()
+                .gateway(new InMemoryFabricGateway())
+                .addressBook(AddressBook.inMemory())
+                .build();
+        assertThat(changed).isEqualTo(fresh.plan(after, FabricState.EMPTY));
+        assertThat(back).isEqualTo(first);
+        assertThat(changed.pools().keySet()).isNotEqualTo(first.pools().keySet());
+        assertThat(changed.ipAllocations())
+                .filteredOn(e -> e.virtualNetwork().equals("blue/web"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.subnet()).isEqualTo("10.101.0.0/24");
+                    assertThat(changed.pools().get(e.pool()).ranges().get(0).subnet())
+                            .isEqualTo("10.101.0.0/24");
+                });
+    }
+
     @Test
     void planHasNoSideEffects() {
         ClusterSnapshot snap = snapshot(seed(), links);

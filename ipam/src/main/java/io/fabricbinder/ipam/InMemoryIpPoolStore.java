@@ -52,6 +52,9 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
     // (usage, reclamation), and keeping a sorted index on every write would cost more than the rest
     // of an allocation.
     private String @Nullable [] sortedKeys;
+    // The slot of each sortedKeys entry: slots only move when a key is added or removed (resize,
+    // backward shift), which drops both arrays, so a listed value is read without hashing its key.
+    private int[] sortedSlots = new int[0];
 
     private final int chunkSize;
 
@@ -120,9 +123,16 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
                 }
             }
             Arrays.sort(keys);
+            int[] slots = new int[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                slots[i] = slotOf(keys[i], null);
+            }
             sortedKeys = keys;
+            sortedSlots = slots;
         }
-        return KeyPages.page(keys, this::findLocked, prefix, startAfter, limit);
+        String[] listed = keys;
+        int[] slots = sortedSlots;
+        return KeyPages.pageByIndex(keys, i -> valueAt(slots[i], listed[i]), prefix, startAfter, limit);
     }
 
     /** Number of keys stored; for tests and benchmarks. */
@@ -145,11 +155,6 @@ public final class InMemoryIpPoolStore implements IpPoolStore {
 
     private static int offset(long location) {
         return (int) location;
-    }
-
-    private @Nullable VersionedValue findLocked(String key) {
-        int slot = slotOf(key, null);
-        return slot < 0 ? null : valueAt(slot, key);
     }
 
     private VersionedValue valueAt(int slot, String key) {

@@ -226,6 +226,47 @@ public final class IpAllocator {
     }
 
     /**
+     * Every allocation of {@code pool} as address text, keyed by {@link Owner#key() owner key}, in
+     * owner-key order: for bulk readers that look many allocations up by owner (a planner comparing
+     * what pods need with what they hold). Each value holds one CIDR per range, in range order, e.g.
+     * {@code [10.0.0.5/24, fd00::5/64]}, the same text as {@link AssignedAddress#cidr()}.
+     *
+     * <p>The same store reads as {@link #list}, but much less work per allocation: owner keys are
+     * not parsed into {@link Owner}s and addresses are not parsed and re-formatted (the records hold
+     * their canonical text). Proportional to the number of allocations; not for the allocation path.
+     * The map and its lists are unmodifiable, and every value is a list of its own.
+     *
+     * @throws IllegalStateException if a stored record does not match the pool's ranges
+     */
+    public Map<String, List<String>> cidrsByOwnerKey(PoolSpec pool) {
+        CompiledPool p = compiledPool(pool);
+        int n = p.ranges.length;
+        String[] suffix = new String[n];
+        for (int i = 0; i < n; i++) {
+            suffix[i] = "/" + p.ranges[i].prefixLength;
+        }
+        List<VersionedValue> records = listOwners(p);
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>(Math.max(16, records.size() * 4 / 3 + 1));
+        int skip = p.ownerPrefix.length();
+        for (VersionedValue v : records) {
+            String ownerKey = v.key().substring(skip);
+            String value = v.value();
+            int space = value.indexOf(' ');
+            if (n == 1 && space > 0 && space < value.length() - 1 && value.indexOf(' ', space + 1) < 0) {
+                out.put(ownerKey, List.of(value.substring(space + 1).concat(suffix[0])));
+                continue;
+            }
+            // Several ranges (or a record that does not match: splitRecord says so).
+            String[] cidrs = splitRecord(p, ownerKey, value);
+            for (int i = 0; i < n; i++) {
+                cidrs[i] = cidrs[i].concat(suffix[i]);
+            }
+            out.put(ownerKey, List.of(cidrs));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
      * Releases the allocations of {@code pool} whose owner is gone. Safe to run concurrently with
      * allocation and on several replicas at once:
      *
@@ -279,9 +320,13 @@ public final class IpAllocator {
     }
 
     private List<VersionedValue> listOwners(CompiledPool p) {
-        List<VersionedValue> out = new ArrayList<>();
-        String prefix = p.prefix + "owner/";
-        String after = "";
+        String prefix = p.ownerPrefix;
+        List<VersionedValue> first = store.list(prefix, "", PAGE);
+        if (first.size() < PAGE) {
+            return first;
+        }
+        List<VersionedValue> out = new ArrayList<>(first);
+        String after = first.get(first.size() - 1).key();
         while (true) {
             List<VersionedValue> page = store.list(prefix, after, PAGE);
             out.addAll(page);
@@ -347,8 +392,8 @@ public final class IpAllocator {
         return store.find(p.ownerKey(owner.key())).map(v -> parseAllocation(p, owner, v.value()));
     }
 
-    /** The address texts of an owner record ({@code createdMillis addr0 addr1 ...}). */
-    private static String[] splitRecord(CompiledPool p, Owner owner, String value) {
+    /** The address texts of an owner record ({@code createdMillis addr0 addr1 ...}); owner names it in errors. */
+    private static String[] splitRecord(CompiledPool p, Object owner, String value) {
         String[] texts = new String[p.ranges.length];
         int at = value.indexOf(' ');
         for (int i = 0; i < texts.length && at >= 0; i++) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /** The prefix-page read of {@code IpPoolStore.list}, shared by the stores that keep a sorted key index. */
@@ -31,7 +32,17 @@ final class KeyPages {
             String prefix,
             String startAfter,
             int limit) {
-        List<VersionedValue> out = new ArrayList<>();
+        return pageByIndex(
+                sortedKeys,
+                i -> Objects.requireNonNull(values.apply(sortedKeys[i]), sortedKeys[i]),
+                prefix,
+                startAfter,
+                limit);
+    }
+
+    /** As {@link #page(String[], Function, String, String, int)}, reading values by index into {@code sortedKeys}. */
+    static List<VersionedValue> pageByIndex(
+            String[] sortedKeys, IntFunction<VersionedValue> byIndex, String prefix, String startAfter, int limit) {
         boolean fromPrefix = startAfter.compareTo(prefix) < 0;
         int i = Arrays.binarySearch(sortedKeys, fromPrefix ? prefix : startAfter);
         if (i < 0) {
@@ -39,8 +50,13 @@ final class KeyPages {
         } else if (!fromPrefix) {
             i++;
         }
+        // Sized for the keys up to the end of the prefix range (keys are ASCII, so none sorts after
+        // prefix + '\uffff' and still starts with prefix; the loop below checks anyway).
+        int end = Arrays.binarySearch(sortedKeys, i, sortedKeys.length, prefix + '\uffff');
+        end = end < 0 ? -end - 1 : end;
+        List<VersionedValue> out = new ArrayList<>(Math.max(0, Math.min(limit, end - i)));
         for (; i < sortedKeys.length && out.size() < limit && sortedKeys[i].startsWith(prefix); i++) {
-            out.add(Objects.requireNonNull(values.apply(sortedKeys[i]), sortedKeys[i]));
+            out.add(byIndex.apply(i));
         }
         return out;
     }

@@ -40,12 +40,20 @@ public record Owner(String namespace, String pod, String podUid, String interfac
         }
     }
 
-    /** The stable key of this owner: {@code namespace/pod/podUid/interfaceName}. */
-    String key() {
+    /**
+     * The stable key of this owner: {@code namespace/pod/podUid/interfaceName} (the parts hold no
+     * '/'). The key {@link IpAllocator#cidrsByOwnerKey} maps allocations by.
+     */
+    public String key() {
         return namespace + '/' + pod + '/' + podUid + '/' + interfaceName;
     }
 
-    static Owner fromKey(String key) {
+    /**
+     * The owner of a {@link #key()}.
+     *
+     * @throws IllegalArgumentException if {@code key} does not have four valid parts
+     */
+    public static Owner fromKey(String key) {
         String[] p = key.split("/", -1);
         if (p.length != 4) {
             throw new IllegalArgumentException("not an owner key: " + key);

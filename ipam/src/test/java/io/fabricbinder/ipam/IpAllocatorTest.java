@@ -163,6 +163,69 @@ class IpAllocatorTest {
     }
 
     @Test
+    void cidrsByOwnerKeyHoldsWhatListHoldsAcrossPages() {
+        PoolSpec single = PoolSpec.of("bulk-v4", IpRange.ofSubnet("10.8.0.0/20"));
+        PoolSpec dual =
+                new PoolSpec("bulk-dual", List.of(IpRange.ofSubnet("10.9.0.0/24"), IpRange.ofSubnet("fd00:9::/64")));
+        // More owners than one store page (1,000), so the read crosses pages.
+        for (int i = 0; i < 1_050; i++) {
+            allocator.allocate(single, owner(i));
+        }
+        for (int i = 0; i < 40; i++) {
+            allocator.allocate(dual, owner(i));
+        }
+        allocator.release(single, owner(7));
+
+        for (PoolSpec pool : List.of(single, dual)) {
+            java.util.Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+            for (Allocation a : allocator.list(pool)) {
+                expected.put(
+                        a.owner().key(),
+                        a.addresses().stream().map(AssignedAddress::cidr).toList());
+            }
+            java.util.Map<String, List<String>> got = allocator.cidrsByOwnerKey(pool);
+
+            assertThat(got).as(pool.name()).containsExactlyEntriesOf(expected);
+            assertThat(List.copyOf(got.keySet())).isSorted();
+            for (String key : got.keySet()) {
+                assertThat(Owner.fromKey(key).key()).isEqualTo(key);
+            }
+        }
+        assertThat(allocator.cidrsByOwnerKey(single)).hasSize(1_049).doesNotContainKey(owner(7).key());
+        assertThat(allocator.cidrsByOwnerKey(dual).get(owner(3).key()))
+                .hasSize(2)
+                .satisfies(
+                        c -> assertThat(c.get(0)).endsWith("/24"),
+                        c -> assertThat(c.get(1)).startsWith("fd00:9::").endsWith("/64"));
+        assertThat(allocator.cidrsByOwnerKey(PoolSpec.of("bulk-empty", IpRange.ofSubnet("10.10.0.0/24"))))
+                .isEmpty();
+    }
+
+    @Test
+    void cidrsByOwnerKeyRejectsRecordsThatDoNotMatchThePoolsRanges() {
+        PoolSpec dual = new PoolSpec(
+                "bulk-mismatch", List.of(IpRange.ofSubnet("10.11.0.0/24"), IpRange.ofSubnet("fd00:b::/64")));
+        allocator.allocate(dual, owner(1));
+        PoolSpec sameNameOneRange = PoolSpec.of("bulk-mismatch", IpRange.ofSubnet("10.11.0.0/24"));
+
+        assertThatThrownBy(() -> allocator.cidrsByOwnerKey(sameNameOneRange))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bulk-mismatch")
+                .hasMessageContaining(owner(1).key());
+    }
+
+    @Test
+    void ownerKeysRoundTrip() {
+        Owner o = new Owner("team-a", "web-0", "0b6c8f2e-5a8e", "net1");
+
+        assertThat(o.key()).isEqualTo("team-a/web-0/0b6c8f2e-5a8e/net1");
+        assertThat(Owner.fromKey(o.key())).isEqualTo(o);
+        assertThatThrownBy(() -> Owner.fromKey("a/b/c")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Owner.fromKey("a/b/c/d/e")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Owner.fromKey("a//c/d")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void releaseIsIdempotentAndNeverFreesAnAddressNowHeldBySomeoneElse() {
         PoolSpec pool = PoolSpec.of("one", IpRange.ofSubnet("10.6.0.1/32"));
         allocator.allocate(pool, owner(1));

@@ -188,6 +188,38 @@ public abstract class IpPoolStoreContract {
                 .containsExactly("p/x/021", "p/x/022", "p/x/023", "p/x/024");
     }
 
+    /**
+     * A listed entry is the key's current value and version, also after writes that add or remove
+     * no key (a store may keep a sorted index between those): overwrites with values of the same,
+     * a longer and a shorter length.
+     */
+    @Test
+    public void listReturnsTheCurrentValueAndVersionOfEveryKey() {
+        IpPoolStore s = store();
+        List<Mutation> puts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            puts.add(Mutation.put(String.format(java.util.Locale.ROOT, "c/%02d", i), "value-" + i));
+        }
+        s.commit(List.of(), puts);
+        String[] values = {"VALUE-x", "a much longer value than before", "s"};
+
+        for (int round = 0; round < 4; round++) {
+            List<VersionedValue> listed = s.list("c/", "", 100);
+            assertThat(listed).hasSize(30);
+            for (VersionedValue v : listed) {
+                assertThat(s.find(v.key())).as("round %d", round).contains(v);
+            }
+            for (int i = round % 2; i < 30; i += 2) {
+                String key = String.format(java.util.Locale.ROOT, "c/%02d", i);
+                s.commit(List.of(), List.of(Mutation.put(key, values[(i + round) % values.length] + round)));
+            }
+        }
+        s.commit(List.of(), List.of(Mutation.delete("c/05")));
+        assertThat(s.list("c/", "", 100))
+                .hasSize(29)
+                .allSatisfy(v -> assertThat(s.find(v.key())).contains(v));
+    }
+
     @Test
     public void valuesRoundTripExactlyIncludingLargeAndNonAsciiOnes() {
         IpPoolStore s = store();
