@@ -575,7 +575,8 @@ final class SysfsWalk {
     /**
      * Reads one VF found through its PF's {@code virtfnN} link, or returns null when the link
      * leads nowhere. Per-VF sysfs reads: {@code physfn} (checked, since the tree may be broken),
-     * {@code driver}, {@code acpi_index} and {@code infiniband} presence, and the netdev's
+     * {@code driver}, {@code infiniband} presence (unless {@code class/infiniband} answered), and
+     * the netdev's
      * {@code address}, {@code mtu} and {@code type}; vendor, device id and NUMA node come from the
      * PF (see the comments below), falling back to the VF's own files when the PF's are unusable.
      */
@@ -640,7 +641,11 @@ final class SysfsWalk {
         } else {
             numa = new File(dir + "/numa_node").exists() ? intFile(dir, "numa_node", dev, -1) : -1;
         }
-        String acpi = new File(dir + "/acpi_index").exists() ? Values.str(read(dir, "acpi_index", dev, true)) : "";
+        // acpi_index is not probed for VFs: the kernel shows it only for a device whose ACPI
+        // companion has the PCI firmware _DSM naming function (drivers/pci/pci-label.c), i.e. one
+        // described in the firmware's ACPI tables, and VFs are created at run time by the PF driver,
+        // after firmware built those tables (inferred: no firmware is known to describe VFs). A
+        // stray acpi_index file under a VF is therefore ignored; VFs report "".
         Set<String> rdmaDevices = rdmaIndex();
         boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : new File(dir + "/infiniband").exists();
         List<NetdevRef> netdevs = netdevs(dev, dir);
@@ -666,7 +671,7 @@ final class SysfsWalk {
                 numa,
                 nd.linkType,
                 representor,
-                acpi,
+                "",
                 rdma);
     }
 

@@ -25,7 +25,10 @@ import org.jspecify.annotations.Nullable;
  * @param numaNode the NUMA node, or -1 when the kernel reports none
  * @param linkType {@code ETH}, {@code IB} or {@code ""} (operator spelling) for the VF netdev
  * @param representorName the switchdev representor netdev of this VF, or {@code ""} in legacy mode
- * @param acpiIndex the {@code acpi_index} value, or {@code ""}
+ * @param acpiIndex always {@code ""} from discovery: the kernel shows {@code acpi_index} only for
+ *     devices firmware describes in ACPI, and VFs are created at run time, so discovery does not
+ *     probe VFs for it (a stray file is ignored); a device-plugin {@code acpiIndexes} selector
+ *     therefore never selects a VF
  * @param rdma whether the VF exposes an RDMA device ({@code infiniband/} directory)
  */
 public record VirtualFunction(

@@ -188,6 +188,23 @@ class SriovDiscoveryShortcutsTest {
                 .containsExactly(tuple("0000:3b:00.0", "sriov_offset", Kind.MALFORMED_VALUE));
     }
 
+    @Test
+    void aVfNeverReportsAnAcpiIndexEvenWithAStrayFileWhileItsPfDoes(@TempDir Path tmp) {
+        // acpi_index comes from firmware (ACPI _DSM); VFs are created at run time (docs/sriov.md)
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/acpi_index"), "3");
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:02.1/acpi_index"), "7");
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        PhysicalFunction pf = report.getInterface("ens1f0");
+        assertThat(pf.acpiIndex()).isEqualTo("3");
+        assertThat(pf.virtualFunctions())
+                .hasSize(4)
+                .allSatisfy(vf -> assertThat(vf.acpiIndex()).isEmpty());
+        assertThat(report.defects()).isEmpty();
+    }
+
     /** Adds {@code class/infiniband/<ibdev>} links to every {@code infiniband/<ibdev>} directory. */
     private static void linkRdmaDevices(SysfsFixture fx) {
         for (String bdf : new String[] {"0000:5e:00.0", "0000:5e:00.2", "0000:5e:00.3"}) {
