@@ -5,6 +5,7 @@ import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +41,7 @@ public interface AddressBook {
      */
     default Map<String, List<String>> allocationsByOwnerKey(PoolSpec pool) {
         Map<Owner, List<String>> all = allocations(pool);
-        Map<String, List<String>> out = new java.util.LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        Map<String, List<String>> out = new LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
         all.forEach((owner, cidrs) -> out.put(owner.key(), List.copyOf(cidrs)));
         return out;
     }

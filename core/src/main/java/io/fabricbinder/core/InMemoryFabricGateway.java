@@ -4,6 +4,7 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,10 +30,9 @@ public final class InMemoryFabricGateway implements FabricGateway {
 
     private final Map<String, RoutingZoneSpec> zones = new TreeMap<>();
     private final Map<String, VirtualNetworkSpec> networks = new TreeMap<>();
-    private final Map<PortBinding.Key, PortBinding> bindings =
-            new TreeMap<>(java.util.Comparator.comparing(PortBinding.Key::leaf)
-                    .thenComparing(PortBinding.Key::port)
-                    .thenComparing(PortBinding.Key::virtualNetwork));
+    private final Map<PortBinding.Key, PortBinding> bindings = new TreeMap<>(Comparator.comparing(PortBinding.Key::leaf)
+            .thenComparing(PortBinding.Key::port)
+            .thenComparing(PortBinding.Key::virtualNetwork));
     private int applyCount;
     private int commitCount;
 

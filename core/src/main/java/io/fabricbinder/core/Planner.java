@@ -19,8 +19,13 @@ import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -388,10 +393,10 @@ final class Planner {
         }
         // Every list is in the plan's order now: the plan takes them as they are.
         return new Plan(
-                java.util.Collections.unmodifiableList(zoneChanges),
-                java.util.Collections.unmodifiableList(netChanges),
-                java.util.Collections.unmodifiableList(portChanges),
-                java.util.Collections.unmodifiableList(allocations),
+                Collections.unmodifiableList(zoneChanges),
+                Collections.unmodifiableList(netChanges),
+                Collections.unmodifiableList(portChanges),
+                Collections.unmodifiableList(allocations),
                 errors.stream().sorted().distinct().toList(),
                 warnings.stream().sorted().distinct().toList(),
                 pools,
@@ -427,7 +432,7 @@ final class Planner {
 
         void add(int port, int net, int pod) {
             if (3 * size + 3 > data.length) {
-                data = java.util.Arrays.copyOf(data, data.length * 2);
+                data = Arrays.copyOf(data, data.length * 2);
             }
             data[3 * size] = port;
             data[3 * size + 1] = net;
@@ -483,12 +488,11 @@ final class Planner {
      * identity of their address list); copies the lists only if the address book shared some.
      */
     private static Map<String, List<String>> distinctValues(Map<String, List<String>> existing) {
-        Map<List<String>, Boolean> seen = new java.util.IdentityHashMap<>(existing.size());
+        Map<List<String>, Boolean> seen = new IdentityHashMap<>(existing.size());
         for (List<String> v : existing.values()) {
             if (seen.put(v, Boolean.TRUE) != null) {
-                Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
-                existing.forEach(
-                        (o, list) -> copy.put(o, java.util.Collections.unmodifiableList(new ArrayList<>(list))));
+                Map<String, List<String>> copy = new LinkedHashMap<>();
+                existing.forEach((o, list) -> copy.put(o, Collections.unmodifiableList(new ArrayList<>(list))));
                 return copy;
             }
         }
@@ -926,7 +930,7 @@ final class Planner {
     /** A leaf port and VLAN: two networks wanting the same one conflict. */
     record PortVlan(String leaf, String port, int vlan) {}
 
-    static final java.util.Comparator<PortBinding.Key> BY_NETWORK =
+    static final Comparator<PortBinding.Key> BY_NETWORK =
             (a, b) -> a.virtualNetwork().compareTo(b.virtualNetwork());
 
     /** The errors of keys (two or more, sorted by network) that want one VLAN on one port. */
@@ -1012,7 +1016,7 @@ final class Planner {
 
         PoolRun(PoolState ps) {
             this.ps = ps;
-            this.wanted = new java.util.IdentityHashMap<>(ps.existing.size());
+            this.wanted = new IdentityHashMap<>(ps.existing.size());
             this.used = ps.existing.size();
         }
     }
@@ -1191,8 +1195,8 @@ final class Planner {
      * every PF of the node states (looked up once per plan instead of once per attachment).
      */
     static final class LinkIndex {
-        static final LinkIndex EMPTY = new LinkIndex(
-                new java.util.IdentityHashMap<>(), new String[0], new String[0], new java.util.IdentityHashMap<>());
+        static final LinkIndex EMPTY =
+                new LinkIndex(new IdentityHashMap<>(), new String[0], new String[0], new IdentityHashMap<>());
 
         private final Map<TopologyLink, Integer> byLink;
         final String[] leaves;
@@ -1225,8 +1229,7 @@ final class Planner {
         }
 
         static LinkIndex of(Topology topology, Iterable<SriovNetworkNodeState> states) {
-            Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks =
-                    new java.util.IdentityHashMap<>();
+            Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks = new IdentityHashMap<>();
             for (SriovNetworkNodeState s : states) {
                 for (SriovNetworkNodeState.PhysicalFunction pf : s.interfaces()) {
                     pfLinks.put(
@@ -1240,7 +1243,7 @@ final class Planner {
                 int c = a.leaf().compareTo(b.leaf());
                 return c != 0 ? c : a.port().compareTo(b.port());
             });
-            Map<TopologyLink, Integer> byLink = new java.util.IdentityHashMap<>(links.size());
+            Map<TopologyLink, Integer> byLink = new IdentityHashMap<>(links.size());
             List<String> leaves = new ArrayList<>();
             List<String> ports = new ArrayList<>();
             TopologyLink prev = null;
@@ -1351,7 +1354,7 @@ final class Planner {
                     throw new IllegalStateException("link " + l + " is not in the plan's topology index");
                 }
                 if (ranked == null || rankedSize == ranked.length) {
-                    ranked = ranked == null ? new int[4] : java.util.Arrays.copyOf(ranked, ranked.length * 2);
+                    ranked = ranked == null ? new int[4] : Arrays.copyOf(ranked, ranked.length * 2);
                 }
                 ranked[rankedSize++] = port;
                 ranked[rankedSize++] = net.rank();

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -246,7 +248,7 @@ public final class IpAllocator {
             suffix[i] = "/" + p.ranges[i].prefixLength;
         }
         List<VersionedValue> records = listOwners(p);
-        Map<String, List<String>> out = new java.util.LinkedHashMap<>(Math.max(16, records.size() * 4 / 3 + 1));
+        Map<String, List<String>> out = new LinkedHashMap<>(Math.max(16, records.size() * 4 / 3 + 1));
         int skip = p.ownerPrefix.length();
         for (VersionedValue v : records) {
             String ownerKey = v.key().substring(skip);
@@ -263,7 +265,7 @@ public final class IpAllocator {
             }
             out.put(ownerKey, List.of(cidrs));
         }
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     /**
