@@ -98,18 +98,34 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
         }
     }
 
+    /** A store over its own client whose gRPC calls are counted; close both with {@link #close}. */
+    private record Counted(Client client, EtcdIpPoolStore store, CallCounter counter) implements AutoCloseable {
+        static Counted start(String prefix, int hintCacheSize) {
+            CallCounter counter = new CallCounter();
+            Client client = Client.builder()
+                    .endpoints(cluster.endpoints().toArray(String[]::new))
+                    .interceptor(counter)
+                    .build();
+            EtcdIpPoolStore store = EtcdIpPoolStore.builder()
+                    .client(client)
+                    .keyPrefix(prefix + UUID.randomUUID() + "/")
+                    .hintCacheSize(hintCacheSize)
+                    .build();
+            return new Counted(client, store, counter);
+        }
+
+        @Override
+        public void close() {
+            store.close();
+            client.close();
+        }
+    }
+
     @Test
     void withoutTheHintCacheAnUncontendedAllocationIsOneRangeReadAndOneTxn() {
-        CallCounter counter = new CallCounter();
-        try (Client client = Client.builder()
-                        .endpoints(cluster.endpoints().toArray(String[]::new))
-                        .interceptor(counter)
-                        .build();
-                EtcdIpPoolStore store = EtcdIpPoolStore.builder()
-                        .client(client)
-                        .keyPrefix("rtt/" + UUID.randomUUID() + "/")
-                        .hintCacheSize(0)
-                        .build()) {
+        try (Counted c = Counted.start("rtt/", 0)) {
+            EtcdIpPoolStore store = c.store();
+            CallCounter counter = c.counter();
             IpAllocator allocator = IpAllocator.create(store);
             PoolSpec pool = PoolSpec.of("rtt", IpRange.ofSubnet("10.60.0.0/16"));
             allocator.allocate(pool, new Owner("ns", "warm", "uid-warm", "net1")); // stores the pool spec once
@@ -138,15 +154,9 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
 
     @Test
     void withTheHintCacheAnUncontendedAllocationIsOneTxnOnceItsLeafHasBeenRead() {
-        CallCounter counter = new CallCounter();
-        try (Client client = Client.builder()
-                        .endpoints(cluster.endpoints().toArray(String[]::new))
-                        .interceptor(counter)
-                        .build();
-                EtcdIpPoolStore store = EtcdIpPoolStore.builder()
-                        .client(client)
-                        .keyPrefix("rtt-hint/" + UUID.randomUUID() + "/")
-                        .build()) {
+        try (Counted c = Counted.start("rtt-hint/", EtcdIpPoolStore.DEFAULT_HINT_CACHE_SIZE)) {
+            EtcdIpPoolStore store = c.store();
+            CallCounter counter = c.counter();
             IpAllocator allocator = IpAllocator.create(store);
             // A /24 is one leaf of the free-address index: read once, then known from this store's
             // own commits.
@@ -190,28 +200,18 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
             IpAllocator onB = IpAllocator.builder(b).randomSeed(2).build();
             PoolSpec pool = PoolSpec.of("shared", IpRange.ofSubnet("10.62.0.0/24"));
             List<String> addresses = new ArrayList<>();
-            addresses.add(onA.allocate(pool, new Owner("ns", "a0", "uid-a0", "net1"))
-                    .addresses()
-                    .toString());
+            addresses.add(address(onA, pool, "a0"));
             // b changes the leaf a has cached: a's next allocation commits on a stale version, fails,
             // drops the entry and succeeds on a fresh read.
-            addresses.add(onB.allocate(pool, new Owner("ns", "b0", "uid-b0", "net1"))
-                    .addresses()
-                    .toString());
-            addresses.add(onA.allocate(pool, new Owner("ns", "a1", "uid-a1", "net1"))
-                    .addresses()
-                    .toString());
+            addresses.add(address(onB, pool, "b0"));
+            addresses.add(address(onA, pool, "a1"));
             assertThat(a.stats().staleHints.sum()).isEqualTo(1);
             assertThat(a.stats().hintBypasses.sum()).isZero();
 
             // Alternating writers make most of a's hints stale: a stops using its cache.
             for (int i = 0; i < 100; i++) {
-                addresses.add(onB.allocate(pool, new Owner("ns", "b" + (i + 1), "uid-b" + (i + 1), "net1"))
-                        .addresses()
-                        .toString());
-                addresses.add(onA.allocate(pool, new Owner("ns", "a" + (i + 2), "uid-a" + (i + 2), "net1"))
-                        .addresses()
-                        .toString());
+                addresses.add(address(onB, pool, "b" + (i + 1)));
+                addresses.add(address(onA, pool, "a" + (i + 2)));
             }
             assertThat(addresses).hasSize(203).doesNotHaveDuplicates();
             assertThat(a.stats().hintBypasses.sum()).isPositive();
@@ -219,6 +219,14 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
                     .as("stale hints stop once the cache is bypassed")
                     .isLessThan(80);
         }
+    }
+
+    /** Allocates for pod {@code pod} (uid {@code uid-<pod>}) and returns its addresses as text. */
+    private static String address(IpAllocator allocator, PoolSpec pool, String pod) {
+        return allocator
+                .allocate(pool, new Owner("ns", pod, "uid-" + pod, "net1"))
+                .addresses()
+                .toString();
     }
 
     @Test
