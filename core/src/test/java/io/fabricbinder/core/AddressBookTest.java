@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class AddressBookTest {
 
-    private static final long SEED = Long.getLong("fabricbinder.seed", System.nanoTime());
+    private static final long SEED = TestSeed.announce("AddressBookTest");
 
     /** A book that implements only the abstract methods, so the planner uses the default bulk read. */
     private record Minimal(AddressBook inner) implements AddressBook {
@@ -44,7 +44,6 @@ class AddressBookTest {
 
     @Test
     void defaultBulkReadMatchesTheAllocatorsAndPlansTheSame() {
-        System.out.println("AddressBookTest seed: " + SEED + " (rerun with -Dfabricbinder.seed=" + SEED + ")");
         SplittableRandom r = new SplittableRandom(SEED);
         for (int run = 0; run < 10; run++) {
             ClusterGenerator g = new ClusterGenerator(1 + r.nextInt(20), 1 + r.nextInt(10), 1 + r.nextInt(60));

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class IncrementalPlannerPropertyTest {
 
-    private static final long SEED = Long.getLong("fabricbinder.seed", System.nanoTime());
+    private static final long SEED = TestSeed.announce("IncrementalPlannerPropertyTest");
     private static final int RUNS = Integer.getInteger("fabricbinder.runs", 20);
     private static final int EVENTS = Integer.getInteger("fabricbinder.events", 150);
 
@@ -48,18 +48,7 @@ class IncrementalPlannerPropertyTest {
 
     @Test
     void incrementalPlanEqualsFullPlanAfterEveryEvent() {
-        System.out.println(
-                "IncrementalPlannerPropertyTest seed: " + SEED + " (rerun with -Dfabricbinder.seed=" + SEED + ")");
-        SplittableRandom seeds = new SplittableRandom(SEED);
-        for (int run = 0; run < RUNS; run++) {
-            long seed = seeds.nextLong();
-            try {
-                check(seed);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(
-                        "failed for event seed " + seed + " (run " + run + ", test seed " + SEED + ")", e);
-            }
-        }
+        TestSeed.forEachRun(SEED, RUNS, "event", this::check);
     }
 
     private void check(long seed) {

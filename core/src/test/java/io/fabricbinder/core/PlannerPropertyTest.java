@@ -20,22 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class PlannerPropertyTest {
 
-    private static final long SEED = Long.getLong("fabricbinder.seed", System.nanoTime());
+    private static final long SEED = TestSeed.announce("PlannerPropertyTest");
     private static final int RUNS = Integer.getInteger("fabricbinder.runs", 50);
 
     @Test
     void plannerPropertiesHoldOnGeneratedClusters() {
-        System.out.println("PlannerPropertyTest seed: " + SEED + " (rerun with -Dfabricbinder.seed=" + SEED + ")");
-        SplittableRandom seeds = new SplittableRandom(SEED);
-        for (int run = 0; run < RUNS; run++) {
-            long seed = seeds.nextLong();
-            try {
-                check(seed);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(
-                        "failed for cluster seed " + seed + " (run " + run + ", test seed " + SEED + ")", e);
-            }
-        }
+        TestSeed.forEachRun(SEED, RUNS, "cluster", PlannerPropertyTest::check);
     }
 
     private static void check(long seed) {

@@ -15,11 +15,10 @@ import org.junit.jupiter.api.Test;
  */
 class SortedChunkListTest {
 
-    private static final long SEED = Long.getLong("fabricbinder.seed", System.nanoTime());
+    private static final long SEED = TestSeed.announce("SortedChunkListTest");
 
     @Test
     void behavesLikeASortedListAndSharesStructureSafely() {
-        System.out.println("SortedChunkListTest seed: " + SEED + " (rerun with -Dfabricbinder.seed=" + SEED + ")");
         SplittableRandom r = new SplittableRandom(SEED);
         for (int run = 0; run < 20; run++) {
             int range = 1 + r.nextInt(2000);

@@ -52,9 +52,7 @@ class DevicePluginEnvTest {
     /** Property: a generated {@code pf#list} selects exactly the indices a brute-force model says. */
     @Test
     void generatedRangesSelectExactlyTheirIndices() {
-        long seed = Long.getLong("fabricbinder.seed", System.nanoTime());
-        System.out.println("generatedRangesSelectExactlyTheirIndices seed=" + seed + " (rerun with -Dfabricbinder.seed="
-                + seed + ")");
+        long seed = TestSeed.announce("generatedRangesSelectExactlyTheirIndices");
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 500; round++) {
             BitSet expected = new BitSet();

@@ -17,8 +17,7 @@ class PciAddressTest {
 
     @Test
     void canonicalFastPathAgreesWithTheGrammarOnGeneratedStrings() {
-        long seed = Long.getLong("fabricbinder.seed", System.nanoTime());
-        System.out.println("PciAddressTest seed " + seed + " (rerun with -Dfabricbinder.seed=" + seed + ")");
+        long seed = TestSeed.announce("PciAddressTest");
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < 20_000; i++) {
             String text = random.nextBoolean() ? nearCanonical(random) : anyText(random);

@@ -20,8 +20,7 @@ class SysfsWalkJoinTest {
 
     @Test
     void agreesWithPathNormalizeOnGeneratedPaths() {
-        long seed = Long.getLong("fabricbinder.seed", System.nanoTime());
-        System.out.println("SysfsWalkJoinTest seed " + seed + " (rerun with -Dfabricbinder.seed=" + seed + ")");
+        long seed = TestSeed.announce("SysfsWalkJoinTest");
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < 20_000; i++) {
             String base = (random.nextBoolean() ? "/" : "") + path(random, 1 + random.nextInt(4), false);

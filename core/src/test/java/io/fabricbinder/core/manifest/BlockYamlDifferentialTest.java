@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabricbinder.core.TestSeed;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -222,9 +223,7 @@ class BlockYamlDifferentialTest {
 
     @BeforeEach
     void seed() {
-        String fixed = System.getProperty("fabricbinder.seed");
-        seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
-        System.out.println("BlockYamlDifferentialTest seed=" + seed + " (rerun with -Dfabricbinder.seed=" + seed + ")");
+        seed = TestSeed.announce("BlockYamlDifferentialTest");
         random = new SplittableRandom(seed);
     }
 

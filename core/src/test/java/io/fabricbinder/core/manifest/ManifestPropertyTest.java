@@ -3,6 +3,7 @@ package io.fabricbinder.core.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.fabricbinder.core.TestSeed;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -27,9 +28,7 @@ class ManifestPropertyTest {
 
     @BeforeEach
     void seed() {
-        String fixed = System.getProperty("fabricbinder.seed");
-        seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
-        System.out.println("ManifestPropertyTest seed=" + seed + " (rerun with -Dfabricbinder.seed=" + seed + ")");
+        seed = TestSeed.announce("ManifestPropertyTest");
         random = new SplittableRandom(seed);
     }
 
