@@ -369,6 +369,20 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
             return f;
         }
 
+        /**
+         * Commits {@code a=1} alone (held in flight by a gate holding txn 1), queues {@code b=2},
+         * {@code c=3} and {@code d=4} behind it, releases it and returns the four outcomes.
+         */
+        List<Boolean> commitAThenMergeBcd() throws InterruptedException, ExecutionException {
+            Future<Boolean> a = commit(Condition.absent("a"), Mutation.put("a", "1"));
+            gate.awaitHeld("txn1");
+            Future<Boolean> b = queuedCommit(Condition.absent("b"), Mutation.put("b", "2"));
+            Future<Boolean> c = queuedCommit(Condition.absent("c"), Mutation.put("c", "3"));
+            Future<Boolean> d = queuedCommit(Condition.absent("d"), Mutation.put("d", "4"));
+            gate.release("txn1");
+            return List.of(a.get(), b.get(), c.get(), d.get());
+        }
+
         void awaitQueued(int kind, int n) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (store.queued()[kind] < n) {
@@ -395,14 +409,7 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
     @Test
     void disjointCommitsArrivingWhileATxnIsInFlightAreMergedIntoOneTxnAndAllApplied() throws Exception {
         try (Gated g = gated(new RequestGate().holdTxn(1), Duration.ofSeconds(20))) {
-            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
-            g.gate().awaitHeld("txn1");
-            Future<Boolean> b = g.queuedCommit(Condition.absent("b"), Mutation.put("b", "2"));
-            Future<Boolean> c = g.queuedCommit(Condition.absent("c"), Mutation.put("c", "3"));
-            Future<Boolean> d = g.queuedCommit(Condition.absent("d"), Mutation.put("d", "4"));
-            g.gate().release("txn1");
-
-            assertThat(List.of(a.get(), b.get(), c.get(), d.get())).containsOnly(true);
+            assertThat(g.commitAThenMergeBcd()).containsOnly(true);
             List<io.etcd.jetcd.api.TxnRequest> txns = g.gate().txns();
             assertThat(txns).as("one txn for a, one for b+c+d").hasSize(2);
             assertThat(txns.get(1).getSuccessCount()).isEqualTo(3);
@@ -425,13 +432,7 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
             for (String k : keys) {
                 assertThat(g.store().findHint(k)).isEmpty(); // a hint read admits the key to the cache
             }
-            Future<Boolean> a = g.commit(Condition.absent("a"), Mutation.put("a", "1"));
-            g.gate().awaitHeld("txn1");
-            Future<Boolean> b = g.queuedCommit(Condition.absent("b"), Mutation.put("b", "2"));
-            Future<Boolean> c = g.queuedCommit(Condition.absent("c"), Mutation.put("c", "3"));
-            Future<Boolean> d = g.queuedCommit(Condition.absent("d"), Mutation.put("d", "4"));
-            g.gate().release("txn1");
-            assertThat(List.of(a.get(), b.get(), c.get(), d.get())).containsOnly(true);
+            assertThat(g.commitAThenMergeBcd()).containsOnly(true);
             assertThat(g.store().stats().histogram[3].sum())
                     .as("b, c and d were merged")
                     .isEqualTo(1);
