@@ -1,6 +1,5 @@
 package io.fabricbinder.sriov;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -27,9 +26,14 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class DiscoveryBenchmark {
+    /** Warm-up calls before timing: at least this many, then until the JIT is quiet (JitWarmup). */
+    private static final int MIN_WARMUP = 100;
+
+    private static final int MAX_WARMUP = 2_000;
+
     private DiscoveryBenchmark() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         int pfs = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int vfs = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 50;
@@ -59,7 +63,12 @@ public final class DiscoveryBenchmark {
                     (System.nanoTime() - t0) / 1e6,
                     fx.sys);
             SriovDiscovery discovery = SriovDiscovery.at(fx.sys);
+            long cold = System.nanoTime();
             SriovReport check = discovery.discover();
+            System.out.printf(
+                    Locale.ROOT,
+                    "first discover() in this JVM (classes loading, code interpreted): %.1f ms%n",
+                    (System.nanoTime() - cold) / 1e6);
             int found = check.interfaces().stream()
                     .mapToInt(pf -> pf.virtualFunctions().size())
                     .sum();
@@ -69,10 +78,10 @@ public final class DiscoveryBenchmark {
                 throw new IllegalStateException("unexpected report: "
                         + check.interfaces().size() + " PFs, " + found + " VFs, defects " + check.defects());
             }
-            for (int i = 0; i < 20; i++) { // warm-up: JIT and page cache
-                discovery.discover();
-            }
+            int warm = JitWarmup.run(discovery::discover, MIN_WARMUP, MAX_WARMUP);
             ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+            long jit = JitWarmup.compilationMillis();
+            long gcs = JitWarmup.collections();
             double[] ms = new double[iterations];
             double[] cpu = new double[iterations];
             double[] user = new double[iterations];
@@ -91,6 +100,12 @@ public final class DiscoveryBenchmark {
             print("cpu ", cpu);
             // user = CPU outside the kernel (Java code); cpu - user = system calls
             print("user", user);
+            System.out.printf(
+                    Locale.ROOT,
+                    "warm-up %d calls; during the timed calls: JIT %d ms, %d collections%n",
+                    warm,
+                    JitWarmup.compilationMillis() - jit,
+                    JitWarmup.collections() - gcs);
             if (threads > 0) {
                 parallel(discovery, check, iterations, threads, tm);
             }
@@ -106,7 +121,8 @@ public final class DiscoveryBenchmark {
 
     /** discover(executor): wall time, and CPU summed over the calling thread and the pool's tasks. */
     private static void parallel(
-            SriovDiscovery discovery, SriovReport expected, int iterations, int threads, ThreadMXBean tm) {
+            SriovDiscovery discovery, SriovReport expected, int iterations, int threads, ThreadMXBean tm)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "discovery-bench");
             t.setDaemon(true);
@@ -125,9 +141,7 @@ public final class DiscoveryBenchmark {
             if (!discovery.discover(measured).equals(expected)) {
                 throw new IllegalStateException("discover(executor) differs from discover()");
             }
-            for (int i = 0; i < 20; i++) {
-                discovery.discover(measured);
-            }
+            JitWarmup.run(() -> discovery.discover(measured), MIN_WARMUP, MAX_WARMUP);
             double[] ms = new double[iterations];
             double[] cpu = new double[iterations];
             for (int i = 0; i < iterations; i++) {

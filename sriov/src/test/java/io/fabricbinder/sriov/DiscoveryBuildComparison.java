@@ -55,12 +55,17 @@ public final class DiscoveryBuildComparison {
             discoveries[k] = type.getMethod("at", Path.class).invoke(null, root);
             discover[k] = type.getMethod("discover");
         }
-        for (int i = 0; i < 40; i++) { // warm-up: JIT and page cache, every build
-            for (int k = 0; k < builds; k++) {
-                discover[k].invoke(discoveries[k]);
-            }
-        }
+        // warm-up: every build in turn, until the JIT is quiet (JitWarmup)
+        int rounds = JitWarmup.run(
+                () -> {
+                    for (int k = 0; k < builds; k++) {
+                        discover[k].invoke(discoveries[k]);
+                    }
+                },
+                50,
+                1_000);
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+        long jit = JitWarmup.compilationMillis();
         double[][] cpu = new double[builds][iterations];
         double[] user = new double[builds];
         for (int i = 0; i < iterations; i++) {
@@ -73,6 +78,11 @@ public final class DiscoveryBuildComparison {
                 user[k] += (tm.getCurrentThreadUserTime() - u) / 1e6;
             }
         }
+        System.out.printf(
+                Locale.ROOT,
+                "warm-up %d rounds; JIT during the timed calls: %d ms%n",
+                rounds,
+                JitWarmup.compilationMillis() - jit);
         for (int k = 0; k < builds; k++) {
             double[] v = cpu[k];
             Arrays.sort(v);
