@@ -58,6 +58,8 @@ final class SysfsWalk {
     private boolean netIndexBuilt;
     private @Nullable Set<String> rdmaIndex;
     private boolean rdmaIndexBuilt;
+    private @Nullable Map<String, String> driverIndex;
+    private boolean driverIndexBuilt;
     private byte[] buffer = new byte[4096];
 
     /** A walk on the calling thread, or reading VFs in parallel on {@code executor} if not null. */
@@ -509,6 +511,8 @@ final class SysfsWalk {
         w.netIndexBuilt = true;
         w.rdmaIndex = rdmaIndex;
         w.rdmaIndexBuilt = true;
+        w.driverIndex = driverIndex();
+        w.driverIndexBuilt = true;
         return w;
     }
 
@@ -518,12 +522,16 @@ final class SysfsWalk {
             PendingVf q = p;
             String mac = null;
             if (p.computed) {
-                // The address came from sriov_offset/sriov_stride; the virtfnN link is checked by
-                // reading the netdev's address through it: <PF>/virtfnN/net/<if>/address opens only
-                // if virtfnN is a link (or directory) leading to the device that holds netdev <if>,
-                // which the class/net index gives as the computed VF. Anything else (a VF without
-                // netdev, a broken or disagreeing link, an unreadable address) reads the link
-                // itself, as without sriov_offset, and so reports exactly as before.
+                // The address came from sriov_offset/sriov_stride; the virtfnN link and the VF's
+                // physfn are checked by reading the netdev's address through both:
+                // <PF>/virtfnN/physfn/virtfnN/net/<if>/address opens only if virtfnN leads to a
+                // directory whose physfn leads to a directory whose virtfnN leads to the device that
+                // holds netdev <if>, which the class/net index gives as the computed VF. A netdev
+                // lives under exactly one device, so that directory is the VF itself, and the
+                // directory its physfn leads to lists it as virtfnN: the PF. Anything else (a VF
+                // without netdev, a broken or disagreeing virtfnN, a missing or wrong physfn, an
+                // unreadable address) reads the link itself, as without sriov_offset, and so
+                // reports exactly as before.
                 mac = macThroughVirtfn(pf, p);
                 if (mac == null) {
                     q = fromLink(pf, pf.realDir + "/", p.link, p.representor);
@@ -533,6 +541,7 @@ final class SysfsWalk {
                 }
             }
             VirtualFunction vf = readVirtual(q.index, PciAddress.parse(q.base), q.base, q.dir, pf, q.representor, mac);
+            // a MAC read through virtfnN/physfn/virtfnN is readVirtual's physfn check
             if (vf == null) {
                 problem(
                         pf.dev,
@@ -548,8 +557,9 @@ final class SysfsWalk {
     }
 
     /**
-     * The MAC of the computed VF's netdev read through {@code <PF>/virtfnN}, or null when there is
-     * no such netdev in the index or the read fails for any reason.
+     * The MAC of the computed VF's netdev read through {@code <PF>/virtfnN} and back through the
+     * VF's {@code physfn} ({@code <PF>/virtfnN/physfn/virtfnN/net/<if>/address}), or null when
+     * there is no such netdev in the index or the read fails for any reason.
      */
     private @Nullable String macThroughVirtfn(PfFacts pf, PendingVf p) {
         NetIndex index = netIndex();
@@ -566,7 +576,7 @@ final class SysfsWalk {
             return null; // the netdev lives elsewhere than beside the PF: not a sysfs-shaped tree
         }
         try {
-            return readSmall(Path.of(pf.realDir + "/" + p.link + "/net/" + nd.name + "/address"));
+            return readSmall(Path.of(pf.realDir + "/" + p.link + "/physfn/" + p.link + "/net/" + nd.name + "/address"));
         } catch (IOException e) {
             return null;
         }
@@ -574,11 +584,15 @@ final class SysfsWalk {
 
     /**
      * Reads one VF found through its PF's {@code virtfnN} link, or returns null when the link
-     * leads nowhere. Per-VF sysfs reads: {@code physfn} (checked, since the tree may be broken),
-     * {@code driver}, {@code infiniband} presence (unless {@code class/infiniband} answered), and
-     * the netdev's
-     * {@code address}, {@code mtu} and {@code type}; vendor, device id and NUMA node come from the
-     * PF (see the comments below), falling back to the VF's own files when the PF's are unusable.
+     * leads nowhere. Per-VF sysfs reads: {@code physfn} (checked, since the tree may be broken,
+     * unless reading the MAC through it already did), {@code driver} (unless
+     * {@code bus/pci/drivers} answered), {@code infiniband} presence (unless
+     * {@code class/infiniband} answered), and the netdev's {@code address} (unless already read),
+     * {@code mtu} and {@code type}; vendor, device id and NUMA node come from the PF (see the
+     * comments below), falling back to the VF's own files when the PF's are unusable.
+     *
+     * @param macReadThroughVirtfn the MAC read through {@code virtfnN/physfn/virtfnN}, which also
+     *     checked {@code physfn}, or null
      */
     private @Nullable VirtualFunction readVirtual(
             int index,
@@ -588,36 +602,47 @@ final class SysfsWalk {
             PfFacts pf,
             String representor,
             @Nullable String macReadThroughVirtfn) {
-        // The PF is known from its virtfnN link; physfn is only checked for presence and type, and
-        // in the common case that check rides on the driver readlink: the kernel makes a VF its
-        // PF's sibling (drivers/pci/iov.c pci_iov_add_virtfn sets virtfn->dev.parent =
-        // dev->dev.parent) and physfn a link to the PF, so <vf>/physfn/../<vf>/driver is the VF's
-        // own driver link. That path resolves only if physfn exists and leads to a directory beside
-        // the VF: a regular file ends the walk (ENOTDIR), a missing physfn too (ENOENT), and a
-        // directory named physfn leads back into the VF, which holds no entry named after itself.
-        // Anything else (unbound VF, broken physfn, a hand-built tree where the VF is not the PF's
-        // sibling) takes the two separate readlinks below, which report exactly what is wrong.
+        // The PF is known from its virtfnN link; physfn is only checked for presence and type.
+        // When the MAC was read through virtfnN/physfn/virtfnN (readOne), that read was the check,
+        // and the driver comes from the bus/pci/drivers index, else from the VF's driver link.
+        // Otherwise the check rides on the driver readlink: the kernel makes a VF its PF's sibling
+        // (drivers/pci/iov.c pci_iov_add_virtfn sets virtfn->dev.parent = dev->dev.parent) and
+        // physfn a link to the PF, so <vf>/physfn/../<vf>/driver is the VF's own driver link. That
+        // path resolves only if physfn exists and leads to a directory beside the VF: a regular
+        // file ends the walk (ENOTDIR), a missing physfn too (ENOENT), and a directory named physfn
+        // leads back into the VF, which holds no entry named after itself. Anything else (unbound
+        // VF, broken physfn, a hand-built tree where the VF is not the PF's sibling) takes the two
+        // separate readlinks below, which report exactly what is wrong.
         String driver;
-        String viaPhysfn = readLink(Path.of(dir + "/physfn/../" + dev + "/driver"));
-        if (isTarget(viaPhysfn)) {
-            driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
+        if (macReadThroughVirtfn != null) {
+            String indexed = indexedDriver(dev);
+            driver = indexed != null ? indexed : driverLink(dev, Path.of(dir));
         } else {
-            String physfn = readLink(Path.of(dir + "/physfn"));
-            if (physfn == null) {
-                if (!new File(dir).isDirectory()) {
-                    return null;
+            String viaPhysfn = readLink(Path.of(dir + "/physfn/../" + dev + "/driver"));
+            if (isTarget(viaPhysfn)) {
+                driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
+            } else {
+                String physfn = readLink(Path.of(dir + "/physfn"));
+                if (physfn == null) {
+                    if (!new File(dir).isDirectory()) {
+                        return null;
+                    }
+                    problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
+                } else if (NOT_A_LINK.equals(physfn)) {
+                    problem(
+                            dev,
+                            "physfn",
+                            Kind.NOT_A_LINK,
+                            "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
+                } else if (UNREADABLE.equals(physfn)) {
+                    problem(
+                            dev,
+                            "physfn",
+                            Kind.UNREADABLE,
+                            "cannot read the physfn link; PF taken from virtfn" + index);
                 }
-                problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
-            } else if (NOT_A_LINK.equals(physfn)) {
-                problem(
-                        dev,
-                        "physfn",
-                        Kind.NOT_A_LINK,
-                        "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
-            } else if (UNREADABLE.equals(physfn)) {
-                problem(dev, "physfn", Kind.UNREADABLE, "cannot read the physfn link; PF taken from virtfn" + index);
+                driver = driverLink(dev, Path.of(dir)); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
             }
-            driver = driverLink(dev, Path.of(dir)); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
         }
         // Vendor and device: drivers/pci/iov.c pci_iov_add_virtfn() sets virtfn->vendor =
         // dev->vendor (the PF's) and virtfn->device = iov->vf_device, the VF Device ID of the PF's
@@ -907,6 +932,57 @@ final class SysfsWalk {
             }
         }
         netIndex = index;
+        return index;
+    }
+
+    /**
+     * The driver {@code bus/pci/drivers} shows the device {@code dev} bound to, or null when the
+     * index does not know it (then the device's own {@code driver} link is read).
+     */
+    private @Nullable String indexedDriver(String dev) {
+        Map<String, String> index = driverIndex();
+        String driver = index == null ? null : index.get(dev);
+        return driver == null || driver.isEmpty() ? null : driver;
+    }
+
+    /**
+     * PCI functions (addresses as sysfs spells them) by the driver they are bound to, from listing
+     * {@code bus/pci/drivers} and each driver's directory: a few dozen listings instead of one
+     * {@code driver} readlink per VF. The driver core makes both views in one place
+     * (drivers/base/dd.c driver_sysfs_add): a link named after the device in the driver's
+     * directory, and the device's {@code driver} link to that directory, whose name is the
+     * driver's; both go away together on unbind. A function listed under two drivers (impossible
+     * in the kernel, possible in a hand-built tree) maps to {@code ""}, which makes callers read
+     * its own link. Only positive answers are used: a function missing from the index (unbound,
+     * or a tree without the drivers' links) has its {@code driver} link read as before. Returns
+     * null when {@code bus/pci/drivers} cannot be listed.
+     */
+    private @Nullable Map<String, String> driverIndex() {
+        if (driverIndexBuilt) {
+            return driverIndex;
+        }
+        driverIndexBuilt = true;
+        File drivers = new File(root.toFile(), "bus/pci/drivers");
+        String[] names = drivers.list();
+        if (names == null) {
+            return null;
+        }
+        Map<String, String> index = new HashMap<>();
+        for (String driver : names) {
+            String[] entries = new File(drivers, driver).list();
+            if (entries == null) {
+                continue; // not a directory, or unreadable: its devices read their own links
+            }
+            for (String entry : entries) {
+                if (PciAddress.isValid(entry)) {
+                    String before = index.putIfAbsent(entry, driver);
+                    if (before != null && !before.equals(driver)) {
+                        index.put(entry, "");
+                    }
+                }
+            }
+        }
+        driverIndex = index;
         return index;
     }
 

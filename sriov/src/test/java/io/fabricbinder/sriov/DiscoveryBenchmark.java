@@ -42,10 +42,11 @@ public final class DiscoveryBenchmark {
         // optional 5th argument: also time discover(executor) on a pool of this many threads
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         Path tmp = keep ? Files.createDirectories(Path.of(args[3])) : Files.createTempDirectory("sriov-bench");
-        // the "v4" marks the fixture layout version (v2 adds the PFs' sriov_vf_device, v3 an empty
-        // class/infiniband, v4 the PFs' sriov_offset and sriov_stride): a tree kept from an older
-        // harness is rebuilt instead of being measured with files missing
-        Path marker = tmp.resolve("complete-v4-" + pfs + "x" + vfs);
+        // the "v5" marks the fixture layout version (v2 adds the PFs' sriov_vf_device, v3 an empty
+        // class/infiniband, v4 the PFs' sriov_offset and sriov_stride, v5 the bus/pci/drivers/<drv>/
+        // <BDF> links): a tree kept from an older harness is rebuilt instead of being measured with
+        // files missing
+        Path marker = tmp.resolve("complete-v5-" + pfs + "x" + vfs);
         try {
             long t0 = System.nanoTime();
             SysfsFixture fx;

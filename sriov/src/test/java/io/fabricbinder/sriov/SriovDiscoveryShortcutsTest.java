@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.fabricbinder.sriov.DiscoveryProblem.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -203,6 +204,132 @@ class SriovDiscoveryShortcutsTest {
                 .hasSize(4)
                 .allSatisfy(vf -> assertThat(vf.acpiIndex()).isEmpty());
         assertThat(report.defects()).isEmpty();
+    }
+
+    @Test
+    void withComputedAddressesAMissingPhysfnIsStillReportedAndTheVfKeepsItsDriver(@TempDir Path tmp) throws Exception {
+        // the MAC read through virtfnN/physfn/virtfnN fails, and the VF is read the long way
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        withVfRouting(fx);
+        Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.1/physfn"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        VirtualFunction vf1 = report.getInterface("ens1f0").virtualFunctions().get(1);
+        assertThat(vf1.driver()).isEqualTo("iavf");
+        assertThat(vf1.mac()).isEqualTo("02:00:00:00:00:01");
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactly(tuple("0000:3b:02.1", "physfn", Kind.MISSING_FILE));
+    }
+
+    @Test
+    void withComputedAddressesADirectoryNamedPhysfnIsStillReportedAsNotALink(@TempDir Path tmp) throws Exception {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        withVfRouting(fx);
+        Path vf0 = fx.sys.resolve("bus/pci/devices/0000:3b:02.0");
+        Files.delete(vf0.resolve("physfn"));
+        Files.createDirectory(vf0.resolve("physfn"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens1f0").virtualFunctions().get(0).driver())
+                .isEqualTo("iavf");
+        assertThat(report.defects())
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactly(tuple("0000:3b:02.0", "physfn", Kind.NOT_A_LINK));
+    }
+
+    @Test
+    void driversFromBusPciDriversGiveTheSameReportAsEachVfsOwnDriverLink(@TempDir Path tmp) throws Exception {
+        SysfsFixture indexed = SriovFixtures.intelNode(tmp.resolve("a"));
+        SysfsFixture ownLinks = SriovFixtures.intelNode(tmp.resolve("b"));
+        SysfsFixture noDriversDir = SriovFixtures.intelNode(tmp.resolve("c"));
+        SysfsFixture linksOnly = SriovFixtures.intelNode(tmp.resolve("d"));
+        for (SysfsFixture fx : new SysfsFixture[] {indexed, ownLinks, noDriversDir, linksOnly}) {
+            fx.rebind("0000:3b:02.1", "vfio-pci");
+            fx.unbind("0000:3b:02.2");
+            if (fx != linksOnly) {
+                withVfRouting(fx);
+            }
+        }
+        // a tree whose driver directories do not list their devices, and one with no bus/pci/drivers
+        for (String bdf : new String[] {"0000:3b:02.0", "0000:3b:02.3"}) {
+            Path own = ownLinks.sys.resolve("bus/pci/devices").resolve(bdf).resolve("driver");
+            Files.delete(own.getParent().resolve(Files.readSymbolicLink(own)).resolve(bdf));
+        }
+        Files.delete(ownLinks.sys.resolve("bus/pci/drivers/vfio-pci/0000:3b:02.1"));
+        deleteTree(noDriversDir.sys.resolve("bus/pci/drivers"));
+
+        SriovReport expected = SriovDiscovery.at(linksOnly.sys).discover();
+
+        List<VirtualFunction> vfs = expected.getInterface("ens1f0").virtualFunctions();
+        assertThat(vfs).extracting(VirtualFunction::driver).containsExactly("iavf", "vfio-pci", "", "vfio-pci");
+        assertThat(expected.defects()).isEmpty();
+        assertThat(vfProblems(expected))
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
+                .containsExactlyInAnyOrder(
+                        tuple("0000:3b:02.2", "driver", Kind.NO_DRIVER), tuple("0000:3b:02.3", "net", Kind.NO_NETDEV));
+        for (SysfsFixture fx : new SysfsFixture[] {indexed, ownLinks, noDriversDir}) {
+            SriovReport actual = SriovDiscovery.at(fx.sys).discover();
+            assertThat(actual.interfaces()).isEqualTo(expected.interfaces());
+            assertThat(actual.problems()).containsExactlyInAnyOrderElementsOf(expected.problems());
+        }
+    }
+
+    @Test
+    void aVfsDriverIsTakenFromBusPciDriversWithoutReadingItsOwnLink(@TempDir Path tmp) throws Exception {
+        // the kernel makes and removes both links together (drivers/base/dd.c); only a hand-built
+        // tree can have one without the other, and then the listing in bus/pci/drivers counts
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        withVfRouting(fx);
+        Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.0/driver"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens1f0").virtualFunctions().get(0).driver())
+                .isEqualTo("iavf");
+        assertThat(report.defects()).isEmpty();
+    }
+
+    @Test
+    void aVfListedUnderTwoDriversReadsItsOwnDriverLink(@TempDir Path tmp) {
+        SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        withVfRouting(fx);
+        SysfsFixture.link(
+                fx.sys.resolve("bus/pci/drivers/ixgbevf/0000:3b:02.0"),
+                fx.sys.resolve("devices/" + SriovFixtures.INTEL_PARENT + "/0000:3b:02.0"));
+
+        SriovReport report = SriovDiscovery.at(fx.sys).discover();
+
+        assertThat(report.getInterface("ens1f0").virtualFunctions())
+                .extracting(VirtualFunction::driver)
+                .containsExactly("iavf", "iavf", "iavf", "vfio-pci");
+        assertThat(report.defects()).isEmpty();
+        assertThat(vfProblems(report))
+                .extracting(DiscoveryProblem::device, DiscoveryProblem::kind)
+                .containsExactly(tuple("0000:3b:02.3", Kind.NO_NETDEV));
+    }
+
+    /** ens1f0 (0000:3b:00.0) and its VF N at 0000:3b:02.N: First VF Offset 16, VF Stride 1. */
+    private static void withVfRouting(SysfsFixture fx) {
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_offset"), "16");
+        SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_stride"), "1");
+    }
+
+    /** The problems of ens1f0's VFs (0000:3b:02.N). */
+    private static List<DiscoveryProblem> vfProblems(SriovReport report) {
+        return report.problems().stream()
+                .filter(p -> p.device().startsWith("0000:3b:02."))
+                .toList();
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Adds {@code class/infiniband/<ibdev>} links to every {@code infiniband/<ibdev>} directory. */

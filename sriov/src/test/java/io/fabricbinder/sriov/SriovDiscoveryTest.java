@@ -436,7 +436,7 @@ class SriovDiscoveryTest {
         SriovFixtures.intelNode(tmp); // plus the small realistic node
         Path pf = fx.sys.resolve("bus/pci/devices/0000:10:00.0");
         SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:10:02.3/net/ens0f0v11/mtu"), "junk");
-        Files.delete(fx.sys.resolve("bus/pci/devices/0000:10:05.1/driver"));
+        fx.unbind("0000:10:05.1");
         Files.delete(fx.sys.resolve("bus/pci/devices/0000:11:0a.0/physfn"));
         SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:11:0a.0/physfn"), "not a link");
         Files.delete(pf.resolve("virtfn40"));

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 
 /**
  * Builds a sysfs tree with the real layout: device directories under
- * {@code sys/devices/pci0000:xx/...}, {@code sys/bus/pci/devices/<BDF>} and
- * {@code sys/class/net/<if>} as relative symlinks, {@code virtfnN}/{@code physfn}/{@code driver}
- * links between real directories (the layout sriov-cni's test helper uses).
+ * {@code sys/devices/pci0000:xx/...}, {@code sys/bus/pci/devices/<BDF>},
+ * {@code sys/bus/pci/drivers/<driver>/<BDF>} and {@code sys/class/net/<if>} as relative symlinks,
+ * {@code virtfnN}/{@code physfn}/{@code driver} links between real directories (the layout
+ * sriov-cni's test helper uses).
  */
 final class SysfsFixture {
     final Path sys;
@@ -47,11 +48,40 @@ final class SysfsFixture {
                 "pci:v0000" + vendor.toUpperCase(java.util.Locale.ROOT) + "d0000"
                         + device.toUpperCase(java.util.Locale.ROOT) + "sv00008086sd00000000bc02sc00i00");
         if (!driver.isEmpty()) {
-            mkdirs("bus/pci/drivers/" + driver);
-            link(dir.resolve("driver"), sys.resolve("bus/pci/drivers/" + driver));
+            bind(bdf, dir, driver);
         }
         link(sys.resolve("bus/pci/devices").resolve(bdf), dir);
         return d;
+    }
+
+    /**
+     * Binds the function to {@code driver} as the driver core does (drivers/base/dd.c
+     * driver_sysfs_add): the device's {@code driver} link to {@code bus/pci/drivers/<driver>} and
+     * a link named after the device in that directory.
+     */
+    private void bind(String bdf, Path dir, String driver) {
+        Path drv = sys.resolve("bus/pci/drivers/" + driver);
+        mkdirs(drv);
+        link(dir.resolve("driver"), drv);
+        link(drv.resolve(bdf), dir);
+    }
+
+    /** Unbinds the function as the driver core does: both links of {@link #bind} go. */
+    void unbind(String bdf) {
+        Path driverLink = sys.resolve("bus/pci/devices/" + bdf + "/driver");
+        try {
+            Path drv = driverLink.getParent().resolve(Files.readSymbolicLink(driverLink));
+            Files.delete(drv.resolve(bdf));
+            Files.delete(driverLink);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Unbinds the function and binds it to {@code driver}. */
+    void rebind(String bdf, String driver) {
+        unbind(bdf);
+        bind(bdf, sys.resolve("bus/pci/devices").resolve(bdf), driver);
     }
 
     /** A VF of {@code pf} at index {@code index}, a sibling directory of the PF. */
