@@ -480,6 +480,16 @@ final class SysfsWalk {
             }
             return out;
         }
+        // the indexes the workers share are built here, before any task starts (fork copies them;
+        // a worker finding one not built reads each VF's own files instead)
+        netIndex();
+        rdmaIndex();
+        for (PendingVf p : pending) {
+            if (p.computed) {
+                driverIndex(); // used only for VFs whose MAC was read through virtfnN/physfn
+                break;
+            }
+        }
         List<CompletableFuture<SysfsWalk>> chunks = new ArrayList<>();
         List<List<@Nullable VirtualFunction>> results = new ArrayList<>();
         for (int from = 0; from < pending.size(); from += CHUNK) {
@@ -504,14 +514,14 @@ final class SysfsWalk {
         return out;
     }
 
-    /** A walker for one chunk of VFs: same tree and netdev index, its own buffer and problems. */
+    /** A walker for one chunk of VFs: same tree and indexes, its own buffer and problems. */
     private SysfsWalk fork() {
         SysfsWalk w = new SysfsWalk(root, null);
         w.netIndex = netIndex;
         w.netIndexBuilt = true;
         w.rdmaIndex = rdmaIndex;
         w.rdmaIndexBuilt = true;
-        w.driverIndex = driverIndex();
+        w.driverIndex = driverIndex;
         w.driverIndexBuilt = true;
         return w;
     }
