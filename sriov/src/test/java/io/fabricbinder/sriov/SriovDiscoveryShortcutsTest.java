@@ -5,8 +5,13 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabricbinder.sriov.DiscoveryProblem.Kind;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -309,6 +314,86 @@ class SriovDiscoveryShortcutsTest {
         assertThat(vfProblems(report))
                 .extracting(DiscoveryProblem::device, DiscoveryProblem::kind)
                 .containsExactly(tuple("0000:3b:02.3", Kind.NO_NETDEV));
+    }
+
+    @Test
+    void onThisMachinesSysfsTheDriverListingsAndTheDriverLinksAgree() throws Exception {
+        // the fact the driver index rests on (drivers/base/dd.c driver_sysfs_add), on a real kernel
+        Path devices = Path.of("/sys/bus/pci/devices");
+        Path drivers = Path.of("/sys/bus/pci/drivers");
+        Map<String, String> fromLinks = new TreeMap<>();
+        try (var s = Files.list(devices)) {
+            for (Path dev : s.toList()) {
+                Path link = dev.resolve("driver");
+                if (Files.isSymbolicLink(link)) {
+                    fromLinks.put(
+                            dev.getFileName().toString(),
+                            Files.readSymbolicLink(link).getFileName().toString());
+                }
+            }
+        }
+        Map<String, String> fromListings = new TreeMap<>();
+        try (var s = Files.list(drivers)) {
+            for (Path drv : s.toList()) {
+                String[] entries = drv.toFile().list();
+                for (String e : entries == null ? new String[0] : entries) {
+                    if (PciAddress.isValid(e)) {
+                        assertThat(fromListings.put(e, drv.getFileName().toString()))
+                                .as("%s listed under two drivers", e)
+                                .isNull();
+                    }
+                }
+            }
+        }
+
+        assertThat(fromLinks).isNotEmpty();
+        assertThat(fromListings).isEqualTo(fromLinks);
+    }
+
+    @Test
+    void onThisMachinesSysfsClassNetAndEachDevicesNetDirectoryShowTheSameNetdevs() throws Exception {
+        // the fact the netdev index rests on (inferred in SysfsWalk), on a real kernel: a netdev of
+        // a PCI function sits in its net/ or, as with virtio, in a child device's net/
+        Map<String, Set<String>> fromClassNet = new TreeMap<>();
+        try (var s = Files.list(Path.of("/sys/class/net"))) {
+            for (Path nd : s.toList()) {
+                Path target = nd.resolveSibling(Files.readSymbolicLink(nd)).normalize();
+                for (Path p = target.getParent().getParent(); p != null; p = p.getParent()) {
+                    if (p.getFileName() != null
+                            && PciAddress.isValid(p.getFileName().toString())) {
+                        fromClassNet
+                                .computeIfAbsent(p.getFileName().toString(), k -> new TreeSet<>())
+                                .add(nd.getFileName().toString());
+                        break;
+                    }
+                }
+            }
+        }
+        Map<String, Set<String>> fromDevices = new TreeMap<>();
+        try (var s = Files.list(Path.of("/sys/bus/pci/devices"))) {
+            for (Path dev : s.toList()) {
+                Set<String> names = new TreeSet<>(netdevsIn(dev));
+                try (var children = Files.list(dev)) {
+                    for (Path child : children.toList()) {
+                        String name = child.getFileName().toString();
+                        if (!PciAddress.isValid(name) && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                            names.addAll(netdevsIn(child));
+                        }
+                    }
+                }
+                if (!names.isEmpty()) {
+                    fromDevices.put(dev.getFileName().toString(), names);
+                }
+            }
+        }
+
+        assertThat(fromDevices).isNotEmpty();
+        assertThat(fromClassNet).isEqualTo(fromDevices);
+    }
+
+    private static List<String> netdevsIn(Path dir) {
+        String[] names = dir.resolve("net").toFile().list();
+        return names == null ? List.of() : List.of(names);
     }
 
     /** ens1f0 (0000:3b:00.0) and its VF N at 0000:3b:02.N: First VF Offset 16, VF Stride 1. */
