@@ -563,7 +563,7 @@ public final class FileIpPoolStore implements IpPoolStore {
                     chunkBytes = 0;
                 }
             }
-            pos = writeSnapshot(out, pos, chunk);
+            writeSnapshot(out, pos, chunk);
             out.force(true);
         }
         try {

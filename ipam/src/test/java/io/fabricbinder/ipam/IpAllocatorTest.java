@@ -391,7 +391,6 @@ class IpAllocatorTest {
         java.util.Map<String, Owner> holders = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger dup = new java.util.concurrent.atomic.AtomicInteger();
 
-        io.fabricbinder.ipam.spi.IpPoolStoreContract.class.getName(); // same helper shape as the contract
         Thread[] threads = new Thread[16];
         for (int t = 0; t < threads.length; t++) {
             int id = t;

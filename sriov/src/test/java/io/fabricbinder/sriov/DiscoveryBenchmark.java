@@ -111,11 +111,12 @@ public final class DiscoveryBenchmark {
                 parallel(discovery, check, iterations, threads, tm);
             }
         } finally {
-            if (keep) {
-                return;
-            }
-            try (Stream<Path> walk = Files.walk(tmp)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            // no return in here: it would swallow a failed check's exception and exit 0
+            if (!keep) {
+                try (Stream<Path> walk = Files.walk(tmp)) {
+                    walk.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
