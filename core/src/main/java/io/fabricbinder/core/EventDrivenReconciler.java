@@ -66,7 +66,6 @@ public final class EventDrivenReconciler {
     private final Set<String> pendingPods = new LinkedHashSet<>();
 
     private boolean scheduled;
-    private long eventsSinceFlush;
     private long reconciles;
 
     EventDrivenReconciler(
@@ -266,7 +265,6 @@ public final class EventDrivenReconciler {
     }
 
     private void changed() {
-        eventsSinceFlush++;
         if (!scheduled) {
             scheduled = true;
             scheduler.schedule(this::flush, windowNanos, TimeUnit.NANOSECONDS);
@@ -277,7 +275,6 @@ public final class EventDrivenReconciler {
         ClusterSnapshot snap;
         synchronized (lock) {
             scheduled = false;
-            eventsSinceFlush = 0;
             snap = snapshot();
         }
         try {

@@ -335,7 +335,6 @@ public final class ApstraFabricGateway implements FabricGateway {
     private final class Observed {
         final Map<String, RoutingZone> zonesById;
         final Map<String, RoutingZone> zonesByLabel = new HashMap<>();
-        final Map<String, VirtualNetwork> vnsById;
         final Map<String, VirtualNetwork> vnsByLabel = new HashMap<>();
         final Map<String, VirtualNetwork> ownedVnsByName = new TreeMap<>();
         final List<ConnectivityTemplate> cts;
@@ -348,7 +347,6 @@ public final class ApstraFabricGateway implements FabricGateway {
                 PortIndex ports,
                 boolean tagsInBody) {
             this.zonesById = zones;
-            this.vnsById = vns;
             this.cts = cts;
             this.ports = ports;
             zones.forEach((id, z) -> zonesByLabel.put(z.label(), z.id() == null ? z.withId(id) : z));
