@@ -121,7 +121,7 @@ public final class FileIpPoolStore implements IpPoolStore {
         } catch (IOException e) {
             throw new IpPoolStoreException("cannot open IPAM store in " + directory + ": " + e.getMessage(), e);
         }
-        read(() -> null, null);
+        read(() -> Boolean.TRUE, null); // replays the log into memory; the value is not used
         return this;
     }
 
@@ -629,7 +629,7 @@ public final class FileIpPoolStore implements IpPoolStore {
 
     private static String readString(ByteBuffer in) {
         int len = in.getInt();
-        String s = new String(in.array(), in.position(), len, StandardCharsets.UTF_8);
+        String s = new String(in.array(), in.arrayOffset() + in.position(), len, StandardCharsets.UTF_8);
         in.position(in.position() + len);
         return s;
     }

@@ -432,6 +432,7 @@ public final class IpAllocator {
         return new Allocation(p.spec.name(), owner, List.of(out));
     }
 
+    @SuppressWarnings("ReferenceEquality") // the identity check is the point, see below
     private CompiledPool compiledPool(PoolSpec spec) {
         // Callers usually pass the same PoolSpec instance again and again: an identity check is
         // cheaper than hashing the record (and its ranges) for the map lookup.
@@ -538,20 +539,23 @@ public final class IpAllocator {
 
         String nodeKey(int range, int level, BigInteger id) {
             @Nullable String[] cache = level == 0 ? leafKeys[range] : null;
-            int slot = cache != null ? id.intValue() : -1;
-            if (slot >= 0) {
+            if (cache != null) {
+                int slot = id.intValue();
                 String cached = cache[slot];
                 if (cached != null) {
                     return cached;
                 }
-            }
-            String hex = id.bitLength() < 63 ? Long.toHexString(id.longValue()) : id.toString(16);
-            String key = nodePrefix[range][level].concat(hex);
-            if (slot >= 0) {
+                String key = nodeKeyText(range, level, id);
                 // A benign race: every thread computes the same immutable string.
                 cache[slot] = key;
+                return key;
             }
-            return key;
+            return nodeKeyText(range, level, id);
+        }
+
+        private String nodeKeyText(int range, int level, BigInteger id) {
+            String hex = id.bitLength() < 63 ? Long.toHexString(id.longValue()) : id.toString(16);
+            return nodePrefix[range][level].concat(hex);
         }
     }
 

@@ -2,6 +2,7 @@ package io.fabricbinder.ipam;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -13,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 final class Node {
     final long[] bits;
     // Bit -> expiry in epoch millis; null while nothing cools (almost always), to save garbage.
-    private @Nullable TreeMap<Integer, Long> cooling;
+    private @Nullable NavigableMap<Integer, Long> cooling;
 
-    private Node(long[] bits, @Nullable TreeMap<Integer, Long> cooling) {
+    private Node(long[] bits, @Nullable NavigableMap<Integer, Long> cooling) {
         this.bits = bits;
         this.cooling = cooling;
     }
@@ -32,10 +33,10 @@ final class Node {
         if (!value.startsWith(" c", 64)) {
             throw new IllegalStateException("corrupt node value: " + value);
         }
-        TreeMap<Integer, Long> cooling = new TreeMap<>();
+        NavigableMap<Integer, Long> cooling = new TreeMap<>();
         String rest = value.substring(66);
         if (!rest.isEmpty()) {
-            for (String pair : rest.split(",")) {
+            for (String pair : rest.split(",", -1)) {
                 int colon = pair.indexOf(':');
                 cooling.put(Integer.parseInt(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)));
             }
@@ -45,7 +46,7 @@ final class Node {
 
     String encode() {
         String hex = Bits.toHex(bits);
-        TreeMap<Integer, Long> cooling = this.cooling;
+        NavigableMap<Integer, Long> cooling = this.cooling;
         if (cooling == null || cooling.isEmpty()) {
             return hex;
         }
@@ -63,7 +64,7 @@ final class Node {
 
     /** Bits taken or still cooling at {@code nowMillis}. */
     long[] blocked(long nowMillis) {
-        TreeMap<Integer, Long> cooling = this.cooling;
+        NavigableMap<Integer, Long> cooling = this.cooling;
         if (cooling == null || cooling.isEmpty()) {
             return bits;
         }
@@ -77,7 +78,7 @@ final class Node {
     }
 
     boolean hasCooling(long nowMillis) {
-        TreeMap<Integer, Long> cooling = this.cooling;
+        NavigableMap<Integer, Long> cooling = this.cooling;
         if (cooling == null) {
             return false;
         }
@@ -90,7 +91,7 @@ final class Node {
     }
 
     void pruneCooling(long nowMillis) {
-        TreeMap<Integer, Long> cooling = this.cooling;
+        NavigableMap<Integer, Long> cooling = this.cooling;
         if (cooling == null) {
             return;
         }
@@ -104,7 +105,7 @@ final class Node {
 
     /** Starts the reuse cooldown of {@code bit} until {@code expiryMillis}. */
     void cool(int bit, long expiryMillis) {
-        TreeMap<Integer, Long> cooling = this.cooling;
+        NavigableMap<Integer, Long> cooling = this.cooling;
         if (cooling == null) {
             cooling = new TreeMap<>();
             this.cooling = cooling;
@@ -114,7 +115,7 @@ final class Node {
 
     /** Ends the reuse cooldown of {@code bit}, if any. */
     void stopCooling(int bit) {
-        TreeMap<Integer, Long> cooling = this.cooling;
+        NavigableMap<Integer, Long> cooling = this.cooling;
         if (cooling != null) {
             cooling.remove(bit);
         }

@@ -33,7 +33,7 @@ final class StoreInvariants {
         }
         for (VersionedValue o : owners) {
             String ownerKey = o.key().substring((prefix + "owner/").length());
-            String[] parts = o.value().split(" ");
+            String[] parts = o.value().split(" ", -1);
             for (int i = 1; i < parts.length; i++) {
                 assertThat(addrToOwner.get(parts[i]))
                         .as("address record of %s", parts[i])

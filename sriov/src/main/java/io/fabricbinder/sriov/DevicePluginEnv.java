@@ -73,7 +73,7 @@ public final class DevicePluginEnv {
                 continue; // not ours, or an _INFO JSON document
             }
             List<PciAddress> devices = new ArrayList<>();
-            for (String part : value.split(",")) {
+            for (String part : value.split(",", -1)) {
                 String t = part.trim();
                 if (t.isEmpty()) {
                     continue;

@@ -122,8 +122,8 @@ public record ResourcePools(
     public static Set<String> defaultRouteInterfaces(String procNetRoute) {
         Objects.requireNonNull(procNetRoute, "procNetRoute");
         Set<String> out = new HashSet<>();
-        for (String line : procNetRoute.split("\n")) {
-            String[] f = line.trim().split("\\s+");
+        for (String line : procNetRoute.split("\n", -1)) {
+            String[] f = line.trim().split("\\s+", -1);
             if (f.length >= 8 && f[1].equals("00000000") && f[7].equals("00000000")) {
                 out.add(f[0]);
             }

@@ -112,7 +112,7 @@ final class SysfsWalk {
             String vf = e.getKey();
             if (!claimedVfs.contains(vf)) {
                 String target = readLink(e.getValue().resolve("physfn"));
-                String detail = isTarget(target)
+                String detail = target != null && isTarget(target)
                         ? "VF's physfn points to " + target + " but no PF lists it in a virtfnN link"
                         : "physfn is not a symbolic link and no PF lists this VF";
                 problem(vf, "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION, detail);
@@ -202,7 +202,7 @@ final class SysfsWalk {
             ordered.add(uplink.name);
         }
         for (NetdevRef nd : netdevs) {
-            if (nd != uplink) {
+            if (!nd.equals(uplink)) { // netdev names are unique, so equal means the same one
                 ordered.add(nd.name);
             }
         }
@@ -441,7 +441,7 @@ final class SysfsWalk {
     private @Nullable PendingVf fromLink(PfFacts pf, String pfDir, String name, String representor) {
         String dev = pf.dev;
         String target = readLink(Path.of(pfDir + name));
-        if (!isTarget(target)) {
+        if (target == null || !isTarget(target)) {
             if (UNREADABLE.equals(target)) {
                 problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
             } else {
@@ -629,7 +629,7 @@ final class SysfsWalk {
             driver = indexed != null ? indexed : driverLink(dev, Path.of(dir));
         } else {
             String viaPhysfn = readLink(Path.of(dir + "/physfn/../" + dev + "/driver"));
-            if (isTarget(viaPhysfn)) {
+            if (viaPhysfn != null && isTarget(viaPhysfn)) {
                 driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
             } else {
                 String physfn = readLink(Path.of(dir + "/physfn"));
@@ -907,7 +907,7 @@ final class SysfsWalk {
             String target = readLink(entry);
             String ndDir;
             String deviceDir; // string work: far cheaper than Path.normalize/getParent per netdev
-            if (isTarget(target)) {
+            if (target != null && isTarget(target)) {
                 String nd = join(classNetDir, target);
                 String suffix = "/net/" + ifname;
                 if (!nd.endsWith(suffix)) {
@@ -1030,7 +1030,7 @@ final class SysfsWalk {
         String classIbDir = classIb.toString();
         for (String ibdev : names) {
             String target = readLink(classIb.resolve(ibdev));
-            if (!isTarget(target)) {
+            if (target == null || !isTarget(target)) {
                 return null; // not sysfs-shaped: fall back to probing every function
             }
             String path = join(classIbDir, target);
@@ -1090,7 +1090,7 @@ final class SysfsWalk {
     /** {@code dir} with symbolic links resolved by reading its own link, if it is one. */
     private static String realDir(Path dir) {
         String target = readLink(dir);
-        if (isTarget(target)) {
+        if (target != null && isTarget(target)) {
             Path parent = dir.getParent();
             return parent == null ? target : join(parent.toString(), target);
         }
@@ -1136,8 +1136,9 @@ final class SysfsWalk {
         }
     }
 
-    private static boolean isTarget(@Nullable String readLinkResult) {
-        return readLinkResult != null && !NOT_A_LINK.equals(readLinkResult) && !UNREADABLE.equals(readLinkResult);
+    /** Whether a non-null {@link #readLink} result is a target rather than a sentinel. */
+    private static boolean isTarget(String readLinkResult) {
+        return !NOT_A_LINK.equals(readLinkResult) && !UNREADABLE.equals(readLinkResult);
     }
 
     private int intFile(Path dir, String file, String dev, int fallback) {

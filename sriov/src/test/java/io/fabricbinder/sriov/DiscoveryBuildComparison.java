@@ -36,7 +36,7 @@ public final class DiscoveryBuildComparison {
         }
         Path root = Path.of(args[0]);
         int iterations = Integer.parseInt(args[1]);
-        String[] deps = Files.readString(Path.of(args[2])).trim().split(":");
+        String[] deps = Files.readString(Path.of(args[2])).trim().split(":", -1);
         int builds = args.length - 3;
         String[] names = new String[builds];
         Object[] discoveries = new Object[builds];

@@ -261,7 +261,7 @@ class SriovDiscoveryShortcutsTest {
         // a tree whose driver directories do not list their devices, and one with no bus/pci/drivers
         for (String bdf : new String[] {"0000:3b:02.0", "0000:3b:02.3"}) {
             Path own = ownLinks.sys.resolve("bus/pci/devices").resolve(bdf).resolve("driver");
-            Files.delete(own.getParent().resolve(Files.readSymbolicLink(own)).resolve(bdf));
+            Files.delete(own.resolveSibling(Files.readSymbolicLink(own)).resolve(bdf));
         }
         Files.delete(ownLinks.sys.resolve("bus/pci/drivers/vfio-pci/0000:3b:02.1"));
         deleteTree(noDriversDir.sys.resolve("bus/pci/drivers"));
@@ -358,7 +358,7 @@ class SriovDiscoveryShortcutsTest {
         try (var s = Files.list(Path.of("/sys/class/net"))) {
             for (Path nd : s.toList()) {
                 Path target = nd.resolveSibling(Files.readSymbolicLink(nd)).normalize();
-                for (Path p = target.getParent().getParent(); p != null; p = p.getParent()) {
+                for (Path p = target.resolve("../..").normalize(); p != null; p = p.getParent()) {
                     if (p.getFileName() != null
                             && PciAddress.isValid(p.getFileName().toString())) {
                         fromClassNet

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Builds a sysfs tree with the real layout: device directories under
@@ -70,7 +71,7 @@ final class SysfsFixture {
     void unbind(String bdf) {
         Path driverLink = sys.resolve("bus/pci/devices/" + bdf + "/driver");
         try {
-            Path drv = driverLink.getParent().resolve(Files.readSymbolicLink(driverLink));
+            Path drv = driverLink.resolveSibling(Files.readSymbolicLink(driverLink));
             Files.delete(drv.resolve(bdf));
             Files.delete(driverLink);
         } catch (IOException e) {
@@ -202,7 +203,8 @@ final class SysfsFixture {
         try {
             Files.createDirectories(link.getParent());
             Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, link.getParent().relativize(target));
+            Files.createSymbolicLink(
+                    link, Objects.requireNonNull(link.getParent()).relativize(target));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
