@@ -67,7 +67,7 @@ public interface ApstraClient extends AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration callTimeout = Duration.ofSeconds(60);
-        private Duration taskTimeout = Duration.ofSeconds(120);
+        private Duration taskTimeout = Duration.ofMinutes(2);
         private @Nullable OkHttpClient httpClient;
         private String userAgent = "fabricbinder-apstra-client";
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
@@ -185,8 +185,9 @@ public interface ApstraClient extends AutoCloseable {
             if (url == null) {
                 throw new IllegalStateException("ApstraClient.Builder: baseUrl is not an http(s) URL: " + baseUrl);
             }
-            boolean owns = httpClient == null;
-            OkHttpClient.Builder b = owns ? new OkHttpClient.Builder() : httpClient.newBuilder();
+            OkHttpClient given = httpClient;
+            boolean owns = given == null;
+            OkHttpClient.Builder b = given == null ? new OkHttpClient.Builder() : given.newBuilder();
             // Our RetryPolicy decides what is repeated; OkHttp must not silently resend POSTs.
             b.retryOnConnectionFailure(false)
                     .connectTimeout(connectTimeout)

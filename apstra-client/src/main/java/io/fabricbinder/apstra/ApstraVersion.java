@@ -29,7 +29,7 @@ public record ApstraVersion(String text, List<Integer> parts) implements Compara
     public static ApstraVersion parse(String text) {
         Objects.requireNonNull(text, "text");
         List<Integer> parts = new ArrayList<>();
-        for (String part : text.trim().split("\\.")) {
+        for (String part : text.trim().split("\\.", -1)) {
             int end = 0;
             while (end < part.length() && end < 9 && Character.isDigit(part.charAt(end))) {
                 end++;

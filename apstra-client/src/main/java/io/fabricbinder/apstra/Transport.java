@@ -312,6 +312,7 @@ final class Transport {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // the very session that failed, not an equal one
     private void relogin(Session stale, Instant deadline) {
         synchronized (loginLock) {
             // Single flight: only the first thread that saw the stale token logs in again.

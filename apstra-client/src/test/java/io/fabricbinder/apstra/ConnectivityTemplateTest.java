@@ -23,6 +23,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -62,9 +63,9 @@ class ConnectivityTemplateTest extends WireMockSupport {
         Map<String, JsonNode> byType = new HashMap<>();
         policies.forEach(p -> byType.put(p.path("policy_type_name").asText(), p));
         assertThat(byType).containsOnlyKeys("batch", "pipeline", "AttachSingleVLAN");
-        JsonNode root = byType.get("batch");
-        JsonNode pipe = byType.get("pipeline");
-        JsonNode vlan = byType.get("AttachSingleVLAN");
+        JsonNode root = Objects.requireNonNull(byType.get("batch"));
+        JsonNode pipe = Objects.requireNonNull(byType.get("pipeline"));
+        JsonNode vlan = Objects.requireNonNull(byType.get("AttachSingleVLAN"));
         assertThat(root.path("id").asText()).isEqualTo(id);
         assertThat(UUID.fromString(id)).isNotNull();
         assertThat(root.path("visible").asBoolean()).isTrue();

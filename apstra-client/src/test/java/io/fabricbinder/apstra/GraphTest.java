@@ -14,6 +14,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 class GraphTest extends WireMockSupport {
@@ -39,7 +40,7 @@ class GraphTest extends WireMockSupport {
                 graph().query(Qe.match(Qe.node("system").where("role", "leaf").name("leaf")));
 
         assertThat(r.count()).isEqualTo(1);
-        GraphNode leaf = r.items().get(0).get("leaf");
+        GraphNode leaf = Objects.requireNonNull(r.items().get(0).get("leaf"));
         assertThat(leaf.id()).isEqualTo("leaf-1");
         assertThat(leaf.attribute("hostname")).isEqualTo("leaf1");
         assertThat(leaf.attributes()).doesNotContainKey("tags");

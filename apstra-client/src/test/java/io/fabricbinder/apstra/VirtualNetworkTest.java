@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 class VirtualNetworkTest extends WireMockSupport {
@@ -49,7 +50,7 @@ class VirtualNetworkTest extends WireMockSupport {
         Map<String, VirtualNetwork> all = vns().list();
 
         assertThat(all).containsOnlyKeys("vn-1", "vn-2");
-        VirtualNetwork a = all.get("vn-1");
+        VirtualNetwork a = Objects.requireNonNull(all.get("vn-1"));
         assertThat(a.vnId()).isEqualTo(5003L);
         assertThat(a.boundTo())
                 .containsExactly(new VnBinding("leaf-1", List.of(), 300), new VnBinding("rg-1", List.of(), null));
@@ -58,7 +59,7 @@ class VirtualNetworkTest extends WireMockSupport {
         assertThat(a.routeTarget()).isEqualTo("5003:1");
         assertThat(a.reservedVlanId()).isEqualTo(300);
         assertThat(a.bindingFor("rg-1")).isPresent();
-        VirtualNetwork b = all.get("vn-2");
+        VirtualNetwork b = Objects.requireNonNull(all.get("vn-2"));
         assertThat(b.id()).isEqualTo("vn-2");
         assertThat(b.vnId()).isNull();
         assertThat(b.ipv4Subnet()).isNull();

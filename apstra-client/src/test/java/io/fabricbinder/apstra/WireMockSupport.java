@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ abstract class WireMockSupport {
 
         @Override
         public Instant instant() {
-            return now.get();
+            return Objects.requireNonNull(now.get());
         }
 
         void advance(Duration d) {
@@ -65,8 +66,8 @@ abstract class WireMockSupport {
 
     void stubVersion(String version) {
         wm.stubFor(get(urlEqualTo("/api/versions/api"))
-                .willReturn(okJson("{\"major\":\"" + version.split("\\.")[0] + "\",\"minor\":\""
-                        + version.split("\\.")[1] + "\",\"build\":\"0\",\"version\":\"" + version + "\"}")));
+                .willReturn(okJson("{\"major\":\"" + version.split("\\.", -1)[0] + "\",\"minor\":\""
+                        + version.split("\\.", -1)[1] + "\",\"build\":\"0\",\"version\":\"" + version + "\"}")));
     }
 
     ApstraClient.Builder builder() {
