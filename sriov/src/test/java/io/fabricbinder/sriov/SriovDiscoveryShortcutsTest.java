@@ -16,17 +16,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The cheaper ways discovery learns per-VF facts (the physfn check riding on the driver readlink,
- * RDMA devices from {@code class/infiniband}) report the same facts and conditions as the direct
- * probes they replace, including on broken trees.
+ * The cheaper ways discovery learns per-VF facts (the physfn check riding on the driver readlink
+ * or on the MAC read, RDMA devices from {@code class/infiniband}, VF addresses from
+ * {@code sriov_offset}/{@code sriov_stride}, drivers from {@code bus/pci/drivers}) report the same
+ * facts and conditions as the direct probes they replace, including on broken trees.
  */
 class SriovDiscoveryShortcutsTest {
 
-    @Test
-    void missingPhysfnOfAVfItsPfListsIsReportedAndTheVfKeepsItsDriver(@TempDir Path tmp) throws Exception {
+    // With computed VF addresses the physfn check rides on the MAC read through
+    // virtfnN/physfn/virtfnN; without, on the driver readlink. Both must report the same.
+    @ParameterizedTest(name = "computed VF addresses: {0}")
+    @ValueSource(booleans = {false, true})
+    void missingPhysfnOfAVfItsPfListsIsReportedAndTheVfKeepsItsDriver(boolean computed, @TempDir Path tmp)
+            throws Exception {
         SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        if (computed) {
+            withVfRouting(fx);
+        }
         Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.1/physfn"));
 
         SriovReport report = SriovDiscovery.at(fx.sys).discover();
@@ -34,14 +44,19 @@ class SriovDiscoveryShortcutsTest {
         VirtualFunction vf1 = report.getInterface("ens1f0").virtualFunctions().get(1);
         assertThat(vf1.vfId()).isEqualTo(1);
         assertThat(vf1.driver()).isEqualTo("iavf");
+        assertThat(vf1.mac()).isEqualTo("02:00:00:00:00:01");
         assertThat(report.defects())
                 .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
                 .containsExactly(tuple("0000:3b:02.1", "physfn", Kind.MISSING_FILE));
     }
 
-    @Test
-    void aDirectoryNamedPhysfnIsReportedAsNotALink(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "computed VF addresses: {0}")
+    @ValueSource(booleans = {false, true})
+    void aDirectoryNamedPhysfnIsReportedAsNotALink(boolean computed, @TempDir Path tmp) throws Exception {
         SysfsFixture fx = SriovFixtures.intelNode(tmp);
+        if (computed) {
+            withVfRouting(fx);
+        }
         Path vf0 = fx.sys.resolve("bus/pci/devices/0000:3b:02.0");
         Files.delete(vf0.resolve("physfn"));
         Files.createDirectory(vf0.resolve("physfn"));
@@ -209,40 +224,6 @@ class SriovDiscoveryShortcutsTest {
                 .hasSize(4)
                 .allSatisfy(vf -> assertThat(vf.acpiIndex()).isEmpty());
         assertThat(report.defects()).isEmpty();
-    }
-
-    @Test
-    void withComputedAddressesAMissingPhysfnIsStillReportedAndTheVfKeepsItsDriver(@TempDir Path tmp) throws Exception {
-        // the MAC read through virtfnN/physfn/virtfnN fails, and the VF is read the long way
-        SysfsFixture fx = SriovFixtures.intelNode(tmp);
-        withVfRouting(fx);
-        Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.1/physfn"));
-
-        SriovReport report = SriovDiscovery.at(fx.sys).discover();
-
-        VirtualFunction vf1 = report.getInterface("ens1f0").virtualFunctions().get(1);
-        assertThat(vf1.driver()).isEqualTo("iavf");
-        assertThat(vf1.mac()).isEqualTo("02:00:00:00:00:01");
-        assertThat(report.defects())
-                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
-                .containsExactly(tuple("0000:3b:02.1", "physfn", Kind.MISSING_FILE));
-    }
-
-    @Test
-    void withComputedAddressesADirectoryNamedPhysfnIsStillReportedAsNotALink(@TempDir Path tmp) throws Exception {
-        SysfsFixture fx = SriovFixtures.intelNode(tmp);
-        withVfRouting(fx);
-        Path vf0 = fx.sys.resolve("bus/pci/devices/0000:3b:02.0");
-        Files.delete(vf0.resolve("physfn"));
-        Files.createDirectory(vf0.resolve("physfn"));
-
-        SriovReport report = SriovDiscovery.at(fx.sys).discover();
-
-        assertThat(report.getInterface("ens1f0").virtualFunctions().get(0).driver())
-                .isEqualTo("iavf");
-        assertThat(report.defects())
-                .extracting(DiscoveryProblem::device, DiscoveryProblem::file, DiscoveryProblem::kind)
-                .containsExactly(tuple("0000:3b:02.0", "physfn", Kind.NOT_A_LINK));
     }
 
     @Test
