@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabricbinder.sriov.DiscoveryProblem.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -169,8 +172,7 @@ class SriovDiscoveryShortcutsTest {
             SysfsFixture.write(pf.resolve("virtfn3"), "../0000:3b:02.3");
             Files.delete(fx.sys.resolve("bus/pci/devices/0000:3b:02.0/net/ens1f0v0/address"));
         }
-        SysfsFixture.write(computed.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_offset"), "16");
-        SysfsFixture.write(computed.sys.resolve("bus/pci/devices/0000:3b:00.0/sriov_stride"), "1");
+        withVfRouting(computed);
 
         SriovReport expected = SriovDiscovery.at(linksOnly.sys).discover();
         SriovReport actual = SriovDiscovery.at(computed.sys).discover();
@@ -390,9 +392,9 @@ class SriovDiscoveryShortcutsTest {
                 .toList();
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    private static void deleteTree(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
@@ -406,8 +408,8 @@ class SriovDiscoveryShortcutsTest {
                 for (Path ib : names.toList()) {
                     SysfsFixture.link(fx.sys.resolve("class/infiniband").resolve(ib.getFileName()), ib);
                 }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
