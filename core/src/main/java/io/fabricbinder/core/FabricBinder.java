@@ -4,6 +4,7 @@ import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolExhaustedException;
 import io.fabricbinder.ipam.PoolSpec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,7 +72,7 @@ public final class FabricBinder {
         Objects.requireNonNull(actual, "actual");
         Planner planner = new Planner(snapshot, actual, addressBook, vniMin, vniMax).knownPoolSpecs(poolSpecs.get());
         Plan plan = planner.plan();
-        poolSpecs.set(java.util.Collections.unmodifiableMap(planner.usedPoolSpecs));
+        poolSpecs.set(Collections.unmodifiableMap(planner.usedPoolSpecs));
         return plan;
     }
 
