@@ -666,7 +666,7 @@ final class EmulatedApstra {
         Blueprint b = bp(r);
         ObjectNode body = r.json();
         String id = b.newId("vn");
-        ObjectNode vn = normalizeVn(b, body, id, false);
+        ObjectNode vn = normalizeVn(b, body, id, null);
         b.staging.putVn(id, vn);
         if (body.path("create_policy_tagged").asBoolean(false)) {
             createVlanCt(b, vn, "vlan_tagged");
@@ -733,7 +733,7 @@ final class EmulatedApstra {
                 }
             }
         }
-        return replaceVn(r, b, id, old, normalizeVn(b, body, id, true));
+        return replaceVn(r, b, id, old, normalizeVn(b, body, id, old));
     }
 
     private Response patchVn(Req r) {
@@ -742,7 +742,7 @@ final class EmulatedApstra {
         ObjectNode old = vnOr404(b, id, false);
         ObjectNode merged = old.deepCopy();
         r.json().properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-        return replaceVn(r, b, id, old, normalizeVn(b, merged, id, true));
+        return replaceVn(r, b, id, old, normalizeVn(b, merged, id, old));
     }
 
     private Response replaceVn(Req r, Blueprint b, String id, ObjectNode old, ObjectNode updated) {
@@ -768,8 +768,12 @@ final class EmulatedApstra {
         return Response.empty(204);
     }
 
-    /** Validates a VN body against Apstra's rules and returns the stored (GET) shape. */
-    private ObjectNode normalizeVn(Blueprint b, ObjectNode body, String id, boolean update) {
+    /**
+     * Validates a VN body against Apstra's rules and returns the stored (GET) shape. {@code existing}
+     * is the stored VN a PUT or PATCH replaces ({@code null} on create): a VNI or VLAN the body
+     * leaves to Apstra is then kept from it rather than allocated again.
+     */
+    private ObjectNode normalizeVn(Blueprint b, ObjectNode body, String id, @Nullable ObjectNode existing) {
         String label = body.path("label").asText("");
         if (label.isEmpty()) {
             throw ApiException.unprocessable("label", "Missing data for required field.");
@@ -809,7 +813,10 @@ final class EmulatedApstra {
         if (vnType.equals("vxlan")) {
             int value;
             if (vni == null || vni.isNull() || vni.asText().isEmpty()) {
-                value = allocateVni(b, id);
+                // (inferred) Apstra keeps a VN's pool allocation when an update leaves vn_id to it;
+                // allocating again would change the VNI on every PUT that omits it.
+                Integer kept = existing == null ? null : currentVni(existing);
+                value = kept != null ? kept : allocateVni(b, id);
             } else {
                 try {
                     value = Integer.parseInt(vni.asText());
@@ -892,11 +899,18 @@ final class EmulatedApstra {
                 out.putNull("vlan_id");
             }
         }
-        // Apstra picks a VLAN when none is given; one per VN, reused on every binding.
+        // Apstra picks a VLAN when none is given; one per VN, reused on every binding and kept by updates.
         for (JsonNode e : bound) {
             if (e.get("vlan_id").isNull()) {
                 if (vnVlan == null) {
-                    vnVlan = reserved != null && !reserved.isNull() ? reserved.asInt() : b.nextVlan++;
+                    Integer kept = existing == null ? null : currentVlan(existing);
+                    if (reserved != null && !reserved.isNull()) {
+                        vnVlan = reserved.asInt();
+                    } else if (kept != null) {
+                        vnVlan = kept;
+                    } else {
+                        vnVlan = b.nextVlan++;
+                    }
                 }
                 ((ObjectNode) e).put("vlan_id", vnVlan);
             }
@@ -951,6 +965,22 @@ final class EmulatedApstra {
             body.path("tags").forEach(tags::add);
         }
         return vn;
+    }
+
+    /** The VNI a stored VN holds, or {@code null} when it has none (not vxlan). */
+    private static @Nullable Integer currentVni(ObjectNode vn) {
+        JsonNode v = vn.get("vn_id");
+        return v == null || v.isNull() ? null : Integer.valueOf(v.asText());
+    }
+
+    /** The VLAN a stored VN uses on its bindings, or {@code null} when it has none. */
+    private static @Nullable Integer currentVlan(ObjectNode vn) {
+        for (JsonNode e : vn.path("bound_to")) {
+            if (e.path("vlan_id").isInt()) {
+                return e.get("vlan_id").asInt();
+            }
+        }
+        return null;
     }
 
     private static ObjectNode nested(String a, String b, String c, String message) {
