@@ -81,7 +81,8 @@ final class Blueprint {
     }
 
     String newId(String kind) {
-        return Json.opaqueId(kind + ":" + id + ":" + (++idCounter));
+        idCounter++;
+        return Json.opaqueId(kind + ":" + id + ":" + idCounter);
     }
 
     BlueprintState state(boolean deployedStage) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mutable content of one blueprint stage (staging or deployed) apart from the static fabric:
@@ -49,12 +50,12 @@ final class BlueprintState {
         }
     }
 
-    @org.jspecify.annotations.Nullable
+    @Nullable
     String vnIdByLabel(String label) {
         return vnIdByLabel.get(label);
     }
 
-    @org.jspecify.annotations.Nullable
+    @Nullable
     String vnIdByVni(int vni) {
         return vnIdByVni.get(String.valueOf(vni));
     }
@@ -105,7 +106,7 @@ final class BlueprintState {
         return current;
     }
 
-    private @org.jspecify.annotations.Nullable String parentOf(String id) {
+    private @Nullable String parentOf(String id) {
         for (ObjectNode p : policies.values()) {
             JsonNode a = p.path("attributes");
             if (id.equals(a.path("first_subpolicy").asText(null))
@@ -123,14 +124,22 @@ final class BlueprintState {
 
     /** The ids of a CT tree rooted at {@code rootId}, root first. */
     List<String> treeOf(String rootId) {
-        Set<String> out = new LinkedHashSet<>();
-        collect(rootId, out);
-        return List.copyOf(out);
+        return List.copyOf(tree(rootId).keySet());
     }
 
-    private void collect(String id, Set<String> out) {
+    /**
+     * The policies of a CT tree rooted at {@code rootId} by id, root first; references to policies
+     * that do not exist are skipped.
+     */
+    Map<String, ObjectNode> tree(String rootId) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        collect(rootId, out);
+        return out;
+    }
+
+    private void collect(String id, Map<String, ObjectNode> out) {
         ObjectNode p = policies.get(id);
-        if (p == null || !out.add(id)) {
+        if (p == null || out.putIfAbsent(id, p) != null) {
             return;
         }
         JsonNode a = p.path("attributes");

@@ -97,7 +97,9 @@ final class EmulatedApstra {
     }
 
     private static int[] parseVersion(String v) {
-        String[] parts = v.split("[.\\-]");
+        // The builder only accepts digits separated by dots, so no part is empty and -1 (keep
+        // trailing empty parts) splits exactly as the one-argument form would.
+        String[] parts = v.split("[.\\-]", -1);
         int[] out = new int[3];
         for (int i = 0; i < 3 && i < parts.length; i++) {
             try {
@@ -347,7 +349,10 @@ final class EmulatedApstra {
         ObjectNode body = r.json();
         String user = Json.text(body, "username");
         String pass = Json.text(body, "password");
-        if (!settings.username().equals(user) || !settings.password().equals(pass)) {
+        if (user == null
+                || pass == null
+                || !settings.username().equals(user)
+                || !settings.password().equals(pass)) {
             return Response.json(401, Json.errors("Invalid credentials"));
         }
         Instant created = now();
@@ -383,7 +388,8 @@ final class EmulatedApstra {
     }
 
     private Response apiVersion(Req r) {
-        String[] parts = settings.apstraVersion().split("\\.");
+        // Never a trailing empty part: the builder only accepts forms like 4.2.1.
+        String[] parts = settings.apstraVersion().split("\\.", -1);
         ObjectNode o = Json.obj();
         o.put("major", parts[0]);
         o.put("version", settings.apstraVersion());
@@ -666,7 +672,7 @@ final class EmulatedApstra {
         Blueprint b = bp(r);
         ObjectNode body = r.json();
         String id = b.newId("vn");
-        ObjectNode vn = normalizeVn(b, body, id, false);
+        ObjectNode vn = normalizeVn(b, body, id, null);
         b.staging.putVn(id, vn);
         if (body.path("create_policy_tagged").asBoolean(false)) {
             createVlanCt(b, vn, "vlan_tagged");
@@ -733,7 +739,7 @@ final class EmulatedApstra {
                 }
             }
         }
-        return replaceVn(r, b, id, old, normalizeVn(b, body, id, true));
+        return replaceVn(r, b, id, old, normalizeVn(b, body, id, old));
     }
 
     private Response patchVn(Req r) {
@@ -742,7 +748,7 @@ final class EmulatedApstra {
         ObjectNode old = vnOr404(b, id, false);
         ObjectNode merged = old.deepCopy();
         r.json().properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-        return replaceVn(r, b, id, old, normalizeVn(b, merged, id, true));
+        return replaceVn(r, b, id, old, normalizeVn(b, merged, id, old));
     }
 
     private Response replaceVn(Req r, Blueprint b, String id, ObjectNode old, ObjectNode updated) {
@@ -768,8 +774,12 @@ final class EmulatedApstra {
         return Response.empty(204);
     }
 
-    /** Validates a VN body against Apstra's rules and returns the stored (GET) shape. */
-    private ObjectNode normalizeVn(Blueprint b, ObjectNode body, String id, boolean update) {
+    /**
+     * Validates a VN body against Apstra's rules and returns the stored (GET) shape. {@code existing}
+     * is the stored VN a PUT or PATCH replaces ({@code null} on create): a VNI or VLAN the body
+     * leaves to Apstra is then kept from it rather than allocated again.
+     */
+    private ObjectNode normalizeVn(Blueprint b, ObjectNode body, String id, @Nullable ObjectNode existing) {
         String label = body.path("label").asText("");
         if (label.isEmpty()) {
             throw ApiException.unprocessable("label", "Missing data for required field.");
@@ -809,7 +819,10 @@ final class EmulatedApstra {
         if (vnType.equals("vxlan")) {
             int value;
             if (vni == null || vni.isNull() || vni.asText().isEmpty()) {
-                value = allocateVni(b, id);
+                // (inferred) Apstra keeps a VN's pool allocation when an update leaves vn_id to it;
+                // allocating again would change the VNI on every PUT that omits it.
+                Integer kept = existing == null ? null : currentVni(existing);
+                value = kept != null ? kept : allocateVni(b, id);
             } else {
                 try {
                     value = Integer.parseInt(vni.asText());
@@ -892,11 +905,18 @@ final class EmulatedApstra {
                 out.putNull("vlan_id");
             }
         }
-        // Apstra picks a VLAN when none is given; one per VN, reused on every binding.
+        // Apstra picks a VLAN when none is given; one per VN, reused on every binding and kept by updates.
         for (JsonNode e : bound) {
             if (e.get("vlan_id").isNull()) {
                 if (vnVlan == null) {
-                    vnVlan = reserved != null && !reserved.isNull() ? reserved.asInt() : b.nextVlan++;
+                    Integer kept = existing == null ? null : currentVlan(existing);
+                    if (reserved != null && !reserved.isNull()) {
+                        vnVlan = reserved.asInt();
+                    } else if (kept != null) {
+                        vnVlan = kept;
+                    } else {
+                        vnVlan = b.nextVlan++;
+                    }
                 }
                 ((ObjectNode) e).put("vlan_id", vnVlan);
             }
@@ -951,6 +971,22 @@ final class EmulatedApstra {
             body.path("tags").forEach(tags::add);
         }
         return vn;
+    }
+
+    /** The VNI a stored VN holds, or {@code null} when it has none (not vxlan). */
+    private static @Nullable Integer currentVni(ObjectNode vn) {
+        JsonNode v = vn.get("vn_id");
+        return v == null || v.isNull() ? null : Integer.valueOf(v.asText());
+    }
+
+    /** The VLAN a stored VN uses on its bindings, or {@code null} when it has none. */
+    private static @Nullable Integer currentVlan(ObjectNode vn) {
+        for (JsonNode e : vn.path("bound_to")) {
+            if (e.path("vlan_id").isInt()) {
+                return e.get("vlan_id").asInt();
+            }
+        }
+        return null;
     }
 
     private static ObjectNode nested(String a, String b, String c, String message) {
@@ -1294,7 +1330,7 @@ final class EmulatedApstra {
                         Json.errors("Error executing facade API GET /obj-policy-export/" + ct
                                 + ": 'NoneType' object has no attribute 'id'"));
             }
-            s.treeOf(ct).forEach(id -> out.add(s.policies.get(id).deepCopy()));
+            s.tree(ct).values().forEach(p -> out.add(p.deepCopy()));
         } else {
             s.policies.values().forEach(p -> out.add(p.deepCopy()));
         }
@@ -1427,14 +1463,14 @@ final class EmulatedApstra {
     /** Adds TF #1065-style conflicts when a VN of {@code ct} is already on {@code apId} through another CT. */
     private void addConflicts(Blueprint b, String apId, String ct, Set<String> current, ObjectNode conflicts) {
         Map<String, String> vnToPrimitive = new LinkedHashMap<>();
-        for (String pid : b.staging.treeOf(ct)) {
-            for (String vn : Blueprint.vlanPrimitiveVns(b.staging.policies.get(pid))) {
+        b.staging.tree(ct).forEach((pid, p) -> {
+            for (String vn : Blueprint.vlanPrimitiveVns(p)) {
                 vnToPrimitive.putIfAbsent(vn, pid);
             }
-        }
+        });
         for (String other : current) {
-            for (String pid : b.staging.treeOf(other)) {
-                for (String vn : Blueprint.vlanPrimitiveVns(b.staging.policies.get(pid))) {
+            for (ObjectNode p : b.staging.tree(other).values()) {
+                for (String vn : Blueprint.vlanPrimitiveVns(p)) {
                     String prim = vnToPrimitive.get(vn);
                     if (prim == null) {
                         continue;
@@ -1473,11 +1509,10 @@ final class EmulatedApstra {
         if (host == null) {
             return;
         }
-        String target = b.fabric.isRedundancyGroup(host)
-                ? host
-                : (b.fabric.redundancyGroupOf(host) != null ? b.fabric.redundancyGroupOf(host) : host);
-        for (String pid : b.staging.treeOf(ct)) {
-            for (String vnId : Blueprint.vlanPrimitiveVns(b.staging.policies.get(pid))) {
+        String rg = b.fabric.isRedundancyGroup(host) ? null : b.fabric.redundancyGroupOf(host);
+        String target = rg != null ? rg : host;
+        for (ObjectNode p : b.staging.tree(ct).values()) {
+            for (String vnId : Blueprint.vlanPrimitiveVns(p)) {
                 ObjectNode vn = b.staging.vns.get(vnId);
                 if (vn == null) {
                     continue;
@@ -1530,11 +1565,11 @@ final class EmulatedApstra {
         Map<String, ArrayNode> bySystem = new LinkedHashMap<>();
         Graph g = b.fabric.graph();
         for (String ap : page) {
-            String host = b.fabric.hostOf(ap);
+            String host = b.fabric.requireHostOf(ap);
             ArrayNode children = bySystem.computeIfAbsent(host, k -> Json.arr());
             ObjectNode n = children.addObject();
             n.put("id", ap);
-            n.put("label", g.node(ap).path("if_name").asText());
+            n.put("label", g.require(ap).path("if_name").asText());
             n.put("type", "interface");
             n.putArray("tags");
             n.putArray("children");
@@ -1551,7 +1586,7 @@ final class EmulatedApstra {
         bySystem.forEach((sys, children) -> {
             ObjectNode n = systems.addObject();
             n.put("id", sys);
-            n.put("label", g.node(sys).path("label").asText());
+            n.put("label", g.require(sys).path("label").asText());
             n.put("type", b.fabric.isRedundancyGroup(sys) ? "redundancy_group" : "system");
             n.putArray("tags");
             n.set("children", children);
@@ -1612,7 +1647,7 @@ final class EmulatedApstra {
 
     private ObjectNode cablingLink(Blueprint b, String linkId) {
         Graph g = b.fabric.graph();
-        ObjectNode l = g.node(linkId);
+        ObjectNode l = g.require(linkId);
         ObjectNode o = Json.obj();
         o.put("id", linkId);
         o.put("label", l.path("label").asText());
@@ -1622,7 +1657,7 @@ final class EmulatedApstra {
         String agg = null;
         ArrayNode eps = Json.arr();
         for (String ifId : g.inIds(linkId, "link")) {
-            ObjectNode ifn = g.node(ifId);
+            ObjectNode ifn = g.require(ifId);
             ObjectNode ep = eps.addObject();
             ObjectNode i = ep.putObject("interface");
             i.put("id", ifId);
@@ -1638,7 +1673,7 @@ final class EmulatedApstra {
             sys.put("role", hn == null ? null : Json.text(hn, "role"));
             sys.put("label", hn == null ? null : Json.text(hn, "label"));
             for (String bond : g.inIds(ifId, "composed_of")) {
-                if (b.fabric.hostOf(bond) != null && "server".equals(Json.text(hn, "system_type"))) {
+                if (hn != null && b.fabric.hostOf(bond) != null && "server".equals(Json.text(hn, "system_type"))) {
                     List<String> aggLinks = g.outIds(bond, "link");
                     if (!aggLinks.isEmpty()) {
                         agg = aggLinks.get(0);
@@ -1788,7 +1823,8 @@ final class EmulatedApstra {
                 return null;
             }
         }
-        String id = Json.opaqueId("tag:" + (++tagCounter) + ":" + label);
+        tagCounter++;
+        String id = Json.opaqueId("tag:" + tagCounter + ":" + label);
         ObjectNode t = Json.obj();
         t.put("id", id);
         t.put("label", label);
@@ -1826,6 +1862,10 @@ final class EmulatedApstra {
         String user = foreignLockUser != null ? foreignLockUser : "foreign-writer";
         Blueprint b = blueprint;
         ObjectNode dz = b.staging.zones.get(b.defaultZoneId);
+        if (dz == null) {
+            // The API refuses to change or delete the default zone, and every stage starts with it.
+            throw new IllegalStateException("blueprint " + b.id + " has lost its default routing zone");
+        }
         dz.put("vrf_description", "changed by " + user + " at version " + (b.version + 1));
         b.touch(userId(user), user, now());
     }
@@ -1919,8 +1959,7 @@ final class EmulatedApstra {
         List<PortVlan> out = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : s.assignments.entrySet()) {
             for (String ct : e.getValue()) {
-                for (String pid : s.treeOf(ct)) {
-                    ObjectNode p = s.policies.get(pid);
+                for (ObjectNode p : s.tree(ct).values()) {
                     JsonNode a = p.path("attributes");
                     String type = p.path("policy_type_name").asText();
                     List<String> tagged = new ArrayList<>();
@@ -1935,9 +1974,9 @@ final class EmulatedApstra {
                         a.path("tagged_vn_node_ids").forEach(v -> tagged.add(v.asText()));
                     }
                     for (String port : b.fabric.physicalLeafPorts(e.getKey())) {
-                        String leaf = b.fabric.hostOf(port);
-                        String leafLabel = g.node(leaf).path("label").asText();
-                        String ifName = g.node(port).path("if_name").asText();
+                        String leaf = b.fabric.requireHostOf(port);
+                        String leafLabel = g.require(leaf).path("label").asText();
+                        String ifName = g.require(port).path("if_name").asText();
                         for (String vnId : tagged) {
                             addPortVlan(b, s, out, leaf, leafLabel, ifName, vnId, true);
                         }

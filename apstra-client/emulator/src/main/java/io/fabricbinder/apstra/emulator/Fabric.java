@@ -51,7 +51,7 @@ final class Fabric {
             n.put("rg_type", topology.pairType(p.getKey()));
             systemIdsByLabel.put(p.getKey(), rg);
             for (String leaf : p.getValue()) {
-                String leafId = systemIdsByLabel.get(leaf);
+                String leafId = requireSystemId(leaf);
                 graph.relate("composed_of_systems", rg, leafId);
                 graph.relate("part_of_redundancy_group", leafId, rg);
                 rgByLeaf.put(leafId, rg);
@@ -77,7 +77,7 @@ final class Fabric {
                 String ae = aeByLeaf.computeIfAbsent(c.leaf(), leaf -> {
                     int pc = portChannelIds.merge(leaf, 1, Integer::sum);
                     String id = iface(leaf, "ae" + pc, "port_channel");
-                    ObjectNode n = graph.node(id);
+                    ObjectNode n = graph.require(id);
                     n.put("port_channel_id", pc);
                     n.put("lag_mode", "lacp_active");
                     return id;
@@ -87,11 +87,16 @@ final class Fabric {
             String leafSide;
             if (aeByLeaf.size() > 1) {
                 String firstLeaf = aeByLeaf.keySet().iterator().next();
-                String rg = rgByLeaf.get(systemIdsByLabel.get(firstLeaf));
-                String rgLabel = graph.node(rg).get("label").asText();
-                ObjectNode firstAe = graph.node(aeByLeaf.values().iterator().next());
+                String rg = rgByLeaf.get(requireSystemId(firstLeaf));
+                if (rg == null) {
+                    // Topology.build() only accepts a LAG over several leafs when they are one pair.
+                    throw new IllegalStateException(
+                            "lag " + lag.server() + "/" + lag.name() + ": leaf " + firstLeaf + " is in no leaf pair");
+                }
+                String rgLabel = graph.require(rg).get("label").asText();
+                ObjectNode firstAe = graph.require(aeByLeaf.values().iterator().next());
                 leafSide = iface(rgLabel, firstAe.get("if_name").asText(), "port_channel");
-                ObjectNode mc = graph.node(leafSide);
+                ObjectNode mc = graph.require(leafSide);
                 mc.put("port_channel_id", firstAe.get("port_channel_id").asInt());
                 mc.put("lag_mode", "lacp_active");
                 for (String ae : aeByLeaf.values()) {
@@ -108,7 +113,7 @@ final class Fabric {
             t.put("label", tag);
             t.putNull("description");
             for (String linkId : linkIds) {
-                if ("to_generic".equals(Json.text(graph.node(linkId), "role"))) {
+                if ("to_generic".equals(Json.text(graph.require(linkId), "role"))) {
                     graph.relate("tag", tagId, linkId);
                 }
             }
@@ -119,7 +124,7 @@ final class Fabric {
     List<String> tagsOf(String linkId) {
         List<String> out = new ArrayList<>();
         for (String t : graph.inIds(linkId, "tag")) {
-            out.add(graph.node(t).get("label").asText());
+            out.add(graph.require(t).get("label").asText());
         }
         return out;
     }
@@ -152,7 +157,7 @@ final class Fabric {
         n.putNull("description");
         n.putNull("port_channel_id");
         n.putNull("lag_mode");
-        String host = systemIdsByLabel.get(systemLabel);
+        String host = requireSystemId(systemLabel);
         graph.relate("hosted_interfaces", host, id);
         hostOfInterface.put(id, host);
         return id;
@@ -168,6 +173,15 @@ final class Fabric {
         graph.relate("link", a, id);
         graph.relate("link", b, id);
         linkIds.add(id);
+    }
+
+    /** The id of a system or leaf pair the topology declares; Topology.build() checked the labels. */
+    private String requireSystemId(String label) {
+        String id = systemIdsByLabel.get(label);
+        if (id == null) {
+            throw new IllegalStateException("topology names " + label + " before declaring it");
+        }
+        return id;
     }
 
     Graph graph() {
@@ -204,6 +218,18 @@ final class Fabric {
         return hostOfInterface.get(interfaceId);
     }
 
+    /**
+     * Like {@link #hostOf(String)} for an interface the fabric built (every one has a host), such
+     * as an application point or a physical leaf port.
+     */
+    String requireHostOf(String interfaceId) {
+        String host = hostOfInterface.get(interfaceId);
+        if (host == null) {
+            throw new IllegalStateException("interface " + interfaceId + " has no host system");
+        }
+        return host;
+    }
+
     List<String> linkIds() {
         return linkIds;
     }
@@ -232,7 +258,7 @@ final class Fabric {
             return true;
         }
         for (String linkId : graph.outIds(id, "link")) {
-            if ("to_generic".equals(Json.text(graph.node(linkId), "role"))) {
+            if ("to_generic".equals(Json.text(graph.require(linkId), "role"))) {
                 return true;
             }
         }

@@ -26,10 +26,32 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. Faults persist until used up, {@link #clear()} or {@link ApstraEmulator#reset()}.
  */
 public final class Faults {
-    private record Failure(
-            Pattern pattern, int status, @Nullable Duration retryAfter, int[] remaining) {}
+    /** A fault armed for the next {@code remaining} requests matching {@code pattern}; guarded by the Faults lock. */
+    private static class Trigger {
+        final Pattern pattern;
+        private int remaining;
 
-    private record Trigger(Pattern pattern, int[] remaining) {}
+        Trigger(Pattern pattern, int count) {
+            this.pattern = pattern;
+            this.remaining = count;
+        }
+
+        /** Counts one use; true when this was the last one. */
+        boolean useUp() {
+            return --remaining == 0;
+        }
+    }
+
+    private static final class Failure extends Trigger {
+        final int status;
+        final @Nullable Duration retryAfter;
+
+        Failure(Pattern pattern, int count, int status, @Nullable Duration retryAfter) {
+            super(pattern, count);
+            this.status = status;
+            this.retryAfter = retryAfter;
+        }
+    }
 
     /** What the HTTP front must do with one request. */
     record Decision(
@@ -115,7 +137,7 @@ public final class Faults {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("status must be 4xx or 5xx: " + status);
         }
-        failures.add(new Failure(compile(endpointPattern), status, retryAfter, new int[] {count}));
+        failures.add(new Failure(compile(endpointPattern), count, status, retryAfter));
         return this;
     }
 
@@ -131,7 +153,7 @@ public final class Faults {
         if (count < 1) {
             throw new IllegalArgumentException("count < 1: " + count);
         }
-        drops.add(new Trigger(compile(endpointPattern), new int[] {count}));
+        drops.add(new Trigger(compile(endpointPattern), count));
         return this;
     }
 
@@ -178,7 +200,7 @@ public final class Faults {
      * @return this
      */
     public synchronized Faults foreignChangeBeforeNext(String endpointPattern) {
-        foreignChanges.add(new Trigger(compile(endpointPattern), new int[] {1}));
+        foreignChanges.add(new Trigger(compile(endpointPattern), 1));
         return this;
     }
 
@@ -219,10 +241,10 @@ public final class Faults {
         if (!drop) {
             for (Iterator<Failure> it = failures.iterator(); it.hasNext(); ) {
                 Failure f = it.next();
-                if (f.pattern().matcher(methodAndPath).find()) {
-                    status = f.status();
-                    retryAfter = f.retryAfter();
-                    if (--f.remaining()[0] == 0) {
+                if (f.pattern.matcher(methodAndPath).find()) {
+                    status = f.status;
+                    retryAfter = f.retryAfter;
+                    if (f.useUp()) {
                         it.remove();
                     }
                     break;
@@ -236,8 +258,8 @@ public final class Faults {
     private static boolean consume(List<Trigger> triggers, String methodAndPath) {
         for (Iterator<Trigger> it = triggers.iterator(); it.hasNext(); ) {
             Trigger t = it.next();
-            if (t.pattern().matcher(methodAndPath).find()) {
-                if (--t.remaining()[0] == 0) {
+            if (t.pattern.matcher(methodAndPath).find()) {
+                if (t.useUp()) {
                     it.remove();
                 }
                 return true;

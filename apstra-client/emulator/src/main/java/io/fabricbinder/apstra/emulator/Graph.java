@@ -42,6 +42,18 @@ final class Graph {
         return nodes.get(id);
     }
 
+    /**
+     * The node with {@code id}, for ids the emulator itself put in the graph (a fabric link, an
+     * interface's host); a missing one is an emulator bug, not a client error.
+     */
+    ObjectNode require(String id) {
+        ObjectNode n = nodes.get(id);
+        if (n == null) {
+            throw new IllegalStateException("blueprint graph has no node " + id);
+        }
+        return n;
+    }
+
     Collection<ObjectNode> nodes() {
         return nodes.values();
     }

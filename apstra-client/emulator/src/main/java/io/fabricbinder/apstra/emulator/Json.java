@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jspecify.annotations.Nullable;
 
 /** Shared JSON helpers; the mapper is thread-safe once configured. */
 final class Json {
@@ -73,7 +74,8 @@ final class Json {
         }
     }
 
-    static String text(JsonNode n, String field) {
+    /** The text of {@code n.field}, or {@code null} when the field is absent or JSON null. */
+    static @Nullable String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

@@ -28,8 +28,17 @@ final class Qe {
     static final class QeException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        private final String detail;
+
         QeException(String message) {
             super(message);
+            this.detail = message;
+        }
+
+        /** Never null: every QeException is made with a message. */
+        @Override
+        public String getMessage() {
+            return detail;
         }
     }
 
@@ -173,19 +182,25 @@ final class Qe {
         }
         int save = pos;
         String id = ident();
-        switch (id) {
-            case "True":
-                return Boolean.TRUE;
-            case "False":
-                return Boolean.FALSE;
-            case "None":
-                return None.NONE;
-            case "lambda":
-                return lambda();
-            default:
-                pos = save;
-                return chain();
+        Object literal = literal(id);
+        if (literal != null) {
+            return literal;
         }
+        if (id.equals("lambda")) {
+            return lambda();
+        }
+        pos = save;
+        return chain();
+    }
+
+    /** The value of Python's {@code True}, {@code False} or {@code None}; null for any other name. */
+    private static @Nullable Object literal(String name) {
+        return switch (name) {
+            case "True" -> true;
+            case "False" -> false;
+            case "None" -> None.NONE;
+            default -> null;
+        };
     }
 
     private BigDecimal number() {
@@ -292,7 +307,7 @@ final class Qe {
         if (keyword("in")) {
             return new Cmp("in", left, operand());
         }
-        return new Cmp("truthy", left, Boolean.TRUE);
+        return new Cmp("truthy", left, true);
     }
 
     private Object operand() {
@@ -302,15 +317,9 @@ final class Qe {
             return value();
         }
         String var = ident();
-        switch (var) {
-            case "True":
-                return Boolean.TRUE;
-            case "False":
-                return Boolean.FALSE;
-            case "None":
-                return None.NONE;
-            default:
-                break;
+        Object literal = literal(var);
+        if (literal != null) {
+            return literal;
         }
         if (peek('.')) {
             pos++;
@@ -528,60 +537,57 @@ final class Qe {
     }
 
     private static boolean test(@Nullable JsonNode attr, Object want) {
-        boolean missing = attr == null || attr.isNull();
+        // null when the attribute is missing or JSON null, which qe treats alike
+        JsonNode value = attr == null || attr.isNull() ? null : attr;
         if (want == None.NONE) {
-            return missing;
+            return value == null;
         }
         if (want instanceof Chain c) {
             Call m = c.calls().get(0);
             List<Object> a = m.args();
-            switch (m.name()) {
-                case "not_none":
-                    return !missing;
-                case "is_none":
-                    return missing;
-                case "is_in":
-                case "not_in": {
+            return switch (m.name()) {
+                case "not_none" -> value != null;
+                case "is_none" -> value == null;
+                case "is_in", "not_in" -> {
                     if (a.size() != 1 || !(a.get(0) instanceof List<?> options)) {
                         throw new QeException("Invalid query: " + m.name() + "() takes a list");
                     }
                     boolean any = false;
                     for (Object o : options) {
-                        any |= !missing && equalsValue(attr, o);
+                        any |= value != null && equalsValue(value, o);
                     }
-                    return m.name().equals("is_in") == any;
+                    yield m.name().equals("is_in") == any;
                 }
-                case "eq":
-                case "ne":
-                case "gt":
-                case "ge":
-                case "lt":
-                case "le": {
+                case "eq", "ne", "gt", "ge", "lt", "le" -> {
                     if (a.size() != 1) {
                         throw new QeException("Invalid query: " + m.name() + "() takes one value");
                     }
-                    if (m.name().equals("eq")) {
-                        return !missing && equalsValue(attr, a.get(0));
-                    }
-                    if (m.name().equals("ne")) {
-                        return missing || !equalsValue(attr, a.get(0));
-                    }
-                    if (missing || !(a.get(0) instanceof BigDecimal bound) || !isNumeric(attr)) {
-                        return false;
-                    }
-                    int cmp = new BigDecimal(attr.asText()).compareTo(bound);
-                    return switch (m.name()) {
-                        case "gt" -> cmp > 0;
-                        case "ge" -> cmp >= 0;
-                        case "lt" -> cmp < 0;
-                        default -> cmp <= 0;
-                    };
+                    yield compare(m.name(), value, a.get(0));
                 }
-                default:
-                    throw new QeException("Invalid query: unknown matcher " + m.name() + "()");
-            }
+                default -> throw new QeException("Invalid query: unknown matcher " + m.name() + "()");
+            };
         }
-        return !missing && equalsValue(attr, want);
+        return value != null && equalsValue(value, want);
+    }
+
+    /** {@code eq}, {@code ne}, {@code gt}, {@code ge}, {@code lt} or {@code le} of a present or missing value. */
+    private static boolean compare(String op, @Nullable JsonNode value, Object want) {
+        if (op.equals("eq")) {
+            return value != null && equalsValue(value, want);
+        }
+        if (op.equals("ne")) {
+            return value == null || !equalsValue(value, want);
+        }
+        if (value == null || !(want instanceof BigDecimal bound) || !isNumeric(value)) {
+            return false;
+        }
+        int cmp = new BigDecimal(value.asText()).compareTo(bound);
+        return switch (op) {
+            case "gt" -> cmp > 0;
+            case "ge" -> cmp >= 0;
+            case "lt" -> cmp < 0;
+            default -> cmp <= 0;
+        };
     }
 
     private static boolean isNumeric(JsonNode n) {
@@ -645,24 +651,25 @@ final class Qe {
 
     private static @Nullable Object eval(Graph g, Object expr, Lambda lambda, Binding b) {
         if (expr instanceof BoolOp op) {
-            switch (op.op()) {
-                case "not":
-                    return !truth(eval(g, op.operands().get(0), lambda, b));
-                case "and":
+            return switch (op.op()) {
+                case "not" -> !truth(eval(g, op.operands().get(0), lambda, b));
+                case "and" -> {
                     for (Object o : op.operands()) {
                         if (!truth(eval(g, o, lambda, b))) {
-                            return false;
+                            yield false;
                         }
                     }
-                    return true;
-                default:
+                    yield true;
+                }
+                default -> {
                     for (Object o : op.operands()) {
                         if (truth(eval(g, o, lambda, b))) {
-                            return true;
+                            yield true;
                         }
                     }
-                    return false;
-            }
+                    yield false;
+                }
+            };
         }
         if (expr instanceof Cmp cmp) {
             Object l = eval(g, cmp.left(), lambda, b);

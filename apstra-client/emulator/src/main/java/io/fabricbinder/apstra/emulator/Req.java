@@ -36,14 +36,18 @@ final class Req {
         this.path = path;
         this.body = body;
         List<String> segs = new ArrayList<>();
-        for (String s : path.split("/")) {
+        // Empty segments are skipped, so keeping trailing ones (-1) changes nothing.
+        for (String s : path.split("/", -1)) {
             if (!s.isEmpty()) {
                 segs.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
             }
         }
         this.segments = segs;
         if (rawQuery != null && !rawQuery.isEmpty()) {
-            for (String kv : rawQuery.split("&")) {
+            for (String kv : rawQuery.split("&", -1)) {
+                if (kv.isEmpty()) {
+                    continue; // "a=1&&b=2" or a trailing '&': no parameter there
+                }
                 int eq = kv.indexOf('=');
                 String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
                 String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);

@@ -62,7 +62,7 @@ class AuthAndBlueprintTest {
         Http h = Http.loggedIn(emulator);
         assertThat(h.get("/api/blueprints").status()).isEqualTo(200);
 
-        now.set(now.get().plus(Duration.ofMinutes(10)));
+        now.updateAndGet(t -> t.plus(Duration.ofMinutes(10)));
 
         assertThat(h.get("/api/blueprints").status()).isEqualTo(401);
         h.login("admin", "admin");

@@ -11,6 +11,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** A tiny JDK HttpClient wrapper speaking to the emulator like an Apstra client would. */
 final class Http {
@@ -21,7 +22,7 @@ final class Http {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
-    private String token;
+    private @Nullable String token;
     final String bp;
 
     Http(ApstraEmulator emulator) {
@@ -47,6 +48,7 @@ final class Http {
         this.token = t;
     }
 
+    @Nullable
     String token() {
         return token;
     }
@@ -55,7 +57,7 @@ final class Http {
         return send("GET", path, null);
     }
 
-    Resp post(String path, String json) {
+    Resp post(String path, @Nullable String json) {
         return send("POST", path, json);
     }
 
@@ -71,7 +73,7 @@ final class Http {
         return send("DELETE", path, null);
     }
 
-    Resp send(String method, String path, String json) {
+    Resp send(String method, String path, @Nullable String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
         if (token != null) {
             b.header("AuthToken", token);

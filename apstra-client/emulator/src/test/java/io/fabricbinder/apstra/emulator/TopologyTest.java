@@ -57,8 +57,13 @@ class TopologyTest {
 
     @Test
     void mlagPairsAndLinkTagsFromYaml() {
-        Topology t = Topology.parseYaml("mlagPairs:\n  - name: p\n    leafs: [a, b]\nlinkTags: [sriov]\n"
-                + "cables: ['w nic e0 -> a xe-0/0/1']\n");
+        Topology t = Topology.parseYaml("""
+                mlagPairs:
+                  - name: p
+                    leafs: [a, b]
+                linkTags: [sriov]
+                cables: ['w nic e0 -> a xe-0/0/1']
+                """);
 
         assertThat(t.pairType("p")).isEqualTo("mlag");
         assertThat(t.linkTags()).containsExactly("sriov");

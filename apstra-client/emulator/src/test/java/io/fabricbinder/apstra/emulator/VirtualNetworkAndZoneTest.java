@@ -174,6 +174,43 @@ class VirtualNetworkAndZoneTest {
     }
 
     @Test
+    void patchingBindingsWithoutVlanKeepsTheVnVlanAndRepeatingItChangesNothing() {
+        String zone = h.createZone("blue");
+        String id = h.createVn("blue-300", zone, leaf1, 300);
+        String leaf2 = emulator.systemId("leaf2");
+        String bindings = "{\"bound_to\":[{\"system_id\":\"" + leaf1 + "\",\"vlan_id\":null},{\"system_id\":\"" + leaf2
+                + "\",\"vlan_id\":null}]}";
+
+        Http.Resp first = h.patch(h.bp + "/virtual-networks/" + id, bindings);
+        int afterFirst = emulator.stagingVersion();
+        Http.Resp again = h.patch(h.bp + "/virtual-networks/" + id, bindings);
+
+        assertThat(first.status()).isEqualTo(204);
+        assertThat(again.status()).isEqualTo(204);
+        assertThat(h.get(h.bp + "/virtual-networks/" + id)
+                        .json()
+                        .get("bound_to")
+                        .findValuesAsText("vlan_id"))
+                .containsExactly("300", "300");
+        assertThat(emulator.stagingVersion()).isEqualTo(afterFirst);
+    }
+
+    @Test
+    void putWithoutVniKeepsTheVniTheVnAlreadyHas() {
+        String zone = h.createZone("blue");
+        String id = h.createVn("blue-300", zone, leaf1, 300);
+        String vni = h.get(h.bp + "/virtual-networks/" + id).json().get("vn_id").asText();
+        int before = emulator.stagingVersion();
+
+        Http.Resp put = h.put(h.bp + "/virtual-networks/" + id, Http.vnBody("blue-300", zone, leaf1, 300));
+
+        assertThat(put.status()).isEqualTo(204);
+        assertThat(h.get(h.bp + "/virtual-networks/" + id).json().get("vn_id").asText())
+                .isEqualTo(vni);
+        assertThat(emulator.stagingVersion()).isEqualTo(before);
+    }
+
+    @Test
     void unknownVnAndZoneAre404() {
         assertThat(h.get(h.bp + "/virtual-networks/nope").status()).isEqualTo(404);
         assertThat(h.get(h.bp + "/virtual-networks/nope").json().get("errors").asText())
