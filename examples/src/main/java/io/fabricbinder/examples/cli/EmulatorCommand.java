@@ -2,6 +2,7 @@ package io.fabricbinder.examples.cli;
 
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Topology;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -61,8 +62,9 @@ final class EmulatorCommand implements Callable<Integer> {
         try {
             emulator = ApstraEmulator.builder().port(port).topology(fabric).start();
         } catch (UncheckedIOException e) {
-            err.println("fabricbinder emulator: " + e.getMessage() + " ("
-                    + e.getCause().getMessage() + ")");
+            IOException cause = e.getCause(); // never null: UncheckedIOException requires one
+            err.println("fabricbinder emulator: " + e.getMessage()
+                    + (cause == null ? "" : " (" + cause.getMessage() + ")"));
             return FabricBinderCli.EXIT_FAILURE;
         }
         Thread hook = new Thread(emulator::close, "apstra-emulator-shutdown");

@@ -1,5 +1,6 @@
 package io.fabricbinder.examples.cli;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabricbinder.apstra.emulator.Topology;
@@ -33,8 +34,11 @@ class ExampleManifestsTest {
 
         set.pods()
                 .forEach(pod -> pod.networkStatus().forEach(status -> {
-                    String pf = status.findDeviceInfo().orElseThrow().pci().pfPciAddress();
-                    String pfName = set.findNodeState(pod.nodeName())
+                    var pci = requireNonNull(
+                            status.findDeviceInfo().orElseThrow().pci(), () -> pod + ": device-info without pci");
+                    String pf = requireNonNull(pci.pfPciAddress(), () -> pod + ": device-info without pf-pci");
+                    String node = requireNonNull(pod.nodeName(), () -> pod + " is not scheduled");
+                    String pfName = set.findNodeState(node)
                             .orElseThrow()
                             .findPhysicalFunction(pf)
                             .orElseThrow()

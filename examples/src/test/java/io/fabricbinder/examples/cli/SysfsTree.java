@@ -1,5 +1,7 @@
 package io.fabricbinder.examples.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -77,9 +79,10 @@ final class SysfsTree {
 
     private static void link(Path link, Path target) {
         try {
-            Files.createDirectories(link.getParent());
+            Path dir = requireNonNull(link.getParent(), () -> link + " has no parent");
+            Files.createDirectories(dir);
             Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, link.getParent().relativize(target));
+            Files.createSymbolicLink(link, dir.relativize(target));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

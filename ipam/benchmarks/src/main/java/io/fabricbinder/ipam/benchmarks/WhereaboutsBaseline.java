@@ -36,7 +36,7 @@ final class WhereaboutsBaseline {
             String text = current.map(VersionedValue::value).orElse("");
             Map<Long, String> allocations = new HashMap<>();
             if (!text.isEmpty()) {
-                for (String line : text.split("\n")) {
+                for (String line : text.lines().toList()) { // every line ends in \n: none is empty
                     int space = line.indexOf(' ');
                     allocations.put(Long.parseLong(line.substring(0, space)), line.substring(space + 1));
                 }

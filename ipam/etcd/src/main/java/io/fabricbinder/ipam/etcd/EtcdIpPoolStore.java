@@ -420,25 +420,29 @@ public final class EtcdIpPoolStore implements IpPoolStore {
             } catch (RuntimeException e) {
                 response = CompletableFuture.failedFuture(e);
             }
-            response.orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, error) -> {
-                try {
-                    if (error != null) {
-                        failed(
-                                batch,
-                                error instanceof CompletionException && error.getCause() != null
-                                        ? error.getCause()
-                                        : error);
-                    } else {
-                        deliver(batch, r);
-                    }
-                } catch (RuntimeException e) {
-                    for (P p : batch) {
-                        p.result.completeExceptionally(e);
-                    }
-                } finally {
-                    sendNext();
-                }
-            });
+            // The future whenComplete returns is not needed: the callback settles every request's
+            // own future whatever happens in it (Throwable below), and those are what callers wait on.
+            @SuppressWarnings("FutureReturnValueIgnored")
+            var unused = response.orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .whenComplete((r, error) -> {
+                        try {
+                            if (error != null) {
+                                failed(
+                                        batch,
+                                        error instanceof CompletionException && error.getCause() != null
+                                                ? error.getCause()
+                                                : error);
+                            } else {
+                                deliver(batch, r);
+                            }
+                        } catch (Throwable e) { // an Error too: a request left unsettled would hang its caller
+                            for (P p : batch) {
+                                p.result.completeExceptionally(e);
+                            }
+                        } finally {
+                            sendNext();
+                        }
+                    });
         }
 
         private void sendNext() {
@@ -533,14 +537,20 @@ public final class EtcdIpPoolStore implements IpPoolStore {
                 return;
             }
             for (PendingRead p : batch) {
-                kv.get(p.key)
+                // as in send: the callback settles p.result whatever happens, so its future is not needed
+                @SuppressWarnings("FutureReturnValueIgnored")
+                var unused = kv.get(p.key)
                         .orTimeout(requestTimeout.toNanos(), TimeUnit.NANOSECONDS)
                         .whenComplete((r, e) -> {
                             if (e != null) {
                                 p.result.completeExceptionally(
                                         e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-                            } else {
+                                return;
+                            }
+                            try {
                                 p.result.complete(first(r.getKvs()));
+                            } catch (Throwable t) { // whatever first() throws reaches the waiting caller
+                                p.result.completeExceptionally(t);
                             }
                         });
             }

@@ -70,7 +70,7 @@ final class ChildJvm implements AutoCloseable {
     List<String[]> acks() {
         List<String[]> out = new ArrayList<>();
         for (String l : lines) {
-            String[] p = l.split(" ");
+            String[] p = l.split(" ", -1);
             if (p.length == 4 && p[0].equals("ACK") && p[3].equals(".")) {
                 out.add(new String[] {p[1], p[2]});
             }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdAllocatorConcurrencyTest {
     private static EtcdCluster cluster;
-    private String prefix;
+    /** This test's keys in etcd (JUnit makes a new instance per test). */
+    private final String prefix = "conc/" + UUID.randomUUID() + "/";
 
     @BeforeAll
     static void startEtcd() {
@@ -50,7 +51,6 @@ class EtcdAllocatorConcurrencyTest {
     }
 
     private EtcdIpPoolStore newStore() {
-        prefix = "conc/" + UUID.randomUUID() + "/";
         return EtcdIpPoolStore.builder()
                 .endpoints(cluster.endpoints())
                 .keyPrefix(prefix)
@@ -153,9 +153,8 @@ class EtcdAllocatorConcurrencyTest {
             for (int i = 0; i < in.size(); i++) {
                 for (int j = i + 1; j < in.size(); j++) {
                     if (in.get(i)[0] < in.get(j)[1] && in.get(j)[0] < in.get(i)[1]) {
-                        bad.add(e.getKey() + " held by "
-                                + holders.get(e.getKey()).get(i) + " and "
-                                + holders.get(e.getKey()).get(j));
+                        List<Owner> owners = holders.getOrDefault(e.getKey(), List.of()); // same keys
+                        bad.add(e.getKey() + " held by " + owners.get(i) + " and " + owners.get(j));
                     }
                 }
             }

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -49,6 +50,8 @@ final class EtcdCluster implements AutoCloseable {
         final int metricsPort;
         final Path dataDir;
         final Path log;
+
+        @Nullable
         Process process;
 
         Member(String name, int clientPort, int peerPort, int metricsPort, Path dataDir, Path log) {
@@ -64,12 +67,21 @@ final class EtcdCluster implements AutoCloseable {
             return "http://127.0.0.1:" + clientPort;
         }
 
+        /** The running (or exited) process; fails if the member was never started. */
+        Process process() {
+            Process p = process;
+            if (p == null) {
+                throw new IllegalStateException("etcd member " + name + " was never started");
+            }
+            return p;
+        }
+
         boolean isAlive() {
             return process != null && process.isAlive();
         }
 
         long pid() {
-            return process.pid();
+            return process().pid();
         }
 
         @Override
@@ -214,7 +226,7 @@ final class EtcdCluster implements AutoCloseable {
             while (!healthy(m)) {
                 if (!m.isAlive()) {
                     throw new IOException(
-                            "etcd member " + m + " exited with " + m.process.exitValue() + ": " + tail(m.log));
+                            "etcd member " + m + " exited with " + m.process().exitValue() + ": " + tail(m.log));
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IOException(
@@ -276,9 +288,10 @@ final class EtcdCluster implements AutoCloseable {
 
     /** Kills {@code m} with SIGKILL and waits until it is gone. */
     void kill(Member m) {
-        m.process.toHandle().destroyForcibly();
+        Process p = m.process();
+        p.toHandle().destroyForcibly();
         try {
-            m.process.waitFor();
+            p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

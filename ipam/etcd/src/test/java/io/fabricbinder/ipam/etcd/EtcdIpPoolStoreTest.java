@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -402,7 +403,7 @@ class EtcdIpPoolStoreTest extends IpPoolStoreContract {
         }
     }
 
-    private static String value(IpPoolStore store, String key) {
+    private static @Nullable String value(IpPoolStore store, String key) {
         return store.find(key).map(VersionedValue::value).orElse(null);
     }
 

@@ -47,14 +47,22 @@ final class RequestGate implements ClientInterceptor {
 
     /** Waits until the held request {@code id} ("txn1", "range1", ...) is being held. */
     void awaitHeld(String id) throws InterruptedException {
-        if (!held.get(id).await(30, TimeUnit.SECONDS)) {
+        if (!latch(held, id).await(30, TimeUnit.SECONDS)) {
             throw new AssertionError(id + " was never sent");
         }
     }
 
     /** Lets the held request {@code id} go on. */
     void release(String id) {
-        release.get(id).countDown();
+        latch(release, id).countDown();
+    }
+
+    private static CountDownLatch latch(Map<String, CountDownLatch> latches, String id) {
+        CountDownLatch l = latches.get(id);
+        if (l == null) {
+            throw new IllegalStateException("request " + id + " is not held by this gate (hold it first)");
+        }
+        return l;
     }
 
     /** Releases every held request. */
@@ -86,8 +94,8 @@ final class RequestGate implements ClientInterceptor {
                     }
                 }
                 CountDownLatch gate = id == null ? null : release.get(id);
-                if (gate != null) {
-                    held.get(id).countDown();
+                if (id != null && gate != null) {
+                    latch(held, id).countDown();
                     try {
                         gate.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
