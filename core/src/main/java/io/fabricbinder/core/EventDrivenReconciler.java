@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -267,35 +268,56 @@ public final class EventDrivenReconciler {
     private void changed() {
         if (!scheduled) {
             scheduled = true;
-            scheduler.schedule(this::flush, windowNanos, TimeUnit.NANOSECONDS);
+            // Nobody waits on this future: flush() logs whatever it throws and schedules its own retry.
+            ScheduledFuture<?> unused = scheduler.schedule(this::flush, windowNanos, TimeUnit.NANOSECONDS);
         }
     }
 
+    /**
+     * Runs one scheduled reconcile. Nothing reads the future of this task, so what it throws is
+     * logged here or lost. A failed reconcile (RuntimeException or Error) is retried after another
+     * window, since dropping the burst would leave the fabric behind until the next event; an Error
+     * is logged with its stack trace and rethrown, so that an executor that inspects its tasks'
+     * futures still sees it. A listener that throws is logged, and nothing is retried: the reconcile
+     * itself went through.
+     */
     private void flush() {
         ClusterSnapshot snap;
         synchronized (lock) {
             scheduled = false;
             snap = snapshot();
         }
+        ReconcileResult result;
         try {
-            ReconcileResult result;
-            try {
-                result = binder.reconcile(snap);
-            } finally {
-                synchronized (lock) {
-                    // The fabric and the allocations changed: the incremental plan starts over.
-                    stale = true;
-                }
-            }
-            synchronized (lock) {
-                reconciles++;
-            }
-            listener.accept(result);
+            result = binder.reconcile(snap);
         } catch (RuntimeException e) {
             // The fabric could not be read or reached: try again after another window.
             LOG.warn("reconcile failed, retrying after the next window: {}", e.toString());
-            synchronized (lock) {
-                reconciles++;
+            reconciled(true);
+            return;
+        } catch (Error e) {
+            LOG.error("reconcile failed with an Error, retrying after the next window", e);
+            reconciled(true);
+            throw e;
+        }
+        reconciled(false);
+        try {
+            listener.accept(result);
+        } catch (RuntimeException e) {
+            LOG.warn("reconcile listener failed; the reconcile itself succeeded", e);
+        } catch (Error e) {
+            LOG.error("reconcile listener failed with an Error; the reconcile itself succeeded", e);
+            throw e;
+        }
+    }
+
+    /** Counts a reconcile, and schedules a retry after a failed one. */
+    private void reconciled(boolean failed) {
+        synchronized (lock) {
+            // The fabric and the allocations (may have) changed: the incremental plan starts over.
+            stale = true;
+            reconciles++;
+            if (failed) {
                 changed();
             }
         }

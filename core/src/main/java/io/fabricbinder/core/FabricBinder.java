@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * FabricBinder: plans and reconciles the fabric (virtual networks, routing zones, port tags) and the
@@ -41,7 +40,7 @@ public final class FabricBinder {
      * key alone, reused so a re-plan does not parse and validate every NAD's ranges again. Holds the
      * pools of one plan at most; concurrent plans may replace each other's map (either is valid).
      */
-    private final AtomicReference<Map<Planner.PoolKey, PoolSpec>> poolSpecs = new AtomicReference<>(Map.of());
+    private volatile Map<Planner.PoolKey, PoolSpec> poolSpecs = Map.of();
 
     private FabricBinder(Builder b) {
         this.gateway = b.gateway == null ? new InMemoryFabricGateway() : b.gateway;
@@ -70,9 +69,9 @@ public final class FabricBinder {
     public Plan plan(ClusterSnapshot snapshot, FabricState actual) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(actual, "actual");
-        Planner planner = new Planner(snapshot, actual, addressBook, vniMin, vniMax).knownPoolSpecs(poolSpecs.get());
+        Planner planner = new Planner(snapshot, actual, addressBook, vniMin, vniMax).knownPoolSpecs(poolSpecs);
         Plan plan = planner.plan();
-        poolSpecs.set(Collections.unmodifiableMap(planner.usedPoolSpecs));
+        poolSpecs = Collections.unmodifiableMap(planner.usedPoolSpecs);
         return plan;
     }
 
@@ -148,9 +147,9 @@ public final class FabricBinder {
         }
         for (List<IpAllocationEntry> entries : byOwner.values()) {
             IpAllocationEntry first = entries.get(0);
-            PoolSpec pool = plan.pools().get(first.pool());
             String[] podParts = first.pod().split("/", 2);
             try {
+                PoolSpec pool = poolOf(plan, first);
                 Owner owner = new Owner(podParts[0], podParts[1], first.podUid(), first.interfaceName());
                 List<String> cidrs = addressBook.allocate(pool, owner);
                 for (int r = 0; r < cidrs.size(); r++) {
@@ -191,8 +190,7 @@ public final class FabricBinder {
             try {
                 if (done.add(key)) {
                     addressBook.release(
-                            plan.pools().get(e.pool()),
-                            new Owner(podParts[0], podParts[1], e.podUid(), e.interfaceName()));
+                            poolOf(plan, e), new Owner(podParts[0], podParts[1], e.podUid(), e.interfaceName()));
                 }
                 released.add(e);
             } catch (RuntimeException ex) {
@@ -202,6 +200,18 @@ public final class FabricBinder {
                         "releasing " + e.address() + " failed (retried on the next reconcile): " + ex.getMessage()));
             }
         }
+    }
+
+    /**
+     * The pool an allocation entry names. A plan holds the pool of each of its entries (the public
+     * constructor checks it; the planners build them so).
+     */
+    private static PoolSpec poolOf(Plan plan, IpAllocationEntry e) {
+        PoolSpec pool = plan.pools().get(e.pool());
+        if (pool == null) {
+            throw new IllegalStateException("the plan has no pool " + e.pool() + " for " + e);
+        }
+        return pool;
     }
 
     /** Builds a {@link FabricBinder}. Not thread-safe; use once. */

@@ -49,7 +49,7 @@ final class IncrementalPlanner {
     private boolean bulk;
 
     // Network level, fixed between rebuilds.
-    private Planner.Context ctx = emptyContext();
+    private Planner.Context ctx = Planner.Context.EMPTY;
     private List<RoutingZoneChange> zones = List.of();
     private List<VirtualNetworkChange> nets = List.of();
     private Map<String, PoolSpec> pools = Map.of();
@@ -229,7 +229,7 @@ final class IncrementalPlanner {
             }
         }
         for (Attachment a : c.attachments()) {
-            PoolCandidates pc = poolsByName.get(a.pool().name());
+            PoolCandidates pc = pool(a);
             if (a.terminating() || pc.ps.existing.containsKey(a.owner().key())) {
                 continue;
             }
@@ -254,14 +254,15 @@ final class IncrementalPlanner {
             }
         }
         for (PortBinding.Key k : c.keys()) {
-            TreeSet<String> pods = podsByKey.get(k);
+            // A contribution is retracted only after it was applied: its keys have their pods.
+            TreeSet<String> pods = Objects.requireNonNull(podsByKey.get(k), "retracted key never applied");
             pods.remove(c.podKey);
             touchedKeys.add(k);
             if (pods.isEmpty()) {
                 podsByKey.remove(k);
                 if (eligible(k)) {
                     PortVlan pv = portVlan(k);
-                    TreeSet<PortBinding.Key> g = groups.get(pv);
+                    TreeSet<PortBinding.Key> g = Objects.requireNonNull(groups.get(pv), "retracted key never grouped");
                     g.remove(k);
                     if (g.isEmpty()) {
                         groups.remove(pv);
@@ -271,7 +272,7 @@ final class IncrementalPlanner {
             }
         }
         for (Attachment a : c.attachments()) {
-            PoolCandidates pc = poolsByName.get(a.pool().name());
+            PoolCandidates pc = pool(a);
             AttKey ak = new AttKey(a.podKey(), a.index());
             if (pc.waiting.remove(ak) != null) {
                 pc.changed.add(ak);
@@ -370,10 +371,11 @@ final class IncrementalPlanner {
         VirtualNetworkSpec net = netIndex.get(network);
         boolean conflicting = conflicting(k);
         boolean frozen = ctx.frozenNetworks().contains(network);
-        boolean desired = pods != null && net != null && !conflicting && !frozen;
         PortBinding have = actualPorts.get(k);
+        boolean desired = false;
         PortBindingChange now = null;
-        if (desired) {
+        if (pods != null && net != null && !conflicting && !frozen) {
+            desired = true;
             now = new PortBindingChange(
                     have != null ? PortAction.UNCHANGED : PortAction.TAG,
                     new PortBinding(k.leaf(), k.port(), network, net.vlan(), List.copyOf(pods)));
@@ -518,8 +520,15 @@ final class IncrementalPlanner {
         return netIndex.containsKey(k.virtualNetwork()) && !ctx.frozenNetworks().contains(k.virtualNetwork());
     }
 
+    /** The port and VLAN of an {@link #eligible} key. */
     private PortVlan portVlan(PortBinding.Key k) {
-        return new PortVlan(k.leaf(), k.port(), netIndex.get(k.virtualNetwork()).vlan());
+        VirtualNetworkSpec net = Objects.requireNonNull(netIndex.get(k.virtualNetwork()), "key not eligible");
+        return new PortVlan(k.leaf(), k.port(), net.vlan());
+    }
+
+    /** The pool of an attachment: every attachment is to a pool of the last rebuild. */
+    private PoolCandidates pool(Attachment a) {
+        return Objects.requireNonNull(poolsByName.get(a.pool().name()), "attachment to a pool not rebuilt");
     }
 
     private void requireBuilt() {
@@ -550,11 +559,6 @@ final class IncrementalPlanner {
         flippedNets.clear();
         touchedNets.clear();
         touchedPools.clear();
-    }
-
-    private static Planner.Context emptyContext() {
-        return new Planner.Context(
-                Map.of(), Set.of(), Map.of(), io.fabricbinder.core.topology.Topology.empty(), Planner.LinkIndex.EMPTY);
     }
 
     /** An attachment's place in pod order. */

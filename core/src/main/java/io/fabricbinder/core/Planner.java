@@ -28,6 +28,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -71,14 +72,17 @@ final class Planner {
         this.vniMax = vniMax;
     }
 
-    /** The network-level results: everything that does not depend on pods. Filled by {@link #prepare}. */
-    Context context;
+    /**
+     * The network-level results: everything that does not depend on pods. Filled by {@link #prepare};
+     * empty until then.
+     */
+    Context context = Context.EMPTY;
 
-    Map<String, VirtualNetworkSpec> desiredNets;
-    List<VirtualNetworkChange> netChanges;
-    List<RoutingZoneChange> zoneChanges;
+    Map<String, VirtualNetworkSpec> desiredNets = Map.of();
+    List<VirtualNetworkChange> netChanges = List.of();
+    List<RoutingZoneChange> zoneChanges = List.of();
     /** Pools by name, with the existing allocations and capacity of each (read once, in name order). */
-    Map<String, PoolState> poolStates;
+    Map<String, PoolState> poolStates = Map.of();
 
     /** The networks ports are bound to (extended, not frozen), by name: index = {@link NadInfo#rank()}. */
     List<String> netNames = List.of();
@@ -102,7 +106,7 @@ final class Planner {
     }
 
     /** The pool map of the plan (every pool of a valid fabricbinder-ipam NAD). */
-    Map<String, PoolSpec> pools;
+    Map<String, PoolSpec> pools = Map.of();
 
     /** The errors and warnings that do not come from pods. */
     List<Diagnostic> baseErrors() {
@@ -240,7 +244,7 @@ final class Planner {
                 specByNad.put(nad.key(), spec);
                 poolStates.put(spec.name(), new PoolState(spec, nad.key()));
             } catch (IllegalArgumentException e) {
-                errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", e.getMessage()));
+                errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", Diagnostic.messageOf(e)));
             }
         }
         pools = new TreeMap<>();
@@ -299,7 +303,8 @@ final class Planner {
             untagFrozen.addAll(c.unmapped());
             int first = allocations.size();
             for (Attachment a : c.attachments()) {
-                PoolRun run = runs.get(a.pool().name());
+                // Every attachment's pool is a pool of the plan (NadInfo.pool comes from poolStates).
+                PoolRun run = Objects.requireNonNull(runs.get(a.pool().name()), "attachment to a pool not planned");
                 List<String> have = run.ps.existing.get(a.owner().key());
                 if (have != null) {
                     run.wanted.put(have, Boolean.TRUE);
@@ -319,7 +324,8 @@ final class Planner {
         }
         List<IpAllocationEntry> releases = new ArrayList<>();
         for (PoolState ps : poolStates.values()) {
-            Map<List<String>, Boolean> wanted = runs.get(ps.spec.name()).wanted;
+            IdentityHashMap<List<String>, Boolean> wanted =
+                    Objects.requireNonNull(runs.get(ps.spec.name()), "pool run").wanted;
             if (wanted.size() == ps.existing.size()) {
                 continue;
             }
@@ -344,7 +350,9 @@ final class Planner {
         String[] ports = context.linkIndex().ports;
         int[] vlans = new int[netNames.size()];
         for (int i = 0; i < vlans.length; i++) {
-            vlans[i] = desiredNets.get(netNames.get(i)).vlan();
+            // netNames are the networks with a draft, and every draft is a desired network.
+            vlans[i] = Objects.requireNonNull(desiredNets.get(netNames.get(i)), "bound network not desired")
+                    .vlan();
         }
         List<PortBinding.Key> desiredKeys = new ArrayList<>();
         List<List<String>> desiredPods = new ArrayList<>();
@@ -488,7 +496,7 @@ final class Planner {
      * identity of their address list); copies the lists only if the address book shared some.
      */
     private static Map<String, List<String>> distinctValues(Map<String, List<String>> existing) {
-        Map<List<String>, Boolean> seen = new IdentityHashMap<>(existing.size());
+        IdentityHashMap<List<String>, Boolean> seen = new IdentityHashMap<>(existing.size());
         for (List<String> v : existing.values()) {
             if (seen.put(v, Boolean.TRUE) != null) {
                 Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -569,7 +577,8 @@ final class Planner {
             Map<String, NetworkAttachmentDefinition> nads,
             List<VirtualNetworkRouter> vnrs) {
         for (NetDraft d : drafts.values()) {
-            NetworkAttachmentDefinition nad = nads.get(d.name);
+            // Drafts are made from these NADs, under their keys.
+            NetworkAttachmentDefinition nad = Objects.requireNonNull(nads.get(d.name), "draft without its NAD");
             List<String> selecting = new ArrayList<>();
             for (VirtualNetworkRouter vnr : vnrs) {
                 if (vnr.type() == VirtualNetworkRouter.Type.MESH
@@ -691,7 +700,8 @@ final class Planner {
                     NetDraft a = members.get(i);
                     NetDraft b = members.get(j);
                     IpPrefix overlap = overlap(a.v4, b.v4);
-                    if (overlap == null) {
+                    boolean v4 = overlap != null;
+                    if (!v4) {
                         overlap = overlap(a.v6, b.v6);
                     }
                     if (overlap != null) {
@@ -700,9 +710,7 @@ final class Planner {
                                     NAD + pair[0].name,
                                     "spec.config.ipam.subnet",
                                     "subnet overlaps " + pair[1].name + " ("
-                                            + (overlap == a.v4 || overlap == b.v4
-                                                    ? a.v4 + " / " + b.v4
-                                                    : a.v6 + " / " + b.v6)
+                                            + (v4 ? a.v4 + " / " + b.v4 : a.v6 + " / " + b.v6)
                                             + ") in routing zone " + e.getKey()));
                             bad.add(pair[0].name);
                         }
@@ -743,18 +751,18 @@ final class Planner {
             nadKeys[i] = selections.get(i).nadKey(pod.namespace());
             infos[i] = ctx.nads.get(nadKeys[i]);
         }
-        if (isActive(pod) && pod.nodeName() != null) {
-            bindPod(pod, nadKeys, infos, ctx, out);
+        String node = pod.nodeName();
+        if (isActive(pod) && node != null) {
+            bindPod(pod, node, nadKeys, infos, ctx, out);
         }
         attachments(pod, nadKeys, infos, out);
         return out;
     }
 
     private static void bindPod(
-            Pod pod, String[] nadKeys, @Nullable NadInfo[] infos, Context ctx, PodContribution out) {
+            Pod pod, String node, String[] nadKeys, @Nullable NadInfo[] infos, Context ctx, PodContribution out) {
         Topology topology = ctx.topology;
         Set<String> frozenNetworks = ctx.frozenNetworks;
-        String node = pod.nodeName();
         String podKey = out.podKey;
         String object = POD + podKey;
         for (int i = 0; i < nadKeys.length; i++) {
@@ -886,7 +894,7 @@ final class Planner {
             try {
                 owner = new Owner(pod.namespace(), pod.name(), uid, iface);
             } catch (IllegalArgumentException e) {
-                out.error(new Diagnostic(POD + out.podKey, NETWORKS_FIELD + "[" + i + "]", e.getMessage()));
+                out.error(new Diagnostic(POD + out.podKey, NETWORKS_FIELD + "[" + i + "]", Diagnostic.messageOf(e)));
                 continue;
             }
             out.attach(new Attachment(out.podKey, owner, nadKey, pod.isTerminating(), i, spec));
@@ -944,7 +952,8 @@ final class Planner {
                     others.add(o.virtualNetwork() + " (subnet " + (on == null ? "none" : on.primarySubnet()) + ")");
                 }
             }
-            VirtualNetworkSpec mine = nets.get(k.virtualNetwork());
+            VirtualNetworkSpec mine =
+                    Objects.requireNonNull(nets.get(k.virtualNetwork()), "conflicting key of an unknown network");
             out.add(new Diagnostic(
                     NAD + k.virtualNetwork(),
                     "spec.config.vlan",
@@ -957,36 +966,38 @@ final class Planner {
 
     private Set<PortBinding.Key> portConflicts(List<PortBinding.Key> desired, Map<String, VirtualNetworkSpec> nets) {
         // Only networks sharing a VLAN with another can clash: look at their keys alone.
-        Map<Integer, Integer> vlanUse = new HashMap<>();
+        Set<Integer> usedVlans = new HashSet<>();
+        Set<Integer> sharedVlans = new HashSet<>();
         for (VirtualNetworkSpec n : nets.values()) {
-            if (!frozenNetworks.contains(n.name())) {
-                vlanUse.merge(n.vlan(), 1, Integer::sum);
+            if (!frozenNetworks.contains(n.name()) && !usedVlans.add(n.vlan())) {
+                sharedVlans.add(n.vlan());
             }
         }
-        Set<String> sharing = new HashSet<>();
+        // The VLAN of each network that shares it.
+        Map<String, Integer> sharing = new HashMap<>();
         for (VirtualNetworkSpec n : nets.values()) {
-            if (!frozenNetworks.contains(n.name()) && vlanUse.get(n.vlan()) > 1) {
-                sharing.add(n.name());
+            if (!frozenNetworks.contains(n.name()) && sharedVlans.contains(n.vlan())) {
+                sharing.put(n.name(), n.vlan());
             }
         }
         if (sharing.isEmpty()) {
             return Set.of();
         }
         Map<PortVlan, Object> byPortVlan = new HashMap<>();
-        List<PortVlan> clashes = new ArrayList<>();
+        List<List<PortBinding.Key>> clashes = new ArrayList<>();
         for (PortBinding.Key k : desired) {
-            if (!sharing.contains(k.virtualNetwork())) {
+            Integer vlan = sharing.get(k.virtualNetwork());
+            if (vlan == null) {
                 continue;
             }
-            VirtualNetworkSpec n = nets.get(k.virtualNetwork());
-            PortVlan pv = new PortVlan(k.leaf(), k.port(), n.vlan());
+            PortVlan pv = new PortVlan(k.leaf(), k.port(), vlan);
             Object prev = byPortVlan.putIfAbsent(pv, k);
             if (prev instanceof PortBinding.Key first) {
                 List<PortBinding.Key> list = new ArrayList<>();
                 list.add(first);
                 list.add(k);
                 byPortVlan.put(pv, list);
-                clashes.add(pv);
+                clashes.add(list);
             } else if (prev instanceof List<?> list) {
                 @SuppressWarnings("unchecked")
                 List<PortBinding.Key> keys = (List<PortBinding.Key>) list;
@@ -994,9 +1005,7 @@ final class Planner {
             }
         }
         Set<PortBinding.Key> bad = new HashSet<>();
-        for (PortVlan pv : clashes) {
-            @SuppressWarnings("unchecked")
-            List<PortBinding.Key> keys = (List<PortBinding.Key>) byPortVlan.get(pv);
+        for (List<PortBinding.Key> keys : clashes) {
             keys.sort(BY_NETWORK);
             errors.addAll(conflictErrors(keys, nets));
             bad.addAll(keys);
@@ -1010,7 +1019,7 @@ final class Planner {
     private static final class PoolRun {
         final PoolState ps;
         /** The existing allocations (by identity of their address lists) some attachment wants. */
-        final Map<List<String>, Boolean> wanted;
+        final IdentityHashMap<List<String>, Boolean> wanted;
 
         long used;
 
@@ -1171,7 +1180,10 @@ final class Planner {
             Set<String> frozenNetworks,
             Map<String, SriovNetworkNodeState> states,
             Topology topology,
-            LinkIndex linkIndex) {}
+            LinkIndex linkIndex) {
+        /** No networks, no node states, no topology. */
+        static final Context EMPTY = new Context(Map.of(), Set.of(), Map.of(), Topology.empty(), LinkIndex.EMPTY);
+    }
 
     /**
      * A valid NAD as the pods see it: one lookup per network selection.
@@ -1198,17 +1210,26 @@ final class Planner {
         static final LinkIndex EMPTY =
                 new LinkIndex(new IdentityHashMap<>(), new String[0], new String[0], new IdentityHashMap<>());
 
-        private final Map<TopologyLink, Integer> byLink;
+        /**
+         * By identity: every link looked up comes from the topology the index was built from (see {@link
+         * #rank}), and a link record's equals and hashCode would compare all its fields.
+         */
+        private final IdentityHashMap<TopologyLink, Integer> byLink;
+
         final String[] leaves;
         final String[] ports;
-        /** The link of each PF of the node states (null if it has none), looked up once per plan. */
-        private final Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks;
+        /**
+         * The link of each PF of the node states (null if it has none), looked up once per plan. By
+         * identity: the PFs looked up are those of the same node states, and a PF that is not found is
+         * looked up in the topology (see {@link #link}).
+         */
+        private final IdentityHashMap<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks;
 
         private LinkIndex(
-                Map<TopologyLink, Integer> byLink,
+                IdentityHashMap<TopologyLink, Integer> byLink,
                 String[] leaves,
                 String[] ports,
-                Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks) {
+                IdentityHashMap<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks) {
             this.byLink = byLink;
             this.leaves = leaves;
             this.ports = ports;
@@ -1229,7 +1250,8 @@ final class Planner {
         }
 
         static LinkIndex of(Topology topology, Iterable<SriovNetworkNodeState> states) {
-            Map<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks = new IdentityHashMap<>();
+            IdentityHashMap<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks =
+                    new IdentityHashMap<>();
             for (SriovNetworkNodeState s : states) {
                 for (SriovNetworkNodeState.PhysicalFunction pf : s.interfaces()) {
                     pfLinks.put(
@@ -1243,7 +1265,7 @@ final class Planner {
                 int c = a.leaf().compareTo(b.leaf());
                 return c != 0 ? c : a.port().compareTo(b.port());
             });
-            Map<TopologyLink, Integer> byLink = new IdentityHashMap<>(links.size());
+            IdentityHashMap<TopologyLink, Integer> byLink = new IdentityHashMap<>(links.size());
             List<String> leaves = new ArrayList<>();
             List<String> ports = new ArrayList<>();
             TopologyLink prev = null;
@@ -1307,8 +1329,11 @@ final class Planner {
         private @Nullable List<Diagnostic> warnings;
         private @Nullable List<String> unmapped;
         private @Nullable List<Attachment> attachments;
+        /** None yet: shared, never written (a pod with no ranked binding allocates no array). */
+        private static final int[] NO_RANKS = new int[0];
+
         /** (port rank, network rank) of each binding of a ranked network, flat. */
-        private int @Nullable [] ranked;
+        private int[] ranked = NO_RANKS;
 
         private int rankedSize;
 
@@ -1353,8 +1378,8 @@ final class Planner {
                     // Links come from the topology the index was built from; anything else is a bug.
                     throw new IllegalStateException("link " + l + " is not in the plan's topology index");
                 }
-                if (ranked == null || rankedSize == ranked.length) {
-                    ranked = ranked == null ? new int[4] : Arrays.copyOf(ranked, ranked.length * 2);
+                if (rankedSize == ranked.length) {
+                    ranked = ranked.length == 0 ? new int[4] : Arrays.copyOf(ranked, ranked.length * 2);
                 }
                 ranked[rankedSize++] = port;
                 ranked[rankedSize++] = net.rank();

@@ -52,6 +52,8 @@ final class EventDrivenBurst {
                 t.setDaemon(true);
                 return t;
             });
+            Measurement measured;
+            boolean stopped;
             try {
                 BlockingQueue<Seen> results = new LinkedBlockingQueue<>();
                 EventDrivenReconciler events = binder.eventDriven(
@@ -116,13 +118,17 @@ final class EventDrivenBurst {
                 if (apstra.hasUncommittedChanges() || !apstra.designTagLabels().isEmpty()) {
                     throw new IllegalStateException("staging not deployed or blueprint mutex not released");
                 }
-                return new Measurement("ours", s, before, burst, cycles, wall, threadCpu, processCpu, missing, extra);
+                measured =
+                        new Measurement("ours", s, before, burst, cycles, wall, threadCpu, processCpu, missing, extra);
             } finally {
                 scheduler.shutdownNow();
-                if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("reconcile thread did not stop");
-                }
+                stopped = scheduler.awaitTermination(30, TimeUnit.SECONDS);
             }
+            // Checked after the finally block, so that it never hides a failure of the burst itself.
+            if (!stopped) {
+                throw new IllegalStateException("reconcile thread did not stop");
+            }
+            return measured;
         }
     }
 

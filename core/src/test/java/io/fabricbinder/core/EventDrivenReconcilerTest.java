@@ -11,10 +11,15 @@ import io.fabricbinder.core.topology.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,19 +71,23 @@ class EventDrivenReconcilerTest {
     @Test
     void anInvalidObjectIsReportedUnderItsNameAndOthersProceed() throws InterruptedException {
         EventDrivenReconciler events = binder.eventDriven(scheduler, Duration.ofMillis(50), results::add);
-        events.topology(Topology.of(List.of(link("w1", "0000:3b:00.0", "leaf1", "xe-0/0/1"))));
-        events.upsert(nodeState("w1", "0000:3b:00.0"));
-        events.upsert(nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1"));
-        events.upsert(pod("ns", "good", "w1", "0000:3b:00.0", "a"));
-        events.upsert(Map.of(
-                "apiVersion",
-                "v1",
-                "kind",
-                "Pod",
-                "metadata",
-                Map.of("name", "bad", "namespace", "ns", "annotations", Map.of(Pod.NETWORKS_ANNOTATION, "a/b/c")),
-                "spec",
-                Map.of("nodeName", "w1")));
+        // All in one task on the (single-threaded) scheduler, so the first reconcile sees every event
+        // however slowly they are made (fed from the test thread, they could straddle a window).
+        scheduler.execute(() -> {
+            events.topology(Topology.of(List.of(link("w1", "0000:3b:00.0", "leaf1", "xe-0/0/1"))));
+            events.upsert(nodeState("w1", "0000:3b:00.0"));
+            events.upsert(nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1"));
+            events.upsert(pod("ns", "good", "w1", "0000:3b:00.0", "a"));
+            events.upsert(Map.of(
+                    "apiVersion",
+                    "v1",
+                    "kind",
+                    "Pod",
+                    "metadata",
+                    Map.of("name", "bad", "namespace", "ns", "annotations", Map.of(Pod.NETWORKS_ANNOTATION, "a/b/c")),
+                    "spec",
+                    Map.of("nodeName", "w1")));
+        });
         awaitResults(1);
 
         ReconcileResult r = results.get(results.size() - 1);
@@ -94,5 +103,76 @@ class EventDrivenReconcilerTest {
         awaitResults(before + 1);
         assertThat(fabric.readOwnedState().virtualNetworks()).isEmpty();
         assertThat(fabric.readOwnedState().portBindings()).isEmpty();
+    }
+
+    @Test
+    void aReconcileThatThrowsAnErrorIsRetriedAfterTheWindowAndTheErrorReachesTheFuture() throws InterruptedException {
+        List<Throwable> taskFailures = new CopyOnWriteArrayList<>();
+        ScheduledThreadPoolExecutor recording = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            protected void afterExecute(Runnable task, Throwable thrown) {
+                // A scheduled task keeps what it threw in its future.
+                if (task instanceof Future<?> f && f.isDone()) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        taskFailures.add(e.getCause());
+                    } catch (InterruptedException | CancellationException e) {
+                        // not a failure of the task
+                    }
+                }
+            }
+        };
+        AtomicInteger reads = new AtomicInteger();
+        FabricGateway failsOnce = new FabricGateway() {
+            @Override
+            public FabricState readOwnedState() {
+                if (reads.incrementAndGet() == 1) {
+                    throw new AssertionError("simulated bug in the first reconcile");
+                }
+                return fabric.readOwnedState();
+            }
+
+            @Override
+            public ApplyResult apply(Plan plan) {
+                return fabric.apply(plan);
+            }
+        };
+        try {
+            EventDrivenReconciler events = FabricBinder.builder()
+                    .gateway(failsOnce)
+                    .build()
+                    .eventDriven(recording, Duration.ofMillis(50), results::add);
+            events.upsert(nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1"));
+
+            // No further event: the failed burst is retried on its own.
+            awaitResults(1);
+            assertThat(fabric.readOwnedState().virtualNetworks()).hasSize(1);
+            assertThat(events.reconcileCount()).isEqualTo(2);
+            assertThat(taskFailures).hasSize(1);
+            assertThat(taskFailures.get(0))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessage("simulated bug in the first reconcile");
+        } finally {
+            recording.shutdownNow();
+            assertThat(recording.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsIsLoggedAndTheReconcileIsNeitherCountedTwiceNorRepeated() throws InterruptedException {
+        AtomicInteger calls = new AtomicInteger();
+        EventDrivenReconciler events = binder.eventDriven(scheduler, Duration.ofMillis(20), result -> {
+            calls.incrementAndGet();
+            results.add(result);
+            throw new IllegalStateException("simulated listener bug");
+        });
+        events.upsert(nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1"));
+        awaitResults(1);
+
+        // Ten windows with no event: a retry, had one been scheduled, would have run by now.
+        Thread.sleep(200);
+        assertThat(calls).hasValue(1);
+        assertThat(events.reconcileCount()).isEqualTo(1);
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -147,7 +148,12 @@ class IncrementalPlannerPropertyTest {
         assertThat(incremental.hasChanges()).isEqualTo(full.hasChanges());
     }
 
-    private static Pod copy(Pod p, String node, String phase, Instant deletion, List<Pod.NetworkStatus> status) {
+    private static Pod copy(
+            Pod p,
+            @Nullable String node,
+            @Nullable String phase,
+            @Nullable Instant deletion,
+            List<Pod.NetworkStatus> status) {
         return new Pod(p.namespace(), p.name(), p.uid(), node, phase, deletion, p.labels(), p.networks(), status);
     }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -73,10 +74,11 @@ final class PerPodLockCommitBaseline {
             long t0 = System.nanoTime();
             for (int i = 0; i < pods.size(); i++) {
                 Pod pod = pods.get(i);
+                String node = Objects.requireNonNull(pod.nodeName(), "the scenario schedules every pod");
                 try (MutexLock lock = bp.mutex().lock(LABEL_PREFIX + "script: pod " + pod.key(), timeout)) {
                     ApplicationPoint port = bp.graph()
-                            .applicationPointFacing(pod.nodeName(), BurstScenario.NIC)
-                            .orElseThrow(() -> new IllegalStateException("no leaf port faces " + pod.nodeName()));
+                            .applicationPointFacing(node, BurstScenario.NIC)
+                            .orElseThrow(() -> new IllegalStateException("no leaf port faces " + node));
                     bp.connectivityTemplates()
                             .apply(List.of(CtAssignment.assign(port.id(), templates.get(s.networkOf(i)))));
                     bp.deploy(LABEL_PREFIX + "script: pod " + pod.key() + " (lock " + lock.tagId() + ")", timeout);

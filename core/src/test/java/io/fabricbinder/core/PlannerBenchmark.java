@@ -45,6 +45,9 @@ public final class PlannerBenchmark {
             first[i] = System.nanoTime() - t0;
             firstCpu[i] = CPU.getCurrentThreadCpuTime() - c0;
         }
+        if (plan == null) {
+            throw new IllegalArgumentException("iterations must be at least 1: " + iterations);
+        }
         System.out.printf(
                 "cluster: %d nodes, %d networks, %d pods; plan: %d networks, %d port bindings, %d allocation entries%n",
                 nodes,
@@ -161,7 +164,7 @@ public final class PlannerBenchmark {
             events.plan();
         }
         System.out.printf(
-                "incremental, pod upsert -> plan(): %.1f KB allocated per event%n", (allocated() - a0) / 100 / 1e3);
+                "incremental, pod upsert -> plan(): %.1f KB allocated per event%n", (allocated() - a0) / 100.0 / 1e3);
         for (int step = 0; step < 3; step++) {
             report("incremental, " + names[step] + " -> plan(): wall", wall[step]);
             report("incremental, " + names[step] + " -> plan(): thread CPU", cpu[step]);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,8 @@ class PlannerPropertyTest {
         }
         Map<PortBinding.Key, Set<String>> expected = new HashMap<>();
         for (Pod p : snap.manifests().pods()) {
-            if (!active(p) || p.nodeName() == null) {
+            String node = p.nodeName();
+            if (!active(p) || node == null) {
                 continue;
             }
             for (Pod.NetworkSelection sel : p.networks()) {
@@ -95,24 +97,17 @@ class PlannerPropertyTest {
                     continue;
                 }
                 List<TopologyLink> links = p.networkStatus().stream()
-                        .filter(s ->
-                                s.name().equals(nadKey) && sel.interfaceName().equals(s.interfaceName()))
-                        .map(s -> snap.topology()
-                                .findLink(
-                                        p.nodeName(), null, s.deviceInfo().pci().pfPciAddress())
-                                .or(() -> snap.topology()
-                                        .findLink(
-                                                p.nodeName(),
-                                                "ens1f"
-                                                        + s.deviceInfo()
-                                                                .pci()
-                                                                .pfPciAddress()
-                                                                .charAt(11),
-                                                null))
-                                .orElseThrow())
+                        .filter(s -> s.name().equals(nadKey) && Objects.equals(sel.interfaceName(), s.interfaceName()))
+                        .map(s -> {
+                            String pfPci = generatedPfPci(s);
+                            return snap.topology()
+                                    .findLink(node, null, pfPci)
+                                    .or(() -> snap.topology().findLink(node, "ens1f" + pfPci.charAt(11), null))
+                                    .orElseThrow();
+                        })
                         .toList();
                 if (links.isEmpty()) {
-                    links = snap.topology().linksOf(p.nodeName());
+                    links = snap.topology().linksOf(node);
                 }
                 for (TopologyLink l : links) {
                     expected.computeIfAbsent(new PortBinding.Key(l.leaf(), l.port(), nadKey), k -> new HashSet<>())
@@ -123,11 +118,20 @@ class PlannerPropertyTest {
         assertThat(tagged).isEqualTo(expected);
     }
 
+    /** The PF PCI address of a network status: the generator always reports it, in device-info. */
+    private static String generatedPfPci(Pod.NetworkStatus s) {
+        Pod.DeviceInfo info = Objects.requireNonNull(s.deviceInfo(), "generated status without device-info");
+        Pod.Pci pci = Objects.requireNonNull(info.pci(), "generated device-info without pci");
+        return Objects.requireNonNull(pci.pfPciAddress(), "generated pci without pf-pci-address");
+    }
+
     private static void checkAddressesUnique(Plan plan) {
         Set<String> seen = new HashSet<>();
         for (IpAllocationEntry e : plan.ipAllocations()) {
             assertThat(e.action()).isEqualTo(AllocationAction.UNCHANGED);
-            String ip = e.address().substring(0, e.address().indexOf('/'));
+            String address = e.address();
+            assertThat(address).as("address of " + e).isNotNull();
+            String ip = address.substring(0, address.indexOf('/'));
             assertThat(seen.add(ip)).as("address used twice: " + e).isTrue();
         }
     }

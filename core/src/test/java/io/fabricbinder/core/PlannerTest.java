@@ -15,6 +15,7 @@ import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.topology.TopologyLink;
+import io.fabricbinder.ipam.PoolSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +140,9 @@ class PlannerTest {
                 .singleElement()
                 .satisfies(e -> {
                     assertThat(e.subnet()).isEqualTo("10.101.0.0/24");
-                    assertThat(changed.pools().get(e.pool()).ranges().get(0).subnet())
-                            .isEqualTo("10.101.0.0/24");
+                    PoolSpec pool = changed.pools().get(e.pool());
+                    assertThat(pool).isNotNull();
+                    assertThat(pool.ranges().get(0).subnet()).isEqualTo("10.101.0.0/24");
                 });
     }
 
@@ -476,7 +478,9 @@ class PlannerTest {
         Plan plan = binder.plan(snapshot(List.of(a2, nodeState("w1", PF0), p), links));
         VirtualNetworkChange c = net(plan, "ns/a").orElseThrow();
         assertThat(c.action()).isEqualTo(ChangeAction.UPDATE);
-        assertThat(c.before().vlan()).isEqualTo(100);
+        VirtualNetworkSpec before = c.before();
+        assertThat(before).isNotNull();
+        assertThat(before.vlan()).isEqualTo(100);
         assertThat(plan.portBindings()).extracting(PortBindingChange::action).containsExactly(PortAction.UNCHANGED);
         binder.apply(plan);
         assertThat(binder.plan(snapshot(List.of(a2, nodeState("w1", PF0), p), links))

@@ -49,8 +49,6 @@ final class BlockYamlReader {
      */
     private static final Resolver RESOLVER = new Resolver();
 
-    private static final Decline DECLINE = new Decline();
-
     private final String s;
     private int end;
     private int pos;
@@ -95,7 +93,7 @@ final class BlockYamlReader {
         started = true;
         Object root = blockNode(-1);
         if (nextContentLine()) {
-            throw DECLINE; // content after the root node ended (a dedent below its column)
+            throw new Decline(); // content after the root node ended (a dedent below its column)
         }
         return root;
     }
@@ -109,19 +107,19 @@ final class BlockYamlReader {
             char c = s.charAt(i);
             if (c < 0x20) {
                 if (c != '\n' && c != '\t') {
-                    throw DECLINE;
+                    throw new Decline();
                 }
             } else if (c >= 0x7F) {
                 if (c <= 0x9F || c == 0x2028 || c == 0x2029 || c >= 0xFEFF) {
-                    throw DECLINE;
+                    throw new Decline();
                 }
                 if (Character.isHighSurrogate(c)) {
                     if (i + 1 >= end || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                        throw DECLINE;
+                        throw new Decline();
                     }
                     i++;
                 } else if (Character.isLowSurrogate(c)) {
-                    throw DECLINE;
+                    throw new Decline();
                 }
             }
         }
@@ -148,15 +146,15 @@ final class BlockYamlReader {
             } else if (c == '#') {
                 pos = afterLine(i);
             } else if (c == '\t') {
-                throw DECLINE;
+                throw new Decline();
             } else if (i == pos && c == '.' && isMarker(i, '.')) {
                 if (depth == 0 && !started) {
-                    throw DECLINE; // "..." before any content: an error in an implicit document
+                    throw new Decline(); // "..." before any content: an error in an implicit document
                 }
                 documentEnd(i + 3);
                 return false;
             } else if (i == pos && c == '-' && isMarker(i, '-')) {
-                throw DECLINE; // not expected inside a split document
+                throw new Decline(); // not expected inside a split document
             } else {
                 lineStart = pos;
                 indent = i - pos;
@@ -190,7 +188,7 @@ final class BlockYamlReader {
             } else if (c == '#') {
                 pos = afterLine(j);
             } else {
-                throw DECLINE;
+                throw new Decline();
             }
         }
         pos = end;
@@ -201,7 +199,7 @@ final class BlockYamlReader {
     private Object blockNode(int parentIndent) {
         int col = indent;
         if (col <= parentIndent) {
-            throw DECLINE;
+            throw new Decline();
         }
         int p = lineStart + col;
         if (isSequenceEntry(p)) {
@@ -220,7 +218,7 @@ final class BlockYamlReader {
     /** A block mapping at column {@code col}; its first key starts at {@code p} (maybe mid-line). */
     private Map<String, @Nullable Object> mapping(int col, int p) {
         if (++depth > MAX_DEPTH) {
-            throw DECLINE;
+            throw new Decline();
         }
         Map<String, @Nullable Object> map = new LinkedHashMap<>();
         while (true) {
@@ -230,7 +228,7 @@ final class BlockYamlReader {
             if (c == '"' || c == '\'') {
                 int q = quotedEnd(p, false);
                 if (q >= end || s.charAt(q) != ':' || !isBlankOrEnd(q + 1)) {
-                    throw DECLINE;
+                    throw new Decline();
                 }
                 key = c == '"' ? doubleQuoted(p, q) : singleQuoted(p, q);
                 afterColon = q + 1;
@@ -244,11 +242,11 @@ final class BlockYamlReader {
                         break;
                     }
                     if (ch == '\n' || ch == '\t' || (ch == '#' && s.charAt(i - 1) == ' ')) {
-                        throw DECLINE;
+                        throw new Decline();
                     }
                 }
                 if (colon < 0) {
-                    throw DECLINE;
+                    throw new Decline();
                 }
                 int k = colon;
                 while (s.charAt(k - 1) == ' ') {
@@ -258,20 +256,20 @@ final class BlockYamlReader {
                 afterColon = colon + 1;
             }
             if (key.length() > MAX_KEY_CHARS) {
-                throw DECLINE;
+                throw new Decline();
             }
             Object value = valueAfterIndicator(afterColon, col, true);
             int size = map.size();
             map.put(key, value);
             if (map.size() == size) {
-                throw DECLINE; // duplicate key
+                throw new Decline(); // duplicate key
             }
             if (!nextContentLine() || indent < col) {
                 depth--;
                 return map;
             }
             if (indent > col) {
-                throw DECLINE;
+                throw new Decline();
             }
             p = lineStart + col;
         }
@@ -280,7 +278,7 @@ final class BlockYamlReader {
     /** A block sequence at column {@code col}; its first {@code -} is at {@code p} (maybe mid-line). */
     private List<@Nullable Object> sequence(int col, int p) {
         if (++depth > MAX_DEPTH) {
-            throw DECLINE;
+            throw new Decline();
         }
         List<@Nullable Object> list = new ArrayList<>();
         while (true) {
@@ -290,7 +288,7 @@ final class BlockYamlReader {
                 return list;
             }
             if (indent > col) {
-                throw DECLINE;
+                throw new Decline();
             }
             p = lineStart + col;
             if (!isSequenceEntry(p)) {
@@ -326,7 +324,7 @@ final class BlockYamlReader {
             return null;
         }
         if (r == q) {
-            throw DECLINE; // "-x" is not an entry; keys always end with ": " or ":\n"
+            throw new Decline(); // "-x" is not an entry; keys always end with ": " or ":\n"
         }
         switch (c) {
             case '"', '\'' -> {
@@ -344,7 +342,7 @@ final class BlockYamlReader {
             case '-' -> {
                 if (isSequenceEntry(r)) {
                     if (inMapping) {
-                        throw DECLINE;
+                        throw new Decline();
                     }
                     return sequence(r - lineStart, r);
                 }
@@ -390,11 +388,11 @@ final class BlockYamlReader {
         switch (c) {
             case '-' -> {
                 if (isBlankOrEnd(p + 1) || s.charAt(p + 1) == '\t') {
-                    throw DECLINE;
+                    throw new Decline();
                 }
             }
             case '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ', '\t' ->
-                throw DECLINE;
+                throw new Decline();
             default -> {}
         }
     }
@@ -414,9 +412,9 @@ final class BlockYamlReader {
                     break;
                 }
             } else if (ch == '\t') {
-                throw DECLINE;
+                throw new Decline();
             } else if (ch == ':' && isBlankOrEnd(i + 1)) {
-                throw DECLINE; // "mapping values are not allowed here"
+                throw new Decline(); // "mapping values are not allowed here"
             } else {
                 last = i + 1;
             }
@@ -432,7 +430,7 @@ final class BlockYamlReader {
             j++;
         }
         if (j < end && s.charAt(j) != '\n' && !(s.charAt(j) == '#' && j > i)) {
-            throw DECLINE;
+            throw new Decline();
         }
         pos = afterLine(j);
     }
@@ -467,7 +465,7 @@ final class BlockYamlReader {
             }
             i++;
         }
-        throw DECLINE; // unterminated, or a multi-line key
+        throw new Decline(); // unterminated, or a multi-line key
     }
 
     private String singleQuoted(int p, int qe) {
@@ -551,12 +549,12 @@ final class BlockYamlReader {
             case 'u' -> {
                 int v = hex(i, 4, to);
                 if (Character.isSurrogate((char) v)) {
-                    throw DECLINE;
+                    throw new Decline();
                 }
                 sb.append((char) v);
                 i += 4;
             }
-            default -> throw DECLINE;
+            default -> throw new Decline();
         }
         return i;
     }
@@ -608,7 +606,7 @@ final class BlockYamlReader {
         int breaks = 0;
         while (true) {
             if (isDocumentMarkerAt(i)) {
-                throw DECLINE; // SnakeYAML: "found unexpected document separator"
+                throw new Decline(); // SnakeYAML: "found unexpected document separator"
             }
             while (i < to && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
                 i++;
@@ -640,13 +638,13 @@ final class BlockYamlReader {
 
     private int hex(int i, int digits, int to) {
         if (i + digits > to) {
-            throw DECLINE;
+            throw new Decline();
         }
         int v = 0;
         for (int k = i; k < i + digits; k++) {
             int d = Character.digit(s.charAt(k), 16);
             if (d < 0 || s.charAt(k) > 'f') {
-                throw DECLINE;
+                throw new Decline();
             }
             v = v * 16 + d;
         }
@@ -666,7 +664,7 @@ final class BlockYamlReader {
             i++;
         }
         if (i < end && s.charAt(i) != ' ' && s.charAt(i) != '\n') {
-            throw DECLINE; // indentation indicator, or junk
+            throw new Decline(); // indentation indicator, or junk
         }
         endOfLine(i);
         int minIndent = Math.max(col + 1, 1);
@@ -689,7 +687,7 @@ final class BlockYamlReader {
         }
         int blockIndent = Math.max(minIndent, maxIndent);
         if (pos + sp >= end || sp < blockIndent) {
-            throw DECLINE; // empty block scalar, or more-indented leading empty lines
+            throw new Decline(); // empty block scalar, or more-indented leading empty lines
         }
         StringBuilder sb = new StringBuilder();
         appendBreaks(sb, leadingBreaks);
@@ -772,8 +770,8 @@ final class BlockYamlReader {
 
     private static @Nullable Object word(String v) {
         return switch (v) {
-            case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON" -> Boolean.TRUE;
-            case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF" -> Boolean.FALSE;
+            case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON" -> true;
+            case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF" -> false;
             case "null", "Null", "NULL" -> null;
             default -> v;
         };
@@ -811,7 +809,7 @@ final class BlockYamlReader {
         if (tag.equals(Tag.INT) && v.indexOf(':') > 0) {
             return v; // sexagesimal: Jackson's number decoder stops at ':' and keeps the text
         }
-        throw DECLINE;
+        throw new Decline();
     }
 
     /** After leading digits at {@code [.., i)}: {@code .digits} and/or {@code e[+-]digits}. */
@@ -846,7 +844,11 @@ final class BlockYamlReader {
         return c >= '0' && c <= '9';
     }
 
-    /** Thrown to give up on a document; preallocated and without a stack trace. */
+    /**
+     * Thrown to give up on a document. Created at each throw (no shared Throwable in a static field);
+     * it records no stack trace, so that costs one small allocation, on a path where SnakeYAML then
+     * parses the whole document anyway.
+     */
     private static final class Decline extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -118,7 +118,8 @@ public final class Manifests {
                 return parse(name, content);
             }
             for (Object doc : chunkDocs) {
-                accept(name + "#" + (++number), doc, b);
+                number++;
+                accept(name + "#" + number, doc, b);
             }
         }
         return b.build();

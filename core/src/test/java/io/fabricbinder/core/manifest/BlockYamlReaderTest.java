@@ -195,10 +195,12 @@ class BlockYamlReaderTest {
     @Test
     void quotedScalarsWithEscapes() {
         assertSame(
-                "a: \"tab\\there \\\"q\\\" \\\\ \\x41\\u00e9 \\n\\0\\a\\b\\v\\f\\r\\e\\ \\N\\_\\L\\P\"\n"
-                        + "b: 'it''s \\n # not a comment'\n"
-                        + "c: \"  spaces  \"   # comment\n"
-                        + "d: '{\"cniVersion\":\"1.0.0\",\"vlan\":7}'\n",
+                """
+                a: "tab\\there \\"q\\" \\\\ \\x41\\u00e9 \\n\\0\\a\\b\\v\\f\\r\\e\\ \\N\\_\\L\\P"
+                b: 'it''s \\n # not a comment'
+                c: "  spaces  "   # comment
+                d: '{"cniVersion":"1.0.0","vlan":7}'
+                """,
                 map(
                         "a", "tab\there \"q\" \\ Aé \n\0\u0007\b\u000b\f\r\u001b \u0085\u00a0\u2028\u2029",
                         "b", "it's \\n # not a comment",

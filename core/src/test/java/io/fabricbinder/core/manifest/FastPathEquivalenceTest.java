@@ -35,9 +35,11 @@ class FastPathEquivalenceTest {
 
     @Test
     void everyTestResourceParsesIdentically() throws IOException, URISyntaxException {
-        Path root = Path.of(Objects.requireNonNull(getClass().getResource("/manifests"))
-                        .toURI())
-                .getParent();
+        Path root = Objects.requireNonNull(
+                Path.of(Objects.requireNonNull(getClass().getResource("/manifests"))
+                                .toURI())
+                        .getParent(),
+                "parent of /manifests");
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
             files = s.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$"))
@@ -62,7 +64,7 @@ class FastPathEquivalenceTest {
         int docs = 0;
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.sorted().toList()) {
-                for (String doc : Files.readString(f, StandardCharsets.UTF_8).split("(?m)^---$")) {
+                for (String doc : Files.readString(f, StandardCharsets.UTF_8).split("(?m)^---$", -1)) {
                     docs++;
                     if (BlockYamlReader.read(doc) != BlockYamlReader.DECLINED) {
                         read++;

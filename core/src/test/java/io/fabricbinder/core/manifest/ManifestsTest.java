@@ -129,7 +129,9 @@ class ManifestsTest {
                 nad("{\"type\":\"sriov\",\"ipam\":{\"type\":\"fabricbinder-ipam\","
                         + "\"range\":\"10.0.0.5-10.0.0.9/24\"}}"));
         assertThat(set.errors()).isEmpty();
-        IpamConfig.Range r = set.nads().get(0).ipam().ranges().get(0);
+        IpamConfig ipam = set.nads().get(0).ipam();
+        assertThat(ipam).isNotNull();
+        IpamConfig.Range r = ipam.ranges().get(0);
         assertThat(r.subnet()).hasToString("10.0.0.0/24");
         assertThat(r.rangeStart()).isEqualTo(IpPrefix.parseAddress("10.0.0.5"));
         assertThat(r.rangeEnd()).isEqualTo(IpPrefix.parseAddress("10.0.0.9"));
