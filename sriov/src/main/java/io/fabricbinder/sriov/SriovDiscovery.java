@@ -56,11 +56,13 @@ public final class SriovDiscovery {
     }
 
     /**
-     * Like {@link #discover()}, but reads the VFs of each PF in chunks on {@code executor} (the
-     * library starts no threads of its own); the calling thread walks the PFs and waits for the
-     * chunks. The report equals the one {@link #discover()} returns for the same tree, problems
-     * in the same order. Worth it for hundreds of VFs on a host with idle cores; with few VFs
-     * everything runs on the calling thread.
+     * Like {@link #discover()}, but reads the VFs of each PF, and the links of a large
+     * {@code class/net}, in chunks on {@code executor} (the library starts no threads of its own);
+     * the calling thread walks the PFs and waits for the chunks. The report equals the one
+     * {@link #discover()} returns for the same tree, problems in the same order. Worth it for
+     * hundreds of VFs on a host with idle cores; with few VFs everything runs on the calling
+     * thread. Since the calling thread waits for tasks it submitted, do not call this from a task
+     * running on a bounded {@code executor} whose other threads may all be waiting too.
      *
      * <pre>{@code
      * ExecutorService pool = Executors.newFixedThreadPool(2);

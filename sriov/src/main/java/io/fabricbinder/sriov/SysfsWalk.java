@@ -886,7 +886,8 @@ final class SysfsWalk {
      * the PCI function>/net/<if>}): one readlink per netdev instead of listing every device's
      * {@code net/} directory (open, fstat, two getdents, close). {@code class/net} and a device's
      * {@code net/} show the same netdevs: both are views of the same kobjects, filtered by the
-     * same network namespace tag (inferred from how sysfs tags netdev directories). Returns null
+     * same network namespace tag (inferred from how sysfs tags netdev directories). With an
+     * executor and at least two chunks' worth of netdevs, the readlinks run there. Returns null
      * when {@code class/net} cannot be listed; callers then list each device's {@code net/}.
      */
     private @Nullable NetIndex netIndex() {
@@ -901,48 +902,79 @@ final class SysfsWalk {
         }
         Arrays.sort(names);
         NetIndex index = new NetIndex(names.length);
-        String classNetDir = classNet.toString();
-        for (String ifname : names) {
-            Path entry = classNet.resolve(ifname);
-            String target = readLink(entry);
-            String ndDir;
-            String deviceDir; // string work: far cheaper than Path.normalize/getParent per netdev
-            if (target != null && isTarget(target)) {
-                String nd = join(classNetDir, target);
-                String suffix = "/net/" + ifname;
-                if (!nd.endsWith(suffix)) {
-                    continue;
-                }
-                ndDir = nd;
-                deviceDir = nd.substring(0, nd.length() - suffix.length());
-            } else if (NOT_A_LINK.equals(target)) {
-                // not sysfs-shaped, but still usable through its device link
-                Path device = entry.resolve("device");
-                if (!Files.exists(device)) {
-                    continue;
-                }
-                ndDir = entry.toString();
-                deviceDir = realPath(device).toString();
-            } else {
-                continue;
+        // The readlinks, one per netdev, are the cost: on an executor they run in chunks, and the
+        // entries are added here in name order either way, so the index is the same.
+        if (executor == null || names.length < 2 * NET_CHUNK) {
+            addAll(index, netEntries(classNet, names, 0, names.length));
+        } else {
+            List<CompletableFuture<List<NetEntry>>> chunks = new ArrayList<>();
+            for (int from = 0; from < names.length; from += NET_CHUNK) {
+                int start = from;
+                int end = Math.min(names.length, from + NET_CHUNK);
+                chunks.add(CompletableFuture.supplyAsync(() -> netEntries(classNet, names, start, end), executor));
             }
-            String deviceName = lastName(deviceDir);
-            if (PciAddress.isValid(deviceName)) {
-                index.direct
-                        .computeIfAbsent(deviceName, k -> new ArrayList<>(1))
-                        .add(new NetdevRef(ifname, ndDir));
-            } else {
-                // a child device such as virtio0, whose parent is the PCI function
-                int slash = deviceDir.lastIndexOf('/');
-                String parent = slash < 0 ? "" : lastName(deviceDir.substring(0, slash));
-                if (PciAddress.isValid(parent)) {
-                    index.below.computeIfAbsent(parent, k -> new ArrayList<>()).add(new NetdevRef(ifname, ndDir));
-                }
-                // otherwise a virtual netdev (lo, veth, bridge...) or one on another bus
+            for (CompletableFuture<List<NetEntry>> chunk : chunks) {
+                addAll(index, chunk.join());
             }
         }
         netIndex = index;
         return index;
+    }
+
+    /** {@code class/net} entries per task when the index is built on an executor. */
+    private static final int NET_CHUNK = 128;
+
+    /** One {@code class/net} entry: the netdev, its attribute directory and its device's directory. */
+    private record NetEntry(String ifname, String ndDir, String deviceDir) {}
+
+    /**
+     * The usable entries among {@code names[from..to)} of {@code class/net}, in order; entries that
+     * are neither a link into a device's {@code net/} nor a directory with a {@code device} link
+     * are left out. Touches no walker state, so chunks can run on any thread.
+     */
+    private static List<NetEntry> netEntries(Path classNet, String[] names, int from, int to) {
+        String classNetDir = classNet.toString();
+        List<NetEntry> out = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            String ifname = names[i];
+            Path entry = classNet.resolve(ifname);
+            String target = readLink(entry);
+            if (target != null && isTarget(target)) {
+                // string work: far cheaper than Path.normalize/getParent per netdev
+                String nd = join(classNetDir, target);
+                String suffix = "/net/" + ifname;
+                if (nd.endsWith(suffix)) {
+                    out.add(new NetEntry(ifname, nd, nd.substring(0, nd.length() - suffix.length())));
+                }
+            } else if (NOT_A_LINK.equals(target)) {
+                // not sysfs-shaped, but still usable through its device link
+                Path device = entry.resolve("device");
+                if (Files.exists(device)) {
+                    out.add(new NetEntry(
+                            ifname, entry.toString(), realPath(device).toString()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void addAll(NetIndex index, List<NetEntry> entries) {
+        for (NetEntry e : entries) {
+            String deviceName = lastName(e.deviceDir);
+            if (PciAddress.isValid(deviceName)) {
+                index.direct
+                        .computeIfAbsent(deviceName, k -> new ArrayList<>(1))
+                        .add(new NetdevRef(e.ifname, e.ndDir));
+            } else {
+                // a child device such as virtio0, whose parent is the PCI function
+                int slash = e.deviceDir.lastIndexOf('/');
+                String parent = slash < 0 ? "" : lastName(e.deviceDir.substring(0, slash));
+                if (PciAddress.isValid(parent)) {
+                    index.below.computeIfAbsent(parent, k -> new ArrayList<>()).add(new NetdevRef(e.ifname, e.ndDir));
+                }
+                // otherwise a virtual netdev (lo, veth, bridge...) or one on another bus
+            }
+        }
     }
 
     /**

@@ -432,7 +432,8 @@ class SriovDiscoveryTest {
 
     @Test
     void discoveryOnAnExecutorGivesTheSameReportProblemsIncluded(@TempDir Path tmp) throws Exception {
-        SysfsFixture fx = DiscoveryBenchmark.build(tmp, 3, 100); // > 32 VFs per PF: chunks in parallel
+        // > 32 VFs per PF and > 256 netdevs: VF chunks and the class/net index both run on the pool
+        SysfsFixture fx = DiscoveryBenchmark.build(tmp, 3, 100);
         SriovFixtures.intelNode(tmp); // plus the small realistic node
         Path pf = fx.sys.resolve("bus/pci/devices/0000:10:00.0");
         SysfsFixture.write(fx.sys.resolve("bus/pci/devices/0000:10:02.3/net/ens0f0v11/mtu"), "junk");
