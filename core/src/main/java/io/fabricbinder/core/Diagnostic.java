@@ -28,15 +28,6 @@ public record Diagnostic(String object, String field, String message) implements
         Objects.requireNonNull(message, "message");
     }
 
-    /**
-     * The message of a caught exception, for a diagnostic: its class name instead when it has none (a
-     * null message would make the diagnostic itself fail).
-     */
-    static String messageOf(Exception e) {
-        String m = e.getMessage();
-        return m != null ? m : e.getClass().getName();
-    }
-
     @Override
     public int compareTo(Diagnostic o) {
         return ORDER.compare(this, o);

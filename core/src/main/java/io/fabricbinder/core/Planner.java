@@ -244,7 +244,7 @@ final class Planner {
                 specByNad.put(nad.key(), spec);
                 poolStates.put(spec.name(), new PoolState(spec, nad.key()));
             } catch (IllegalArgumentException e) {
-                errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", Diagnostic.messageOf(e)));
+                errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", String.valueOf(e.getMessage())));
             }
         }
         pools = new TreeMap<>();
@@ -894,7 +894,8 @@ final class Planner {
             try {
                 owner = new Owner(pod.namespace(), pod.name(), uid, iface);
             } catch (IllegalArgumentException e) {
-                out.error(new Diagnostic(POD + out.podKey, NETWORKS_FIELD + "[" + i + "]", Diagnostic.messageOf(e)));
+                out.error(new Diagnostic(
+                        POD + out.podKey, NETWORKS_FIELD + "[" + i + "]", String.valueOf(e.getMessage())));
                 continue;
             }
             out.attach(new Attachment(out.podKey, owner, nadKey, pod.isTerminating(), i, spec));

@@ -183,7 +183,7 @@ public final class ApstraFabricGateway implements FabricGateway {
             return applyLocked(plan);
         } catch (ApstraException e) {
             LOG.warn("apply to blueprint {} failed: {}", blueprint.id(), e.getMessage());
-            return failed(List.of(blueprintDiag("", messageOf(e))), 0);
+            return failed(List.of(blueprintDiag("", String.valueOf(e.getMessage()))), 0);
         } finally {
             release(lock);
         }
@@ -298,7 +298,7 @@ public final class ApstraFabricGateway implements FabricGateway {
             run.failures.add(blueprintDiag("deploy", e.reason() + ": " + e.getMessage()));
             return run.result(0, "deploy of version " + verified + " rejected: " + e.reason());
         } catch (ApstraTimeoutException e) {
-            run.failures.add(blueprintDiag("deploy", messageOf(e)));
+            run.failures.add(blueprintDiag("deploy", String.valueOf(e.getMessage())));
             return run.result(0, "deploy of version " + verified + " did not finish in time");
         }
         return run.result(run.applied, run.applied + " fabric changes applied and deployed");
@@ -457,15 +457,6 @@ public final class ApstraFabricGateway implements FabricGateway {
 
     // ------------------------------------------------------------------ one apply
 
-    /**
-     * The message of a caught exception, for a diagnostic. ApstraException and StepFailure are always
-     * made with one; the class name stands in should any other lack it (a diagnostic needs a message).
-     */
-    private static String messageOf(RuntimeException e) {
-        String m = e.getMessage();
-        return m != null ? m : e.getClass().getName();
-    }
-
     /** Signals that one object could not be applied; the message is reported. */
     private static final class StepFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -596,9 +587,7 @@ public final class ApstraFabricGateway implements FabricGateway {
             try {
                 step.run();
                 return true;
-            } catch (StepFailure e) {
-                failures.add(new Diagnostic(object, "", messageOf(e)));
-            } catch (ApstraException | IllegalArgumentException e) {
+            } catch (StepFailure | ApstraException | IllegalArgumentException e) {
                 failures.add(new Diagnostic(object, "", String.valueOf(e.getMessage())));
             }
             return false;
@@ -1003,7 +992,7 @@ public final class ApstraFabricGateway implements FabricGateway {
                         .toList();
                 if (badPoints.isEmpty() || rest.isEmpty()) {
                     if (badPoints.isEmpty()) {
-                        failures.add(blueprintDiag("obj-policy-batch-apply", messageOf(e)));
+                        failures.add(blueprintDiag("obj-policy-batch-apply", String.valueOf(e.getMessage())));
                         return null;
                     }
                     return rejected;
@@ -1013,11 +1002,11 @@ public final class ApstraFabricGateway implements FabricGateway {
                     wrote = true;
                     return rejected;
                 } catch (ApstraException again) {
-                    failures.add(blueprintDiag("obj-policy-batch-apply", messageOf(again)));
+                    failures.add(blueprintDiag("obj-policy-batch-apply", String.valueOf(again.getMessage())));
                     return null;
                 }
             } catch (ApstraException e) {
-                failures.add(blueprintDiag("obj-policy-batch-apply", messageOf(e)));
+                failures.add(blueprintDiag("obj-policy-batch-apply", String.valueOf(e.getMessage())));
                 return null;
             }
         }
