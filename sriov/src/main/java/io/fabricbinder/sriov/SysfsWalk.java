@@ -1,14 +1,9 @@
 package io.fabricbinder.sriov;
 
 import io.fabricbinder.sriov.DiscoveryProblem.Kind;
-import java.io.File;
+import io.fabricbinder.sriov.Sysfs.Link;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass over a sysfs tree. Not thread-safe; used once by {@link SriovDiscovery#discover()}
- * (with a caller's executor, VF reads are handed to forked walkers, one per chunk).
+ * One pass over a sysfs tree: what to read, in which order, and what it means. Every file-system
+ * call goes through {@link Sysfs}. Not thread-safe; used once by {@link SriovDiscovery#discover()}
+ * (with a caller's executor, VF reads are handed to forked walkers, one per chunk, each with its
+ * own {@link Sysfs#fork()}).
  */
 final class SysfsWalk {
     private static final Logger LOG = LoggerFactory.getLogger(SysfsWalk.class);
@@ -41,13 +38,9 @@ final class SysfsWalk {
     private static final int IFF_UP = 0x1;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** {@link #readLink} result for a regular file or directory where a link was expected. */
-    private static final String NOT_A_LINK = "\u0000not-a-link";
-    /** {@link #readLink} result for a link that exists but cannot be read. */
-    private static final String UNREADABLE = "\u0000unreadable";
-
+    private final Sysfs sysfs;
     private final Path root;
-    private final Path busDevices;
+    private final String busDevices;
     private final @Nullable Executor executor;
     private final List<DiscoveryProblem> problems = new ArrayList<>();
     /** VFs (PCI addresses as sysfs spells them) already read through their PF's virtfnN link. */
@@ -60,24 +53,24 @@ final class SysfsWalk {
     private boolean rdmaIndexBuilt;
     private @Nullable Map<String, String> driverIndex;
     private boolean driverIndexBuilt;
-    private byte[] buffer = new byte[4096];
 
     /** A walk on the calling thread, or reading VFs in parallel on {@code executor} if not null. */
-    SysfsWalk(Path root, @Nullable Executor executor) {
+    SysfsWalk(Sysfs sysfs, Path root, @Nullable Executor executor) {
+        this.sysfs = sysfs;
         this.root = root;
-        this.busDevices = root.resolve("bus/pci/devices");
+        this.busDevices = root.resolve("bus/pci/devices").toString();
         this.executor = executor;
     }
 
     SriovReport run() {
-        boolean vhostNet = new File(root.toFile(), "class/misc/vhost-net").exists()
-                || new File(root.toFile(), "devices/virtual/misc/vhost-net").exists();
-        if (!Files.isDirectory(busDevices)) {
+        boolean vhostNet = sysfs.exists(root.resolve("class/misc/vhost-net").toString())
+                || sysfs.exists(root.resolve("devices/virtual/misc/vhost-net").toString());
+        if (!sysfs.isDirectory(busDevices)) {
             problem("", "bus/pci/devices", Kind.MISSING_DIRECTORY, "no PCI device directory under " + root);
             return new SriovReport(List.of(), problems, vhostNet);
         }
         List<PhysicalFunction> interfaces = new ArrayList<>();
-        Map<String, Path> vfCandidates = new TreeMap<>();
+        Map<String, String> vfCandidates = new TreeMap<>();
         // PCI address order. A VF's routing ID is its PF's plus "First VF Offset" (> 0) plus a
         // multiple of the stride (PCIe SR-IOV, drivers/pci/iov.c pci_iov_virtfn_bus/devfn), so a
         // PF always sorts before its VFs: by the time the walk reaches a VF, the PF has already read
@@ -93,7 +86,7 @@ final class SysfsWalk {
                 problem(entry, "bus/pci/devices/" + entry, Kind.MALFORMED_VALUE, "entry is not a PCI address");
                 continue;
             }
-            Path dir = busDevices.resolve(entry);
+            String dir = busDevices + "/" + entry;
             try {
                 if (!isNetworkClass(entry, dir)) {
                     continue;
@@ -108,12 +101,12 @@ final class SysfsWalk {
                 unexpected(entry, ex);
             }
         }
-        for (Map.Entry<String, Path> e : vfCandidates.entrySet()) {
+        for (Map.Entry<String, String> e : vfCandidates.entrySet()) {
             String vf = e.getKey();
             if (!claimedVfs.contains(vf)) {
-                String target = readLink(e.getValue().resolve("physfn"));
-                String detail = target != null && isTarget(target)
-                        ? "VF's physfn points to " + target + " but no PF lists it in a virtfnN link"
+                Link physfn = sysfs.readLink(e.getValue() + "/physfn");
+                String detail = physfn.isTarget()
+                        ? "VF's physfn points to " + physfn.target() + " but no PF lists it in a virtfnN link"
                         : "physfn is not a symbolic link and no PF lists this VF";
                 problem(vf, "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION, detail);
             }
@@ -125,7 +118,7 @@ final class SysfsWalk {
      * Classifies from {@code modalias} (one read gives class, vendor and device, as ghw does),
      * falling back to the {@code class} file; remembers the ids for {@link #ids}.
      */
-    private boolean isNetworkClass(String dev, Path dir) {
+    private boolean isNetworkClass(String dev, String dir) {
         String modalias = read(dir, "modalias", dev, false);
         if (modalias != null) {
             Matcher m = MODALIAS.matcher(modalias);
@@ -149,7 +142,7 @@ final class SysfsWalk {
         return false;
     }
 
-    private PhysicalFunction readPhysical(PciAddress bdf, String dev, Path dir, Set<String> names) {
+    private PhysicalFunction readPhysical(PciAddress bdf, String dev, String dir, Set<String> names) {
         Ids ids = ids(dev, dir, names);
         String driver = driver(dev, dir, names);
         int numa = -1;
@@ -174,7 +167,7 @@ final class SysfsWalk {
             problem(dev, "sriov_totalvfs", Kind.NOT_SRIOV_CAPABLE, "network function without SR-IOV capability");
         }
 
-        List<NetdevRef> netdevs = netdevs(dev, dir.toString());
+        List<NetdevRef> netdevs = netdevs(dev, dir);
         if (netdevs.isEmpty() && names.contains("net") && netIndex() != null) {
             // class/net should list it too; if a tree lacks the link, the PF's own net/ still counts
             netdevs = listNet(dir);
@@ -289,7 +282,7 @@ final class SysfsWalk {
      * built trees) or junk (reported); then every VF's address is read from its {@code virtfnN}
      * link.
      */
-    private int[] vfRouting(String dev, Path dir, Set<String> names) {
+    private int[] vfRouting(String dev, String dir, Set<String> names) {
         if (!names.contains("sriov_offset") || !names.contains("sriov_stride")) {
             return new int[] {-1, -1};
         }
@@ -341,7 +334,7 @@ final class SysfsWalk {
      * Returns {@code ""} when the file is absent (kernels before the attribute existed) or junk
      * (reported); VFs then read their own ids.
      */
-    private String vfDeviceId(String dev, Path dir, Set<String> names) {
+    private String vfDeviceId(String dev, String dir, Set<String> names) {
         if (!names.contains("sriov_vf_device")) {
             return "";
         }
@@ -440,15 +433,16 @@ final class SysfsWalk {
      */
     private @Nullable PendingVf fromLink(PfFacts pf, String pfDir, String name, String representor) {
         String dev = pf.dev;
-        String target = readLink(Path.of(pfDir + name));
-        if (target == null || !isTarget(target)) {
-            if (UNREADABLE.equals(target)) {
+        Link link = sysfs.readLink(pfDir + name);
+        if (!link.isTarget()) {
+            if (link.kind() == Link.Kind.UNREADABLE) {
                 problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
             } else {
                 problem(dev, name, Kind.NOT_A_LINK, name + " is not a symbolic link; VF skipped");
             }
             return null;
         }
+        String target = link.target();
         String base = target.substring(target.lastIndexOf('/') + 1);
         if (!PciAddress.isValid(base)) {
             problem(dev, name, Kind.DANGLING_LINK, name + " points to '" + target + "', not a PCI device");
@@ -469,7 +463,7 @@ final class SysfsWalk {
 
     /**
      * Reads the pending VFs in order: on this thread, or in chunks on the executor, each chunk
-     * with its own walker (buffer, problem list) whose problems are appended in chunk order, so
+     * with its own walker ({@link Sysfs}, problem list) whose problems are appended in chunk order, so
      * the report is the same either way.
      */
     private List<@Nullable VirtualFunction> readAll(PfFacts pf, List<PendingVf> pending) {
@@ -514,9 +508,9 @@ final class SysfsWalk {
         return out;
     }
 
-    /** A walker for one chunk of VFs: same tree and indexes, its own buffer and problems. */
+    /** A walker for one chunk of VFs: same tree and indexes, its own {@link Sysfs} and problems. */
     private SysfsWalk fork() {
-        SysfsWalk w = new SysfsWalk(root, null);
+        SysfsWalk w = new SysfsWalk(sysfs.fork(), root, null);
         w.netIndex = netIndex;
         w.netIndexBuilt = true;
         w.rdmaIndex = rdmaIndex;
@@ -586,7 +580,7 @@ final class SysfsWalk {
             return null; // the netdev lives elsewhere than beside the PF: not a sysfs-shaped tree
         }
         try {
-            return readSmall(Path.of(pf.realDir + "/" + p.link + "/physfn/" + p.link + "/net/" + nd.name + "/address"));
+            return sysfs.read(pf.realDir + "/" + p.link + "/physfn/" + p.link + "/net/" + nd.name + "/address");
         } catch (IOException e) {
             return null;
         }
@@ -626,32 +620,32 @@ final class SysfsWalk {
         String driver;
         if (macReadThroughVirtfn != null) {
             String indexed = indexedDriver(dev);
-            driver = indexed != null ? indexed : driverLink(dev, Path.of(dir));
+            driver = indexed != null ? indexed : driverLink(dev, dir);
         } else {
-            String viaPhysfn = readLink(Path.of(dir + "/physfn/../" + dev + "/driver"));
-            if (viaPhysfn != null && isTarget(viaPhysfn)) {
-                driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
+            Link viaPhysfn = sysfs.readLink(dir + "/physfn/../" + dev + "/driver");
+            if (viaPhysfn.isTarget()) {
+                driver = viaPhysfn.target().substring(viaPhysfn.target().lastIndexOf('/') + 1);
             } else {
-                String physfn = readLink(Path.of(dir + "/physfn"));
-                if (physfn == null) {
-                    if (!new File(dir).isDirectory()) {
+                Link physfn = sysfs.readLink(dir + "/physfn");
+                if (physfn.kind() == Link.Kind.ABSENT) {
+                    if (!sysfs.isDirectory(dir)) {
                         return null;
                     }
                     problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
-                } else if (NOT_A_LINK.equals(physfn)) {
+                } else if (physfn.kind() == Link.Kind.NOT_A_LINK) {
                     problem(
                             dev,
                             "physfn",
                             Kind.NOT_A_LINK,
                             "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
-                } else if (UNREADABLE.equals(physfn)) {
+                } else if (physfn.kind() == Link.Kind.UNREADABLE) {
                     problem(
                             dev,
                             "physfn",
                             Kind.UNREADABLE,
                             "cannot read the physfn link; PF taken from virtfn" + index);
                 }
-                driver = driverLink(dev, Path.of(dir)); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
+                driver = driverLink(dev, dir); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
             }
         }
         // Vendor and device: drivers/pci/iov.c pci_iov_add_virtfn() sets virtfn->vendor =
@@ -674,7 +668,7 @@ final class SysfsWalk {
         if (pf.numa != null) {
             numa = pf.numa;
         } else {
-            numa = new File(dir + "/numa_node").exists() ? intFile(dir, "numa_node", dev, -1) : -1;
+            numa = sysfs.exists(dir + "/numa_node") ? intFile(dir, "numa_node", dev, -1) : -1;
         }
         // acpi_index is not probed for VFs: the kernel shows it only for a device whose ACPI
         // companion has the PCI firmware _DSM naming function (drivers/pci/pci-label.c), i.e. one
@@ -682,7 +676,7 @@ final class SysfsWalk {
         // after firmware built those tables (inferred: no firmware is known to describe VFs). A
         // stray acpi_index file under a VF is therefore ignored; VFs report "".
         Set<String> rdmaDevices = rdmaIndex();
-        boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : new File(dir + "/infiniband").exists();
+        boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : sysfs.exists(dir + "/infiniband");
         List<NetdevRef> netdevs = netdevs(dev, dir);
         Netdev nd = Netdev.NONE;
         if (netdevs.isEmpty()) {
@@ -723,13 +717,13 @@ final class SysfsWalk {
 
     private record Ids(String vendor, String device) {}
 
-    private Ids ids(String dev, Path dir, Set<String> names) {
+    private Ids ids(String dev, String dir, Set<String> names) {
         Ids fromModalias = modaliasIds.get(dev);
         if (fromModalias != null) {
             return fromModalias;
         }
-        String vendor = names.contains("vendor") ? hexId(dev, dir.toString(), "vendor") : "";
-        String device = names.contains("device") ? hexId(dev, dir.toString(), "device") : "";
+        String vendor = names.contains("vendor") ? hexId(dev, dir, "vendor") : "";
+        String device = names.contains("device") ? hexId(dev, dir, "device") : "";
         if ((vendor.isEmpty() || device.isEmpty()) && names.contains("modalias")) {
             String modalias = read(dir, "modalias", dev, true);
             Matcher m = modalias == null ? null : MODALIAS.matcher(modalias);
@@ -760,7 +754,7 @@ final class SysfsWalk {
         return id;
     }
 
-    private String driver(String dev, Path dir, Set<String> names) {
+    private String driver(String dev, String dir, Set<String> names) {
         if (!names.contains("driver")) {
             problem(dev, "driver", Kind.NO_DRIVER, "not bound to a driver");
             return "";
@@ -769,20 +763,21 @@ final class SysfsWalk {
     }
 
     /** The basename of the {@code driver} link; one readlink, absence means "not bound". */
-    private String driverLink(String dev, Path dir) {
-        String target = readLink(dir.resolve("driver"));
-        if (target == null) {
+    private String driverLink(String dev, String dir) {
+        Link link = sysfs.readLink(dir + "/driver");
+        if (link.kind() == Link.Kind.ABSENT) {
             problem(dev, "driver", Kind.NO_DRIVER, "not bound to a driver");
             return "";
         }
-        if (UNREADABLE.equals(target)) {
+        if (link.kind() == Link.Kind.UNREADABLE) {
             problem(dev, "driver", Kind.UNREADABLE, "cannot read the driver link; driver unknown");
             return "";
         }
-        if (NOT_A_LINK.equals(target)) {
+        if (link.kind() == Link.Kind.NOT_A_LINK) {
             problem(dev, "driver", Kind.NOT_A_LINK, "driver is not a symbolic link; driver unknown");
             return "";
         }
+        String target = link.target();
         return target.substring(target.lastIndexOf('/') + 1);
     }
 
@@ -853,20 +848,20 @@ final class SysfsWalk {
             }
             return index.below.getOrDefault(dev, List.of());
         }
-        return listNet(Path.of(dir));
+        return listNet(dir);
     }
 
     /** The netdevs in the device's own {@code net/} directory, in name order. */
-    private static List<NetdevRef> listNet(Path dir) {
-        Path net = dir.resolve("net");
-        String[] names = net.toFile().list();
+    private List<NetdevRef> listNet(String dir) {
+        String net = dir + "/net";
+        String[] names = sysfs.list(net);
         if (names == null) {
             return List.of();
         }
         Arrays.sort(names);
         List<NetdevRef> out = new ArrayList<>();
         for (String n : names) {
-            out.add(new NetdevRef(n, net.resolve(n).toString()));
+            out.add(new NetdevRef(n, net + "/" + n));
         }
         return out;
     }
@@ -895,8 +890,8 @@ final class SysfsWalk {
             return netIndex;
         }
         netIndexBuilt = true;
-        Path classNet = root.resolve("class/net");
-        String[] names = classNet.toFile().list();
+        String classNet = root.resolve("class/net").toString();
+        String[] names = sysfs.list(classNet);
         if (names == null) {
             return null;
         }
@@ -905,13 +900,14 @@ final class SysfsWalk {
         // The readlinks, one per netdev, are the cost: on an executor they run in chunks, and the
         // entries are added here in name order either way, so the index is the same.
         if (executor == null || names.length < 2 * NET_CHUNK) {
-            addAll(index, netEntries(classNet, names, 0, names.length));
+            addAll(index, netEntries(sysfs, classNet, names, 0, names.length));
         } else {
             List<CompletableFuture<List<NetEntry>>> chunks = new ArrayList<>();
             for (int from = 0; from < names.length; from += NET_CHUNK) {
                 int start = from;
                 int end = Math.min(names.length, from + NET_CHUNK);
-                chunks.add(CompletableFuture.supplyAsync(() -> netEntries(classNet, names, start, end), executor));
+                Sysfs fs = sysfs.fork();
+                chunks.add(CompletableFuture.supplyAsync(() -> netEntries(fs, classNet, names, start, end), executor));
             }
             for (CompletableFuture<List<NetEntry>> chunk : chunks) {
                 addAll(index, chunk.join());
@@ -930,28 +926,27 @@ final class SysfsWalk {
     /**
      * The usable entries among {@code names[from..to)} of {@code class/net}, in order; entries that
      * are neither a link into a device's {@code net/} nor a directory with a {@code device} link
-     * are left out. Touches no walker state, so chunks can run on any thread.
+     * are left out. Touches no walker state, so chunks can run on any thread
+     * (each with its own {@code fs}).
      */
-    private static List<NetEntry> netEntries(Path classNet, String[] names, int from, int to) {
-        String classNetDir = classNet.toString();
+    private static List<NetEntry> netEntries(Sysfs fs, String classNet, String[] names, int from, int to) {
         List<NetEntry> out = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             String ifname = names[i];
-            Path entry = classNet.resolve(ifname);
-            String target = readLink(entry);
-            if (target != null && isTarget(target)) {
+            String entry = classNet + "/" + ifname;
+            Link link = fs.readLink(entry);
+            if (link.isTarget()) {
                 // string work: far cheaper than Path.normalize/getParent per netdev
-                String nd = join(classNetDir, target);
+                String nd = join(classNet, link.target());
                 String suffix = "/net/" + ifname;
                 if (nd.endsWith(suffix)) {
                     out.add(new NetEntry(ifname, nd, nd.substring(0, nd.length() - suffix.length())));
                 }
-            } else if (NOT_A_LINK.equals(target)) {
+            } else if (link.kind() == Link.Kind.NOT_A_LINK) {
                 // not sysfs-shaped, but still usable through its device link
-                Path device = entry.resolve("device");
-                if (Files.exists(device)) {
-                    out.add(new NetEntry(
-                            ifname, entry.toString(), realPath(device).toString()));
+                String device = entry + "/device";
+                if (fs.exists(device)) {
+                    out.add(new NetEntry(ifname, entry, fs.realPath(device)));
                 }
             }
         }
@@ -1004,14 +999,14 @@ final class SysfsWalk {
             return driverIndex;
         }
         driverIndexBuilt = true;
-        File drivers = new File(root.toFile(), "bus/pci/drivers");
-        String[] names = drivers.list();
+        String drivers = root.resolve("bus/pci/drivers").toString();
+        String[] names = sysfs.list(drivers);
         if (names == null) {
             return null;
         }
         Map<String, String> index = new HashMap<>();
         for (String driver : names) {
-            String[] entries = new File(drivers, driver).list();
+            String[] entries = sysfs.list(drivers + "/" + driver);
             if (entries == null) {
                 continue; // not a directory, or unreadable: its devices read their own links
             }
@@ -1053,19 +1048,18 @@ final class SysfsWalk {
             return rdmaIndex;
         }
         rdmaIndexBuilt = true;
-        Path classIb = root.resolve("class/infiniband");
-        String[] names = classIb.toFile().list();
+        String classIb = root.resolve("class/infiniband").toString();
+        String[] names = sysfs.list(classIb);
         if (names == null) {
             return null;
         }
         Set<String> index = new HashSet<>();
-        String classIbDir = classIb.toString();
         for (String ibdev : names) {
-            String target = readLink(classIb.resolve(ibdev));
-            if (target == null || !isTarget(target)) {
+            Link link = sysfs.readLink(classIb + "/" + ibdev);
+            if (!link.isTarget()) {
                 return null; // not sysfs-shaped: fall back to probing every function
             }
-            String path = join(classIbDir, target);
+            String path = join(classIb, link.target());
             String suffix = "/infiniband/" + ibdev;
             if (!path.endsWith(suffix)) {
                 return null;
@@ -1120,28 +1114,21 @@ final class SysfsWalk {
     }
 
     /** {@code dir} with symbolic links resolved by reading its own link, if it is one. */
-    private static String realDir(Path dir) {
-        String target = readLink(dir);
-        if (target != null && isTarget(target)) {
-            Path parent = dir.getParent();
-            return parent == null ? target : join(parent.toString(), target);
+    private String realDir(String dir) {
+        Link link = sysfs.readLink(dir);
+        if (link.isTarget()) {
+            // the parent as Path.getParent gives it: none for a bare name, "/" below the root
+            int slash = dir.lastIndexOf('/');
+            String parent = slash < 0 ? null : slash == 0 ? "/" : dir.substring(0, slash);
+            return parent == null ? link.target() : join(parent, link.target());
         }
-        return dir.toString();
+        return dir;
     }
 
-    private static Path realPath(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
-        }
-    }
-
-    private List<String> list(Path dir, String dev, String rel) {
-        // File.list is markedly cheaper than a DirectoryStream (no Path per entry)
-        String[] names = dir.toFile().list();
+    private List<String> list(String dir, String dev, String rel) {
+        String[] names = sysfs.list(dir);
         if (names == null) {
-            if (!Files.exists(dir)) {
+            if (!sysfs.exists(dir)) {
                 problem(dev, rel, Kind.MISSING_DIRECTORY, "directory does not exist");
             } else {
                 problem(dev, rel, Kind.UNREADABLE, "cannot list directory");
@@ -1150,31 +1137,6 @@ final class SysfsWalk {
         }
         Arrays.sort(names);
         return Arrays.asList(names);
-    }
-
-    /**
-     * The link target; {@link #NOT_A_LINK} for a file or directory, {@link #UNREADABLE} when the
-     * link cannot be read, null if absent. Neither sentinel can be a link target (they contain NUL).
-     */
-    private static @Nullable String readLink(Path link) {
-        try {
-            return Files.readSymbolicLink(link).toString();
-        } catch (NotLinkException e) {
-            return NOT_A_LINK;
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            return UNREADABLE;
-        }
-    }
-
-    /** Whether a non-null {@link #readLink} result is a target rather than a sentinel. */
-    private static boolean isTarget(String readLinkResult) {
-        return !NOT_A_LINK.equals(readLinkResult) && !UNREADABLE.equals(readLinkResult);
-    }
-
-    private int intFile(Path dir, String file, String dev, int fallback) {
-        return intAt(dir.toString(), file, dev, "", fallback);
     }
 
     private int intFile(String dir, String file, String dev, int fallback) {
@@ -1198,10 +1160,6 @@ final class SysfsWalk {
         }
     }
 
-    private @Nullable String read(Path dir, String file, String dev, boolean missingIsProblem) {
-        return readAt(dir.toString(), file, dev, "", missingIsProblem);
-    }
-
     private @Nullable String read(String dir, String file, String dev, boolean missingIsProblem) {
         return readAt(dir, file, dev, "", missingIsProblem);
     }
@@ -1210,10 +1168,10 @@ final class SysfsWalk {
         return readAt(dir, file, dev, prefix, true);
     }
 
-    /** Reads {@code dir/file}; paths are built as strings, a Path made only for the call. */
+    /** Reads {@code dir/file}; paths are built as strings. */
     private @Nullable String readAt(String dir, String file, String dev, String prefix, boolean missingIsProblem) {
         try {
-            return readSmall(Path.of(dir + "/" + file));
+            return sysfs.read(dir + "/" + file);
         } catch (NoSuchFileException e) {
             if (missingIsProblem) {
                 problem(dev, prefix + file, Kind.MISSING_FILE, "file does not exist");
@@ -1226,43 +1184,9 @@ final class SysfsWalk {
 
     private @Nullable String readQuiet(String path) {
         try {
-            return readSmall(Path.of(path));
+            return sysfs.read(path);
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    /**
-     * Reads a small attribute file as trimmed text with three system calls (open, read, close)
-     * into a buffer reused for the whole walk. {@code Files.readAllBytes} makes five (it adds an
-     * fstat for the size and a one-byte read to confirm the end), which matters at a dozen files
-     * per device. A read that does not fill the buffer is taken as the whole file: sysfs returns
-     * an attribute (at most a page) in one read, and a regular file returns all requested bytes
-     * up to its end.
-     */
-    private String readSmall(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p)) {
-            ByteBuffer b = ByteBuffer.wrap(buffer);
-            while (true) {
-                int n = ch.read(b);
-                if (n < 0 || b.hasRemaining()) {
-                    break;
-                }
-                byte[] bigger = Arrays.copyOf(buffer, buffer.length * 2);
-                b = ByteBuffer.wrap(bigger);
-                b.position(buffer.length);
-                buffer = bigger;
-            }
-            // trimmed as String.trim does (chars up to ' '), before decoding: one String, not two
-            int start = 0;
-            int end = b.position();
-            while (end > 0 && (buffer[end - 1] & 0xff) <= ' ') {
-                end--;
-            }
-            while (start < end && (buffer[start] & 0xff) <= ' ') {
-                start++;
-            }
-            return new String(buffer, start, end - start, StandardCharsets.UTF_8);
         }
     }
 
