@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass over a sysfs tree: what to read, in which order, and what it means. Every file-system
- * call goes through {@link Sysfs}. Not thread-safe; used once by {@link SriovDiscovery#discover()}
+ * One pass over a sysfs tree: what to read, in which order, and what it means. The whole-tree
+ * indexes it consults are {@link SysfsIndexes}; every file-system call goes through {@link Sysfs}. Not thread-safe; used once by {@link SriovDiscovery#discover()}
  * (with a caller's executor, VF reads are handed to forked walkers, one per chunk, each with its
  * own {@link Sysfs#fork()}).
  */
@@ -47,16 +47,16 @@ final class SysfsWalk {
     private final Set<String> claimedVfs = new HashSet<>();
 
     private final Map<String, Ids> modaliasIds = new HashMap<>();
-    private @Nullable NetIndex netIndex;
-    private boolean netIndexBuilt;
-    private @Nullable Set<String> rdmaIndex;
-    private boolean rdmaIndexBuilt;
-    private @Nullable Map<String, String> driverIndex;
-    private boolean driverIndexBuilt;
+    private final SysfsIndexes indexes;
 
     /** A walk on the calling thread, or reading VFs in parallel on {@code executor} if not null. */
     SysfsWalk(Sysfs sysfs, Path root, @Nullable Executor executor) {
+        this(sysfs, root, executor, new SysfsIndexes(sysfs, root, executor));
+    }
+
+    private SysfsWalk(Sysfs sysfs, Path root, @Nullable Executor executor, SysfsIndexes indexes) {
         this.sysfs = sysfs;
+        this.indexes = indexes;
         this.root = root;
         this.busDevices = root.resolve("bus/pci/devices").toString();
         this.executor = executor;
@@ -167,19 +167,19 @@ final class SysfsWalk {
             problem(dev, "sriov_totalvfs", Kind.NOT_SRIOV_CAPABLE, "network function without SR-IOV capability");
         }
 
-        List<NetdevRef> netdevs = netdevs(dev, dir);
-        if (netdevs.isEmpty() && names.contains("net") && netIndex() != null) {
+        List<SysfsIndexes.NetdevRef> netdevs = netdevs(dev, dir);
+        if (netdevs.isEmpty() && names.contains("net") && indexes.net() != null) {
             // class/net should list it too; if a tree lacks the link, the PF's own net/ still counts
             netdevs = listNet(dir);
         }
         // In switchdev mode the PF's net/ also holds one representor per VF (phys_port_name pfXvfY).
         Map<Integer, String> representors = new HashMap<>();
-        NetdevRef uplink = null;
-        for (NetdevRef nd : netdevs) {
-            String portName = readQuiet(nd.dir + "/phys_port_name");
+        SysfsIndexes.NetdevRef uplink = null;
+        for (SysfsIndexes.NetdevRef nd : netdevs) {
+            String portName = readQuiet(nd.dir() + "/phys_port_name");
             Matcher rep = portName == null ? null : REPRESENTOR.matcher(portName);
             if (rep != null && rep.matches()) {
-                representors.put(Integer.parseInt(rep.group(2)), nd.name);
+                representors.put(Integer.parseInt(rep.group(2)), nd.name());
             } else if (uplink == null
                     && (portName == null
                             || portName.isEmpty()
@@ -192,11 +192,11 @@ final class SysfsWalk {
         }
         List<String> ordered = new ArrayList<>();
         if (uplink != null) {
-            ordered.add(uplink.name);
+            ordered.add(uplink.name());
         }
-        for (NetdevRef nd : netdevs) {
+        for (SysfsIndexes.NetdevRef nd : netdevs) {
             if (!nd.equals(uplink)) { // netdev names are unique, so equal means the same one
-                ordered.add(nd.name);
+                ordered.add(nd.name());
             }
         }
         if (netdevs.isEmpty()) {
@@ -232,7 +232,7 @@ final class SysfsWalk {
                     "sriov_numvfs is " + num + " but " + vfs.size() + " VFs were found through virtfnN links");
         }
         return new PhysicalFunction(
-                uplink == null ? "" : uplink.name,
+                uplink == null ? "" : uplink.name(),
                 bdf,
                 ids.vendor,
                 ids.device,
@@ -476,11 +476,11 @@ final class SysfsWalk {
         }
         // the indexes the workers share are built here, before any task starts (fork copies them;
         // a worker finding one not built reads each VF's own files instead)
-        netIndex();
-        rdmaIndex();
+        indexes.net();
+        indexes.rdma();
         for (PendingVf p : pending) {
             if (p.computed) {
-                driverIndex(); // used only for VFs whose MAC was read through virtfnN/physfn
+                indexes.drivers(); // used only for VFs whose MAC was read through virtfnN/physfn
                 break;
             }
         }
@@ -510,14 +510,7 @@ final class SysfsWalk {
 
     /** A walker for one chunk of VFs: same tree and indexes, its own {@link Sysfs} and problems. */
     private SysfsWalk fork() {
-        SysfsWalk w = new SysfsWalk(sysfs.fork(), root, null);
-        w.netIndex = netIndex;
-        w.netIndexBuilt = true;
-        w.rdmaIndex = rdmaIndex;
-        w.rdmaIndexBuilt = true;
-        w.driverIndex = driverIndex;
-        w.driverIndexBuilt = true;
-        return w;
+        return new SysfsWalk(sysfs.fork(), root, null, indexes.frozen());
     }
 
     /** One VF, with every problem it causes recorded by this walker; null if it is not there. */
@@ -566,21 +559,21 @@ final class SysfsWalk {
      * there is no such netdev in the index or the read fails for any reason.
      */
     private @Nullable String macThroughVirtfn(PfFacts pf, PendingVf p) {
-        NetIndex index = netIndex();
+        SysfsIndexes.NetIndex index = indexes.net();
         if (index == null) {
             return null;
         }
-        List<NetdevRef> direct = index.direct.get(p.base);
+        List<SysfsIndexes.NetdevRef> direct = index.direct.get(p.base);
         if (direct == null || direct.isEmpty()) {
             return null;
         }
-        NetdevRef nd = direct.get(0);
-        String ndDir = p.dir + "/net/" + nd.name;
-        if (!nd.dir.equals(ndDir)) {
+        SysfsIndexes.NetdevRef nd = direct.get(0);
+        String ndDir = p.dir + "/net/" + nd.name();
+        if (!nd.dir().equals(ndDir)) {
             return null; // the netdev lives elsewhere than beside the PF: not a sysfs-shaped tree
         }
         try {
-            return sysfs.read(pf.realDir + "/" + p.link + "/physfn/" + p.link + "/net/" + nd.name + "/address");
+            return sysfs.read(pf.realDir + "/" + p.link + "/physfn/" + p.link + "/net/" + nd.name() + "/address");
         } catch (IOException e) {
             return null;
         }
@@ -675,9 +668,9 @@ final class SysfsWalk {
         // described in the firmware's ACPI tables, and VFs are created at run time by the PF driver,
         // after firmware built those tables (inferred: no firmware is known to describe VFs). A
         // stray acpi_index file under a VF is therefore ignored; VFs report "".
-        Set<String> rdmaDevices = rdmaIndex();
+        Set<String> rdmaDevices = indexes.rdma();
         boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : sysfs.exists(dir + "/infiniband");
-        List<NetdevRef> netdevs = netdevs(dev, dir);
+        List<SysfsIndexes.NetdevRef> netdevs = netdevs(dev, dir);
         Netdev nd = Netdev.NONE;
         if (netdevs.isEmpty()) {
             problem(
@@ -691,7 +684,7 @@ final class SysfsWalk {
         return new VirtualFunction(
                 index,
                 bdf,
-                netdevs.isEmpty() ? "" : netdevs.get(0).name,
+                netdevs.isEmpty() ? "" : netdevs.get(0).name(),
                 driver,
                 vendor,
                 device,
@@ -785,12 +778,9 @@ final class SysfsWalk {
         static final Netdev NONE = new Netdev("", -1, "", "", "", "");
     }
 
-    /** A netdev of a device: its name and the directory holding its attributes. */
-    private record NetdevRef(String name, String dir) {}
-
-    private Netdev netdev(String dev, NetdevRef ref, boolean physical, @Nullable String macAlreadyRead) {
-        String ndDir = ref.dir;
-        String where = "net/" + ref.name + "/";
+    private Netdev netdev(String dev, SysfsIndexes.NetdevRef ref, boolean physical, @Nullable String macAlreadyRead) {
+        String ndDir = ref.dir();
+        String where = "net/" + ref.name() + "/";
         String mac = macAlreadyRead != null ? macAlreadyRead : Values.str(readAt(ndDir, "address", dev, where));
         int mtu = intAt(ndDir, "mtu", dev, where, -1);
         String type = readAt(ndDir, "type", dev, where);
@@ -839,10 +829,10 @@ final class SysfsWalk {
      * order. They come from the {@code class/net} index; without one (no {@code class/net}), from
      * listing the device's {@code net/} directory.
      */
-    private List<NetdevRef> netdevs(String dev, String dir) {
-        NetIndex index = netIndex();
+    private List<SysfsIndexes.NetdevRef> netdevs(String dev, String dir) {
+        SysfsIndexes.NetIndex index = indexes.net();
         if (index != null) {
-            List<NetdevRef> direct = index.direct.get(dev);
+            List<SysfsIndexes.NetdevRef> direct = index.direct.get(dev);
             if (direct != null) {
                 return direct;
             }
@@ -852,124 +842,18 @@ final class SysfsWalk {
     }
 
     /** The netdevs in the device's own {@code net/} directory, in name order. */
-    private List<NetdevRef> listNet(String dir) {
+    private List<SysfsIndexes.NetdevRef> listNet(String dir) {
         String net = dir + "/net";
         String[] names = sysfs.list(net);
         if (names == null) {
             return List.of();
         }
         Arrays.sort(names);
-        List<NetdevRef> out = new ArrayList<>();
+        List<SysfsIndexes.NetdevRef> out = new ArrayList<>();
         for (String n : names) {
-            out.add(new NetdevRef(n, net + "/" + n));
+            out.add(new SysfsIndexes.NetdevRef(n, net + "/" + n));
         }
         return out;
-    }
-
-    /** Netdevs by the PCI function they belong to, built from {@code class/net} in one pass. */
-    private static final class NetIndex {
-        final Map<String, List<NetdevRef>> direct;
-        final Map<String, List<NetdevRef>> below = new HashMap<>();
-
-        NetIndex(int netdevs) {
-            direct = new HashMap<>(netdevs * 4 / 3 + 1); // sized once: no rehashing per discovery
-        }
-    }
-
-    /**
-     * Lists {@code class/net} once and reads each entry's link ({@code ../../devices/<path to
-     * the PCI function>/net/<if>}): one readlink per netdev instead of listing every device's
-     * {@code net/} directory (open, fstat, two getdents, close). {@code class/net} and a device's
-     * {@code net/} show the same netdevs: both are views of the same kobjects, filtered by the
-     * same network namespace tag (inferred from how sysfs tags netdev directories). With an
-     * executor and at least two chunks' worth of netdevs, the readlinks run there. Returns null
-     * when {@code class/net} cannot be listed; callers then list each device's {@code net/}.
-     */
-    private @Nullable NetIndex netIndex() {
-        if (netIndexBuilt) {
-            return netIndex;
-        }
-        netIndexBuilt = true;
-        String classNet = root.resolve("class/net").toString();
-        String[] names = sysfs.list(classNet);
-        if (names == null) {
-            return null;
-        }
-        Arrays.sort(names);
-        NetIndex index = new NetIndex(names.length);
-        // The readlinks, one per netdev, are the cost: on an executor they run in chunks, and the
-        // entries are added here in name order either way, so the index is the same.
-        if (executor == null || names.length < 2 * NET_CHUNK) {
-            addAll(index, netEntries(sysfs, classNet, names, 0, names.length));
-        } else {
-            List<CompletableFuture<List<NetEntry>>> chunks = new ArrayList<>();
-            for (int from = 0; from < names.length; from += NET_CHUNK) {
-                int start = from;
-                int end = Math.min(names.length, from + NET_CHUNK);
-                Sysfs fs = sysfs.fork();
-                chunks.add(CompletableFuture.supplyAsync(() -> netEntries(fs, classNet, names, start, end), executor));
-            }
-            for (CompletableFuture<List<NetEntry>> chunk : chunks) {
-                addAll(index, chunk.join());
-            }
-        }
-        netIndex = index;
-        return index;
-    }
-
-    /** {@code class/net} entries per task when the index is built on an executor. */
-    private static final int NET_CHUNK = 128;
-
-    /** One {@code class/net} entry: the netdev, its attribute directory and its device's directory. */
-    private record NetEntry(String ifname, String ndDir, String deviceDir) {}
-
-    /**
-     * The usable entries among {@code names[from..to)} of {@code class/net}, in order; entries that
-     * are neither a link into a device's {@code net/} nor a directory with a {@code device} link
-     * are left out. Touches no walker state, so chunks can run on any thread
-     * (each with its own {@code fs}).
-     */
-    private static List<NetEntry> netEntries(Sysfs fs, String classNet, String[] names, int from, int to) {
-        List<NetEntry> out = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-            String ifname = names[i];
-            String entry = classNet + "/" + ifname;
-            Link link = fs.readLink(entry);
-            if (link.isTarget()) {
-                // string work: far cheaper than Path.normalize/getParent per netdev
-                String nd = join(classNet, link.target());
-                String suffix = "/net/" + ifname;
-                if (nd.endsWith(suffix)) {
-                    out.add(new NetEntry(ifname, nd, nd.substring(0, nd.length() - suffix.length())));
-                }
-            } else if (link.kind() == Link.Kind.NOT_A_LINK) {
-                // not sysfs-shaped, but still usable through its device link
-                String device = entry + "/device";
-                if (fs.exists(device)) {
-                    out.add(new NetEntry(ifname, entry, fs.realPath(device)));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void addAll(NetIndex index, List<NetEntry> entries) {
-        for (NetEntry e : entries) {
-            String deviceName = lastName(e.deviceDir);
-            if (PciAddress.isValid(deviceName)) {
-                index.direct
-                        .computeIfAbsent(deviceName, k -> new ArrayList<>(1))
-                        .add(new NetdevRef(e.ifname, e.ndDir));
-            } else {
-                // a child device such as virtio0, whose parent is the PCI function
-                int slash = e.deviceDir.lastIndexOf('/');
-                String parent = slash < 0 ? "" : lastName(e.deviceDir.substring(0, slash));
-                if (PciAddress.isValid(parent)) {
-                    index.below.computeIfAbsent(parent, k -> new ArrayList<>()).add(new NetdevRef(e.ifname, e.ndDir));
-                }
-                // otherwise a virtual netdev (lo, veth, bridge...) or one on another bus
-            }
-        }
     }
 
     /**
@@ -977,101 +861,15 @@ final class SysfsWalk {
      * index does not know it (then the device's own {@code driver} link is read).
      */
     private @Nullable String indexedDriver(String dev) {
-        Map<String, String> index = driverIndex();
+        Map<String, String> index = indexes.drivers();
         String driver = index == null ? null : index.get(dev);
         return driver == null || driver.isEmpty() ? null : driver;
     }
 
-    /**
-     * PCI functions (addresses as sysfs spells them) by the driver they are bound to, from listing
-     * {@code bus/pci/drivers} and each driver's directory: a few dozen listings instead of one
-     * {@code driver} readlink per VF. The driver core makes both views in one place
-     * (drivers/base/dd.c driver_sysfs_add): a link named after the device in the driver's
-     * directory, and the device's {@code driver} link to that directory, whose name is the
-     * driver's; both go away together on unbind. A function listed under two drivers (impossible
-     * in the kernel, possible in a hand-built tree) maps to {@code ""}, which makes callers read
-     * its own link. Only positive answers are used: a function missing from the index (unbound,
-     * or a tree without the drivers' links) has its {@code driver} link read as before. Returns
-     * null when {@code bus/pci/drivers} cannot be listed.
-     */
-    private @Nullable Map<String, String> driverIndex() {
-        if (driverIndexBuilt) {
-            return driverIndex;
-        }
-        driverIndexBuilt = true;
-        String drivers = root.resolve("bus/pci/drivers").toString();
-        String[] names = sysfs.list(drivers);
-        if (names == null) {
-            return null;
-        }
-        Map<String, String> index = new HashMap<>();
-        for (String driver : names) {
-            String[] entries = sysfs.list(drivers + "/" + driver);
-            if (entries == null) {
-                continue; // not a directory, or unreadable: its devices read their own links
-            }
-            for (String entry : entries) {
-                if (PciAddress.isValid(entry)) {
-                    String before = index.putIfAbsent(entry, driver);
-                    if (before != null && !before.equals(driver)) {
-                        index.put(entry, "");
-                    }
-                }
-            }
-        }
-        driverIndex = index;
-        return index;
-    }
-
     /** Whether the device has an RDMA device: from the {@code class/infiniband} index if any. */
     private boolean hasRdma(String dev, boolean listed) {
-        Set<String> index = rdmaIndex();
+        Set<String> index = indexes.rdma();
         return index != null ? index.contains(dev) : listed;
-    }
-
-    /**
-     * The PCI functions (addresses as sysfs spells them) that have an RDMA device, from
-     * {@code class/infiniband}: each entry is a link {@code ../../devices/<path to the PCI
-     * function>/infiniband/<ibdev>}, read once, instead of probing every function for an
-     * {@code infiniband/} directory (one stat per VF, nearly always failing). The kernel creates
-     * that directory only to hold devices of the infiniband class, and the class directory lists
-     * the same devices (inferred from the driver core: a class device with a parent is placed in a
-     * directory named after its class below the parent). Like sriov-network-device-plugin, which
-     * lists {@code <BDF>/infiniband/}, a function counts only while one of its RDMA devices is
-     * visible; in RDMA's exclusive network-namespace mode, devices moved to another namespace are
-     * hidden from both listings. Returns null, and callers probe each function's
-     * {@code infiniband/} as before, when {@code class/infiniband} cannot be listed (no RDMA core
-     * loaded, or a hand-built tree) or holds an entry that is not a readable link.
-     */
-    private @Nullable Set<String> rdmaIndex() {
-        if (rdmaIndexBuilt) {
-            return rdmaIndex;
-        }
-        rdmaIndexBuilt = true;
-        String classIb = root.resolve("class/infiniband").toString();
-        String[] names = sysfs.list(classIb);
-        if (names == null) {
-            return null;
-        }
-        Set<String> index = new HashSet<>();
-        for (String ibdev : names) {
-            Link link = sysfs.readLink(classIb + "/" + ibdev);
-            if (!link.isTarget()) {
-                return null; // not sysfs-shaped: fall back to probing every function
-            }
-            String path = join(classIb, link.target());
-            String suffix = "/infiniband/" + ibdev;
-            if (!path.endsWith(suffix)) {
-                return null;
-            }
-            index.add(lastName(path.substring(0, path.length() - suffix.length())));
-        }
-        rdmaIndex = index;
-        return index;
-    }
-
-    private static String lastName(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /**
