@@ -27,9 +27,12 @@ import java.util.concurrent.Executor;
  */
 public final class SriovDiscovery {
     private final Path root;
+    /** Never used itself: every discovery forks its own, since an instance is for one thread. */
+    private final Sysfs sysfs;
 
-    private SriovDiscovery(Path root) {
+    private SriovDiscovery(Path root, Sysfs sysfs) {
         this.root = root;
+        this.sysfs = sysfs;
     }
 
     /**
@@ -37,7 +40,13 @@ public final class SriovDiscovery {
      * {@code bus/}, {@code class/} and {@code devices/}), e.g. {@code /host/sys} in a DaemonSet.
      */
     public static SriovDiscovery at(Path sysfsRoot) {
-        return new SriovDiscovery(Objects.requireNonNull(sysfsRoot, "sysfsRoot"));
+        return at(sysfsRoot, Sysfs.system());
+    }
+
+    /** Discovery over {@code sysfsRoot} read through {@code sysfs}: for tests that inject faults. */
+    static SriovDiscovery at(Path sysfsRoot, Sysfs sysfs) {
+        return new SriovDiscovery(
+                Objects.requireNonNull(sysfsRoot, "sysfsRoot"), Objects.requireNonNull(sysfs, "sysfs"));
     }
 
     /** Discovery over the host's {@code /sys}. */
@@ -52,7 +61,7 @@ public final class SriovDiscovery {
 
     /** Walks the tree now and returns what it found. Blocking file I/O; never throws for content. */
     public SriovReport discover() {
-        return new SysfsWalk(root, null).run();
+        return new SysfsWalk(sysfs.fork(), root, null).run();
     }
 
     /**
@@ -72,7 +81,7 @@ public final class SriovDiscovery {
      * @throws java.util.concurrent.RejectedExecutionException if the executor refuses a task
      */
     public SriovReport discover(Executor executor) {
-        return new SysfsWalk(root, Objects.requireNonNull(executor, "executor")).run();
+        return new SysfsWalk(sysfs.fork(), root, Objects.requireNonNull(executor, "executor")).run();
     }
 
     @Override

@@ -1,14 +1,9 @@
 package io.fabricbinder.sriov;
 
 import io.fabricbinder.sriov.DiscoveryProblem.Kind;
-import java.io.File;
+import io.fabricbinder.sriov.Sysfs.Link;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass over a sysfs tree. Not thread-safe; used once by {@link SriovDiscovery#discover()}
- * (with a caller's executor, VF reads are handed to forked walkers, one per chunk).
+ * One pass over a sysfs tree: what to read, in which order, and what it means. The whole-tree
+ * indexes it consults are {@link SysfsIndexes}; every file-system call goes through {@link Sysfs}. Not thread-safe; used once by {@link SriovDiscovery#discover()}
+ * (with a caller's executor, VF reads are handed to forked walkers, one per chunk, each with its
+ * own {@link Sysfs#fork()}).
  */
 final class SysfsWalk {
     private static final Logger LOG = LoggerFactory.getLogger(SysfsWalk.class);
@@ -41,43 +38,39 @@ final class SysfsWalk {
     private static final int IFF_UP = 0x1;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** {@link #readLink} result for a regular file or directory where a link was expected. */
-    private static final String NOT_A_LINK = "\u0000not-a-link";
-    /** {@link #readLink} result for a link that exists but cannot be read. */
-    private static final String UNREADABLE = "\u0000unreadable";
-
+    private final Sysfs sysfs;
     private final Path root;
-    private final Path busDevices;
+    private final String busDevices;
     private final @Nullable Executor executor;
     private final List<DiscoveryProblem> problems = new ArrayList<>();
     /** VFs (PCI addresses as sysfs spells them) already read through their PF's virtfnN link. */
     private final Set<String> claimedVfs = new HashSet<>();
 
     private final Map<String, Ids> modaliasIds = new HashMap<>();
-    private @Nullable NetIndex netIndex;
-    private boolean netIndexBuilt;
-    private @Nullable Set<String> rdmaIndex;
-    private boolean rdmaIndexBuilt;
-    private @Nullable Map<String, String> driverIndex;
-    private boolean driverIndexBuilt;
-    private byte[] buffer = new byte[4096];
+    private final SysfsIndexes indexes;
 
     /** A walk on the calling thread, or reading VFs in parallel on {@code executor} if not null. */
-    SysfsWalk(Path root, @Nullable Executor executor) {
+    SysfsWalk(Sysfs sysfs, Path root, @Nullable Executor executor) {
+        this(sysfs, root, executor, new SysfsIndexes(sysfs, root, executor));
+    }
+
+    private SysfsWalk(Sysfs sysfs, Path root, @Nullable Executor executor, SysfsIndexes indexes) {
+        this.sysfs = sysfs;
+        this.indexes = indexes;
         this.root = root;
-        this.busDevices = root.resolve("bus/pci/devices");
+        this.busDevices = root.resolve("bus/pci/devices").toString();
         this.executor = executor;
     }
 
     SriovReport run() {
-        boolean vhostNet = new File(root.toFile(), "class/misc/vhost-net").exists()
-                || new File(root.toFile(), "devices/virtual/misc/vhost-net").exists();
-        if (!Files.isDirectory(busDevices)) {
+        boolean vhostNet = sysfs.exists(root.resolve("class/misc/vhost-net").toString())
+                || sysfs.exists(root.resolve("devices/virtual/misc/vhost-net").toString());
+        if (!sysfs.isDirectory(busDevices)) {
             problem("", "bus/pci/devices", Kind.MISSING_DIRECTORY, "no PCI device directory under " + root);
             return new SriovReport(List.of(), problems, vhostNet);
         }
         List<PhysicalFunction> interfaces = new ArrayList<>();
-        Map<String, Path> vfCandidates = new TreeMap<>();
+        Map<String, String> vfCandidates = new TreeMap<>();
         // PCI address order. A VF's routing ID is its PF's plus "First VF Offset" (> 0) plus a
         // multiple of the stride (PCIe SR-IOV, drivers/pci/iov.c pci_iov_virtfn_bus/devfn), so a
         // PF always sorts before its VFs: by the time the walk reaches a VF, the PF has already read
@@ -93,7 +86,7 @@ final class SysfsWalk {
                 problem(entry, "bus/pci/devices/" + entry, Kind.MALFORMED_VALUE, "entry is not a PCI address");
                 continue;
             }
-            Path dir = busDevices.resolve(entry);
+            String dir = busDevices + "/" + entry;
             try {
                 if (!isNetworkClass(entry, dir)) {
                     continue;
@@ -108,12 +101,12 @@ final class SysfsWalk {
                 unexpected(entry, ex);
             }
         }
-        for (Map.Entry<String, Path> e : vfCandidates.entrySet()) {
+        for (Map.Entry<String, String> e : vfCandidates.entrySet()) {
             String vf = e.getKey();
             if (!claimedVfs.contains(vf)) {
-                String target = readLink(e.getValue().resolve("physfn"));
-                String detail = target != null && isTarget(target)
-                        ? "VF's physfn points to " + target + " but no PF lists it in a virtfnN link"
+                Link physfn = sysfs.readLink(e.getValue() + "/physfn");
+                String detail = physfn.isTarget()
+                        ? "VF's physfn points to " + physfn.target() + " but no PF lists it in a virtfnN link"
                         : "physfn is not a symbolic link and no PF lists this VF";
                 problem(vf, "physfn", Kind.ORPHAN_VIRTUAL_FUNCTION, detail);
             }
@@ -125,7 +118,7 @@ final class SysfsWalk {
      * Classifies from {@code modalias} (one read gives class, vendor and device, as ghw does),
      * falling back to the {@code class} file; remembers the ids for {@link #ids}.
      */
-    private boolean isNetworkClass(String dev, Path dir) {
+    private boolean isNetworkClass(String dev, String dir) {
         String modalias = read(dir, "modalias", dev, false);
         if (modalias != null) {
             Matcher m = MODALIAS.matcher(modalias);
@@ -149,7 +142,7 @@ final class SysfsWalk {
         return false;
     }
 
-    private PhysicalFunction readPhysical(PciAddress bdf, String dev, Path dir, Set<String> names) {
+    private PhysicalFunction readPhysical(PciAddress bdf, String dev, String dir, Set<String> names) {
         Ids ids = ids(dev, dir, names);
         String driver = driver(dev, dir, names);
         int numa = -1;
@@ -174,19 +167,19 @@ final class SysfsWalk {
             problem(dev, "sriov_totalvfs", Kind.NOT_SRIOV_CAPABLE, "network function without SR-IOV capability");
         }
 
-        List<NetdevRef> netdevs = netdevs(dev, dir.toString());
-        if (netdevs.isEmpty() && names.contains("net") && netIndex() != null) {
+        List<SysfsIndexes.NetdevRef> netdevs = netdevs(dev, dir);
+        if (netdevs.isEmpty() && names.contains("net") && indexes.net() != null) {
             // class/net should list it too; if a tree lacks the link, the PF's own net/ still counts
             netdevs = listNet(dir);
         }
         // In switchdev mode the PF's net/ also holds one representor per VF (phys_port_name pfXvfY).
         Map<Integer, String> representors = new HashMap<>();
-        NetdevRef uplink = null;
-        for (NetdevRef nd : netdevs) {
-            String portName = readQuiet(nd.dir + "/phys_port_name");
+        SysfsIndexes.NetdevRef uplink = null;
+        for (SysfsIndexes.NetdevRef nd : netdevs) {
+            String portName = readQuiet(nd.dir() + "/phys_port_name");
             Matcher rep = portName == null ? null : REPRESENTOR.matcher(portName);
             if (rep != null && rep.matches()) {
-                representors.put(Integer.parseInt(rep.group(2)), nd.name);
+                representors.put(Integer.parseInt(rep.group(2)), nd.name());
             } else if (uplink == null
                     && (portName == null
                             || portName.isEmpty()
@@ -199,11 +192,11 @@ final class SysfsWalk {
         }
         List<String> ordered = new ArrayList<>();
         if (uplink != null) {
-            ordered.add(uplink.name);
+            ordered.add(uplink.name());
         }
-        for (NetdevRef nd : netdevs) {
+        for (SysfsIndexes.NetdevRef nd : netdevs) {
             if (!nd.equals(uplink)) { // netdev names are unique, so equal means the same one
-                ordered.add(nd.name);
+                ordered.add(nd.name());
             }
         }
         if (netdevs.isEmpty()) {
@@ -239,7 +232,7 @@ final class SysfsWalk {
                     "sriov_numvfs is " + num + " but " + vfs.size() + " VFs were found through virtfnN links");
         }
         return new PhysicalFunction(
-                uplink == null ? "" : uplink.name,
+                uplink == null ? "" : uplink.name(),
                 bdf,
                 ids.vendor,
                 ids.device,
@@ -289,7 +282,7 @@ final class SysfsWalk {
      * built trees) or junk (reported); then every VF's address is read from its {@code virtfnN}
      * link.
      */
-    private int[] vfRouting(String dev, Path dir, Set<String> names) {
+    private int[] vfRouting(String dev, String dir, Set<String> names) {
         if (!names.contains("sriov_offset") || !names.contains("sriov_stride")) {
             return new int[] {-1, -1};
         }
@@ -341,7 +334,7 @@ final class SysfsWalk {
      * Returns {@code ""} when the file is absent (kernels before the attribute existed) or junk
      * (reported); VFs then read their own ids.
      */
-    private String vfDeviceId(String dev, Path dir, Set<String> names) {
+    private String vfDeviceId(String dev, String dir, Set<String> names) {
         if (!names.contains("sriov_vf_device")) {
             return "";
         }
@@ -440,15 +433,16 @@ final class SysfsWalk {
      */
     private @Nullable PendingVf fromLink(PfFacts pf, String pfDir, String name, String representor) {
         String dev = pf.dev;
-        String target = readLink(Path.of(pfDir + name));
-        if (target == null || !isTarget(target)) {
-            if (UNREADABLE.equals(target)) {
+        Link link = sysfs.readLink(pfDir + name);
+        if (!link.isTarget()) {
+            if (link.kind() == Link.Kind.UNREADABLE) {
                 problem(dev, name, Kind.UNREADABLE, "cannot read the " + name + " link; VF skipped");
             } else {
                 problem(dev, name, Kind.NOT_A_LINK, name + " is not a symbolic link; VF skipped");
             }
             return null;
         }
+        String target = link.target();
         String base = target.substring(target.lastIndexOf('/') + 1);
         if (!PciAddress.isValid(base)) {
             problem(dev, name, Kind.DANGLING_LINK, name + " points to '" + target + "', not a PCI device");
@@ -469,7 +463,7 @@ final class SysfsWalk {
 
     /**
      * Reads the pending VFs in order: on this thread, or in chunks on the executor, each chunk
-     * with its own walker (buffer, problem list) whose problems are appended in chunk order, so
+     * with its own walker ({@link Sysfs}, problem list) whose problems are appended in chunk order, so
      * the report is the same either way.
      */
     private List<@Nullable VirtualFunction> readAll(PfFacts pf, List<PendingVf> pending) {
@@ -482,11 +476,11 @@ final class SysfsWalk {
         }
         // the indexes the workers share are built here, before any task starts (fork copies them;
         // a worker finding one not built reads each VF's own files instead)
-        netIndex();
-        rdmaIndex();
+        indexes.net();
+        indexes.rdma();
         for (PendingVf p : pending) {
             if (p.computed) {
-                driverIndex(); // used only for VFs whose MAC was read through virtfnN/physfn
+                indexes.drivers(); // used only for VFs whose MAC was read through virtfnN/physfn
                 break;
             }
         }
@@ -514,16 +508,9 @@ final class SysfsWalk {
         return out;
     }
 
-    /** A walker for one chunk of VFs: same tree and indexes, its own buffer and problems. */
+    /** A walker for one chunk of VFs: same tree and indexes, its own {@link Sysfs} and problems. */
     private SysfsWalk fork() {
-        SysfsWalk w = new SysfsWalk(root, null);
-        w.netIndex = netIndex;
-        w.netIndexBuilt = true;
-        w.rdmaIndex = rdmaIndex;
-        w.rdmaIndexBuilt = true;
-        w.driverIndex = driverIndex;
-        w.driverIndexBuilt = true;
-        return w;
+        return new SysfsWalk(sysfs.fork(), root, null, indexes.frozen());
     }
 
     /** One VF, with every problem it causes recorded by this walker; null if it is not there. */
@@ -572,21 +559,21 @@ final class SysfsWalk {
      * there is no such netdev in the index or the read fails for any reason.
      */
     private @Nullable String macThroughVirtfn(PfFacts pf, PendingVf p) {
-        NetIndex index = netIndex();
+        SysfsIndexes.NetIndex index = indexes.net();
         if (index == null) {
             return null;
         }
-        List<NetdevRef> direct = index.direct.get(p.base);
+        List<SysfsIndexes.NetdevRef> direct = index.direct.get(p.base);
         if (direct == null || direct.isEmpty()) {
             return null;
         }
-        NetdevRef nd = direct.get(0);
-        String ndDir = p.dir + "/net/" + nd.name;
-        if (!nd.dir.equals(ndDir)) {
+        SysfsIndexes.NetdevRef nd = direct.get(0);
+        String ndDir = p.dir + "/net/" + nd.name();
+        if (!nd.dir().equals(ndDir)) {
             return null; // the netdev lives elsewhere than beside the PF: not a sysfs-shaped tree
         }
         try {
-            return readSmall(Path.of(pf.realDir + "/" + p.link + "/physfn/" + p.link + "/net/" + nd.name + "/address"));
+            return sysfs.read(pf.realDir + "/" + p.link + "/physfn/" + p.link + "/net/" + nd.name() + "/address");
         } catch (IOException e) {
             return null;
         }
@@ -626,32 +613,32 @@ final class SysfsWalk {
         String driver;
         if (macReadThroughVirtfn != null) {
             String indexed = indexedDriver(dev);
-            driver = indexed != null ? indexed : driverLink(dev, Path.of(dir));
+            driver = indexed != null ? indexed : driverLink(dev, dir);
         } else {
-            String viaPhysfn = readLink(Path.of(dir + "/physfn/../" + dev + "/driver"));
-            if (viaPhysfn != null && isTarget(viaPhysfn)) {
-                driver = viaPhysfn.substring(viaPhysfn.lastIndexOf('/') + 1);
+            Link viaPhysfn = sysfs.readLink(dir + "/physfn/../" + dev + "/driver");
+            if (viaPhysfn.isTarget()) {
+                driver = viaPhysfn.target().substring(viaPhysfn.target().lastIndexOf('/') + 1);
             } else {
-                String physfn = readLink(Path.of(dir + "/physfn"));
-                if (physfn == null) {
-                    if (!new File(dir).isDirectory()) {
+                Link physfn = sysfs.readLink(dir + "/physfn");
+                if (physfn.kind() == Link.Kind.ABSENT) {
+                    if (!sysfs.isDirectory(dir)) {
                         return null;
                     }
                     problem(dev, "physfn", Kind.MISSING_FILE, "VF listed by PF " + pf.bdf + " has no physfn link");
-                } else if (NOT_A_LINK.equals(physfn)) {
+                } else if (physfn.kind() == Link.Kind.NOT_A_LINK) {
                     problem(
                             dev,
                             "physfn",
                             Kind.NOT_A_LINK,
                             "physfn is not a symbolic link; PF taken from " + pf.bdf + "'s virtfn" + index);
-                } else if (UNREADABLE.equals(physfn)) {
+                } else if (physfn.kind() == Link.Kind.UNREADABLE) {
                     problem(
                             dev,
                             "physfn",
                             Kind.UNREADABLE,
                             "cannot read the physfn link; PF taken from virtfn" + index);
                 }
-                driver = driverLink(dev, Path.of(dir)); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
+                driver = driverLink(dev, dir); // per VF: iavf, mlx5_core, vfio-pci... differ between VFs
             }
         }
         // Vendor and device: drivers/pci/iov.c pci_iov_add_virtfn() sets virtfn->vendor =
@@ -674,16 +661,16 @@ final class SysfsWalk {
         if (pf.numa != null) {
             numa = pf.numa;
         } else {
-            numa = new File(dir + "/numa_node").exists() ? intFile(dir, "numa_node", dev, -1) : -1;
+            numa = sysfs.exists(dir + "/numa_node") ? intFile(dir, "numa_node", dev, -1) : -1;
         }
         // acpi_index is not probed for VFs: the kernel shows it only for a device whose ACPI
         // companion has the PCI firmware _DSM naming function (drivers/pci/pci-label.c), i.e. one
         // described in the firmware's ACPI tables, and VFs are created at run time by the PF driver,
         // after firmware built those tables (inferred: no firmware is known to describe VFs). A
         // stray acpi_index file under a VF is therefore ignored; VFs report "".
-        Set<String> rdmaDevices = rdmaIndex();
-        boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : new File(dir + "/infiniband").exists();
-        List<NetdevRef> netdevs = netdevs(dev, dir);
+        Set<String> rdmaDevices = indexes.rdma();
+        boolean rdma = rdmaDevices != null ? rdmaDevices.contains(dev) : sysfs.exists(dir + "/infiniband");
+        List<SysfsIndexes.NetdevRef> netdevs = netdevs(dev, dir);
         Netdev nd = Netdev.NONE;
         if (netdevs.isEmpty()) {
             problem(
@@ -697,7 +684,7 @@ final class SysfsWalk {
         return new VirtualFunction(
                 index,
                 bdf,
-                netdevs.isEmpty() ? "" : netdevs.get(0).name,
+                netdevs.isEmpty() ? "" : netdevs.get(0).name(),
                 driver,
                 vendor,
                 device,
@@ -723,13 +710,13 @@ final class SysfsWalk {
 
     private record Ids(String vendor, String device) {}
 
-    private Ids ids(String dev, Path dir, Set<String> names) {
+    private Ids ids(String dev, String dir, Set<String> names) {
         Ids fromModalias = modaliasIds.get(dev);
         if (fromModalias != null) {
             return fromModalias;
         }
-        String vendor = names.contains("vendor") ? hexId(dev, dir.toString(), "vendor") : "";
-        String device = names.contains("device") ? hexId(dev, dir.toString(), "device") : "";
+        String vendor = names.contains("vendor") ? hexId(dev, dir, "vendor") : "";
+        String device = names.contains("device") ? hexId(dev, dir, "device") : "";
         if ((vendor.isEmpty() || device.isEmpty()) && names.contains("modalias")) {
             String modalias = read(dir, "modalias", dev, true);
             Matcher m = modalias == null ? null : MODALIAS.matcher(modalias);
@@ -760,7 +747,7 @@ final class SysfsWalk {
         return id;
     }
 
-    private String driver(String dev, Path dir, Set<String> names) {
+    private String driver(String dev, String dir, Set<String> names) {
         if (!names.contains("driver")) {
             problem(dev, "driver", Kind.NO_DRIVER, "not bound to a driver");
             return "";
@@ -769,20 +756,21 @@ final class SysfsWalk {
     }
 
     /** The basename of the {@code driver} link; one readlink, absence means "not bound". */
-    private String driverLink(String dev, Path dir) {
-        String target = readLink(dir.resolve("driver"));
-        if (target == null) {
+    private String driverLink(String dev, String dir) {
+        Link link = sysfs.readLink(dir + "/driver");
+        if (link.kind() == Link.Kind.ABSENT) {
             problem(dev, "driver", Kind.NO_DRIVER, "not bound to a driver");
             return "";
         }
-        if (UNREADABLE.equals(target)) {
+        if (link.kind() == Link.Kind.UNREADABLE) {
             problem(dev, "driver", Kind.UNREADABLE, "cannot read the driver link; driver unknown");
             return "";
         }
-        if (NOT_A_LINK.equals(target)) {
+        if (link.kind() == Link.Kind.NOT_A_LINK) {
             problem(dev, "driver", Kind.NOT_A_LINK, "driver is not a symbolic link; driver unknown");
             return "";
         }
+        String target = link.target();
         return target.substring(target.lastIndexOf('/') + 1);
     }
 
@@ -790,12 +778,9 @@ final class SysfsWalk {
         static final Netdev NONE = new Netdev("", -1, "", "", "", "");
     }
 
-    /** A netdev of a device: its name and the directory holding its attributes. */
-    private record NetdevRef(String name, String dir) {}
-
-    private Netdev netdev(String dev, NetdevRef ref, boolean physical, @Nullable String macAlreadyRead) {
-        String ndDir = ref.dir;
-        String where = "net/" + ref.name + "/";
+    private Netdev netdev(String dev, SysfsIndexes.NetdevRef ref, boolean physical, @Nullable String macAlreadyRead) {
+        String ndDir = ref.dir();
+        String where = "net/" + ref.name() + "/";
         String mac = macAlreadyRead != null ? macAlreadyRead : Values.str(readAt(ndDir, "address", dev, where));
         int mtu = intAt(ndDir, "mtu", dev, where, -1);
         String type = readAt(ndDir, "type", dev, where);
@@ -844,137 +829,31 @@ final class SysfsWalk {
      * order. They come from the {@code class/net} index; without one (no {@code class/net}), from
      * listing the device's {@code net/} directory.
      */
-    private List<NetdevRef> netdevs(String dev, String dir) {
-        NetIndex index = netIndex();
+    private List<SysfsIndexes.NetdevRef> netdevs(String dev, String dir) {
+        SysfsIndexes.NetIndex index = indexes.net();
         if (index != null) {
-            List<NetdevRef> direct = index.direct.get(dev);
+            List<SysfsIndexes.NetdevRef> direct = index.direct.get(dev);
             if (direct != null) {
                 return direct;
             }
             return index.below.getOrDefault(dev, List.of());
         }
-        return listNet(Path.of(dir));
+        return listNet(dir);
     }
 
     /** The netdevs in the device's own {@code net/} directory, in name order. */
-    private static List<NetdevRef> listNet(Path dir) {
-        Path net = dir.resolve("net");
-        String[] names = net.toFile().list();
+    private List<SysfsIndexes.NetdevRef> listNet(String dir) {
+        String net = dir + "/net";
+        String[] names = sysfs.list(net);
         if (names == null) {
             return List.of();
         }
         Arrays.sort(names);
-        List<NetdevRef> out = new ArrayList<>();
+        List<SysfsIndexes.NetdevRef> out = new ArrayList<>();
         for (String n : names) {
-            out.add(new NetdevRef(n, net.resolve(n).toString()));
+            out.add(new SysfsIndexes.NetdevRef(n, net + "/" + n));
         }
         return out;
-    }
-
-    /** Netdevs by the PCI function they belong to, built from {@code class/net} in one pass. */
-    private static final class NetIndex {
-        final Map<String, List<NetdevRef>> direct;
-        final Map<String, List<NetdevRef>> below = new HashMap<>();
-
-        NetIndex(int netdevs) {
-            direct = new HashMap<>(netdevs * 4 / 3 + 1); // sized once: no rehashing per discovery
-        }
-    }
-
-    /**
-     * Lists {@code class/net} once and reads each entry's link ({@code ../../devices/<path to
-     * the PCI function>/net/<if>}): one readlink per netdev instead of listing every device's
-     * {@code net/} directory (open, fstat, two getdents, close). {@code class/net} and a device's
-     * {@code net/} show the same netdevs: both are views of the same kobjects, filtered by the
-     * same network namespace tag (inferred from how sysfs tags netdev directories). With an
-     * executor and at least two chunks' worth of netdevs, the readlinks run there. Returns null
-     * when {@code class/net} cannot be listed; callers then list each device's {@code net/}.
-     */
-    private @Nullable NetIndex netIndex() {
-        if (netIndexBuilt) {
-            return netIndex;
-        }
-        netIndexBuilt = true;
-        Path classNet = root.resolve("class/net");
-        String[] names = classNet.toFile().list();
-        if (names == null) {
-            return null;
-        }
-        Arrays.sort(names);
-        NetIndex index = new NetIndex(names.length);
-        // The readlinks, one per netdev, are the cost: on an executor they run in chunks, and the
-        // entries are added here in name order either way, so the index is the same.
-        if (executor == null || names.length < 2 * NET_CHUNK) {
-            addAll(index, netEntries(classNet, names, 0, names.length));
-        } else {
-            List<CompletableFuture<List<NetEntry>>> chunks = new ArrayList<>();
-            for (int from = 0; from < names.length; from += NET_CHUNK) {
-                int start = from;
-                int end = Math.min(names.length, from + NET_CHUNK);
-                chunks.add(CompletableFuture.supplyAsync(() -> netEntries(classNet, names, start, end), executor));
-            }
-            for (CompletableFuture<List<NetEntry>> chunk : chunks) {
-                addAll(index, chunk.join());
-            }
-        }
-        netIndex = index;
-        return index;
-    }
-
-    /** {@code class/net} entries per task when the index is built on an executor. */
-    private static final int NET_CHUNK = 128;
-
-    /** One {@code class/net} entry: the netdev, its attribute directory and its device's directory. */
-    private record NetEntry(String ifname, String ndDir, String deviceDir) {}
-
-    /**
-     * The usable entries among {@code names[from..to)} of {@code class/net}, in order; entries that
-     * are neither a link into a device's {@code net/} nor a directory with a {@code device} link
-     * are left out. Touches no walker state, so chunks can run on any thread.
-     */
-    private static List<NetEntry> netEntries(Path classNet, String[] names, int from, int to) {
-        String classNetDir = classNet.toString();
-        List<NetEntry> out = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-            String ifname = names[i];
-            Path entry = classNet.resolve(ifname);
-            String target = readLink(entry);
-            if (target != null && isTarget(target)) {
-                // string work: far cheaper than Path.normalize/getParent per netdev
-                String nd = join(classNetDir, target);
-                String suffix = "/net/" + ifname;
-                if (nd.endsWith(suffix)) {
-                    out.add(new NetEntry(ifname, nd, nd.substring(0, nd.length() - suffix.length())));
-                }
-            } else if (NOT_A_LINK.equals(target)) {
-                // not sysfs-shaped, but still usable through its device link
-                Path device = entry.resolve("device");
-                if (Files.exists(device)) {
-                    out.add(new NetEntry(
-                            ifname, entry.toString(), realPath(device).toString()));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void addAll(NetIndex index, List<NetEntry> entries) {
-        for (NetEntry e : entries) {
-            String deviceName = lastName(e.deviceDir);
-            if (PciAddress.isValid(deviceName)) {
-                index.direct
-                        .computeIfAbsent(deviceName, k -> new ArrayList<>(1))
-                        .add(new NetdevRef(e.ifname, e.ndDir));
-            } else {
-                // a child device such as virtio0, whose parent is the PCI function
-                int slash = e.deviceDir.lastIndexOf('/');
-                String parent = slash < 0 ? "" : lastName(e.deviceDir.substring(0, slash));
-                if (PciAddress.isValid(parent)) {
-                    index.below.computeIfAbsent(parent, k -> new ArrayList<>()).add(new NetdevRef(e.ifname, e.ndDir));
-                }
-                // otherwise a virtual netdev (lo, veth, bridge...) or one on another bus
-            }
-        }
     }
 
     /**
@@ -982,102 +861,15 @@ final class SysfsWalk {
      * index does not know it (then the device's own {@code driver} link is read).
      */
     private @Nullable String indexedDriver(String dev) {
-        Map<String, String> index = driverIndex();
+        Map<String, String> index = indexes.drivers();
         String driver = index == null ? null : index.get(dev);
         return driver == null || driver.isEmpty() ? null : driver;
     }
 
-    /**
-     * PCI functions (addresses as sysfs spells them) by the driver they are bound to, from listing
-     * {@code bus/pci/drivers} and each driver's directory: a few dozen listings instead of one
-     * {@code driver} readlink per VF. The driver core makes both views in one place
-     * (drivers/base/dd.c driver_sysfs_add): a link named after the device in the driver's
-     * directory, and the device's {@code driver} link to that directory, whose name is the
-     * driver's; both go away together on unbind. A function listed under two drivers (impossible
-     * in the kernel, possible in a hand-built tree) maps to {@code ""}, which makes callers read
-     * its own link. Only positive answers are used: a function missing from the index (unbound,
-     * or a tree without the drivers' links) has its {@code driver} link read as before. Returns
-     * null when {@code bus/pci/drivers} cannot be listed.
-     */
-    private @Nullable Map<String, String> driverIndex() {
-        if (driverIndexBuilt) {
-            return driverIndex;
-        }
-        driverIndexBuilt = true;
-        File drivers = new File(root.toFile(), "bus/pci/drivers");
-        String[] names = drivers.list();
-        if (names == null) {
-            return null;
-        }
-        Map<String, String> index = new HashMap<>();
-        for (String driver : names) {
-            String[] entries = new File(drivers, driver).list();
-            if (entries == null) {
-                continue; // not a directory, or unreadable: its devices read their own links
-            }
-            for (String entry : entries) {
-                if (PciAddress.isValid(entry)) {
-                    String before = index.putIfAbsent(entry, driver);
-                    if (before != null && !before.equals(driver)) {
-                        index.put(entry, "");
-                    }
-                }
-            }
-        }
-        driverIndex = index;
-        return index;
-    }
-
     /** Whether the device has an RDMA device: from the {@code class/infiniband} index if any. */
     private boolean hasRdma(String dev, boolean listed) {
-        Set<String> index = rdmaIndex();
+        Set<String> index = indexes.rdma();
         return index != null ? index.contains(dev) : listed;
-    }
-
-    /**
-     * The PCI functions (addresses as sysfs spells them) that have an RDMA device, from
-     * {@code class/infiniband}: each entry is a link {@code ../../devices/<path to the PCI
-     * function>/infiniband/<ibdev>}, read once, instead of probing every function for an
-     * {@code infiniband/} directory (one stat per VF, nearly always failing). The kernel creates
-     * that directory only to hold devices of the infiniband class, and the class directory lists
-     * the same devices (inferred from the driver core: a class device with a parent is placed in a
-     * directory named after its class below the parent). Like sriov-network-device-plugin, which
-     * lists {@code <BDF>/infiniband/}, a function counts only while one of its RDMA devices is
-     * visible; in RDMA's exclusive network-namespace mode, devices moved to another namespace are
-     * hidden from both listings. Returns null, and callers probe each function's
-     * {@code infiniband/} as before, when {@code class/infiniband} cannot be listed (no RDMA core
-     * loaded, or a hand-built tree) or holds an entry that is not a readable link.
-     */
-    private @Nullable Set<String> rdmaIndex() {
-        if (rdmaIndexBuilt) {
-            return rdmaIndex;
-        }
-        rdmaIndexBuilt = true;
-        Path classIb = root.resolve("class/infiniband");
-        String[] names = classIb.toFile().list();
-        if (names == null) {
-            return null;
-        }
-        Set<String> index = new HashSet<>();
-        String classIbDir = classIb.toString();
-        for (String ibdev : names) {
-            String target = readLink(classIb.resolve(ibdev));
-            if (target == null || !isTarget(target)) {
-                return null; // not sysfs-shaped: fall back to probing every function
-            }
-            String path = join(classIbDir, target);
-            String suffix = "/infiniband/" + ibdev;
-            if (!path.endsWith(suffix)) {
-                return null;
-            }
-            index.add(lastName(path.substring(0, path.length() - suffix.length())));
-        }
-        rdmaIndex = index;
-        return index;
-    }
-
-    private static String lastName(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /**
@@ -1120,28 +912,21 @@ final class SysfsWalk {
     }
 
     /** {@code dir} with symbolic links resolved by reading its own link, if it is one. */
-    private static String realDir(Path dir) {
-        String target = readLink(dir);
-        if (target != null && isTarget(target)) {
-            Path parent = dir.getParent();
-            return parent == null ? target : join(parent.toString(), target);
+    private String realDir(String dir) {
+        Link link = sysfs.readLink(dir);
+        if (link.isTarget()) {
+            // the parent as Path.getParent gives it: none for a bare name, "/" below the root
+            int slash = dir.lastIndexOf('/');
+            String parent = slash < 0 ? null : slash == 0 ? "/" : dir.substring(0, slash);
+            return parent == null ? link.target() : join(parent, link.target());
         }
-        return dir.toString();
+        return dir;
     }
 
-    private static Path realPath(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
-        }
-    }
-
-    private List<String> list(Path dir, String dev, String rel) {
-        // File.list is markedly cheaper than a DirectoryStream (no Path per entry)
-        String[] names = dir.toFile().list();
+    private List<String> list(String dir, String dev, String rel) {
+        String[] names = sysfs.list(dir);
         if (names == null) {
-            if (!Files.exists(dir)) {
+            if (!sysfs.exists(dir)) {
                 problem(dev, rel, Kind.MISSING_DIRECTORY, "directory does not exist");
             } else {
                 problem(dev, rel, Kind.UNREADABLE, "cannot list directory");
@@ -1150,31 +935,6 @@ final class SysfsWalk {
         }
         Arrays.sort(names);
         return Arrays.asList(names);
-    }
-
-    /**
-     * The link target; {@link #NOT_A_LINK} for a file or directory, {@link #UNREADABLE} when the
-     * link cannot be read, null if absent. Neither sentinel can be a link target (they contain NUL).
-     */
-    private static @Nullable String readLink(Path link) {
-        try {
-            return Files.readSymbolicLink(link).toString();
-        } catch (NotLinkException e) {
-            return NOT_A_LINK;
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            return UNREADABLE;
-        }
-    }
-
-    /** Whether a non-null {@link #readLink} result is a target rather than a sentinel. */
-    private static boolean isTarget(String readLinkResult) {
-        return !NOT_A_LINK.equals(readLinkResult) && !UNREADABLE.equals(readLinkResult);
-    }
-
-    private int intFile(Path dir, String file, String dev, int fallback) {
-        return intAt(dir.toString(), file, dev, "", fallback);
     }
 
     private int intFile(String dir, String file, String dev, int fallback) {
@@ -1198,10 +958,6 @@ final class SysfsWalk {
         }
     }
 
-    private @Nullable String read(Path dir, String file, String dev, boolean missingIsProblem) {
-        return readAt(dir.toString(), file, dev, "", missingIsProblem);
-    }
-
     private @Nullable String read(String dir, String file, String dev, boolean missingIsProblem) {
         return readAt(dir, file, dev, "", missingIsProblem);
     }
@@ -1210,10 +966,10 @@ final class SysfsWalk {
         return readAt(dir, file, dev, prefix, true);
     }
 
-    /** Reads {@code dir/file}; paths are built as strings, a Path made only for the call. */
+    /** Reads {@code dir/file}; paths are built as strings. */
     private @Nullable String readAt(String dir, String file, String dev, String prefix, boolean missingIsProblem) {
         try {
-            return readSmall(Path.of(dir + "/" + file));
+            return sysfs.read(dir + "/" + file);
         } catch (NoSuchFileException e) {
             if (missingIsProblem) {
                 problem(dev, prefix + file, Kind.MISSING_FILE, "file does not exist");
@@ -1226,43 +982,9 @@ final class SysfsWalk {
 
     private @Nullable String readQuiet(String path) {
         try {
-            return readSmall(Path.of(path));
+            return sysfs.read(path);
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    /**
-     * Reads a small attribute file as trimmed text with three system calls (open, read, close)
-     * into a buffer reused for the whole walk. {@code Files.readAllBytes} makes five (it adds an
-     * fstat for the size and a one-byte read to confirm the end), which matters at a dozen files
-     * per device. A read that does not fill the buffer is taken as the whole file: sysfs returns
-     * an attribute (at most a page) in one read, and a regular file returns all requested bytes
-     * up to its end.
-     */
-    private String readSmall(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p)) {
-            ByteBuffer b = ByteBuffer.wrap(buffer);
-            while (true) {
-                int n = ch.read(b);
-                if (n < 0 || b.hasRemaining()) {
-                    break;
-                }
-                byte[] bigger = Arrays.copyOf(buffer, buffer.length * 2);
-                b = ByteBuffer.wrap(bigger);
-                b.position(buffer.length);
-                buffer = bigger;
-            }
-            // trimmed as String.trim does (chars up to ' '), before decoding: one String, not two
-            int start = 0;
-            int end = b.position();
-            while (end > 0 && (buffer[end - 1] & 0xff) <= ' ') {
-                end--;
-            }
-            while (start < end && (buffer[start] & 0xff) <= ' ') {
-                start++;
-            }
-            return new String(buffer, start, end - start, StandardCharsets.UTF_8);
         }
     }
 

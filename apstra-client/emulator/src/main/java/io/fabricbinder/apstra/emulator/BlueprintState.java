@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * emulator's lock.
  */
 final class BlueprintState {
+    static final int MIN_VNI = 4096;
+    static final int MAX_VNI = 16_777_214;
+
     final Map<String, ObjectNode> vns = new LinkedHashMap<>();
     final Map<String, ObjectNode> zones = new LinkedHashMap<>();
     final Map<String, ObjectNode> policies = new LinkedHashMap<>();
@@ -58,6 +61,20 @@ final class BlueprintState {
     @Nullable
     String vnIdByVni(int vni) {
         return vnIdByVni.get(String.valueOf(vni));
+    }
+
+    /** Whether a VN or zone other than {@code exceptId} holds {@code vni}; VNs and zones share one space. */
+    boolean vniInUse(int vni, String exceptId) {
+        String owner = vnIdByVni(vni);
+        if (owner != null && !owner.equals(exceptId)) {
+            return true;
+        }
+        for (ObjectNode z : zones.values()) {
+            if (!z.get("id").asText().equals(exceptId) && z.path("vni_id").asInt(-1) == vni) {
+                return true;
+            }
+        }
+        return false;
     }
 
     BlueprintState copy() {

@@ -79,4 +79,21 @@ final class Json {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }
+
+    /** Apstra's error body for a nested field: {@code {"errors": {a: {b: {c: message}}}}}. */
+    static ObjectNode nested(String a, String b, String c, String message) {
+        ObjectNode o = Json.obj();
+        o.putObject("errors").putObject(a).putObject(b).put(c, message);
+        return o;
+    }
+
+    /** Copies {@code from.field} to {@code to}, or sets it to JSON null when absent or null. */
+    static void copyOrNull(JsonNode from, ObjectNode to, String field) {
+        JsonNode v = from.get(field);
+        if (v == null || v.isNull()) {
+            to.putNull(field);
+        } else {
+            to.set(field, v);
+        }
+    }
 }
