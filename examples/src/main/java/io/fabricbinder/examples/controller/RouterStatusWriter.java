@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * extended network), {@code FabricNotApplied} (the fabric refused or failed the change). Degraded is
  * True with reason {@code FabricRefused}/{@code FabricFailed} or {@code Invalid}.
  *
- * <p>Written through the status subresource with a JSON merge patch, and only when something other
+ * <p>Written through the status subresource with a JSON patch that replaces the status, and only when something other
  * than a transition time changed, so a quiet cluster causes no writes. Not thread-safe: call it
  * from the reconcile thread.
  */
@@ -97,8 +97,11 @@ public final class RouterStatusWriter {
                         .withName(name)
                         .subresource("status")
                         .patch(
-                                PatchContext.of(PatchType.JSON_MERGE),
-                                client.getKubernetesSerialization().asJson(Map.of("status", merged)));
+                                PatchContext.of(PatchType.JSON),
+                                // JSON patch "add" replaces the whole status (a merge patch would
+                                // merge into a status someone else wrote).
+                                client.getKubernetesSerialization()
+                                        .asJson(List.of(Map.of("op", "add", "path", "/status", "value", merged))));
                 written.put(key, merged);
                 count++;
             } catch (KubernetesClientException e) {

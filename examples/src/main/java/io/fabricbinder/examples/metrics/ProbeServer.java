@@ -105,11 +105,10 @@ public final class ProbeServer implements AutoCloseable {
                 servers.add(metrics);
             }
             if (healthAddress != null) {
+                // One server when both name the same port (port 0 asks for a fresh one each time).
                 boolean samePort = metrics != null
-                        && (healthAddress.equals(metricsAddress)
-                                || (healthAddress.getPort() != 0
-                                        && healthAddress.getPort()
-                                                == metrics.getAddress().getPort()));
+                        && healthAddress.getPort() != 0
+                        && healthAddress.getPort() == metrics.getAddress().getPort();
                 HttpServer health = metrics != null && samePort ? metrics : HttpServer.create(healthAddress, 16);
                 health.createContext("/healthz", ex -> check(ex, alive, "the leader-election loop has stopped"));
                 health.createContext("/readyz", ex -> check(ex, ready, "informers have not synced"));

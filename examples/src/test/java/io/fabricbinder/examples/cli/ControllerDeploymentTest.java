@@ -60,6 +60,7 @@ class ControllerDeploymentTest {
                         .withKind(k.kind())
                         .withPlural(k.plural())
                         .withScope("Namespaced")
+                        .withStatusSubresource(k.kind().equals("VirtualNetworkRouter"))
                         .build());
             }
         }
