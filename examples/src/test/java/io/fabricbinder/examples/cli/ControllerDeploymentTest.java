@@ -149,7 +149,7 @@ class ControllerDeploymentTest {
                         .containsPattern("fabricbinder_apstra_requests_total\\{method=\"POST\",code=\"20[0-9]\"} [1-9]")
                         .containsPattern("fabricbinder_fabric_applies_total\\{status=\"applied\"} [1-9]")
                         .containsPattern(
-                                "fabricbinder_plan_changes_total\\{kind=\"port_binding\",action=\"[a-z]+\"} [1-9]")
+                                "fabricbinder_plan_changes_total\\{kind=\"routing_zone\",action=\"create\"} [1-9]")
                         .containsPattern("fabricbinder_ipam_pool_allocated_addresses\\{pool=\"[^\"]+\"} [1-9]")
                         .contains("leader_election_master_status{name=\"fabricbinder-controller\"} 1")
                         .contains("workqueue_depth{controller=\"fabricbinder\",name=\"fabricbinder\"}");
