@@ -103,6 +103,19 @@ record ApstraTarget(
                 .build();
     }
 
+    /** A client for this target whose every HTTP request passes {@code interceptor} (metrics). */
+    ApstraClient client(okhttp3.Interceptor interceptor) {
+        Tls tls = insecure ? Tls.insecure() : caCert != null ? Tls.trusting(caCert) : Tls.verifying();
+        return ApstraClient.builder()
+                .baseUrl(url)
+                .credentials(new Credentials(user, password))
+                .tls(tls)
+                .httpClient(new okhttp3.OkHttpClient.Builder()
+                        .addInterceptor(interceptor)
+                        .build())
+                .build();
+    }
+
     @Override
     public String toString() {
         return "ApstraTarget[url=" + url + ", blueprint=" + blueprint + ", user=" + user + ", password=***]";

@@ -7,25 +7,33 @@ import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.core.AddressBook;
 import io.fabricbinder.core.EventDrivenReconciler;
 import io.fabricbinder.core.FabricBinder;
+import io.fabricbinder.core.ReconcileResult;
 import io.fabricbinder.core.apstra.ApstraFabricGateway;
+import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.StaticTopologyFile;
 import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.examples.controller.FabricBinderController;
-import io.fabricbinder.ipam.FileIpPoolStore;
+import io.fabricbinder.examples.controller.RouterStatusWriter;
+import io.fabricbinder.examples.metrics.ControllerMetrics;
+import io.fabricbinder.examples.metrics.MeasuredScheduler;
+import io.fabricbinder.examples.metrics.ProbeServer;
 import io.fabricbinder.ipam.IpAllocator;
+import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.ipam.PoolUsage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,7 +55,9 @@ import picocli.CommandLine.Spec;
                     + "coordination Lease so only one replica applies; problems reported as Events on "
                     + "the offending object.",
             "The Kubernetes connection comes from --kubeconfig, else the in-cluster service account or "
-                    + "$KUBECONFIG. Runs until interrupted."
+                    + "$KUBECONFIG. Runs until interrupted.",
+            "Every option can also be set in the YAML file given with --config (key: the long option name "
+                    + "without dashes); the command line wins."
         })
 final class ControllerCommand implements Callable<Integer> {
 
@@ -110,6 +120,32 @@ final class ControllerCommand implements Callable<Integer> {
     @Mixin
     ApstraOptions apstra = new ApstraOptions();
 
+    // Added for the deployment (issue 18): the configuration file, the etcd IPAM store, probes and metrics.
+    @Option(
+            names = ConfigFileDefaults.OPTION,
+            paramLabel = "FILE",
+            description = "YAML file of settings (key: long option name without dashes, e.g. `apstra-url:`); "
+                    + "read before the other options, which win over it.")
+    @Nullable
+    Path config;
+
+    @Mixin
+    ControllerIpamOptions ipam = new ControllerIpamOptions();
+
+    @Option(
+            names = "--metrics-bind-address",
+            defaultValue = "0",
+            paramLabel = "[HOST]:PORT",
+            description = "Serve Prometheus /metrics here, e.g. :8080 (default: ${DEFAULT-VALUE}, off).")
+    String metricsAddress = "0";
+
+    @Option(
+            names = "--health-probe-bind-address",
+            defaultValue = "0",
+            paramLabel = "[HOST]:PORT",
+            description = "Serve /healthz and /readyz here, e.g. :8081 (default: ${DEFAULT-VALUE}, off).")
+    String healthAddress = "0";
+
     ControllerCommand(Map<String, String> env) {
         this.env = Map.copyOf(env);
     }
@@ -124,10 +160,21 @@ final class ControllerCommand implements Callable<Integer> {
                     + "(each replica needs its own identity for leader election)");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
+        if (spec.defaultValueProvider() instanceof ConfigFileDefaults file
+                && !file.problems(spec).isEmpty()) {
+            file.problems(spec).forEach(p -> err.println("fabricbinder controller: " + p));
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
         ApstraTarget target;
+        InetSocketAddress metricsAt;
+        InetSocketAddress healthAt;
         try {
             target = apstra.resolve(env);
-        } catch (ApstraTarget.InvalidTargetException e) {
+            ipam.check(spec.commandLine().getParseResult().hasMatchedOption("--ipam-dir")
+                    || (spec.defaultValueProvider() instanceof ConfigFileDefaults f && f.has("ipam-dir")));
+            metricsAt = address("--metrics-bind-address", metricsAddress);
+            healthAt = address("--health-probe-bind-address", healthAddress);
+        } catch (IllegalArgumentException e) {
             err.println("fabricbinder controller: " + e.getMessage());
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
@@ -143,12 +190,9 @@ final class ControllerCommand implements Callable<Integer> {
         Config config = kubeconfig == null
                 ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+        ControllerMetrics metrics = new ControllerMetrics("fabricbinder", leaseName);
         // The reconcile runs on this one thread, one at a time; the event mode starts none itself.
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fabricbinder-reconcile");
-            t.setDaemon(true);
-            return t;
-        });
+        MeasuredScheduler scheduler = new MeasuredScheduler(metrics, "fabricbinder-reconcile");
         AtomicReference<@Nullable FabricBinderController> controllerRef = new AtomicReference<>();
         boolean interrupted = false;
         // Shutdown order matters: stop feeding events, let a reconcile in flight finish (it holds the
@@ -156,14 +200,16 @@ final class ControllerCommand implements Callable<Integer> {
         // client. try-with-resources closes them in that reverse order.
         try (KubernetesClient client =
                         new KubernetesClientBuilder().withConfig(config).build();
-                ApstraClient apstraClient = target.client();
-                FileIpPoolStore store = FileIpPoolStore.open(ipamDir)) {
+                ApstraClient apstraClient = target.client(metrics.apstraInterceptor());
+                ControllerIpamOptions.Opened store = ipam.open(ipamDir)) {
+            IpAllocator allocator = IpAllocator.create(store.store());
+            RouterStatusWriter statuses = new RouterStatusWriter(client, InstantSource.system());
             FabricBinder binder = FabricBinder.builder()
                     .gateway(ApstraFabricGateway.builder()
                             .client(apstraClient)
                             .blueprintId(target.blueprint())
                             .build())
-                    .addressBook(AddressBook.of(IpAllocator.create(store)))
+                    .addressBook(AddressBook.of(allocator))
                     .build();
             EventDrivenReconciler events = binder.eventDriven(scheduler, window, result -> {
                 out.println("reconciled: " + result.fabric().status() + ", "
@@ -172,9 +218,14 @@ final class ControllerCommand implements Callable<Integer> {
                         + result.released().size()
                         + " released, " + result.errors().size() + " errors");
                 out.flush();
+                metrics.reconciled(result, scheduler.sinceTaskStart());
+                poolUsage(metrics, allocator, result, err);
                 FabricBinderController c = controllerRef.get();
                 if (c != null) {
                     result.errors().forEach(e -> c.reportProblem(e.object(), e.field(), e.message()));
+                    if (c.isLeader()) {
+                        statuses.update(c.objects(VirtualNetworkRouter.KIND), result);
+                    }
                 }
             });
             events.topology(fabric);
@@ -183,13 +234,17 @@ final class ControllerCommand implements Callable<Integer> {
                     .namespace(namespace)
                     .leaseNamespace(leaseNamespace)
                     .leaseName(leaseName)
-                    .listener(FabricBinderController.feeding(events))
+                    .listener(counting(metrics, FabricBinderController.feeding(events)))
                     .build();
             controllerRef.set(controller);
+            metrics.leader(controller::isLeader);
             Thread hook = new Thread(controller::close, "fabricbinder-controller-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            ProbeServer probes = null;
             try {
                 controller.start();
+                probes = ProbeServer.start(
+                        metricsAt, healthAt, metrics::scrape, controller::informersSynced, controller::electionRunning);
                 out.println("fabricbinder controller " + id + ": watching "
                         + (namespace == null ? "all namespaces" : "namespace " + namespace) + ", Lease "
                         + leaseNamespace + "/" + leaseName + ", Apstra " + target.url() + " blueprint "
@@ -201,6 +256,9 @@ final class ControllerCommand implements Callable<Integer> {
             } finally {
                 // Closing talks to the API server (the Lease is released); it must not see the interrupt.
                 interrupted |= Thread.interrupted();
+                if (probes != null) {
+                    probes.close();
+                }
                 controller.close();
                 scheduler.shutdown();
                 if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
@@ -222,5 +280,37 @@ final class ControllerCommand implements Callable<Integer> {
         out.println("fabricbinder controller " + id + ": stopped");
         out.flush();
         return 0;
+    }
+
+    private static @Nullable InetSocketAddress address(String option, String value) {
+        try {
+            return ProbeServer.address(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FabricBinderController.Listener counting(
+            ControllerMetrics metrics, FabricBinderController.Listener next) {
+        return change -> {
+            metrics.added();
+            next.onChange(change);
+        };
+    }
+
+    /** IPAM pool usage after a reconcile; reading the store must not stop the controller. */
+    private static void poolUsage(
+            ControllerMetrics metrics, IpAllocator allocator, ReconcileResult result, PrintWriter err) {
+        try {
+            for (PoolSpec pool : result.plan().pools().values()) {
+                PoolUsage usage = allocator.usage(pool);
+                metrics.poolUsage(usage.pool(), usage.allocated(), usage.capacity());
+            }
+            metrics.retainPools(
+                    result.plan().pools().values().stream().map(PoolSpec::name).collect(Collectors.toSet()));
+        } catch (RuntimeException e) {
+            err.println("fabricbinder controller: cannot read IPAM pool usage: " + e.getMessage());
+            err.flush();
+        }
     }
 }

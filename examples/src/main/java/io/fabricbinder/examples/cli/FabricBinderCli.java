@@ -57,6 +57,8 @@ public final class FabricBinderCli implements Callable<Integer> {
     static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
         Objects.requireNonNull(env, "env");
         CommandLine commandLine = commandLine(env);
+        ConfigFileDefaults.install(
+                Objects.requireNonNull(commandLine.getSubcommands().get("controller"), "controller"), args);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {

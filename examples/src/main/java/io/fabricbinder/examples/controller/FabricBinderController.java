@@ -19,17 +19,16 @@ import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.Manifests;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -93,12 +92,13 @@ public final class FabricBinderController implements AutoCloseable {
     private final Duration retryPeriod;
     private final Listener listener;
     private final InstantSource clock;
+    private final Duration eventInterval;
 
     private final Object lock = new Object();
     private final Map<String, ManifestSet> lastValid = new TreeMap<>();
     private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
     private final Map<String, GenericKubernetesResource> resources = new TreeMap<>();
-    private final Map<String, Set<String>> reported = new HashMap<>();
+    private final Map<String, Map<String, Instant>> reported = new HashMap<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final AtomicBoolean leading = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -116,6 +116,7 @@ public final class FabricBinderController implements AutoCloseable {
         this.retryPeriod = b.retryPeriod;
         this.listener = b.listener;
         this.clock = b.clock;
+        this.eventInterval = b.eventInterval;
     }
 
     /**
@@ -230,6 +231,44 @@ public final class FabricBinderController implements AutoCloseable {
                             .build())
                     .build()
                     .start();
+        }
+    }
+
+    /**
+     * Whether every informer has synced its first list: what {@code /readyz} reports, on every
+     * replica, leader or not.
+     */
+    public boolean informersSynced() {
+        synchronized (lock) {
+            return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+        }
+    }
+
+    /**
+     * Whether the leader-election loop is still running (started and neither stopped nor failed):
+     * what {@code /healthz} reports. A replica whose loop ended can never lead again.
+     */
+    public boolean electionRunning() {
+        synchronized (lock) {
+            return election != null && !election.isDone();
+        }
+    }
+
+    /**
+     * The watched objects of one kind as the informers last saw them (valid or not).
+     *
+     * @param kind e.g. {@code VirtualNetworkRouter}
+     * @return copies, by {@code Kind namespace/name}
+     */
+    public List<GenericKubernetesResource> objects(String kind) {
+        synchronized (lock) {
+            List<GenericKubernetesResource> out = new ArrayList<>();
+            for (GenericKubernetesResource r : resources.values()) {
+                if (kind.equals(r.getKind())) {
+                    out.add(client.getKubernetesSerialization().clone(r));
+                }
+            }
+            return out;
         }
     }
 
@@ -405,10 +444,17 @@ public final class FabricBinderController implements AutoCloseable {
     /** One Warning Event per distinct problem, on the object itself, so `kubectl describe` shows it. */
     private void report(String key, String field, String message) {
         GenericKubernetesResource resource = resources.get(key);
-        if (resource == null
-                || !reported.computeIfAbsent(key, k -> new HashSet<>()).add(field + "\u0000" + message)) {
+        if (resource == null) {
             return;
         }
+        // Rate-limited: a problem that persists is reported again after eventInterval, not on every
+        // reconcile or resync.
+        Map<String, Instant> sent = reported.computeIfAbsent(key, k -> new HashMap<>());
+        Instant last = sent.get(field + "\u0000" + message);
+        if (last != null && last.plus(eventInterval).isAfter(clock.instant())) {
+            return;
+        }
+        sent.put(field + "\u0000" + message, clock.instant());
         String ns = namespaceOf(resource).isEmpty() ? "default" : namespaceOf(resource);
         String now = clock.instant().toString();
         Event event = new EventBuilder()
@@ -486,6 +532,7 @@ public final class FabricBinderController implements AutoCloseable {
         private Duration retryPeriod = Duration.ofSeconds(2);
         private Listener listener = change -> {};
         private InstantSource clock = InstantSource.system();
+        private Duration eventInterval = Duration.ofMinutes(10);
 
         private Builder(KubernetesClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -540,6 +587,18 @@ public final class FabricBinderController implements AutoCloseable {
         /** Time source for Event timestamps. */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How soon the same problem on the same object is reported again as an Event while it
+         * persists (default 10 minutes); once per distinct problem in between.
+         */
+        public Builder eventInterval(Duration eventInterval) {
+            if (eventInterval.isNegative()) {
+                throw new IllegalArgumentException("eventInterval must not be negative: " + eventInterval);
+            }
+            this.eventInterval = eventInterval;
             return this;
         }
 

@@ -1,0 +1,300 @@
+package io.fabricbinder.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabricbinder.apstra.emulator.ApstraEmulator;
+import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.examples.controller.FabricBinderController;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code fabricbinder controller} as the Deployment in {@code deploy/} runs it: every setting from
+ * a {@code --config} file, {@code /metrics}, {@code /healthz} and {@code /readyz} served, and each
+ * VirtualNetworkRouter's status written back — against fabric8's mock API server and the Apstra
+ * emulator.
+ */
+class ControllerDeploymentTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void configFileSettingsMetricsProbesAndRouterStatus(@TempDir Path dir) throws Exception {
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+        server.init();
+        for (FabricBinderController.WatchedKind k : FabricBinderController.KINDS) {
+            int slash = k.apiVersion().indexOf('/');
+            if (slash > 0) {
+                server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                        .withGroup(k.apiVersion().substring(0, slash))
+                        .withVersion(k.apiVersion().substring(slash + 1))
+                        .withKind(k.kind())
+                        .withPlural(k.plural())
+                        .withScope("Namespaced")
+                        .withStatusSubresource(k.kind().equals("VirtualNetworkRouter"))
+                        .build());
+            }
+        }
+        try (KubernetesClient client = server.createClient();
+                ApstraEmulator apstra = ApstraEmulator.builder()
+                        .topology(BundledExamples.topology().toEmulatorTopology())
+                        .start()) {
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
+                    users: [{name: test, user: {token: test-token}}]
+                    contexts: [{name: mock, context: {cluster: mock, user: test, namespace: default}}]
+                    current-context: mock
+                    """.formatted(client.getMasterUrl().toString()));
+            Path password = dir.resolve("apstra-password");
+            Files.writeString(password, apstra.password() + "\n");
+            int port = freePort();
+            Path config = dir.resolve("controller.yaml");
+            Files.writeString(config, """
+                    kubeconfig: %s
+                    identity: fabricbinder-0
+                    topology: %s
+                    ipam-dir: %s
+                    window: PT0.2S
+                    apstra-url: %s
+                    blueprint: %s
+                    password-file: %s
+                    metrics-bind-address: 127.0.0.1:%d
+                    health-probe-bind-address: 127.0.0.1:%d
+                    """.formatted(
+                            kubeconfig,
+                            PlanCommandTest.TOPOLOGY.toAbsolutePath(),
+                            dir.resolve("ipam"),
+                            apstra.baseUrl(),
+                            apstra.blueprintId(),
+                            password,
+                            port,
+                            port));
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            AtomicInteger code = new AtomicInteger(-1);
+            Map<String, String> env = Map.of("APSTRA_USER", apstra.username());
+            Thread thread = new Thread(
+                    () -> code.set(FabricBinderCli.run(
+                            env,
+                            new PrintWriter(out, true),
+                            new PrintWriter(err, true),
+                            "controller",
+                            "--config=" + config)),
+                    "controller-command");
+            thread.start();
+            URI base = URI.create("http://127.0.0.1:" + port);
+            try {
+                await(() -> out.toString().contains("watching all namespaces"), "the controller to start");
+                await(() -> get(base.resolve("/readyz")).startsWith("200"), "/readyz to say ready");
+                assertThat(get(base.resolve("/healthz"))).isEqualTo("200 ok\n");
+                for (String file : List.of(
+                        BundledExamples.NADS, BundledExamples.VNR, BundledExamples.NODE_STATES, BundledExamples.PODS)) {
+                    createAll(client, BundledExamples.text(file));
+                }
+                await(() -> apstra.taggedVlans(Stage.DEPLOYED).size() == 3, "three tagged leaf ports, deployed");
+                await(() -> condition(client, "Ready") != null, "the router's status");
+
+                Map<String, Object> status = status(client);
+                assertThat(String.valueOf(status.get("routingZone"))).matches("fbz[0-9a-f]{8}");
+                assertThat(status.get("virtualNetworks"))
+                        .isEqualTo(List.of("tenant-blue/blue-db", "tenant-blue/blue-web"));
+                assertThat(status.get("observedGeneration") instanceof Number g ? g.longValue() : 0L)
+                        .isPositive();
+                assertThat(condition(client, "Ready"))
+                        .containsEntry("status", "True")
+                        .containsEntry("reason", "Routed");
+                assertThat(condition(client, "Degraded"))
+                        .containsEntry("status", "False")
+                        .containsEntry("reason", "AsExpected");
+
+                String metrics = get(base.resolve("/metrics"));
+                assertThat(metrics)
+                        .startsWith("200 ")
+                        .containsPattern("controller_runtime_reconcile_total\\{controller=\"fabricbinder\","
+                                + "result=\"success\"} [1-9]")
+                        .contains(
+                                "controller_runtime_reconcile_time_seconds_bucket{controller=\"fabricbinder\",le=\"+Inf\"}")
+                        .containsPattern("fabricbinder_apstra_requests_total\\{method=\"POST\",code=\"20[0-9]\"} [1-9]")
+                        .containsPattern("fabricbinder_fabric_applies_total\\{status=\"applied\"} [1-9]")
+                        .containsPattern(
+                                "fabricbinder_plan_changes_total\\{kind=\"routing_zone\",action=\"create\"} [1-9]")
+                        .containsPattern("fabricbinder_ipam_pool_allocated_addresses\\{pool=\"[^\"]+\"} [1-9]")
+                        .contains("leader_election_master_status{name=\"fabricbinder-controller\"} 1")
+                        .contains("workqueue_depth{controller=\"fabricbinder\",name=\"fabricbinder\"}");
+            } finally {
+                thread.interrupt();
+                thread.join(20_000);
+            }
+            assertThat(thread.isAlive()).isFalse();
+            assertThat(code.get()).as(err.toString()).isZero();
+            assertThat(err.toString()).isEmpty();
+        } finally {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void anUnknownSettingInTheConfigFileIsAnInputErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("controller.yaml");
+        Files.writeString(
+                config,
+                "identity: a\ntopology: " + PlanCommandTest.TOPOLOGY.toAbsolutePath() + "\napstra-ulr: https://x\n");
+
+        CliRun run = CliRun.withEnv(Map.of(), "controller", "--config", config.toString());
+
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("unknown setting 'apstra-ulr'").contains("apstra-url");
+    }
+
+    @Test
+    void theCommandLineWinsOverTheConfigFile(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("controller.yaml");
+        Files.writeString(config, """
+                identity: a
+                topology: %s
+                apstra-url: ftp://from-the-file
+                blueprint: b
+                """.formatted(PlanCommandTest.TOPOLOGY.toAbsolutePath()));
+
+        CliRun fromFile = CliRun.withEnv(Map.of(), "controller", "--config", config.toString());
+        CliRun overridden = CliRun.withEnv(
+                Map.of(), "controller", "--config", config.toString(), "--apstra-url", "https://apstra.example");
+
+        assertThat(fromFile.err()).contains("--apstra-url: expected http(s)://host[:port], got ftp://from-the-file");
+        assertThat(overridden.err()).doesNotContain("ftp://").contains("no Apstra user");
+    }
+
+    @Test
+    void etcdAndAFileStoreExcludeEachOther(@TempDir Path dir) {
+        CliRun run = CliRun.withEnv(
+                Map.of("APSTRA_USER", "u", "APSTRA_PASSWORD", "p"),
+                "controller",
+                "--identity=a",
+                "--topology=" + PlanCommandTest.TOPOLOGY,
+                "--apstra-url=https://apstra.example",
+                "--blueprint=b",
+                "--ipam-dir=" + dir,
+                "--etcd-endpoints=https://127.0.0.1:2379");
+
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("--ipam-dir and --etcd-endpoints exclude each other");
+    }
+
+    @Test
+    void everySettingInTheShippedConfigFilesIsAControllerOption() {
+        for (String overlay : List.of("file", "etcd")) {
+            Path file = Path.of("..")
+                    .toAbsolutePath()
+                    .normalize()
+                    .resolve("deploy/overlays/" + overlay + "/controller.yaml");
+            CommandLine cli = FabricBinderCli.commandLine(Map.of());
+            CommandLine controller = Objects.requireNonNull(cli.getSubcommands().get("controller"));
+            ConfigFileDefaults.install(controller, "controller", "--config", file.toString());
+
+            assertThat(((ConfigFileDefaults) controller.getCommandSpec().defaultValueProvider())
+                            .problems(controller.getCommandSpec()))
+                    .as(file.toString())
+                    .isEmpty();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** "CODE BODY" of a GET, or "error ..." when nothing answered. */
+    private static String get(URI uri) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            int code = c.getResponseCode();
+            try (InputStream in = code < 400 ? c.getInputStream() : c.getErrorStream()) {
+                return code + " " + (in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            return "error " + e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(KubernetesClient client) {
+        GenericKubernetesResource vnr = client.genericKubernetesResources(
+                        "fabricbinder.io/v1alpha1", "VirtualNetworkRouter")
+                .inNamespace("tenant-blue")
+                .withName("blue-mesh")
+                .get();
+        Object status = vnr == null ? null : vnr.getAdditionalProperties().get("status");
+        return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static @Nullable Map<String, Object> condition(KubernetesClient client, String type) {
+        if (status(client).get("conditions") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> c && type.equals(c.get("type"))) {
+                    return (Map<String, Object>) c;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void createAll(KubernetesClient client, String yaml) throws Exception {
+        try (MappingIterator<Map<String, Object>> docs =
+                YAML.readerForMapOf(Object.class).readValues(yaml)) {
+            while (docs.hasNextValue()) {
+                GenericKubernetesResource r = client.getKubernetesSerialization()
+                        .convertValue(docs.nextValue(), GenericKubernetesResource.class);
+                client.genericKubernetesResources(r.getApiVersion(), r.getKind())
+                        .inNamespace(r.getMetadata().getNamespace())
+                        .resource(r)
+                        .create();
+            }
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
