@@ -110,6 +110,21 @@ final class ControllerCommand implements Callable<Integer> {
     @Mixin
     ApstraOptions apstra = new ApstraOptions();
 
+    @Option(
+            names = "--allow-bulk-delete",
+            description = "Turn the deletion guard off: apply plans that remove everything FabricBinder owns "
+                    + "or more than --max-delete-share of it (by default such a reconcile is REFUSED and "
+                    + "reported).")
+    boolean allowBulkDelete;
+
+    @Option(
+            names = "--max-delete-share",
+            defaultValue = "0.5",
+            paramLabel = "0..1",
+            description = "Largest share of the owned virtual networks and tagged ports one reconcile may "
+                    + "remove once it removes more than 10 (default: ${DEFAULT-VALUE}).")
+    double maxDeleteShare = 0.5;
+
     ControllerCommand(Map<String, String> env) {
         this.env = Map.copyOf(env);
     }
@@ -129,6 +144,10 @@ final class ControllerCommand implements Callable<Integer> {
             target = apstra.resolve(env);
         } catch (ApstraTarget.InvalidTargetException e) {
             err.println("fabricbinder controller: " + e.getMessage());
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        if (!(maxDeleteShare >= 0 && maxDeleteShare <= 1)) {
+            err.println("fabricbinder controller: --max-delete-share must lie in 0..1, got " + maxDeleteShare);
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         if (!Files.isRegularFile(topology)) {
@@ -158,12 +177,17 @@ final class ControllerCommand implements Callable<Integer> {
                         new KubernetesClientBuilder().withConfig(config).build();
                 ApstraClient apstraClient = target.client();
                 FileIpPoolStore store = FileIpPoolStore.open(ipamDir)) {
+            // The blueprint lock names this replica; closed on shutdown so a held lock goes at once.
+            ApstraFabricGateway gateway = ApstraFabricGateway.builder()
+                    .client(apstraClient)
+                    .blueprintId(target.blueprint())
+                    .holder("controller " + id)
+                    .build();
             FabricBinder binder = FabricBinder.builder()
-                    .gateway(ApstraFabricGateway.builder()
-                            .client(apstraClient)
-                            .blueprintId(target.blueprint())
-                            .build())
+                    .gateway(gateway)
                     .addressBook(AddressBook.of(IpAllocator.create(store)))
+                    .allowBulkDelete(allowBulkDelete)
+                    .maxDeleteShare(maxDeleteShare)
                     .build();
             EventDrivenReconciler events = binder.eventDriven(scheduler, window, result -> {
                 out.println("reconciled: " + result.fabric().status() + ", "
@@ -186,7 +210,12 @@ final class ControllerCommand implements Callable<Integer> {
                     .listener(FabricBinderController.feeding(events))
                     .build();
             controllerRef.set(controller);
-            Thread hook = new Thread(controller::close, "fabricbinder-controller-shutdown");
+            Thread hook = new Thread(
+                    () -> {
+                        gateway.close();
+                        controller.close();
+                    },
+                    "fabricbinder-controller-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 controller.start();
