@@ -66,6 +66,7 @@ public interface ApstraClient extends AutoCloseable {
         private @Nullable Credentials credentials;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
         private Duration callTimeout = Duration.ofSeconds(60);
         private Duration taskTimeout = Duration.ofMinutes(2);
         private @Nullable OkHttpClient httpClient;
@@ -99,6 +100,16 @@ public interface ApstraClient extends AutoCloseable {
         /** Longest silence while reading one response. Defaults to 30 seconds. */
         public Builder readTimeout(Duration readTimeout) {
             this.readTimeout = positive(readTimeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * Longest wait for the TLS handshake of one connection. Defaults to 10 seconds. An {@code
+         * https://} URL that points at a plain-HTTP port gets no TLS answer; this bounds how long
+         * that takes to show (as {@link ApstraTlsException}), instead of the whole call timeout.
+         */
+        public Builder tlsHandshakeTimeout(Duration tlsHandshakeTimeout) {
+            this.tlsHandshakeTimeout = positive(tlsHandshakeTimeout, "tlsHandshakeTimeout");
             return this;
         }
 
@@ -194,7 +205,7 @@ public interface ApstraClient extends AutoCloseable {
                     .readTimeout(readTimeout)
                     .writeTimeout(readTimeout)
                     .followRedirects(false);
-            tls.apply(b);
+            tls.apply(b, tlsHandshakeTimeout, given != null);
             Transport transport = new Transport(
                     url,
                     credentials,

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract sealed class ApstraException extends RuntimeException
         permits ApstraTransportException,
+                ApstraTlsException,
                 ApstraHttpException,
                 ApstraTimeoutException,
                 ApstraDeployException,

@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  * with dotted keys, e.g. {@code reserved_vlan_id -> Value should be at least 1 and at most 4094}.
  */
 public sealed class ApstraHttpException extends ApstraException
-        permits ApstraNotFoundException, ApstraConflictException, ApstraAssignmentException {
+        permits ApstraNotFoundException,
+                ApstraConflictException,
+                ApstraAssignmentException,
+                ApstraAuthenticationException {
     private static final long serialVersionUID = 1L;
 
     private final int statusCode;

@@ -2,6 +2,8 @@ package io.fabricbinder.apstra;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The cooperative blueprint mutex shared with Terraform (apstra-go-sdk) and Ansible: a global
@@ -35,4 +37,26 @@ public interface BlueprintMutex {
      * @throws ApstraTimeoutException if the lock is still held after {@code wait}
      */
     MutexLock lock(String message, Duration wait);
+
+    /**
+     * The tag that holds the lock now, if any: {@code GET /api/design/tags}, matched by {@link
+     * #label()}.
+     */
+    Optional<MutexTag> holder();
+
+    /**
+     * Takes the lock, retrying every 500 ms up to {@code wait} (one attempt when {@code wait} is
+     * zero), and takes it over from a holder that {@code takeOver} accepts: that holder's tag is
+     * deleted by its id (so a tag created meanwhile by someone else is never touched) and the lock
+     * is taken at once. Use it for holders known to be dead, e.g. a lease that ran out; a holder
+     * {@code takeOver} rejects is waited for, never broken.
+     *
+     * @param message the tag description, asked anew for every attempt (it may carry a time)
+     * @param wait how long to wait for a holder that is not taken over
+     * @param takeOver which holders may be taken over
+     * @return the held lock; {@link MutexLock#takenOverFrom()} names a holder that was taken over
+     * @throws ApstraTimeoutException if the lock is still held after {@code wait}; its message holds
+     *     the holder's description
+     */
+    MutexLock lock(Supplier<String> message, Duration wait, Predicate<MutexTag> takeOver);
 }

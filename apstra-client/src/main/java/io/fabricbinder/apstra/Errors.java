@@ -37,6 +37,9 @@ final class Errors {
     static ApstraHttpException classify(ApstraHttpException e) {
         int status = e.statusCode();
         String lower = e.errorText().toLowerCase(Locale.ROOT);
+        if (status == 401 || status == 403) {
+            return new ApstraAuthenticationException(e);
+        }
         if (status == 404) {
             return new ApstraNotFoundException(e);
         }

@@ -2,7 +2,10 @@ package io.fabricbinder.apstra;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A held cooperative blueprint mutex: the catalog tag {@code blueprint <id> locked}. Release it
@@ -13,12 +16,47 @@ public final class MutexLock implements AutoCloseable {
     private final Transport transport;
     private final String blueprintId;
     private final String tagId;
+    private final String label;
+    private final @Nullable MutexTag takenOverFrom;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    MutexLock(Transport transport, String blueprintId, String tagId) {
+    MutexLock(Transport transport, String blueprintId, String tagId, String label, @Nullable MutexTag takenOverFrom) {
         this.transport = transport;
         this.blueprintId = blueprintId;
         this.tagId = tagId;
+        this.label = label;
+        this.takenOverFrom = takenOverFrom;
+    }
+
+    /** The holder whose tag was removed to take this lock over, if it was taken over. */
+    public Optional<MutexTag> takenOverFrom() {
+        return Optional.ofNullable(takenOverFrom);
+    }
+
+    /**
+     * Rewrites the tag's description ({@code PUT /api/design/tags/{id}}, as apstra-go-sdk's {@code
+     * updateTag} does), e.g. to renew a lease written in it.
+     *
+     * @throws ApstraNotFoundException if the tag is gone: someone removed or took over the lock
+     * @throws IllegalStateException if this lock was released
+     */
+    public void renew(String description) {
+        Objects.requireNonNull(description, "description");
+        if (released.get()) {
+            throw new IllegalStateException(this + " was released");
+        }
+        transport.call(new Transport.Req(
+                "PUT",
+                List.of("api", "design", "tags", tagId),
+                Map.of(),
+                Json.object().put("label", label).put("description", description),
+                true,
+                true));
+    }
+
+    /** Whether {@link #close()} has released the lock. */
+    public boolean isReleased() {
+        return released.get();
     }
 
     /** The blueprint this lock guards. */

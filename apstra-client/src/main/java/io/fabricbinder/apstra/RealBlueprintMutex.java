@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,10 @@ final class RealBlueprintMutex implements BlueprintMutex {
 
     @Override
     public Optional<MutexLock> tryLock(String message) {
+        return tryLock(message, null);
+    }
+
+    private Optional<MutexLock> tryLock(String message, @Nullable MutexTag takenOverFrom) {
         Objects.requireNonNull(message, "message");
         String label = label();
         if (label.length() > MAX_LABEL) {
@@ -55,7 +62,7 @@ final class RealBlueprintMutex implements BlueprintMutex {
         if (tagId.isEmpty()) {
             throw new IllegalStateException("Apstra created mutex tag '" + label + "' but returned no id");
         }
-        return Optional.of(new MutexLock(bp.transport(), bp.id(), tagId));
+        return Optional.of(new MutexLock(bp.transport(), bp.id(), tagId, label, takenOverFrom));
     }
 
     @Override
@@ -70,6 +77,65 @@ final class RealBlueprintMutex implements BlueprintMutex {
             if (!bp.transport().clock().instant().plus(POLL).isBefore(deadline)) {
                 throw new ApstraTimeoutException("blueprint " + bp.id() + " mutex ('" + label()
                         + "') still held by another party after " + wait);
+            }
+            bp.transport().pollPause("/api/design/tags", POLL);
+        }
+    }
+
+    @Override
+    public Optional<MutexTag> holder() {
+        String label = label();
+        JsonNode items = bp.transport().get(List.of("api", "design", "tags")).path("items");
+        for (JsonNode t : items) {
+            if (label.equals(t.path("label").asText())) {
+                return Optional.of(new MutexTag(
+                        t.path("id").asText(""), label, t.path("description").asText("")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public MutexLock lock(Supplier<String> message, Duration wait, Predicate<MutexTag> takeOver) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(wait, "wait");
+        Objects.requireNonNull(takeOver, "takeOver");
+        Instant deadline = bp.transport().clock().instant().plus(wait);
+        @Nullable MutexTag last = null;
+        while (true) {
+            Optional<MutexLock> lock = tryLock(message.get());
+            if (lock.isPresent()) {
+                return lock.get();
+            }
+            Optional<MutexTag> holder = holder();
+            if (holder.isPresent() && takeOver.test(holder.get())) {
+                MutexTag stale = holder.get();
+                log.warn(
+                        "taking over blueprint {} mutex from its expired holder: \"{}\" (tag {})",
+                        bp.id(),
+                        stale.description(),
+                        stale.id());
+                try {
+                    bp.transport()
+                            .call(new Transport.Req(
+                                    "DELETE",
+                                    List.of("api", "design", "tags", stale.id()),
+                                    Map.of(),
+                                    null,
+                                    true,
+                                    true));
+                } catch (ApstraNotFoundException alreadyGone) {
+                    // Released or taken over by someone else meanwhile: just try again.
+                }
+                lock = tryLock(message.get(), stale);
+                if (lock.isPresent()) {
+                    return lock.get();
+                }
+            }
+            last = holder.orElse(last);
+            if (!bp.transport().clock().instant().plus(POLL).isBefore(deadline)) {
+                throw new ApstraTimeoutException("blueprint " + bp.id() + " mutex ('" + label() + "') still held after "
+                        + wait + (last == null ? "" : " by \"" + last.description() + "\" (tag " + last.id() + ")"));
             }
             bp.transport().pollPause("/api/design/tags", POLL);
         }

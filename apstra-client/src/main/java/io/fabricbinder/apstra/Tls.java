@@ -103,14 +103,20 @@ public final class Tls {
         return insecure;
     }
 
-    void apply(OkHttpClient.Builder b) {
-        if (trustManager == null) {
+    /**
+     * Configures TLS on {@code b}. With the default trust and a caller-provided OkHttpClient, that
+     * client's own TLS setup is kept as it is ({@code keepGiven}).
+     */
+    void apply(OkHttpClient.Builder b, java.time.Duration handshakeTimeout, boolean keepGiven) {
+        if (trustManager == null && keepGiven) {
             return;
         }
         try {
+            X509TrustManager tm = trustManager != null ? trustManager : defaultTrustManager();
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {trustManager}, new SecureRandom());
-            b.sslSocketFactory(ctx.getSocketFactory(), trustManager);
+            ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
+            int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, handshakeTimeout.toMillis()));
+            b.sslSocketFactory(new HandshakeTimeoutSocketFactory(ctx.getSocketFactory(), millis), tm);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot initialise TLS: " + e.getMessage(), e);
         }
@@ -118,6 +124,17 @@ public final class Tls {
             log.warn("TLS certificate and hostname verification are DISABLED for Apstra; use only in a lab");
             b.hostnameVerifier((host, session) -> true);
         }
+    }
+
+    private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init((KeyStore) null);
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x) {
+                return x;
+            }
+        }
+        throw new IllegalStateException("the JVM has no default X509TrustManager");
     }
 
     @Override

@@ -154,6 +154,9 @@ final class Transport {
                     retryAfter = response.header("Retry-After");
                 }
             } catch (IOException e) {
+                if (base.isHttps() && isTlsFailure(e)) {
+                    throw tlsError(req, e);
+                }
                 ApstraTransportException ex = transportError(req, e, deadline);
                 boolean retryable = req.idempotent() || e instanceof ConnectException;
                 if (retryable && attempt < retry.maxAttempts()) {
@@ -240,6 +243,43 @@ final class Transport {
             Thread.currentThread().interrupt();
             throw new ApstraTransportException("GET", what, "interrupted while polling", e);
         }
+    }
+
+    /**
+     * Whether an I/O error happened in the TLS handshake: a TLS protocol error, or a timeout while
+     * waiting for the server's handshake answer (a plain-HTTP server never sends one).
+     */
+    private static boolean isTlsFailure(IOException e) {
+        if (e instanceof javax.net.ssl.SSLException) {
+            return true;
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            for (StackTraceElement frame : e.getStackTrace()) {
+                if (frame.getMethodName().equals("startHandshake")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private ApstraTlsException tlsError(Req req, IOException e) {
+        String where = base.host() + ":" + base.port();
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String lower = detail.toLowerCase(java.util.Locale.ROOT);
+        String hint;
+        if (e instanceof java.net.SocketTimeoutException
+                || lower.contains("unrecognized ssl message")
+                || lower.contains("plaintext")) {
+            hint = "no TLS answer from " + where + " (" + detail + "); is this a plain-HTTP port? Then use http://"
+                    + where;
+        } else if (lower.contains("pkix") || lower.contains("certificate") || lower.contains("unable to find valid")) {
+            hint = "the certificate of " + where + " is not trusted (" + detail
+                    + "); trust Apstra's CA certificate, or turn verification off in a lab only";
+        } else {
+            hint = detail + " (" + where + ")";
+        }
+        return new ApstraTlsException(req.method(), req.path(), hint, e);
     }
 
     private ApstraTransportException transportError(Req req, IOException e, Instant deadline) {

@@ -54,7 +54,9 @@ class TlsAndLoggingTest {
     void verificationIsOnByDefaultSoASelfSignedCertificateFails() {
         try (ApstraClient c =
                 builder("127.0.0.1").retryPolicy(RetryPolicy.none()).build()) {
-            assertThatThrownBy(c::blueprints).isInstanceOf(ApstraTransportException.class);
+            assertThatThrownBy(c::blueprints)
+                    .isInstanceOf(ApstraTlsException.class)
+                    .hasMessageContaining("not trusted");
         }
     }
 

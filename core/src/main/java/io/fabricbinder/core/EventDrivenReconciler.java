@@ -218,7 +218,8 @@ public final class EventDrivenReconciler {
     public Plan plan() {
         synchronized (lock) {
             if (stale || !incremental.isBuilt()) {
-                incremental.rebuild(snapshot(), binder.gateway().readOwnedState());
+                FabricState actual = binder.gateway().readOwnedState();
+                incremental.rebuild(binder.checkedAgainstFabric(snapshot()), actual);
                 stale = false;
                 pendingPods.clear();
             } else {

@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * FabricBinder binder = FabricBinder.builder()
- *         .gateway(apstraGateway)                       // default: an empty in-memory fabric
- *         .addressBook(AddressBook.of(ipAllocator))     // default: an in-memory IPAM
+ *         .gateway(apstraGateway)                       // required
+ *         .addressBook(AddressBook.of(ipAllocator))     // required: where addresses survive restarts
  *         .build();
  * Plan plan = binder.plan(snapshot);                    // no side effects
  * ReconcileResult r = binder.reconcile(snapshot);       // plan, allocate, apply, release
@@ -35,6 +35,7 @@ public final class FabricBinder {
     private final long vniMin;
     private final long vniMax;
     private final boolean releaseAddresses;
+    private final DeletionGuard deletionGuard;
     private final Object reconcileLock = new Object();
     /**
      * The IPAM pool specs of the last full plan, by NAD key and IPAM block: values derived from their
@@ -44,8 +45,9 @@ public final class FabricBinder {
     private volatile Map<Planner.PoolKey, PoolSpec> poolSpecs = Map.of();
 
     private FabricBinder(Builder b) {
-        this.gateway = b.gateway == null ? new InMemoryFabricGateway() : b.gateway;
-        this.addressBook = b.addressBook == null ? AddressBook.inMemory() : b.addressBook;
+        this.gateway = Objects.requireNonNull(b.gateway, "gateway");
+        this.addressBook = Objects.requireNonNull(b.addressBook, "addressBook");
+        this.deletionGuard = new DeletionGuard(b.maxDeleteShare, b.allowBulkDelete);
         this.vniMin = b.vniMin;
         this.vniMax = b.vniMax;
         this.releaseAddresses = b.releaseAddresses;
@@ -63,7 +65,18 @@ public final class FabricBinder {
      */
     public Plan plan(ClusterSnapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        return plan(snapshot, gateway.readOwnedState());
+        FabricState actual = gateway.readOwnedState();
+        return plan(checkedAgainstFabric(snapshot), actual);
+    }
+
+    /**
+     * The snapshot with its topology checked against the leaf ports the gateway read ({@link
+     * FabricGateway#leafPorts()}); call after {@link FabricGateway#readOwnedState()}.
+     */
+    ClusterSnapshot checkedAgainstFabric(ClusterSnapshot snapshot) {
+        return gateway.leafPorts()
+                .map(ports -> TopologyCheck.against(snapshot, ports))
+                .orElse(snapshot);
     }
 
     /** The plan for this snapshot against a given actual fabric state (no fabric read). */
@@ -98,15 +111,35 @@ public final class FabricBinder {
     /**
      * Applies a plan made by {@link #plan}: allocations, fabric changes, releases. Prefer {@link
      * #reconcile}, which plans against fresh state.
+     *
+     * <p>Nothing is changed, neither on the fabric nor in the IPAM, when the deletion guard refuses
+     * the plan (see {@link Builder#maxDeleteShare}) or the gateway refuses the apply (someone else
+     * holds the blueprint lock): the result is then {@link ApplyResult.Status#REFUSED}. New
+     * addresses are allocated only once the gateway has agreed to apply ({@link
+     * FabricGateway#apply(Plan, Runnable)}).
      */
     public ReconcileResult apply(Plan plan) {
         synchronized (reconcileLock) {
             List<IpAllocationEntry> allocated = new ArrayList<>();
             List<IpAllocationEntry> released = new ArrayList<>();
             List<Diagnostic> failures = new ArrayList<>();
-            allocate(plan, allocated, failures);
-            ApplyResult fabric = plan.hasFabricChanges() ? gateway.apply(plan) : ApplyResult.noChanges();
-            if (releaseAddresses) {
+            java.util.Optional<String> refusal = deletionGuard.refusal(plan);
+            if (refusal.isPresent()) {
+                ApplyResult refused = new ApplyResult(
+                        ApplyResult.Status.REFUSED,
+                        0,
+                        List.of(new Diagnostic("Plan", "", refusal.get())),
+                        refusal.get());
+                return new ReconcileResult(plan, refused, allocated, released, failures);
+            }
+            ApplyResult fabric;
+            if (plan.hasFabricChanges()) {
+                fabric = gateway.apply(plan, () -> allocate(plan, allocated, failures));
+            } else {
+                allocate(plan, allocated, failures);
+                fabric = ApplyResult.noChanges();
+            }
+            if (releaseAddresses && fabric.status() != ApplyResult.Status.REFUSED) {
                 release(plan, released, failures);
             }
             return new ReconcileResult(plan, fabric, allocated, released, failures);
@@ -237,19 +270,27 @@ public final class FabricBinder {
         private long vniMin = 100_000;
         private long vniMax = 999_999;
         private boolean releaseAddresses = true;
+        private double maxDeleteShare = DeletionGuard.DEFAULT_MAX_SHARE;
+        private boolean allowBulkDelete;
 
         private Builder() {}
 
         /**
-         * The fabric to plan against and apply to. Default: a new, empty {@link
-         * InMemoryFabricGateway} (offline planning: everything shows as to be created).
+         * Required: the fabric to plan against and apply to. For offline planning and tests name the
+         * in-memory one explicitly: {@code new InMemoryFabricGateway()} (an empty fabric, so
+         * everything shows as to be created).
          */
         public Builder gateway(FabricGateway gateway) {
             this.gateway = Objects.requireNonNull(gateway, "gateway");
             return this;
         }
 
-        /** The central IPAM. Default: {@link AddressBook#inMemory()} (offline planning and tests). */
+        /**
+         * Required: the central IPAM. It must outlive the process (a file or etcd store, {@code
+         * AddressBook.of(IpAllocator.create(store))}), or a restart forgets the addresses it handed
+         * out and hands them out again. Tests and offline planning name {@link AddressBook#inMemory()}
+         * explicitly.
+         */
         public Builder addressBook(AddressBook addressBook) {
             this.addressBook = Objects.requireNonNull(addressBook, "addressBook");
             return this;
@@ -278,8 +319,43 @@ public final class FabricBinder {
             return this;
         }
 
-        /** Builds. */
+        /**
+         * The deletion guard's share: a plan that removes more than this share of the virtual
+         * networks and tagged ports FabricBinder owns (and more than 10 of them) is refused, as is a
+         * plan that removes all of them. Default 0.5. See {@link #allowBulkDelete}.
+         */
+        public Builder maxDeleteShare(double maxDeleteShare) {
+            if (!(maxDeleteShare >= 0 && maxDeleteShare <= 1)) {
+                throw new IllegalArgumentException("maxDeleteShare must lie in 0..1: " + maxDeleteShare);
+            }
+            this.maxDeleteShare = maxDeleteShare;
+            return this;
+        }
+
+        /**
+         * Turns the deletion guard off (default false): plans that remove everything or more than
+         * {@link #maxDeleteShare} are applied. For an operator who has checked such a plan.
+         */
+        public Builder allowBulkDelete(boolean allowBulkDelete) {
+            this.allowBulkDelete = allowBulkDelete;
+            return this;
+        }
+
+        /**
+         * Builds.
+         *
+         * @throws IllegalStateException if the gateway or the address book is missing
+         */
         public FabricBinder build() {
+            if (gateway == null) {
+                throw new IllegalStateException("FabricBinder.Builder: gateway(...) is required, e.g. an"
+                        + " ApstraFabricGateway (or new InMemoryFabricGateway() for offline planning and tests)");
+            }
+            if (addressBook == null) {
+                throw new IllegalStateException("FabricBinder.Builder: addressBook(...) is required, e.g."
+                        + " AddressBook.of(IpAllocator.create(store)) over a file or etcd store (or"
+                        + " AddressBook.inMemory() for tests), so that addresses survive a restart");
+            }
             return new FabricBinder(this);
         }
     }

@@ -1,5 +1,9 @@
 package io.fabricbinder.core;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * The seam between the planner and a fabric: reads the FabricBinder-owned objects and applies a
  * plan. The Apstra implementation lives with the apstra-client integration; {@link
@@ -45,4 +49,29 @@ public interface FabricGateway {
      * @return what was done; failures per object
      */
     ApplyResult apply(Plan plan);
+
+    /**
+     * The leaf ports the fabric has: leaf name to its port names, as of the last {@link
+     * #readOwnedState()}. {@code FabricBinder.plan} checks the topology against it, so a link to a
+     * leaf or port the fabric does not have is an error at plan time and its NIC stays unmapped
+     * (its ports keep their tags). Empty when the gateway cannot tell (the default, and {@link
+     * InMemoryFabricGateway}): then the topology is taken as it is.
+     */
+    default Optional<Map<String, Set<String>>> leafPorts() {
+        return Optional.empty();
+    }
+
+    /**
+     * Applies the plan's fabric changes and runs {@code beforeChanges} once the fabric has agreed
+     * to take them (a lock is held, nothing refuses the apply) and before the first change; an
+     * apply that is refused never runs it. {@code FabricBinder} allocates the plan's new addresses
+     * there, so a refused apply changes neither the fabric nor the IPAM. The default runs {@code
+     * beforeChanges} and then {@link #apply(Plan)}, for gateways that never refuse.
+     *
+     * @return what was done; failures per object
+     */
+    default ApplyResult apply(Plan plan, Runnable beforeChanges) {
+        beforeChanges.run();
+        return apply(plan);
+    }
 }

@@ -264,6 +264,11 @@ public final class Plan {
 
     /** The plan as the JSON document of the CI contract (see the class documentation). */
     public String toJson() {
+        return renderJson(jsonTree());
+    }
+
+    /** The JSON document as ordered maps and lists, for {@link ReconcileResult#toJson()} to extend. */
+    Map<String, Object> jsonTree() {
         Map<String, Object> root = new LinkedHashMap<>();
         List<Object> nets = new ArrayList<>();
         for (VirtualNetworkChange c : virtualNetworks) {
@@ -319,6 +324,11 @@ public final class Plan {
         root.put("ipAllocations", allocs);
         root.put("errors", diagnostics(errors));
         root.put("warnings", diagnostics(warnings));
+        return root;
+    }
+
+    /** Renders a JSON tree the way {@link #toJson()} does. */
+    static String renderJson(Map<String, Object> root) {
         try {
             return JSON_WRITER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -494,7 +504,7 @@ public final class Plan {
         }
     }
 
-    private static List<Object> diagnostics(List<Diagnostic> ds) {
+    static List<Object> diagnostics(List<Diagnostic> ds) {
         List<Object> out = new ArrayList<>();
         for (Diagnostic d : ds) {
             Map<String, Object> m = new LinkedHashMap<>();

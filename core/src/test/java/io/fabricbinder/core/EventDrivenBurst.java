@@ -46,7 +46,10 @@ final class EventDrivenBurst {
                     .lockWait(Duration.ofSeconds(10))
                     .deployTimeout(Duration.ofSeconds(30))
                     .build();
-            FabricBinder binder = FabricBinder.builder().gateway(gateway).build();
+            FabricBinder binder = FabricBinder.builder()
+                    .gateway(gateway)
+                    .addressBook(AddressBook.inMemory())
+                    .build();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "burst-reconcile");
                 t.setDaemon(true);

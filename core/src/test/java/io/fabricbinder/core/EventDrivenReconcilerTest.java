@@ -27,7 +27,12 @@ class EventDrivenReconcilerTest {
 
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final InMemoryFabricGateway fabric = new InMemoryFabricGateway();
-    final FabricBinder binder = FabricBinder.builder().gateway(fabric).build();
+    // Some tests delete the only NAD, which the deletion guard refuses by default (DeletionGuardTest).
+    final FabricBinder binder = FabricBinder.builder()
+            .gateway(fabric)
+            .addressBook(AddressBook.inMemory())
+            .allowBulkDelete(true)
+            .build();
     final List<ReconcileResult> results = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -141,6 +146,7 @@ class EventDrivenReconcilerTest {
         try {
             EventDrivenReconciler events = FabricBinder.builder()
                     .gateway(failsOnce)
+                    .addressBook(AddressBook.inMemory())
                     .build()
                     .eventDriven(recording, Duration.ofMillis(50), results::add);
             events.upsert(nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1"));

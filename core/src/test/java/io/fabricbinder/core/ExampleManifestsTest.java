@@ -25,13 +25,20 @@ class ExampleManifestsTest {
 
     @Test
     void offlinePlanOfTheExampleMatchesTheGoldenJson() throws Exception {
-        Plan plan = FabricBinder.builder().build().plan(example());
+        Plan plan = FabricBinder.builder()
+                .gateway(new InMemoryFabricGateway())
+                .addressBook(AddressBook.inMemory())
+                .build()
+                .plan(example());
         assertThat(plan.toJson()).isEqualTo(PlanRenderingTest.resource("/golden/example-plan.json"));
     }
 
     @Test
     void theExampleConvergesAfterOneReconcile() throws URISyntaxException, IOException {
-        FabricBinder binder = FabricBinder.builder().build();
+        FabricBinder binder = FabricBinder.builder()
+                .gateway(new InMemoryFabricGateway())
+                .addressBook(AddressBook.inMemory())
+                .build();
         ReconcileResult r = binder.reconcile(example());
         assertThat(r.isSuccess()).isTrue();
         assertThat(binder.plan(example()).hasChanges()).isFalse();

@@ -30,7 +30,10 @@ public final class PlannerBenchmark {
         ClusterGenerator g = new ClusterGenerator(nodes, networks, pods);
         ClusterSnapshot snap = g.generate(new SplittableRandom(42));
         InMemoryFabricGateway fabric = new InMemoryFabricGateway();
-        FabricBinder binder = FabricBinder.builder().gateway(fabric).build();
+        FabricBinder binder = FabricBinder.builder()
+                .gateway(fabric)
+                .addressBook(AddressBook.inMemory())
+                .build();
 
         long a0 = allocated();
         binder.plan(snap, FabricState.EMPTY);

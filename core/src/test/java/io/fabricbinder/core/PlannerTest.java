@@ -196,7 +196,11 @@ class PlannerTest {
         for (int i = 0; i < 30; i++) {
             objs.add(nad("ns", "n" + i, 100 + i, "10." + i + ".0.0/24", "10." + i + ".0.1"));
         }
-        FabricBinder small = FabricBinder.builder().vniRange(5000, 5040).build();
+        FabricBinder small = FabricBinder.builder()
+                .gateway(new InMemoryFabricGateway())
+                .addressBook(AddressBook.inMemory())
+                .vniRange(5000, 5040)
+                .build();
         Plan a = small.plan(snapshot(objs, links));
         Plan b = small.plan(snapshot(objs, links));
         assertThat(a).isEqualTo(b);
@@ -411,7 +415,14 @@ class PlannerTest {
         assertThat(deleted.routingZones())
                 .singleElement()
                 .satisfies(z -> assertThat(z.action()).isEqualTo(ChangeAction.DELETE));
-        ReconcileResult r = binder.apply(deleted);
+        // The only NAD going removes everything FabricBinder owns: the deletion guard wants it explicit.
+        assertThat(binder.apply(deleted).status()).isEqualTo(ApplyResult.Status.REFUSED);
+        FabricBinder explicit = FabricBinder.builder()
+                .gateway(fabric)
+                .addressBook(book)
+                .allowBulkDelete(true)
+                .build();
+        ReconcileResult r = explicit.apply(deleted);
         assertThat(r.fabric().status()).isEqualTo(ApplyResult.Status.APPLIED);
         assertThat(fabric.readOwnedState().isEmpty()).isTrue();
     }

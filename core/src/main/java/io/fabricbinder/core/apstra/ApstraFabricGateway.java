@@ -5,6 +5,7 @@ import io.fabricbinder.apstra.ApstraAssignmentException;
 import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.apstra.ApstraDeployException;
 import io.fabricbinder.apstra.ApstraException;
+import io.fabricbinder.apstra.ApstraNotFoundException;
 import io.fabricbinder.apstra.ApstraTimeoutException;
 import io.fabricbinder.apstra.BlueprintClient;
 import io.fabricbinder.apstra.BuildErrors;
@@ -14,6 +15,7 @@ import io.fabricbinder.apstra.DeployResult;
 import io.fabricbinder.apstra.DiffStatus;
 import io.fabricbinder.apstra.LockStatus;
 import io.fabricbinder.apstra.MutexLock;
+import io.fabricbinder.apstra.MutexTag;
 import io.fabricbinder.apstra.RoutingZone;
 import io.fabricbinder.apstra.SviIp;
 import io.fabricbinder.apstra.VirtualNetwork;
@@ -48,6 +50,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +96,7 @@ import org.slf4j.LoggerFactory;
  * thread at a time (the blueprint mutex serialises applies across processes anyway). The {@link
  * ApstraClient} stays the caller's: it is never closed here.
  */
-public final class ApstraFabricGateway implements FabricGateway {
+public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApstraFabricGateway.class);
     /** The zone name given to an owned network found in a zone whose name cannot be resolved. */
@@ -103,6 +108,14 @@ public final class ApstraFabricGateway implements FabricGateway {
     private final Duration deployTimeout;
     private final String descriptionPrefix;
     private final InstantSource clock;
+    private final String holder;
+    private final Duration lockLease;
+    /** The lock of the apply in progress, so {@link #close()} can release it from another thread. */
+    private volatile @Nullable Held held;
+
+    private volatile boolean closed;
+    /** The leaf ports of the blueprint as of the last read. */
+    private volatile @Nullable Map<String, Set<String>> leafPorts;
     /** Zone names seen in applied plans, to name owned zones that no owned network uses yet. */
     private final Set<String> knownZoneNames = ConcurrentHashMap.newKeySet();
 
@@ -113,6 +126,31 @@ public final class ApstraFabricGateway implements FabricGateway {
         this.deployTimeout = b.deployTimeout;
         this.descriptionPrefix = b.descriptionPrefix;
         this.clock = b.clock;
+        this.holder = b.holder != null ? b.holder : defaultHolder();
+        this.lockLease = b.lockLease;
+    }
+
+    /** {@code fabricbinder pid <pid> on <host>}: enough for a person to find the process. */
+    static String defaultHolder() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "unknown host");
+        }
+        return "pid " + ProcessHandle.current().pid() + " on " + host;
+    }
+
+    /** A held blueprint lock and the lease renewal that keeps it. */
+    private static final class Held {
+        final MutexLock lock;
+        final ScheduledExecutorService renewer;
+        volatile boolean lost;
+
+        Held(MutexLock lock, ScheduledExecutorService renewer) {
+            this.lock = lock;
+            this.renewer = renewer;
+        }
     }
 
     /** A new builder. */
@@ -153,6 +191,22 @@ public final class ApstraFabricGateway implements FabricGateway {
         return new FabricState(state.virtualNetworks(), zones, state.portBindings());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The leafs of the blueprint (by label) and their ethernet interfaces, as of the last {@link
+     * #readOwnedState()} (read now if there was none).
+     */
+    @Override
+    public Optional<Map<String, Set<String>>> leafPorts() {
+        Map<String, Set<String>> known = leafPorts;
+        if (known == null) {
+            known = PortIndex.load(blueprint.graph()).portsByLeaf();
+            leafPorts = known;
+        }
+        return Optional.of(known);
+    }
+
     private boolean hasOwnUncommittedChanges() {
         DiffStatus diff = blueprint.diffStatus();
         boolean uncommitted = diff.status() == null ? diff.hasUndeployedChanges() : "undeployed".equals(diff.status());
@@ -165,41 +219,147 @@ public final class ApstraFabricGateway implements FabricGateway {
 
     @Override
     public ApplyResult apply(Plan plan) {
+        return apply(plan, () -> {});
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code beforeChanges} runs once the blueprint lock is held and the checks of {@code
+     * lock-status} and {@code diff-status} let the apply through, right before the first write; a
+     * refused apply never runs it.
+     */
+    @Override
+    public ApplyResult apply(Plan plan, Runnable beforeChanges) {
         Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(beforeChanges, "beforeChanges");
         if (!plan.hasFabricChanges()) {
+            beforeChanges.run();
             return ApplyResult.noChanges();
         }
-        String who = descriptionPrefix + ": apply at " + clock.instant();
+        if (closed) {
+            return refused("the gateway is closed (the process is shutting down); nothing was changed");
+        }
         MutexLock lock;
         try {
-            lock = acquire(who).orElse(null);
+            lock = acquire().orElse(null);
             if (lock == null) {
                 return refused(explainLockRefusal());
             }
         } catch (ApstraException e) {
             return failed(List.of(blueprintDiag("mutex", "cannot take the blueprint lock: " + e.getMessage())), 0);
         }
+        Held h = hold(lock);
         try {
-            return applyLocked(plan);
+            if (closed) {
+                return refused("the gateway was closed while taking the blueprint lock; nothing was changed");
+            }
+            ApplyResult result = applyLocked(plan, beforeChanges, h);
+            return lock.takenOverFrom()
+                    .map(old -> new ApplyResult(
+                            result.status(),
+                            result.changesApplied(),
+                            result.failures(),
+                            result.message() + " (took the blueprint lock over from an expired holder: "
+                                    + holderName(old) + ")"))
+                    .orElse(result);
         } catch (ApstraException e) {
             LOG.warn("apply to blueprint {} failed: {}", blueprint.id(), e.getMessage());
             return failed(List.of(blueprintDiag("", String.valueOf(e.getMessage()))), 0);
         } finally {
-            release(lock);
+            unhold(h);
+        }
+    }
+
+    /**
+     * Releases the blueprint lock of an apply in progress, if any, and refuses every later apply.
+     * For a shutdown hook (SIGINT, SIGTERM) or an embedder stopping: the lock is gone at once, not
+     * after its lease. An apply still running on another thread may make one more write before its
+     * process ends; every write is idempotent, so the next apply converges. The {@link
+     * ApstraClient} stays open (it is the caller's). Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        Held h = held;
+        if (h != null) {
+            unhold(h);
         }
     }
 
     // ------------------------------------------------------------------ lock
 
-    private Optional<MutexLock> acquire(String message) {
-        if (lockWait.isZero()) {
-            return blueprint.mutex().tryLock(message);
-        }
+    private Optional<MutexLock> acquire() {
         try {
-            return Optional.of(blueprint.mutex().lock(message, lockWait));
+            return Optional.of(blueprint
+                    .mutex()
+                    .lock(
+                            () -> new LockLease(holder, clock.instant().plus(lockLease)).describe(descriptionPrefix),
+                            lockWait,
+                            this::isExpiredFabricBinderLock));
         } catch (ApstraTimeoutException e) {
             return Optional.empty();
         }
+    }
+
+    private boolean isExpiredFabricBinderLock(MutexTag tag) {
+        Optional<LockLease> lease = LockLease.parse(tag.description(), descriptionPrefix);
+        boolean expired = lease.isPresent() && lease.get().isExpiredAt(clock.instant());
+        if (expired) {
+            LOG.warn(
+                    "blueprint {}: the lock of {} ran out at {}; taking it over",
+                    blueprint.id(),
+                    lease.get().holder(),
+                    lease.get().until());
+        }
+        return expired;
+    }
+
+    private String holderName(MutexTag tag) {
+        return LockLease.parse(tag.description(), descriptionPrefix)
+                .map(l -> "FabricBinder " + l.holder() + ", lease until " + l.until())
+                .orElse("\"" + tag.description() + "\"");
+    }
+
+    /** Starts renewing the lease every third of its length while the lock is held. */
+    private Held hold(MutexLock lock) {
+        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fabricbinder-lock-renewal-" + blueprint.id());
+            t.setDaemon(true);
+            return t;
+        });
+        Held h = new Held(lock, renewer);
+        long period = Math.max(1, lockLease.toMillis() / 3);
+        // renew() catches everything it can fail with; the future only ever ends by cancellation.
+        var unused = renewer.scheduleAtFixedRate(() -> renew(h), period, period, TimeUnit.MILLISECONDS);
+        held = h;
+        return h;
+    }
+
+    private void renew(Held h) {
+        if (h.lock.isReleased() || h.lost) {
+            return;
+        }
+        try {
+            h.lock.renew(new LockLease(holder, clock.instant().plus(lockLease)).describe(descriptionPrefix));
+        } catch (ApstraNotFoundException e) {
+            h.lost = true;
+            LOG.error(
+                    "blueprint {}: the lock tag {} is gone (removed by hand, or taken over after its lease ran out);"
+                            + " this apply will not deploy",
+                    blueprint.id(),
+                    h.lock.tagId());
+        } catch (RuntimeException e) {
+            LOG.warn("blueprint {}: renewing the lock lease failed (retried): {}", blueprint.id(), e.getMessage());
+        }
+    }
+
+    private void unhold(Held h) {
+        h.renewer.shutdownNow();
+        if (held == h) {
+            held = null;
+        }
+        release(h.lock);
     }
 
     private String explainLockRefusal() {
@@ -212,7 +372,31 @@ public final class ApstraFabricGateway implements FabricGateway {
         } catch (ApstraException e) {
             LOG.debug("cannot read lock-status of {}: {}", blueprint.id(), e.getMessage());
         }
-        return "the blueprint mutex '" + blueprint.mutex().label() + "' is held by another party; nothing was changed";
+        String label = blueprint.mutex().label();
+        Optional<MutexTag> tag;
+        try {
+            tag = blueprint.mutex().holder();
+        } catch (ApstraException e) {
+            LOG.debug("cannot read the lock tag of {}: {}", blueprint.id(), e.getMessage());
+            tag = Optional.empty();
+        }
+        if (tag.isEmpty()) {
+            return "the blueprint mutex '" + label + "' was held by another party for " + lockWait
+                    + " and is free now; retry; nothing was changed";
+        }
+        MutexTag t = tag.get();
+        Optional<LockLease> lease = LockLease.parse(t.description(), descriptionPrefix);
+        if (lease.isPresent()) {
+            return "the blueprint lock '" + label + "' is held by FabricBinder "
+                    + lease.get().holder()
+                    + " with a lease until " + lease.get().until() + "; it is renewed while that apply runs and"
+                    + " taken over automatically once it runs out: retry then; nothing was changed";
+        }
+        return "the blueprint lock (mutex tag '" + label + "') is held by another tool or a person (tag " + t.id()
+                + ", description \"" + t.description() + "\"); FabricBinder never breaks a lock it did not"
+                + " write. Wait until that party finishes; if it is gone for good, delete the tag in Apstra"
+                + " (Design > Tags, label '" + label + "', or DELETE /api/design/tags/" + t.id()
+                + "); nothing was changed";
     }
 
     private void release(MutexLock lock) {
@@ -223,9 +407,11 @@ public final class ApstraFabricGateway implements FabricGateway {
             } catch (RuntimeException e) {
                 if (attempt >= 2) {
                     LOG.error(
-                            "could not release blueprint mutex {} of {}; remove catalog tag '{}' by hand: {}",
+                            "could not release blueprint mutex {} of {}; its lease runs out after {} and the next"
+                                    + " FabricBinder apply takes it over (or remove catalog tag '{}' by hand): {}",
                             lock.tagId(),
                             blueprint.id(),
+                            lockLease,
                             blueprint.mutex().label(),
                             e.getMessage());
                     return;
@@ -236,7 +422,7 @@ public final class ApstraFabricGateway implements FabricGateway {
 
     // ------------------------------------------------------------------ apply
 
-    private ApplyResult applyLocked(Plan plan) {
+    private ApplyResult applyLocked(Plan plan, Runnable beforeChanges, Held h) {
         String me = client.userId();
         LockStatus ls = blueprint.lockStatus();
         if (ls.isLockedByOtherThan(me)) {
@@ -263,10 +449,24 @@ public final class ApstraFabricGateway implements FabricGateway {
                             + " deployed with this apply",
                     blueprint.id());
         }
+        beforeChanges.run();
         Run run = new Run(plan, observe());
         run.execute();
         if (!run.wrote && !uncommitted) {
-            return run.result(0, "nothing needed writing; the fabric already matched");
+            return run.result(
+                    0,
+                    run.failures.isEmpty()
+                            ? "nothing needed writing; the fabric already matched"
+                            : "nothing was written");
+        }
+        if (h.lost || closed) {
+            run.failures.add(blueprintDiag(
+                    "mutex",
+                    closed
+                            ? "the process is shutting down; not deploying (the next apply deploys these changes)"
+                            : "the blueprint lock was lost during this apply (removed, or taken over after its"
+                                    + " lease ran out); not deploying (the next apply deploys these changes)"));
+            return run.result(0, "not deployed");
         }
         BuildErrors errors = blueprint.errors();
         if (!errors.isClean()) {
@@ -327,6 +527,7 @@ public final class ApstraFabricGateway implements FabricGateway {
         Map<String, VirtualNetwork> vns = blueprint.virtualNetworks().list();
         List<ConnectivityTemplate> cts = blueprint.connectivityTemplates().list();
         PortIndex ports = PortIndex.load(blueprint.graph());
+        leafPorts = ports.portsByLeaf();
         boolean tagsInBody = client.version().atLeast("6.2");
         return new Observed(zones, vns, cts, ports, tagsInBody);
     }
@@ -1026,6 +1227,9 @@ public final class ApstraFabricGateway implements FabricGateway {
 
     private record CtKey(String point, String ct) {}
 
+    /** The default lease of the blueprint lock. */
+    public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(20);
+
     /**
      * Configures an {@link ApstraFabricGateway}. Not thread-safe; use once.
      *
@@ -1038,8 +1242,42 @@ public final class ApstraFabricGateway implements FabricGateway {
         private Duration deployTimeout = Duration.ofMinutes(5);
         private String descriptionPrefix = "fabricbinder";
         private InstantSource clock = InstantSource.system();
+        private @Nullable String holder;
+        private Duration lockLease = DEFAULT_LOCK_LEASE;
 
         private Builder() {}
+
+        /**
+         * Who holds the blueprint lock while this gateway applies, written into the lock tag's
+         * description so that Apstra users (and a refused apply elsewhere) see it: a controller passes
+         * its replica identity. Default {@code pid <pid> on <host>}.
+         */
+        public Builder holder(String holder) {
+            Objects.requireNonNull(holder, "holder");
+            if (holder.isBlank() || holder.contains(";") || holder.contains("\n")) {
+                throw new IllegalArgumentException(
+                        "ApstraFabricGateway.Builder: holder must be one line without ';': " + holder);
+            }
+            this.holder = holder;
+            return this;
+        }
+
+        /**
+         * The lease of the blueprint lock: the lock tag says it is held until now plus this, and the
+         * lease is renewed every third of it while an apply runs. A FabricBinder lock whose lease ran
+         * out (its process was killed) is taken over by the next apply, with a warning naming the old
+         * holder. Keep it below {@link #lockWait} so that a waiting apply outlasts a dead holder's
+         * lease. Default 20 s; at least 3 s.
+         */
+        public Builder lockLease(Duration lockLease) {
+            Objects.requireNonNull(lockLease, "lockLease");
+            if (lockLease.compareTo(Duration.ofSeconds(3)) < 0) {
+                throw new IllegalArgumentException(
+                        "ApstraFabricGateway.Builder: lockLease must be at least 3 s: " + lockLease);
+            }
+            this.lockLease = lockLease;
+            return this;
+        }
 
         /** The Apstra client; it stays the caller's and is never closed by the gateway. */
         public Builder client(ApstraClient client) {
@@ -1094,7 +1332,11 @@ public final class ApstraFabricGateway implements FabricGateway {
             return this;
         }
 
-        /** The time source for the lock description. Default the system clock. */
+        /**
+         * The time source for the lock lease (written into the lock tag, and compared with other
+         * holders' leases: hosts running FabricBinder need synchronised clocks, e.g. NTP). Default the
+         * system clock.
+         */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -80,6 +80,18 @@ final class PortIndex {
         return idx;
     }
 
+    /** Every leaf (by label) with its ethernet interface names, sorted. */
+    Map<String, java.util.Set<String>> portsByLeaf() {
+        Map<String, java.util.Set<String>> out = new TreeMap<>();
+        leafIdByLabel.keySet().forEach(l -> out.put(l, new java.util.TreeSet<>()));
+        pointOfPort
+                .keySet()
+                .forEach(p -> out.computeIfAbsent(p.leaf(), k -> new java.util.TreeSet<>())
+                        .add(p.port()));
+        out.replaceAll((k, v) -> java.util.Collections.unmodifiableSet(v));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** The application point carrying this leaf port, if the port exists. */
     Optional<String> pointOf(String leaf, String port) {
         return Optional.ofNullable(pointOfPort.get(new Port(leaf, port)));

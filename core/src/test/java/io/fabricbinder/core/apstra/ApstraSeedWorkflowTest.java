@@ -7,6 +7,7 @@ import io.fabricbinder.apstra.Credentials;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.PortVlan;
 import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.core.AddressBook;
 import io.fabricbinder.core.ClusterSnapshot;
 import io.fabricbinder.core.FabricBinder;
 import io.fabricbinder.core.Plan;
@@ -40,7 +41,10 @@ class ApstraSeedWorkflowTest {
                     .blueprintId(apstra.blueprintId())
                     .lockWait(Duration.ZERO)
                     .build();
-            FabricBinder binder = FabricBinder.builder().gateway(gateway).build();
+            FabricBinder binder = FabricBinder.builder()
+                    .gateway(gateway)
+                    .addressBook(AddressBook.inMemory())
+                    .build();
             ManifestSet manifests = Manifests.parse(Path.of("src/test/resources/manifests/example"));
             Topology topology = Topology.merge(List.of(ApstraCablingTopologySource.of(
                     () -> client.blueprint(apstra.blueprintId()).graph().cablingMap())));
@@ -77,7 +81,10 @@ class ApstraSeedWorkflowTest {
                     .blueprintId(apstra.blueprintId())
                     .lockWait(Duration.ZERO)
                     .build();
-            FabricBinder binder = FabricBinder.builder().gateway(gateway).build();
+            FabricBinder binder = FabricBinder.builder()
+                    .gateway(gateway)
+                    .addressBook(AddressBook.inMemory())
+                    .build();
             ClusterSnapshot snapshot = new ClusterSnapshot(
                     Manifests.parse(Path.of("src/test/resources/manifests/example")),
                     Topology.merge(List.of(ApstraCablingTopologySource.of(

@@ -146,6 +146,21 @@ final class ControllerCommand implements Callable<Integer> {
             description = "Serve /healthz and /readyz here, e.g. :8081 (default: ${DEFAULT-VALUE}, off).")
     String healthAddress = "0";
 
+    @Option(
+            names = "--allow-bulk-delete",
+            description = "Turn the deletion guard off: apply plans that remove everything FabricBinder owns "
+                    + "or more than --max-delete-share of it (by default such a reconcile is REFUSED and "
+                    + "reported).")
+    boolean allowBulkDelete;
+
+    @Option(
+            names = "--max-delete-share",
+            defaultValue = "0.5",
+            paramLabel = "0..1",
+            description = "Largest share of the owned virtual networks and tagged ports one reconcile may "
+                    + "remove once it removes more than 10 (default: ${DEFAULT-VALUE}).")
+    double maxDeleteShare = 0.5;
+
     ControllerCommand(Map<String, String> env) {
         this.env = Map.copyOf(env);
     }
@@ -178,6 +193,10 @@ final class ControllerCommand implements Callable<Integer> {
             err.println("fabricbinder controller: " + e.getMessage());
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
+        if (!(maxDeleteShare >= 0 && maxDeleteShare <= 1)) {
+            err.println("fabricbinder controller: --max-delete-share must lie in 0..1, got " + maxDeleteShare);
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
         if (!Files.isRegularFile(topology)) {
             err.println("fabricbinder controller: --topology " + topology + ": no such file");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
@@ -204,12 +223,17 @@ final class ControllerCommand implements Callable<Integer> {
                 ControllerIpamOptions.Opened store = ipam.open(ipamDir)) {
             IpAllocator allocator = IpAllocator.create(store.store());
             RouterStatusWriter statuses = new RouterStatusWriter(client, InstantSource.system());
+            // The blueprint lock names this replica; closed on shutdown so a held lock goes at once.
+            ApstraFabricGateway gateway = ApstraFabricGateway.builder()
+                    .client(apstraClient)
+                    .blueprintId(target.blueprint())
+                    .holder("controller " + id)
+                    .build();
             FabricBinder binder = FabricBinder.builder()
-                    .gateway(ApstraFabricGateway.builder()
-                            .client(apstraClient)
-                            .blueprintId(target.blueprint())
-                            .build())
+                    .gateway(gateway)
                     .addressBook(AddressBook.of(allocator))
+                    .allowBulkDelete(allowBulkDelete)
+                    .maxDeleteShare(maxDeleteShare)
                     .build();
             EventDrivenReconciler events = binder.eventDriven(scheduler, window, result -> {
                 out.println("reconciled: " + result.fabric().status() + ", "
@@ -238,7 +262,12 @@ final class ControllerCommand implements Callable<Integer> {
                     .build();
             controllerRef.set(controller);
             metrics.leader(controller::isLeader);
-            Thread hook = new Thread(controller::close, "fabricbinder-controller-shutdown");
+            Thread hook = new Thread(
+                    () -> {
+                        gateway.close();
+                        controller.close();
+                    },
+                    "fabricbinder-controller-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             ProbeServer probes = null;
             try {

@@ -3,6 +3,7 @@ package io.fabricbinder.examples.cli;
 import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.apstra.ApstraException;
 import io.fabricbinder.core.FabricBinder;
+import io.fabricbinder.core.InMemoryFabricGateway;
 import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.apstra.ApstraFabricGateway;
 import java.io.PrintWriter;
@@ -21,7 +22,10 @@ import picocli.CommandLine.Spec;
             "Reads Kubernetes manifests (NetworkAttachmentDefinitions, pods, VirtualNetworkRouters, "
                     + "SriovNetworkNodeStates) and the topology, and prints the fabric plan: virtual "
                     + "networks, routing zones, leaf-port VLAN bindings and IP allocations.",
-            "Without --apstra-url the fabric is taken as empty. Nothing is changed anywhere.",
+            "Without --apstra-url the fabric is taken as empty. With it, the topology is checked against "
+                    + "the blueprint's leafs and ports. The IPAM store (--ipam-dir, default "
+                    + ".fabricbinder-ipam if it exists, or --etcd-endpoints) is read, so an attachment that "
+                    + "holds an address shows as unchanged. Nothing is changed anywhere.",
             "Exit codes: 0 no errors, 2 input errors or conflicts (the valid part is still planned and "
                     + "printed), 1 unexpected failure."
         })
@@ -36,6 +40,9 @@ final class PlanCommand implements Callable<Integer> {
     PlanInputOptions inputs = new PlanInputOptions();
 
     @Mixin
+    IpamOptions ipam = new IpamOptions();
+
+    @Mixin
     ApstraOptions apstra = new ApstraOptions();
 
     PlanCommand(Map<String, String> env) {
@@ -48,29 +55,39 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PlanInputs loaded = inputs.load();
         Plan plan;
-        if (apstra.apstraUrl == null) {
-            // No Apstra: plan against an empty fabric, no credentials, no network.
-            plan = FabricBinder.builder().build().plan(loaded.snapshot());
-        } else {
-            ApstraTarget target;
-            try {
-                target = apstra.resolve(env);
-            } catch (ApstraTarget.InvalidTargetException e) {
-                err.println("fabricbinder plan: " + e.getMessage());
-                return FabricBinderCli.EXIT_INPUT_ERRORS;
-            }
-            try (ApstraClient client = target.client()) {
+        try (IpamOptions.Opened store = ipam.openForPlan()) {
+            if (apstra.apstraUrl == null) {
+                // No Apstra: plan against an empty fabric, no credentials, no network.
                 plan = FabricBinder.builder()
-                        .gateway(ApstraFabricGateway.builder()
-                                .client(client)
-                                .blueprintId(target.blueprint())
-                                .build())
+                        .gateway(new InMemoryFabricGateway())
+                        .addressBook(store.addressBook())
                         .build()
                         .plan(loaded.snapshot());
-            } catch (ApstraException e) {
-                err.println("fabricbinder plan: cannot read the fabric from " + target.url() + ": " + e.getMessage());
-                return FabricBinderCli.EXIT_FAILURE;
+            } else {
+                ApstraTarget target;
+                try {
+                    target = apstra.resolve(env);
+                } catch (ApstraTarget.InvalidTargetException e) {
+                    err.println("fabricbinder plan: " + e.getMessage());
+                    return FabricBinderCli.EXIT_INPUT_ERRORS;
+                }
+                try (ApstraClient client = target.client()) {
+                    ApstraProblems.checkBlueprint(client, target);
+                    plan = FabricBinder.builder()
+                            .gateway(ApstraFabricGateway.builder()
+                                    .client(client)
+                                    .blueprintId(target.blueprint())
+                                    .build())
+                            .addressBook(store.addressBook())
+                            .build()
+                            .plan(loaded.snapshot());
+                } catch (ApstraException e) {
+                    return ApstraProblems.report("plan", e, target, err);
+                }
             }
+        } catch (IpamOptions.InvalidIpamException | ApstraTarget.InvalidTargetException e) {
+            err.println("fabricbinder plan: " + e.getMessage());
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         PlanInputs.print(plan, inputs.output, out, err);
         return plan.errors().isEmpty() ? 0 : FabricBinderCli.EXIT_INPUT_ERRORS;

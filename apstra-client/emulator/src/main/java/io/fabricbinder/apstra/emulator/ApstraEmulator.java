@@ -337,6 +337,16 @@ public final class ApstraEmulator implements AutoCloseable {
     }
 
     /**
+     * Returns the design tags as label to description, in creation order: who holds the cooperative
+     * blueprint lock and, for FabricBinder's lock, until when.
+     *
+     * @return tag label to description
+     */
+    public Map<String, String> designTags() {
+        return apstra.designTagDescriptions();
+    }
+
+    /**
      * Restores the seeded blueprint, removes design tags and the foreign lock, clears faults, the
      * request log and call counts. Issued tokens stay valid.
      */

@@ -284,6 +284,25 @@ final class EmulatedApstra {
         return id;
     }
 
+    /** {@code PUT /api/design/tags/{id}} as apstra-go-sdk's {@code updateTag} sends it: label and description. */
+    Response updateTag(Req r) {
+        ObjectNode t = tagOr404(r.seg(3));
+        ObjectNode body = r.json();
+        String label = body.path("label").asText(t.get("label").asText());
+        if (!label.equals(t.get("label").asText())) {
+            for (ObjectNode other : designTags.values()) {
+                if (!other.get("id").asText().equals(r.seg(3))
+                        && other.get("label").asText().equals(label)) {
+                    throw ApiException.unprocessable("Tag with label '" + label + "' already exists");
+                }
+            }
+        }
+        t.put("label", label);
+        t.put("description", body.path("description").asText(""));
+        t.put("last_modified_at", now().toString());
+        return Response.empty(204);
+    }
+
     Response deleteTag(Req r) {
         tagOr404(r.seg(3));
         designTags.remove(r.seg(3));
@@ -367,6 +386,15 @@ final class EmulatedApstra {
 
     synchronized boolean hasUncommittedChanges() {
         return blueprint.dirty;
+    }
+
+    synchronized Map<String, String> designTagDescriptions() {
+        Map<String, String> out = new LinkedHashMap<>();
+        designTags
+                .values()
+                .forEach(t ->
+                        out.put(t.get("label").asText(), t.path("description").asText("")));
+        return out;
     }
 
     synchronized List<String> designTagLabels() {

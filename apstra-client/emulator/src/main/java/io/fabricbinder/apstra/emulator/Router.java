@@ -70,6 +70,9 @@ final class Router {
             if (n == 4 && m.equals("GET")) {
                 return new Route("GET /api/design/tags/{tag}", apstra::getTag, true);
             }
+            if (n == 4 && m.equals("PUT")) {
+                return new Route("PUT /api/design/tags/{tag}", apstra::updateTag, true);
+            }
             if (n == 4 && m.equals("DELETE")) {
                 return new Route("DELETE /api/design/tags/{tag}", apstra::deleteTag, true);
             }

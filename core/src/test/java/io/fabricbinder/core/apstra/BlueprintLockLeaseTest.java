@@ -1,0 +1,181 @@
+package io.fabricbinder.core.apstra;
+
+import static io.fabricbinder.core.apstra.ApstraFabricGatewayTest.seed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabricbinder.apstra.ApstraClient;
+import io.fabricbinder.apstra.Credentials;
+import io.fabricbinder.apstra.MutexLock;
+import io.fabricbinder.apstra.RetryPolicy;
+import io.fabricbinder.apstra.emulator.ApstraEmulator;
+import io.fabricbinder.core.ApplyResult;
+import io.fabricbinder.core.FabricState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The blueprint lock's lease (issue 15 item 3): who holds it and until when is written into the lock
+ * tag, renewed while an apply runs, taken over once a FabricBinder holder's lease ran out, never
+ * taken from another tool, and released at once by {@link ApstraFabricGateway#close()}.
+ */
+class BlueprintLockLeaseTest {
+
+    private ApstraEmulator apstra;
+    private ApstraClient client;
+
+    @BeforeEach
+    void start() {
+        apstra = ApstraEmulator.builder().apstraVersion("6.2.0").start();
+        client = newClient();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        apstra.close();
+    }
+
+    private ApstraClient newClient() {
+        return ApstraClient.builder()
+                .baseUrl(apstra.baseUrl())
+                .credentials(new Credentials(apstra.username(), apstra.password()))
+                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200)))
+                .build();
+    }
+
+    private ApstraFabricGateway gateway(Duration lockWait, Duration lease) {
+        return ApstraFabricGateway.builder()
+                .client(client)
+                .blueprintId(apstra.blueprintId())
+                .lockWait(lockWait)
+                .lockLease(lease)
+                .holder("test-holder")
+                .deployTimeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    private ApplyResult converge(ApstraFabricGateway gateway, FabricState desired) {
+        return gateway.apply(TestPlans.diff(desired, gateway.readOwnedState()));
+    }
+
+    /** A lock tag written by someone else, left behind (the holder's process is gone). */
+    private MutexLock leftBehind(String description) {
+        ApstraClient other = newClient();
+        return other.blueprint(apstra.blueprintId())
+                .mutex()
+                .tryLock(description)
+                .orElseThrow();
+    }
+
+    @Test
+    void aFabricBinderLockPastItsLeaseIsTakenOverAndTheOldHolderIsNamed() {
+        leftBehind("fabricbinder: apply by pid 4242 on deadhost; fabricbinder.io/lease-until=2020-01-01T00:00:00Z");
+
+        ApplyResult r = converge(gateway(Duration.ZERO, Duration.ofSeconds(20)), seed());
+
+        assertThat(r.status()).as(r.message()).isEqualTo(ApplyResult.Status.APPLIED);
+        assertThat(r.message()).contains("took the blueprint lock over", "pid 4242 on deadhost");
+        assertThat(apstra.designTagLabels()).as("released after the apply").isEmpty();
+    }
+
+    @Test
+    void aLockOfAnOlderFabricBinderWithoutLeaseIsTakenOverOnlyLongAfterItsTime() {
+        leftBehind("fabricbinder: apply at " + Instant.now().minus(Duration.ofHours(1)));
+
+        ApplyResult r = converge(gateway(Duration.ZERO, Duration.ofSeconds(20)), seed());
+
+        assertThat(r.status()).as(r.message()).isEqualTo(ApplyResult.Status.APPLIED);
+    }
+
+    @Test
+    void aLiveFabricBinderLockIsNotTakenOverAndTheRefusalSaysWhoAndUntilWhen() {
+        Instant until = Instant.now().plus(Duration.ofMinutes(5));
+        leftBehind("fabricbinder: apply by controller replica-b; fabricbinder.io/lease-until=" + until);
+
+        ApplyResult r = converge(gateway(Duration.ZERO, Duration.ofSeconds(20)), seed());
+
+        assertThat(r.status()).isEqualTo(ApplyResult.Status.REFUSED);
+        assertThat(r.message()).contains("FabricBinder controller replica-b", until.toString(), "nothing was changed");
+        assertThat(apstra.designTagLabels()).hasSize(1);
+        assertThat(apstra.hasUncommittedChanges()).isFalse();
+    }
+
+    @Test
+    void aLockOfAnotherToolIsNeverBrokenAndTheRefusalSaysHowToClearIt() {
+        MutexLock terraform = leftBehind("locked by terraform run 17");
+
+        ApplyResult r = converge(gateway(Duration.ofSeconds(2), Duration.ofSeconds(3)), seed());
+
+        assertThat(r.status()).isEqualTo(ApplyResult.Status.REFUSED);
+        assertThat(r.message())
+                .contains("another tool or a person", "locked by terraform run 17")
+                .contains("Design > Tags", "DELETE /api/design/tags/" + terraform.tagId(), "nothing was changed");
+        assertThat(apstra.designTags()).containsValue("locked by terraform run 17");
+        assertThat(apstra.hasUncommittedChanges()).isFalse();
+    }
+
+    @Test
+    void theLeaseIsWrittenAndRenewedWhileAnApplyRuns() throws Exception {
+        apstra.faults().latency(Duration.ofMillis(120));
+        ApstraFabricGateway gateway = gateway(Duration.ZERO, Duration.ofSeconds(3));
+        ExecutorService exec = Executors.newSingleThreadExecutor();
+        try {
+            Future<ApplyResult> apply = exec.submit(() -> converge(gateway, seed()));
+            Set<String> seen = new TreeSet<>();
+            while (!apply.isDone()) {
+                apstra.designTags().values().forEach(seen::add);
+                Thread.sleep(100);
+            }
+            ApplyResult r = apply.get(60, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.message()).isEqualTo(ApplyResult.Status.APPLIED);
+            assertThat(seen).as("descriptions seen while the apply ran").isNotEmpty();
+            assertThat(seen)
+                    .allSatisfy(d -> assertThat(d)
+                            .startsWith("fabricbinder: apply by test-holder; fabricbinder.io/lease-until="));
+            assertThat(seen).as("the lease was renewed at least once").hasSizeGreaterThan(1);
+        } finally {
+            exec.shutdownNow();
+        }
+        assertThat(apstra.designTagLabels()).isEmpty();
+    }
+
+    @Test
+    void closeReleasesAHeldLockAtOnce() throws Exception {
+        apstra.faults().latency(Duration.ofMillis(100));
+        ApstraFabricGateway gateway = gateway(Duration.ZERO, Duration.ofSeconds(20));
+        ExecutorService exec = Executors.newSingleThreadExecutor();
+        try {
+            Future<ApplyResult> apply = exec.submit(() -> converge(gateway, seed()));
+            while (apstra.designTagLabels().isEmpty()) {
+                assertThat(apply.isDone())
+                        .as("the apply holds the lock before it ends")
+                        .isFalse();
+                Thread.sleep(20);
+            }
+            // The tag exists on the server before the (delayed) answer reaches the apply: let it arrive.
+            Thread.sleep(500);
+            assertThat(apply.isDone()).isFalse();
+            gateway.close();
+
+            assertThat(apstra.designTagLabels())
+                    .as("released by close, not after the 20 s lease")
+                    .isEmpty();
+            ApplyResult r = apply.get(60, TimeUnit.SECONDS);
+            assertThat(r.status()).isIn(ApplyResult.Status.REFUSED, ApplyResult.Status.FAILED);
+        } finally {
+            exec.shutdownNow();
+        }
+        apstra.faults().latency(Duration.ZERO);
+        ApstraFabricGateway next = gateway(Duration.ZERO, Duration.ofSeconds(20));
+        assertThat(converge(next, seed()).status()).isEqualTo(ApplyResult.Status.APPLIED);
+    }
+}
