@@ -31,6 +31,7 @@ public final class ManifestSet {
     private final Map<String, SriovNetworkNodeState> nodeStates;
     private final List<ManifestError> errors;
     private final List<ManifestError> warnings;
+    private final List<ManifestError> unreadable;
     private final int skipped;
 
     private ManifestSet(Builder b) {
@@ -44,6 +45,9 @@ public final class ManifestSet {
         List<ManifestError> w = new ArrayList<>(b.warnings);
         Collections.sort(w);
         this.warnings = List.copyOf(w);
+        List<ManifestError> u = new ArrayList<>(b.unreadable);
+        Collections.sort(u);
+        this.unreadable = List.copyOf(u);
         this.skipped = b.skipped;
     }
 
@@ -94,6 +98,17 @@ public final class ManifestSet {
         return errors;
     }
 
+    /**
+     * The documents (or list items) that could not be read as an identifiable object: a YAML or
+     * JSON syntax error, a document that is not a mapping, an object without {@code kind} or
+     * {@code metadata.name}. Each is also in {@link #errors()}. Since nobody can tell which objects
+     * such a document held, the planner deletes, untags and releases nothing while any is present
+     * (docs/architecture.md, "Bad input and safety rules").
+     */
+    public List<ManifestError> unreadable() {
+        return unreadable;
+    }
+
     /** Things accepted but not acted on (e.g. a hub/spoke VNR), sorted. */
     public List<ManifestError> warnings() {
         return warnings;
@@ -112,7 +127,9 @@ public final class ManifestSet {
     @Override
     public String toString() {
         return "ManifestSet[nads=" + nads.size() + ", pods=" + pods.size() + ", routers=" + routers.size()
-                + ", nodeStates=" + nodeStates.size() + ", errors=" + errors.size() + ", warnings=" + warnings.size()
+                + ", nodeStates=" + nodeStates.size() + ", errors=" + errors.size() + ", unreadable="
+                + unreadable.size()
+                + ", warnings=" + warnings.size()
                 + ", skipped=" + skipped + "]";
     }
 
@@ -129,6 +146,7 @@ public final class ManifestSet {
         private final Map<String, SriovNetworkNodeState> nodeStates = new TreeMap<>();
         private final List<ManifestError> errors = new ArrayList<>();
         private final List<ManifestError> warnings = new ArrayList<>();
+        private final List<ManifestError> unreadable = new ArrayList<>();
         private int skipped;
 
         private Builder() {}
@@ -173,6 +191,16 @@ public final class ManifestSet {
         /** Records an error. */
         public Builder error(ManifestError error) {
             errors.add(error);
+            return this;
+        }
+
+        /**
+         * Records a document that could not be read as an identifiable object (also an error); see
+         * {@link ManifestSet#unreadable()}.
+         */
+        public Builder unreadable(ManifestError error) {
+            errors.add(error);
+            unreadable.add(error);
             return this;
         }
 

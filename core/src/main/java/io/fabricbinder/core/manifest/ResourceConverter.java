@@ -45,21 +45,21 @@ final class ResourceConverter {
         Object kindObj = resource.get("kind");
         Object apiObj = resource.get("apiVersion");
         if (!(kindObj instanceof String kind) || kind.isEmpty()) {
-            out.error(new ManifestError(source, "kind", "is required (a string)"));
+            out.unreadable(new ManifestError(source, "kind", "is required (a string)"));
             return;
         }
         String api = apiObj instanceof String s ? s : "";
         if (kind.equals("List")) {
             Object items = resource.get("items");
             if (!(items instanceof List<?> list)) {
-                out.error(new ManifestError(source, "items", "a List needs an items list"));
+                out.unreadable(new ManifestError(source, "items", "a List needs an items list"));
                 return;
             }
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i) instanceof Map<?, ?> m) {
                     convert(source + ".items[" + i + "]", asStringMap(m), out);
                 } else {
-                    out.error(new ManifestError(source, "items[" + i + "]", "is not an object"));
+                    out.unreadable(new ManifestError(source, "items[" + i + "]", "is not an object"));
                 }
             }
             return;
@@ -80,7 +80,7 @@ final class ResourceConverter {
         String name = metadata.get("name") instanceof String n && !n.isEmpty() ? n : null;
         String namespace = metadata.get("namespace") instanceof String n && !n.isEmpty() ? n : DEFAULT_NAMESPACE;
         if (name == null) {
-            out.error(new ManifestError(kind + " " + source, "metadata.name", "is required"));
+            out.unreadable(new ManifestError(kind + " " + source, "metadata.name", "is required"));
             return;
         }
         Ctx c = new Ctx(kind + " " + namespace + "/" + name);
