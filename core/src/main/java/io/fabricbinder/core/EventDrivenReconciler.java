@@ -1,6 +1,5 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.Manifests;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
@@ -11,7 +10,6 @@ import io.fabricbinder.core.topology.Topology;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -58,7 +56,7 @@ public final class EventDrivenReconciler {
     private final Map<String, Pod> pods = new HashMap<>();
     private final Map<String, VirtualNetworkRouter> routers = new HashMap<>();
     private final Map<String, SriovNetworkNodeState> nodeStates = new HashMap<>();
-    private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
+    private final Map<String, ManifestSet> invalid = new TreeMap<>();
     private Topology topology = Topology.empty();
     private final IncrementalPlanner incremental;
     /** True when the incremental planner must be rebuilt (anything but a valid pod changed). */
@@ -97,7 +95,7 @@ public final class EventDrivenReconciler {
             if (!one.errors().isEmpty()) {
                 String object = one.errors().get(0).object();
                 removeValid(object);
-                invalid.put(object, one.errors());
+                invalid.put(object, one);
                 stale = true;
             } else {
                 one.nads().forEach(this::putNad);
@@ -192,7 +190,7 @@ public final class EventDrivenReconciler {
             pods.values().forEach(b::add);
             routers.values().forEach(b::add);
             nodeStates.values().forEach(b::add);
-            invalid.values().forEach(list -> list.forEach(b::error));
+            invalid.values().forEach(b::addProblemsOf);
             return new ClusterSnapshot(b.build(), topology);
         }
     }
