@@ -66,6 +66,10 @@ public final class EventDrivenReconciler {
 
     private boolean scheduled;
     private long reconciles;
+    /** While held, events update the model but no reconcile runs (see {@link #hold()}). */
+    private boolean held;
+    /** Something changed while held: release() schedules a reconcile. */
+    private boolean changedWhileHeld;
 
     EventDrivenReconciler(
             FabricBinder binder,
@@ -238,10 +242,15 @@ public final class EventDrivenReconciler {
      * Reconciles now on the calling thread (plan from a fresh read of the fabric, apply), besides
      * the scheduled reconciles; returns the result without passing it to the listener. Useful at
      * start-up and in tests.
+     *
+     * @throws IllegalStateException while reconciles are held ({@link #hold()})
      */
     public ReconcileResult reconcileNow() {
         ClusterSnapshot snap;
         synchronized (lock) {
+            if (held) {
+                throw new IllegalStateException("reconciles are held: the cluster is not completely known yet");
+            }
             snap = snapshot();
         }
         ReconcileResult result;
@@ -256,6 +265,40 @@ public final class EventDrivenReconciler {
         return result;
     }
 
+    /**
+     * Holds reconciles: events keep updating the model, but no reconcile is scheduled, a scheduled
+     * one is skipped, and {@link #reconcileNow()} refuses, until {@link #release()}. A controller
+     * holds while its cache is not complete — before its informers have synced, while a watch is
+     * broken, and while it is not the leader — so that it never plans against a partial cluster (that
+     * would delete what the missing objects created). Idempotent.
+     */
+    public void hold() {
+        synchronized (lock) {
+            held = true;
+        }
+    }
+
+    /** Ends {@link #hold()}; if anything changed meanwhile, a reconcile is scheduled. Idempotent. */
+    public void release() {
+        synchronized (lock) {
+            if (!held) {
+                return;
+            }
+            held = false;
+            if (changedWhileHeld) {
+                changedWhileHeld = false;
+                changed();
+            }
+        }
+    }
+
+    /** Whether reconciles are held ({@link #hold()}). */
+    public boolean isHeld() {
+        synchronized (lock) {
+            return held;
+        }
+    }
+
     /** How many reconciles ran. */
     public long reconcileCount() {
         synchronized (lock) {
@@ -264,6 +307,10 @@ public final class EventDrivenReconciler {
     }
 
     private void changed() {
+        if (held) {
+            changedWhileHeld = true;
+            return;
+        }
         if (!scheduled) {
             scheduled = true;
             // Nobody waits on this future: flush() logs whatever it throws and schedules its own retry.
@@ -283,6 +330,11 @@ public final class EventDrivenReconciler {
         ClusterSnapshot snap;
         synchronized (lock) {
             scheduled = false;
+            if (held) {
+                // The cache became incomplete after this reconcile was scheduled: wait for release().
+                changedWhileHeld = true;
+                return;
+            }
             snap = snapshot();
         }
         ReconcileResult result;

@@ -177,6 +177,9 @@ final class ControllerCommand implements Callable<Integer> {
                     result.errors().forEach(e -> c.reportProblem(e.object(), e.field(), e.message()));
                 }
             });
+            // Nothing is reconciled until this replica leads with every informer synced: the
+            // controller's RESYNC releases the hold (FabricBinderController.feeding).
+            events.hold();
             events.topology(fabric);
             FabricBinderController controller = FabricBinderController.builder(client)
                     .identity(id)
