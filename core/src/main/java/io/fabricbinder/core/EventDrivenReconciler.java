@@ -1,6 +1,5 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.Manifests;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
@@ -11,7 +10,6 @@ import io.fabricbinder.core.topology.Topology;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -58,7 +56,7 @@ public final class EventDrivenReconciler {
     private final Map<String, Pod> pods = new HashMap<>();
     private final Map<String, VirtualNetworkRouter> routers = new HashMap<>();
     private final Map<String, SriovNetworkNodeState> nodeStates = new HashMap<>();
-    private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
+    private final Map<String, ManifestSet> invalid = new TreeMap<>();
     private Topology topology = Topology.empty();
     private final IncrementalPlanner incremental;
     /** True when the incremental planner must be rebuilt (anything but a valid pod changed). */
@@ -68,6 +66,10 @@ public final class EventDrivenReconciler {
 
     private boolean scheduled;
     private long reconciles;
+    /** While held, events update the model but no reconcile runs (see {@link #hold()}). */
+    private boolean held;
+    /** Something changed while held: release() schedules a reconcile. */
+    private boolean changedWhileHeld;
 
     EventDrivenReconciler(
             FabricBinder binder,
@@ -97,7 +99,7 @@ public final class EventDrivenReconciler {
             if (!one.errors().isEmpty()) {
                 String object = one.errors().get(0).object();
                 removeValid(object);
-                invalid.put(object, one.errors());
+                invalid.put(object, one);
                 stale = true;
             } else {
                 one.nads().forEach(this::putNad);
@@ -192,7 +194,7 @@ public final class EventDrivenReconciler {
             pods.values().forEach(b::add);
             routers.values().forEach(b::add);
             nodeStates.values().forEach(b::add);
-            invalid.values().forEach(list -> list.forEach(b::error));
+            invalid.values().forEach(b::addProblemsOf);
             return new ClusterSnapshot(b.build(), topology);
         }
     }
@@ -241,10 +243,15 @@ public final class EventDrivenReconciler {
      * Reconciles now on the calling thread (plan from a fresh read of the fabric, apply), besides
      * the scheduled reconciles; returns the result without passing it to the listener. Useful at
      * start-up and in tests.
+     *
+     * @throws IllegalStateException while reconciles are held ({@link #hold()})
      */
     public ReconcileResult reconcileNow() {
         ClusterSnapshot snap;
         synchronized (lock) {
+            if (held) {
+                throw new IllegalStateException("reconciles are held: the cluster is not completely known yet");
+            }
             snap = snapshot();
         }
         ReconcileResult result;
@@ -259,6 +266,40 @@ public final class EventDrivenReconciler {
         return result;
     }
 
+    /**
+     * Holds reconciles: events keep updating the model, but no reconcile is scheduled, a scheduled
+     * one is skipped, and {@link #reconcileNow()} refuses, until {@link #release()}. A controller
+     * holds while its cache is not complete — before its informers have synced, while a watch is
+     * broken, and while it is not the leader — so that it never plans against a partial cluster (that
+     * would delete what the missing objects created). Idempotent.
+     */
+    public void hold() {
+        synchronized (lock) {
+            held = true;
+        }
+    }
+
+    /** Ends {@link #hold()}; if anything changed meanwhile, a reconcile is scheduled. Idempotent. */
+    public void release() {
+        synchronized (lock) {
+            if (!held) {
+                return;
+            }
+            held = false;
+            if (changedWhileHeld) {
+                changedWhileHeld = false;
+                changed();
+            }
+        }
+    }
+
+    /** Whether reconciles are held ({@link #hold()}). */
+    public boolean isHeld() {
+        synchronized (lock) {
+            return held;
+        }
+    }
+
     /** How many reconciles ran. */
     public long reconcileCount() {
         synchronized (lock) {
@@ -267,6 +308,10 @@ public final class EventDrivenReconciler {
     }
 
     private void changed() {
+        if (held) {
+            changedWhileHeld = true;
+            return;
+        }
         if (!scheduled) {
             scheduled = true;
             // Nobody waits on this future: flush() logs whatever it throws and schedules its own retry.
@@ -286,6 +331,11 @@ public final class EventDrivenReconciler {
         ClusterSnapshot snap;
         synchronized (lock) {
             scheduled = false;
+            if (held) {
+                // The cache became incomplete after this reconcile was scheduled: wait for release().
+                changedWhileHeld = true;
+                return;
+            }
             snap = snapshot();
         }
         ReconcileResult result;

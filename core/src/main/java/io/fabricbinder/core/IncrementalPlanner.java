@@ -293,7 +293,7 @@ final class IncrementalPlanner {
             Attachment a = c == null ? null : find(c, e.pool.spec.name(), e.ownerKey);
             if (a != null) {
                 Planner.addExisting(a, e.have, now);
-            } else if (!invalidPods.contains(podKey)) {
+            } else if (!ctx.freeze().all() && !invalidPods.contains(podKey)) {
                 Planner.addRelease(e.pool, Owner.fromKey(e.ownerKey), e.have, now);
             }
         }
@@ -380,7 +380,11 @@ final class IncrementalPlanner {
                     have != null ? PortAction.UNCHANGED : PortAction.TAG,
                     new PortBinding(k.leaf(), k.port(), network, net.vlan(), List.copyOf(pods)));
         } else if (have != null) {
-            boolean keep = net != null && (frozen || unmappedCount.containsKey(network) || conflicting);
+            boolean keep = net != null
+                    && (frozen
+                            || unmappedCount.containsKey(network)
+                            || conflicting
+                            || ctx.freeze().keepsBindingOn(k.leaf(), k.port()));
             now = new PortBindingChange(keep ? PortAction.UNCHANGED : PortAction.UNTAG, have);
         }
         PortBindingChange before = now == null ? portChanges.remove(k) : portChanges.put(k, now);

@@ -140,6 +140,7 @@ final class Planner {
         }
         errors.addAll(snapshot.topology().errors());
         warnings.addAll(snapshot.topology().warnings());
+        Freeze freeze = freeze(m);
 
         Map<String, NetworkAttachmentDefinition> nads = new TreeMap<>();
         for (NetworkAttachmentDefinition nad : m.nads()) {
@@ -167,7 +168,20 @@ final class Planner {
 
         desiredNets = new TreeMap<>();
         for (NetDraft d : drafts.values()) {
-            desiredNets.put(d.name, d.toSpec());
+            VirtualNetworkSpec want = d.toSpec();
+            VirtualNetworkSpec have = actualNets.get(d.name);
+            if (have != null
+                    && !have.placementZone().equals(want.placementZone())
+                    && freeze.keepsZoneOf(namespaceOf(d.name))) {
+                // A VNR that could not be read may still select it: keep it where it is.
+                warnings.add(new Diagnostic(
+                        NAD + d.name,
+                        "",
+                        "stays in routing zone " + have.placementZone() + " (not moved to " + want.placementZone()
+                                + ") while a VirtualNetworkRouter or document that may select it cannot be read"));
+                want = have;
+            }
+            desiredNets.put(d.name, want);
         }
         for (String frozen : frozenNetworks) {
             VirtualNetworkSpec existing = actualNets.get(frozen);
@@ -181,6 +195,18 @@ final class Planner {
             }
         }
 
+        if (freeze.all()) {
+            for (VirtualNetworkSpec have : actualNets.values()) {
+                if (!desiredNets.containsKey(have.name())) {
+                    desiredNets.put(have.name(), have);
+                    warnings.add(new Diagnostic(
+                            NAD + have.name(),
+                            "",
+                            "its fabric network " + have.label() + " is kept: not deleted while part of the input"
+                                    + " cannot be read (the NAD may be in it)"));
+                }
+            }
+        }
         netChanges = new ArrayList<>();
         for (VirtualNetworkSpec want : desiredNets.values()) {
             VirtualNetworkSpec have = actualNets.get(want.name());
@@ -217,7 +243,10 @@ final class Planner {
         }
         for (RoutingZoneSpec have : actualZones.values()) {
             if (!zoneMembers.containsKey(have.name())) {
-                zoneChanges.add(new RoutingZoneChange(ChangeAction.DELETE, have, have));
+                zoneChanges.add(
+                        freeze.all()
+                                ? new RoutingZoneChange(ChangeAction.UNCHANGED, have, have)
+                                : new RoutingZoneChange(ChangeAction.DELETE, have, have));
             }
         }
         zoneChanges.sort(Plan.ZONE_ORDER);
@@ -272,7 +301,12 @@ final class Planner {
             nadInfos.put(key, new NadInfo(nad, key, bound, specByNad.get(key), rank));
         }
         context = new Context(
-                nadInfos, frozen, states, snapshot.topology(), LinkIndex.of(snapshot.topology(), states.values()));
+                nadInfos,
+                frozen,
+                states,
+                snapshot.topology(),
+                LinkIndex.of(snapshot.topology(), states.values()),
+                freeze);
     }
 
     /** The full plan, from scratch. */
@@ -341,7 +375,7 @@ final class Planner {
                     continue;
                 }
                 Owner o = Owner.fromKey(have.getKey());
-                if (!invalidPods.contains(o.namespace() + "/" + o.pod())) {
+                if (!context.freeze().all() && !invalidPods.contains(o.namespace() + "/" + o.pod())) {
                     addRelease(ps, o, have.getValue(), releases);
                 }
             }
@@ -424,6 +458,7 @@ final class Planner {
         boolean keep = desiredNets.containsKey(net)
                 && (frozenNetworks.contains(net)
                         || untagFrozen.contains(net)
+                        || context.freeze().keepsBindingOn(have.leaf(), have.port())
                         || (!conflicting.isEmpty() && conflicting.contains(have.key())));
         if (untagFrozen.contains(net) && untagWarned.add(net)) {
             warnings.add(untagFrozenWarning(net));
@@ -1253,9 +1288,92 @@ final class Planner {
             Set<String> frozenNetworks,
             Map<String, SriovNetworkNodeState> states,
             Topology topology,
-            LinkIndex linkIndex) {
+            LinkIndex linkIndex,
+            Freeze freeze) {
         /** No networks, no node states, no topology. */
-        static final Context EMPTY = new Context(Map.of(), Set.of(), Map.of(), Topology.empty(), LinkIndex.EMPTY);
+        static final Context EMPTY =
+                new Context(Map.of(), Set.of(), Map.of(), Topology.empty(), LinkIndex.EMPTY, Freeze.NONE);
+    }
+
+    /**
+     * What input that could not be read (or read as valid) forbids removing. The rule is
+     * conservative: what cannot be ruled out is kept.
+     *
+     * <ul>
+     *   <li>A document that cannot be read as an identifiable object ({@link ManifestSet#unreadable()})
+     *       could have held any NAD, pod or VNR: nothing is deleted, untagged or released ({@code all}),
+     *       and no network leaves its routing zone.
+     *   <li>An invalid pod may have VFs behind any port of its node: no binding on a leaf port cabled to
+     *       that node is untagged ({@code leafPorts}); when its node cannot be read, no binding at all.
+     *       Its addresses are kept (see {@code invalidPods}).
+     *   <li>An invalid VirtualNetworkRouter may select any NAD of its namespace: no network of that
+     *       namespace leaves its routing zone ({@code zoneNamespaces}).
+     * </ul>
+     *
+     * @param all nothing is deleted, untagged or released
+     * @param untagAll no port binding is untagged
+     * @param leafPorts {@code leaf + "\u0000" + port} of leaf ports whose bindings are not untagged
+     * @param zoneNamespaces namespaces whose networks keep their routing zone
+     */
+    record Freeze(boolean all, boolean untagAll, Set<String> leafPorts, Set<String> zoneNamespaces) {
+        static final Freeze NONE = new Freeze(false, false, Set.of(), Set.of());
+
+        boolean keepsBindingOn(String leaf, String port) {
+            return all || untagAll || (!leafPorts.isEmpty() && leafPorts.contains(leaf + "\u0000" + port));
+        }
+
+        boolean keepsZoneOf(String namespace) {
+            return all || zoneNamespaces.contains(namespace);
+        }
+    }
+
+    /** The freeze that the snapshot's unreadable documents and invalid objects call for; warns once each. */
+    private Freeze freeze(ManifestSet m) {
+        boolean all = !m.unreadable().isEmpty();
+        if (all) {
+            warnings.add(new Diagnostic(
+                    m.unreadable().get(0).object(),
+                    "",
+                    "part of the input cannot be read (" + m.unreadable().size() + " document(s)): nothing is deleted,"
+                            + " untagged or released until it is fixed"));
+        }
+        boolean untagAll = false;
+        Set<String> leafPorts = new HashSet<>();
+        for (ManifestSet.InvalidPod p : m.invalidPods()) {
+            String node = p.nodeName();
+            if (node == null) {
+                untagAll = true;
+                warnings.add(new Diagnostic(
+                        POD + p.key(),
+                        "",
+                        "the pod has errors and its node cannot be read: no port is untagged until it is fixed"));
+            } else if (!node.isEmpty()) {
+                for (TopologyLink l : snapshot.topology().linksOf(node)) {
+                    leafPorts.add(l.leaf() + "\u0000" + l.port());
+                }
+                warnings.add(new Diagnostic(
+                        POD + p.key(),
+                        "",
+                        "the pod has errors: it keeps its addresses, and no port of node " + node
+                                + " is untagged until it is fixed"));
+            }
+        }
+        Set<String> zoneNamespaces = new HashSet<>();
+        String vnr = VirtualNetworkRouter.KIND + " ";
+        for (ManifestError e : m.errors()) {
+            if (e.object().startsWith(vnr)) {
+                zoneNamespaces.add(namespaceOf(e.object().substring(vnr.length())));
+            }
+        }
+        if (!all && !untagAll && leafPorts.isEmpty() && zoneNamespaces.isEmpty()) {
+            return Freeze.NONE;
+        }
+        return new Freeze(all, untagAll, Set.copyOf(leafPorts), Set.copyOf(zoneNamespaces));
+    }
+
+    private static String namespaceOf(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
     }
 
     /**

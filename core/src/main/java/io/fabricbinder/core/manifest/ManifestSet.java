@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of parsed manifests: the valid objects grouped by kind, plus the errors and warnings
@@ -31,6 +33,8 @@ public final class ManifestSet {
     private final Map<String, SriovNetworkNodeState> nodeStates;
     private final List<ManifestError> errors;
     private final List<ManifestError> warnings;
+    private final List<ManifestError> unreadable;
+    private final Map<String, InvalidPod> invalidPods;
     private final int skipped;
 
     private ManifestSet(Builder b) {
@@ -44,6 +48,10 @@ public final class ManifestSet {
         List<ManifestError> w = new ArrayList<>(b.warnings);
         Collections.sort(w);
         this.warnings = List.copyOf(w);
+        List<ManifestError> u = new ArrayList<>(b.unreadable);
+        Collections.sort(u);
+        this.unreadable = List.copyOf(u);
+        this.invalidPods = Collections.unmodifiableMap(new TreeMap<>(b.invalidPods));
         this.skipped = b.skipped;
     }
 
@@ -94,6 +102,40 @@ public final class ManifestSet {
         return errors;
     }
 
+    /**
+     * The documents (or list items) that could not be read as an identifiable object: a YAML or
+     * JSON syntax error, a document that is not a mapping, an object without {@code kind} or
+     * {@code metadata.name}. Each is also in {@link #errors()}. Since nobody can tell which objects
+     * such a document held, the planner deletes, untags and releases nothing while any is present
+     * (docs/architecture.md, "Bad input and safety rules").
+     */
+    public List<ManifestError> unreadable() {
+        return unreadable;
+    }
+
+    /**
+     * Pods that are present but invalid, sorted by key, with the node they run on as far as it could
+     * be read. The planner freezes them: they keep every address and every port binding they may
+     * have, and gain nothing new.
+     */
+    public List<InvalidPod> invalidPods() {
+        return List.copyOf(invalidPods.values());
+    }
+
+    /**
+     * A pod that is present but has errors.
+     *
+     * @param key {@code namespace/name}
+     * @param nodeName its {@code spec.nodeName}; {@code ""} when it is certainly not scheduled (no
+     *     {@code spec.nodeName}); null when the node could not be read (it may run anywhere)
+     */
+    public record InvalidPod(String key, @Nullable String nodeName) {
+        /** Validates. */
+        public InvalidPod {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
     /** Things accepted but not acted on (e.g. a hub/spoke VNR), sorted. */
     public List<ManifestError> warnings() {
         return warnings;
@@ -112,7 +154,9 @@ public final class ManifestSet {
     @Override
     public String toString() {
         return "ManifestSet[nads=" + nads.size() + ", pods=" + pods.size() + ", routers=" + routers.size()
-                + ", nodeStates=" + nodeStates.size() + ", errors=" + errors.size() + ", warnings=" + warnings.size()
+                + ", nodeStates=" + nodeStates.size() + ", errors=" + errors.size() + ", unreadable="
+                + unreadable.size()
+                + ", warnings=" + warnings.size()
                 + ", skipped=" + skipped + "]";
     }
 
@@ -129,6 +173,8 @@ public final class ManifestSet {
         private final Map<String, SriovNetworkNodeState> nodeStates = new TreeMap<>();
         private final List<ManifestError> errors = new ArrayList<>();
         private final List<ManifestError> warnings = new ArrayList<>();
+        private final List<ManifestError> unreadable = new ArrayList<>();
+        private final Map<String, InvalidPod> invalidPods = new TreeMap<>();
         private int skipped;
 
         private Builder() {}
@@ -173,6 +219,44 @@ public final class ManifestSet {
         /** Records an error. */
         public Builder error(ManifestError error) {
             errors.add(error);
+            return this;
+        }
+
+        /**
+         * Records a document that could not be read as an identifiable object (also an error); see
+         * {@link ManifestSet#unreadable()}.
+         */
+        public Builder unreadable(ManifestError error) {
+            errors.add(error);
+            unreadable.add(error);
+            return this;
+        }
+
+        /**
+         * Records a pod that is present but invalid (its errors are recorded with {@link
+         * #error(ManifestError)}); see {@link ManifestSet#invalidPods()}.
+         */
+        public Builder invalidPod(InvalidPod pod) {
+            invalidPods.merge(
+                    pod.key(),
+                    pod,
+                    (a, b) -> Objects.equals(a.nodeName(), b.nodeName()) ? a : new InvalidPod(a.key(), null));
+            return this;
+        }
+
+        /**
+         * Adds the problems of another set — errors, unreadable documents and invalid pods, not its
+         * valid objects — e.g. to rebuild a snapshot from objects validated one by one.
+         */
+        public Builder addProblemsOf(ManifestSet other) {
+            for (ManifestError e : other.errors) {
+                if (!other.unreadable.contains(e)) {
+                    errors.add(e);
+                }
+            }
+            other.unreadable.forEach(this::unreadable);
+            other.invalidPods.values().forEach(this::invalidPod);
+            warnings.addAll(other.warnings);
             return this;
         }
 

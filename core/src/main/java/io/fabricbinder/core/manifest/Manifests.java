@@ -1,12 +1,12 @@
 package io.fabricbinder.core.manifest;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +18,23 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Parses Kubernetes manifests (YAML, possibly multi-document, or JSON: one object or a {@code kind:
  * List}) into a {@link ManifestSet}.
  *
- * <p>Parsing never throws for bad content: every problem becomes a {@link ManifestError} and the
- * other objects are still returned. Example:
+ * <p>YAML is read with Kubernetes' typing (YAML 1.2 core schema, see {@link YamlDocuments}):
+ * {@code pciAddress: 0000:18:02.0} is a string, {@code yes} and {@code on} are strings.
+ *
+ * <p>Two kinds of problems are told apart. A <b>source</b> that cannot be read at all — a path that
+ * does not exist, a directory without manifest files, an empty file, a file that cannot be read or
+ * is not UTF-8 — throws {@link UnreadableManifestException} before anything is returned: such input
+ * is not an empty cluster, and planning against it would delete what FabricBinder owns. Bad
+ * <b>content</b> never throws: every problem becomes a {@link ManifestError} and the other objects
+ * are still returned; a document that cannot be read as an object (a YAML syntax error, a document
+ * that is not a mapping, an object without {@code kind} or {@code metadata.name}) is also listed in
+ * {@link ManifestSet#unreadable()}, and the planner then deletes and untags nothing (it cannot
+ * know which objects the document held). Example:
  *
  * <pre>{@code
  * ManifestSet set = Manifests.parse(Path.of("manifests"));   // *.yaml, *.yml, *.json, recursively
@@ -34,13 +43,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Documents are numbered from 1: a YAML syntax error in the third document of {@code a.yaml}
- * is reported for object {@code a.yaml#3}. Objects without {@code metadata.namespace} go to {@code
- * default}. Stateless and thread-safe.
+ * is reported for object {@code a.yaml#3}, with the line and column in the file. Objects without
+ * {@code metadata.namespace} go to {@code default}. Stateless and thread-safe.
  */
 public final class Manifests {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectReader YAML_READER = YAML.readerFor(Object.class);
     private static final int PARALLEL_THRESHOLD = 1 << 20;
     private static final int PARALLEL_CHUNK = 1 << 20;
 
@@ -48,14 +55,15 @@ public final class Manifests {
 
     /**
      * Parses a file, or every {@code *.yaml}, {@code *.yml} and {@code *.json} file under a
-     * directory (recursively, in sorted path order). A file that cannot be read is reported as an
-     * error.
+     * directory (recursively, in sorted path order).
      *
-     * @throws IllegalArgumentException if the path does not exist
+     * @throws UnreadableManifestException if the path does not exist, a directory holds no manifest
+     *     file, or a file is empty (only white space), cannot be read, or is not valid UTF-8 (the
+     *     message names the file and the byte offset and line of the first bad byte)
      */
     public static ManifestSet parse(Path path) {
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException("no such file or directory: " + path);
+            throw new UnreadableManifestException(path.toString(), "no such file or directory");
         }
         ManifestSet.Builder b = ManifestSet.builder();
         if (Files.isDirectory(path)) {
@@ -66,8 +74,11 @@ public final class Manifests {
                         .sorted()
                         .toList();
             } catch (IOException | RuntimeException e) {
-                b.error(new ManifestError(path.toString(), "", "cannot list directory: " + e.getMessage()));
-                return b.build();
+                throw new UnreadableManifestException(path.toString(), "cannot list directory: " + e.getMessage());
+            }
+            if (files.isEmpty()) {
+                throw new UnreadableManifestException(
+                        path.toString(), "the directory holds no *.yaml, *.yml or *.json file");
             }
             for (Path f : files) {
                 parseFile(path.relativize(f).toString(), f, b);
@@ -103,23 +114,25 @@ public final class Manifests {
             return parse(name, content);
         }
         List<String> chunks = splitAtDocumentMarkers(content, PARALLEL_CHUNK);
-        List<CompletableFuture<@Nullable List<Object>>> parts = new ArrayList<>();
+        List<CompletableFuture<List<YamlDocuments.Document>>> parts = new ArrayList<>();
         for (String chunk : chunks) {
-            parts.add(CompletableFuture.supplyAsync(() -> readDocuments(chunk), executor));
+            parts.add(CompletableFuture.supplyAsync(() -> YamlDocuments.read(chunk), executor));
         }
         // Validate each chunk as soon as it is read, while later chunks are still being parsed.
         ManifestSet.Builder b = ManifestSet.builder();
         int number = 0;
-        for (CompletableFuture<@Nullable List<Object>> part : parts) {
-            List<Object> chunkDocs = part.join();
-            if (chunkDocs == null) {
-                // A syntax error somewhere: the sequential path reports it and keeps the good documents.
+        for (CompletableFuture<List<YamlDocuments.Document>> part : parts) {
+            List<YamlDocuments.Document> chunkDocs = part.join();
+            if (chunkDocs.stream().anyMatch(d -> d.error() != null)) {
+                // A syntax error somewhere: the sequential path reports it with lines in the file.
                 parts.forEach(f -> f.cancel(false));
                 return parse(name, content);
             }
-            for (Object doc : chunkDocs) {
+            for (YamlDocuments.Document doc : chunkDocs) {
                 number++;
-                accept(name + "#" + number, doc, b);
+                if (doc.value() != null) {
+                    accept(name + "#" + number, doc.value(), b);
+                }
             }
         }
         return b.build();
@@ -134,7 +147,7 @@ public final class Manifests {
         while (lineStart < len) {
             int nl = content.indexOf('\n', lineStart);
             int lineEnd = nl < 0 ? len : nl;
-            if (lineStart - start >= minChunk && isDocumentMarker(content, lineStart, lineEnd)) {
+            if (lineStart - start >= minChunk && YamlDocuments.isDocumentMarker(content, lineStart, lineEnd)) {
                 chunks.add(content.substring(start, lineStart));
                 start = lineStart;
             }
@@ -145,87 +158,6 @@ public final class Manifests {
         }
         chunks.add(content.substring(start));
         return chunks;
-    }
-
-    /**
-     * The non-null documents of a YAML stream, or null if it has a syntax error. Each document
-     * (the text between {@code ---} lines) is read by {@link BlockYamlReader} if it can; a document
-     * it declines is parsed by SnakeYAML on its own (with its {@code ---} line), so a fallback costs
-     * only that document. A stream with directives ({@code %} lines) or content on a {@code ---}
-     * line goes to SnakeYAML whole, as before.
-     */
-    static @Nullable List<Object> readDocuments(String content) {
-        List<Object> docs = new ArrayList<>();
-        int len = content.length();
-        int segmentStart = 0; // where the document's text starts, including its --- line
-        int bodyStart = 0; // after the --- line
-        int lineStart = 0;
-        while (true) {
-            int nl = content.indexOf('\n', lineStart);
-            int lineEnd = nl < 0 ? len : nl;
-            boolean marker = isDocumentMarker(content, lineStart, lineEnd);
-            if (lineStart < len && content.charAt(lineStart) == '%') {
-                return readDocumentsWithSnakeYaml(content);
-            }
-            if (marker || nl < 0) {
-                int segmentEnd = marker ? lineStart : len;
-                Object value = BlockYamlReader.read(content, bodyStart, segmentEnd);
-                if (value == BlockYamlReader.DECLINED) {
-                    List<Object> own = readDocumentsWithSnakeYaml(content.substring(segmentStart, segmentEnd));
-                    if (own == null) {
-                        return null;
-                    }
-                    docs.addAll(own);
-                } else if (value != null) {
-                    docs.add(value);
-                }
-                if (!marker) {
-                    return docs;
-                }
-                if (!isSpacesOrComment(content, lineStart + 3, lineEnd)) {
-                    return readDocumentsWithSnakeYaml(content); // e.g. "--- |" or a tab
-                }
-                segmentStart = lineStart;
-                bodyStart = Math.min(lineEnd + 1, len);
-            }
-            if (nl < 0) {
-                return docs;
-            }
-            lineStart = nl + 1;
-        }
-    }
-
-    /** Whether {@code s[from, to)} is spaces, maybe followed by a comment after a space. */
-    private static boolean isSpacesOrComment(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c == '#' && i > from && s.charAt(i - 1) == ' ') {
-                return true;
-            }
-            if (c != ' ') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@link #readDocuments} without the fast reader: SnakeYAML over the whole stream. */
-    static @Nullable List<Object> readDocumentsWithSnakeYaml(String content) {
-        List<Object> docs = new ArrayList<>();
-        // readValues(JsonParser), unlike readValues(String), does not unwrap a sequence that is the
-        // first document: that made its items separate documents and dropped all later documents.
-        try (JsonParser parser = YAML_READER.createParser(content)) {
-            MappingIterator<Object> it = YAML_READER.readValues(parser);
-            while (it.hasNextValue()) {
-                Object v = it.nextValue();
-                if (v != null) {
-                    docs.add(v);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return docs;
     }
 
     /**
@@ -242,118 +174,89 @@ public final class Manifests {
     }
 
     private static void parseFile(String name, Path file, ManifestSet.Builder b) {
-        String content;
+        byte[] bytes;
         try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException | RuntimeException e) {
-            b.error(new ManifestError(name, "", "cannot read file: " + e));
-            return;
+            throw new UnreadableManifestException(file.toString(), "cannot read file: " + e);
+        }
+        String content = decodeUtf8(file.toString(), bytes);
+        if (content.isBlank()) {
+            throw new UnreadableManifestException(
+                    file.toString(),
+                    "the file is empty (a file meant to hold no objects must say so, e.g. with a comment)");
         }
         parseInto(name, content, b);
     }
 
-    static void parseInto(String name, String content, ManifestSet.Builder b) {
-        parseInto(name, content, b, true);
-    }
-
     /**
-     * The sequential parse without {@link BlockYamlReader}: every YAML document goes through
-     * SnakeYAML, as before the fast reader existed. Tests compare both paths.
+     * Strict UTF-8 decoding (a leading byte order mark is dropped).
+     *
+     * @throws UnreadableManifestException naming the byte offset and line of the first bad byte
      */
-    static ManifestSet parseWithSnakeYamlOnly(String name, String content) {
-        ManifestSet.Builder b = ManifestSet.builder();
-        parseInto(name, content, b, false);
-        return b.build();
+    static String decodeUtf8(String file, byte[] bytes) {
+        int from =
+                bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf
+                        ? 3
+                        : 0;
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, from, bytes.length - from);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (r.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int i = 0; i < offset; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new UnreadableManifestException(
+                    file,
+                    String.format(
+                            Locale.ROOT,
+                            "not valid UTF-8: byte 0x%02x at byte offset %d (line %d)",
+                            bytes[offset] & 0xff,
+                            offset,
+                            line));
+        }
+        decoder.flush(out);
+        out.flip();
+        return out.toString();
     }
 
-    private static void parseInto(String name, String content, ManifestSet.Builder b, boolean fast) {
+    static void parseInto(String name, String content, ManifestSet.Builder b) {
         String trimmed = content.stripLeading();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             // JSON is YAML too, but the JSON parser is faster and gives better messages.
-            document(name + "#1", content, ResourceConverter.JSON, false, b);
+            json(name + "#1", content, b);
             return;
         }
-        if (parseStream(name, content, fast, b)) {
-            return;
-        }
-        int[] doc = {0};
-        int start = 0;
-        int len = content.length();
-        int lineStart = 0;
-        while (lineStart < len) {
-            int nl = content.indexOf('\n', lineStart);
-            int lineEnd = nl < 0 ? len : nl;
-            if (isDocumentMarker(content, lineStart, lineEnd)) {
-                emit(name, content.substring(start, lineStart), doc, fast, b);
-                // Text after "--- " on the marker line belongs to the next document.
-                boolean inline = !isBlank(content.substring(lineStart + 3, lineEnd));
-                start = inline ? lineStart + 3 : Math.min(lineEnd + 1, len);
+        for (YamlDocuments.Document doc : YamlDocuments.read(content)) {
+            String source = name + "#" + doc.number();
+            YamlDocuments.SyntaxError error = doc.error();
+            if (error != null) {
+                b.unreadable(new ManifestError(source, "", error.toString()));
+            } else if (doc.value() != null) {
+                accept(source, doc.value(), b);
             }
-            if (nl < 0) {
-                break;
-            }
-            lineStart = nl + 1;
-        }
-        emit(name, content.substring(start), doc, fast, b);
-    }
-
-    /**
-     * Fast path: all documents in one pass ({@link #readDocuments}). Returns false, having added
-     * nothing, if any document has a syntax error; the caller then parses document by document so
-     * that the good documents still count.
-     */
-    private static boolean parseStream(String name, String content, boolean fast, ManifestSet.Builder b) {
-        List<Object> docs = fast ? readDocuments(content) : readDocumentsWithSnakeYaml(content);
-        if (docs == null) {
-            return false;
-        }
-        for (int i = 0; i < docs.size(); i++) {
-            accept(name + "#" + (i + 1), docs.get(i), b);
-        }
-        return true;
-    }
-
-    /** Non-blank documents are numbered from 1, in order. */
-    private static void emit(String name, String text, int[] doc, boolean fast, ManifestSet.Builder b) {
-        if (!isBlank(text)) {
-            doc[0]++;
-            document(name + "#" + doc[0], text, YAML, fast, b);
         }
     }
 
-    private static boolean isDocumentMarker(String s, int from, int to) {
-        return to - from >= 3
-                && s.startsWith("---", from)
-                && (to - from == 3
-                        || s.charAt(from + 3) == ' '
-                        || s.charAt(from + 3) == '\t'
-                        || s.charAt(from + 3) == '\r');
-    }
-
-    private static void document(String source, String text, ObjectMapper mapper, boolean fast, ManifestSet.Builder b) {
-        if (isBlank(text)) {
-            return;
-        }
-        // The fast reader accepts only documents that SnakeYAML reads to the same value.
-        Object value = fast ? BlockYamlReader.read(text) : BlockYamlReader.DECLINED;
-        if (value != BlockYamlReader.DECLINED) {
-            if (value != null) {
-                accept(source, value, b);
-            }
-            return;
-        }
+    private static void json(String source, String text, ManifestSet.Builder b) {
+        Object value;
         try {
-            value = mapper.readValue(text, Object.class);
+            value = ResourceConverter.JSON.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null
                     ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ")";
-            b.error(new ManifestError(
+            b.unreadable(new ManifestError(
                     source, "", "syntax error" + where + ": " + ResourceConverter.firstLine(e.getOriginalMessage())));
-            return;
-        } catch (RuntimeException e) {
-            b.error(new ManifestError(source, "", "syntax error: " + ResourceConverter.firstLine(e.getMessage())));
             return;
         }
         if (value != null) {
@@ -369,31 +272,11 @@ public final class Manifests {
                 if (l.get(i) instanceof Map<?, ?> m) {
                     b.addResource(source + "[" + i + "]", ResourceConverter.asStringMap(m));
                 } else {
-                    b.error(new ManifestError(source + "[" + i + "]", "", "is not an object"));
+                    b.unreadable(new ManifestError(source + "[" + i + "]", "", "is not an object"));
                 }
             }
         } else {
-            b.error(new ManifestError(source, "", "document is not an object"));
+            b.unreadable(new ManifestError(source, "", "document is not an object"));
         }
-    }
-
-    private static boolean isBlank(String text) {
-        int i = 0;
-        int n = text.length();
-        while (i < n) {
-            char ch = text.charAt(i);
-            if (ch == '#') {
-                int nl = text.indexOf('\n', i);
-                if (nl < 0) {
-                    return true;
-                }
-                i = nl + 1;
-            } else if (Character.isWhitespace(ch)) {
-                i++;
-            } else {
-                return false;
-            }
-        }
-        return true;
     }
 }

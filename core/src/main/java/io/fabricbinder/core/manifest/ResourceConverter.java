@@ -51,21 +51,21 @@ final class ResourceConverter {
         Object kindObj = resource.get("kind");
         Object apiObj = resource.get("apiVersion");
         if (!(kindObj instanceof String kind) || kind.isEmpty()) {
-            out.error(new ManifestError(source, "kind", "is required (a string)"));
+            out.unreadable(new ManifestError(source, "kind", "is required (a string)"));
             return;
         }
         String api = apiObj instanceof String s ? s : "";
         if (kind.equals("List")) {
             Object items = resource.get("items");
             if (!(items instanceof List<?> list)) {
-                out.error(new ManifestError(source, "items", "a List needs an items list"));
+                out.unreadable(new ManifestError(source, "items", "a List needs an items list"));
                 return;
             }
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i) instanceof Map<?, ?> m) {
                     convert(source + ".items[" + i + "]", asStringMap(m), out);
                 } else {
-                    out.error(new ManifestError(source, "items[" + i + "]", "is not an object"));
+                    out.unreadable(new ManifestError(source, "items[" + i + "]", "is not an object"));
                 }
             }
             return;
@@ -84,13 +84,36 @@ final class ResourceConverter {
         }
         Map<String, Object> metadata = resource.get("metadata") instanceof Map<?, ?> m ? asStringMap(m) : Map.of();
         String name = metadata.get("name") instanceof String n && !n.isEmpty() ? n : null;
-        String namespace = metadata.get("namespace") instanceof String n && !n.isEmpty() ? n : DEFAULT_NAMESPACE;
-        if (name == null) {
-            out.error(new ManifestError(kind + " " + source, "metadata.name", "is required"));
+        Object namespaceObj = metadata.get("namespace");
+        if (name == null || (namespaceObj != null && !(namespaceObj instanceof String))) {
+            // Without a name (or with a namespace that is not text) nobody can tell which object it is.
+            out.unreadable(new ManifestError(
+                    kind + " " + source,
+                    name == null ? "metadata.name" : "metadata.namespace",
+                    name == null ? "is required" : "must be a string, got " + describe(namespaceObj)));
             return;
         }
+        String namespace = namespaceObj instanceof String n && !n.isEmpty() ? n : DEFAULT_NAMESPACE;
         Ctx c = new Ctx(kind + " " + namespace + "/" + name);
+        // Names as the API server validates them: an object it would reject is an error object.
+        String bad = KubernetesNames.dns1123Label(namespace);
+        if (bad != null) {
+            c.error("metadata.namespace", bad);
+        }
+        bad = KubernetesNames.dns1123Subdomain(name);
+        if (bad != null) {
+            c.error("metadata.name", bad);
+        }
         Map<String, String> labels = stringMap(c, metadata, "labels", "metadata.labels");
+        labels.forEach((k, v) -> {
+            String problem = KubernetesNames.labelKey(k);
+            if (problem == null) {
+                problem = KubernetesNames.labelValue(v);
+            }
+            if (problem != null) {
+                c.error("metadata.labels[" + k + "]", problem);
+            }
+        });
         Map<String, String> annotations = stringMap(c, metadata, "annotations", "metadata.annotations");
         try {
             switch (kind) {
@@ -127,6 +150,25 @@ final class ResourceConverter {
         if (c.ok()) {
             c.warnings.forEach(out::warning);
         }
+        if (!c.ok() && kind.equals(Pod.KIND)) {
+            out.invalidPod(new ManifestSet.InvalidPod(namespace + "/" + name, nodeOf(resource)));
+        }
+    }
+
+    /**
+     * The node of a pod as far as it can be read: its {@code spec.nodeName}, {@code ""} when the pod
+     * is certainly not scheduled, null when unknown.
+     */
+    private static @Nullable String nodeOf(Map<String, ?> pod) {
+        Object spec = pod.get("spec");
+        if (!(spec instanceof Map<?, ?> m)) {
+            return spec == null ? "" : null;
+        }
+        Object node = m.get("nodeName");
+        if (node == null) {
+            return "";
+        }
+        return node instanceof String n && !n.isEmpty() ? n : null;
     }
 
     // ---------------------------------------------------------------- NAD
@@ -145,7 +187,7 @@ final class ResourceConverter {
             if (ext.equals("true")) {
                 extend = true;
             } else if (!ext.equals("false")) {
-                c.error(extendField, "must be \"true\" or \"false\", got '" + ext + "'");
+                c.error(extendField, "must be \"true\" or \"false\", got " + KubernetesNames.echo(ext));
             }
         }
         Integer vni = null;
@@ -163,7 +205,7 @@ final class ResourceConverter {
                     vni = (int) v;
                 }
             } catch (NumberFormatException e) {
-                c.error(f, "VNI '" + vniText + "' is not a number");
+                c.error(f, "VNI " + KubernetesNames.echo(vniText) + " is not a number");
             }
         }
         String resourceName = annotations.get(NetworkAttachmentDefinition.RESOURCE_ANNOTATION);
@@ -294,17 +336,26 @@ final class ResourceConverter {
             Map<String, String> labels,
             Map<String, String> annotations) {
         String uid = string(c, metadata, "uid", "metadata.uid");
+        if (uid != null && (uid.isEmpty() || uid.length() > 128)) {
+            c.error("metadata.uid", "must be 1 to 128 characters, got " + KubernetesNames.echo(uid));
+        }
         Instant deletion = null;
         String del = string(c, metadata, "deletionTimestamp", "metadata.deletionTimestamp");
         if (del != null) {
             try {
                 deletion = Instant.parse(del);
             } catch (DateTimeParseException e) {
-                c.error("metadata.deletionTimestamp", "'" + del + "' is not an RFC 3339 time");
+                c.error("metadata.deletionTimestamp", KubernetesNames.echo(del) + " is not an RFC 3339 time");
             }
         }
         Map<String, Object> spec = map(c, r, "spec", "spec");
         String nodeName = spec == null ? null : string(c, spec, "nodeName", "spec.nodeName");
+        if (nodeName != null) {
+            String bad = KubernetesNames.dns1123Subdomain(nodeName);
+            if (bad != null) {
+                c.error("spec.nodeName", bad);
+            }
+        }
         Map<String, Object> status = map(c, r, "status", "status");
         String phase = status == null ? null : string(c, status, "phase", "status.phase");
         List<Pod.NetworkSelection> networks = List.of();
@@ -346,7 +397,9 @@ final class ResourceConverter {
                 Map<String, Object> m = asStringMap(raw);
                 String name = string(c, m, "name", p + ".name");
                 if (name == null || name.isEmpty()) {
-                    c.error(p + ".name", "is required");
+                    if (m.get("name") == null || name != null) {
+                        c.error(p + ".name", "is required");
+                    }
                     continue;
                 }
                 out.add(new Pod.NetworkSelection(
@@ -378,7 +431,9 @@ final class ResourceConverter {
                     || p.indexOf('/') >= 0
                     || (ns != null && ns.isEmpty())
                     || (ifname != null && (ifname.isEmpty() || ifname.indexOf('@') >= 0))) {
-                c.error(pf, "'" + parts[i].strip() + "' is not of the form [namespace/]name[@interface]");
+                c.error(
+                        pf,
+                        KubernetesNames.echo(parts[i].strip()) + " is not of the form [namespace/]name[@interface]");
                 continue;
             }
             out.add(new Pod.NetworkSelection(ns, p, ifname, List.of(), null));
@@ -401,7 +456,9 @@ final class ResourceConverter {
             Map<String, Object> m = asStringMap(raw);
             String name = string(c, m, "name", p + ".name");
             if (name == null) {
-                c.error(p + ".name", "is required");
+                if (m.get("name") == null) {
+                    c.error(p + ".name", "is required");
+                }
                 continue;
             }
             Boolean isDefault = bool(c, m, "default", p + ".default");
@@ -756,9 +813,9 @@ final class ResourceConverter {
             return "a list";
         }
         if (v instanceof String s) {
-            return "'" + s + "'";
+            return KubernetesNames.echo(s);
         }
-        return String.valueOf(v);
+        return KubernetesNames.echo(String.valueOf(v)).replace("'", "");
     }
 
     static String firstLine(@Nullable String s) {

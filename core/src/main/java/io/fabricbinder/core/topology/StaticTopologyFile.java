@@ -1,9 +1,7 @@
 package io.fabricbinder.core.topology;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.manifest.YamlDocuments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +30,6 @@ import java.util.Objects;
  */
 public final class StaticTopologyFile {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> FIELDS = List.of("node", "nic", "leaf", "port");
 
     private StaticTopologyFile() {}
@@ -67,11 +64,10 @@ public final class StaticTopologyFile {
         List<TopologyLink> links = new ArrayList<>();
         Object root;
         try {
-            root = YAML.readValue(content, Object.class);
-        } catch (JsonProcessingException e) {
-            String msg =
-                    String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
-            errors.add(new Diagnostic(object, "", "syntax error: " + msg));
+            // YAML 1.2 core schema, like the manifests: a PCI address "0000:3b:00.0" stays a string.
+            root = YamlDocuments.readOne(content);
+        } catch (IllegalArgumentException e) {
+            errors.add(new Diagnostic(object, "", String.valueOf(e.getMessage())));
             return new TopologySource.Result(links, errors, List.of());
         }
         if (!(root instanceof Map<?, ?> map) || !(map.get("links") instanceof List<?> list)) {

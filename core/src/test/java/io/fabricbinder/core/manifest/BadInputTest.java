@@ -10,7 +10,7 @@ class BadInputTest {
     private static final String NAD = "NetworkAttachmentDefinition ns/n1";
 
     private static List<ManifestError> errors(String yaml) {
-        ManifestSet set = FastPathEquivalenceTest.parseBothWays("bad.yaml", yaml);
+        ManifestSet set = Manifests.parse("bad.yaml", yaml);
         assertThat(set.nads()).as("a NAD with an error is excluded").isEmpty();
         assertThat(set.pods()).isEmpty();
         assertThat(set.virtualNetworkRouters()).isEmpty();
@@ -278,7 +278,7 @@ class BadInputTest {
 
     @Test
     void missingRequiredFieldsAndSyntaxErrors() {
-        ManifestSet set = FastPathEquivalenceTest.parseBothWays("mixed.yaml", """
+        ManifestSet set = Manifests.parse("mixed.yaml", """
                 apiVersion: v1
                 kind: Pod
                 metadata: {namespace: ns}
@@ -316,8 +316,7 @@ class BadInputTest {
         String good1 = ManifestsTest.nad("{\"type\":\"sriov\",\"vlan\":10}").replace("n1", "good1");
         String bad = ManifestsTest.nad("{\"type\":\"sriov\",\"vlan\":9999}");
         String good2 = ManifestsTest.nad("{\"type\":\"sriov\",\"vlan\":11}").replace("n1", "good2");
-        ManifestSet set = FastPathEquivalenceTest.parseBothWays(
-                "three.yaml", good1 + "---\n" + bad + "---\n: : [\n---\n" + good2);
+        ManifestSet set = Manifests.parse("three.yaml", good1 + "---\n" + bad + "---\n: : [\n---\n" + good2);
         assertThat(set.nads()).extracting(NetworkAttachmentDefinition::name).containsExactly("good1", "good2");
         assertThat(set.nads()).extracting(NetworkAttachmentDefinition::vlan).containsExactly(10, 11);
         assertThat(set.errors()).hasSize(2);

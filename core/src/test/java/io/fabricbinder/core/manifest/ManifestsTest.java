@@ -368,7 +368,8 @@ class ManifestsTest {
         assertThatThrownBy(() -> new LabelSelector.Requirement("k", LabelSelector.Operator.EXISTS, List.of("x")))
                 .hasMessage("operator Exists takes no values");
         assertThatThrownBy(() -> Manifests.parse(Path.of("/nonexistent/fabricbinder")))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(UnreadableManifestException.class)
+                .hasMessageContaining("no such file or directory");
     }
 
     @Test

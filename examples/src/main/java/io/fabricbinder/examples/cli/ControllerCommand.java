@@ -252,6 +252,9 @@ final class ControllerCommand implements Callable<Integer> {
                     }
                 }
             });
+            // Nothing is reconciled until this replica leads with every informer synced: the
+            // controller's RESYNC releases the hold (FabricBinderController.feeding).
+            events.hold();
             events.topology(fabric);
             FabricBinderController controller = FabricBinderController.builder(client)
                     .identity(id)
@@ -273,7 +276,7 @@ final class ControllerCommand implements Callable<Integer> {
             try {
                 controller.start();
                 probes = ProbeServer.start(
-                        metricsAt, healthAt, metrics::scrape, controller::informersSynced, controller::electionRunning);
+                        metricsAt, healthAt, metrics::scrape, controller::isSynced, controller::electionRunning);
                 out.println("fabricbinder controller " + id + ": watching "
                         + (namespace == null ? "all namespaces" : "namespace " + namespace) + ", Lease "
                         + leaseNamespace + "/" + leaseName + ", Apstra " + target.url() + " blueprint "

@@ -62,6 +62,11 @@ public final class FabricBinderCli implements Callable<Integer> {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            if (e instanceof PlanInputs.UnreadableInputException) {
+                // An input that cannot be read is an input error, reported before anything is planned.
+                cmd.getErr().println("fabricbinder " + cmd.getCommandName() + ": " + e.getMessage());
+                return EXIT_INPUT_ERRORS;
+            }
             cmd.getErr().println("fabricbinder " + cmd.getCommandName() + ": unexpected failure: " + e);
             return EXIT_FAILURE;
         });

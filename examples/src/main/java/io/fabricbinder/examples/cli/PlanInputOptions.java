@@ -14,7 +14,9 @@ final class PlanInputOptions {
             names = "--manifests",
             required = true,
             paramLabel = "DIR_OR_FILE",
-            description = "A manifest file, or a directory read recursively (*.yaml, *.yml, *.json).")
+            description = "A manifest file, or a directory read recursively (*.yaml, *.yml, *.json). A path that"
+                    + " is missing, empty or not UTF-8 stops the command (exit 2) before anything is planned;"
+                    + " a document that cannot be read keeps everything (nothing is deleted or untagged).")
     Path manifests = Path.of(".");
 
     @Option(
@@ -31,7 +33,11 @@ final class PlanInputOptions {
             description = "text (default) or json (the plan's JSON contract).")
     OutputFormat output = OutputFormat.text;
 
-    /** Reads the manifests and the topology; bad content becomes errors in the snapshot. */
+    /**
+     * Reads the manifests and the topology; bad content becomes errors in the snapshot.
+     *
+     * @throws PlanInputs.UnreadableInputException if a source cannot be read at all
+     */
     PlanInputs load() {
         return PlanInputs.load(manifests, topology);
     }

@@ -2,8 +2,8 @@ package io.fabricbinder.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabricbinder.apstra.emulator.Topology;
+import io.fabricbinder.core.manifest.YamlDocuments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 record StaticTopology(List<Link> links) {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One PF cabled to one leaf port. */
     record Link(String node, String nic, String leaf, String port) {
@@ -72,9 +72,9 @@ record StaticTopology(List<Link> links) {
     /** Whether the YAML text is in this format (a top-level {@code links} key). */
     static boolean isStaticFormat(String yaml) {
         try {
-            JsonNode root = YAML.readTree(yaml);
-            return root != null && root.isObject() && root.has("links");
-        } catch (IOException e) {
+            JsonNode root = readTree(yaml);
+            return root.isObject() && root.has("links");
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
@@ -98,11 +98,11 @@ record StaticTopology(List<Link> links) {
     static StaticTopology parse(String source, String yaml) {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
-        } catch (IOException e) {
+            root = readTree(yaml);
+        } catch (IllegalArgumentException e) {
             throw new InvalidTopologyException(source, "", "not valid YAML: " + firstLine(e.getMessage()));
         }
-        if (root == null || !root.isObject() || !root.path("links").isArray()) {
+        if (!root.isObject() || !root.path("links").isArray()) {
             throw new InvalidTopologyException(source, "links", "expected a list of {node, nic, leaf, port}");
         }
         List<Link> links = new ArrayList<>();
@@ -153,6 +153,11 @@ record StaticTopology(List<Link> links) {
             return parse(String.valueOf(file.getFileName()), text).toEmulatorTopology();
         }
         return Topology.fromYaml(file);
+    }
+
+    /** YAML 1.2 core schema, as core reads manifests (a PCI address "0000:3b:00.0" stays a string). */
+    private static JsonNode readTree(String yaml) {
+        return JSON.valueToTree(YamlDocuments.readOne(yaml));
     }
 
     private static String text(JsonNode node, String field, String source, String where) {

@@ -31,6 +31,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,8 +51,13 @@ import org.slf4j.LoggerFactory;
  *       SriovNetworkNodeStates with fabric8 informers (generic resources, so no CRD classes are
  *       needed) and checks each object with {@link Manifests#convert(Map)};
  *   <li>hands each change to a {@link Listener} (where FabricBinder's event mode plugs in, see
- *       {@code fabricbinder controller}) <em>only while this replica holds the Lease</em>, so two
- *       replicas never both apply; a new leader first replays its whole cache;
+ *       {@code fabricbinder controller}) <em>only while this replica holds the Lease and every
+ *       informer has synced and is watching</em> ("active"), so two replicas never both apply and
+ *       nothing is planned against a partial cache. On becoming active it replays its whole cache
+ *       (and the deletions it saw while inactive), then sends {@link Change.Type#RESYNC}; on becoming
+ *       inactive (Lease lost, a watch broken, the API server gone) it sends {@link
+ *       Change.Type#PAUSED}. {@link #feeding} holds the event mode's reconciles from creation until
+ *       the first RESYNC and while paused, so a standby replica never reconciles;
  *   <li>reports an invalid object as a Kubernetes Event of type {@code Warning} on that object,
  *       naming the field, once per distinct problem. An invalid object is left out of the
  *       snapshot's valid objects but its last valid version stays, so it tears nothing down.
@@ -101,6 +111,13 @@ public final class FabricBinderController implements AutoCloseable {
     private final Map<String, Map<String, Instant>> reported = new HashMap<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final AtomicBoolean leading = new AtomicBoolean();
+    /** Leading, synced and watching: changes reach the listener. Guarded by {@link #lock}. */
+    private boolean active;
+    /** What the listener was last told exists, by key, so a re-activation can replay deletions. */
+    private final Map<String, Change> handed = new TreeMap<>();
+
+    private final Duration syncCheckPeriod;
+    private @Nullable ScheduledExecutorService syncWatch;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile @Nullable String leader;
     private @Nullable CompletableFuture<?> election;
@@ -117,6 +134,7 @@ public final class FabricBinderController implements AutoCloseable {
         this.listener = b.listener;
         this.clock = b.clock;
         this.eventInterval = b.eventInterval;
+        this.syncCheckPeriod = b.syncCheckPeriod;
     }
 
     /**
@@ -162,8 +180,16 @@ public final class FabricBinderController implements AutoCloseable {
             UPSERTED,
             /** Deleted. */
             DELETED,
-            /** Every current object has just been passed on as UPSERTED: this replica became leader. */
-            RESYNC
+            /**
+             * Every current object has just been passed on (UPSERTED, and DELETED for what went while
+             * inactive): this replica leads with a complete cache. Reconciling may start.
+             */
+            RESYNC,
+            /**
+             * The cache may be incomplete (a watch broke, the API server is gone) or the Lease was
+             * lost: reconciling must stop until the next RESYNC.
+             */
+            PAUSED
         }
     }
 
@@ -176,11 +202,17 @@ public final class FabricBinderController implements AutoCloseable {
      */
     public static Listener feeding(EventDrivenReconciler events) {
         Objects.requireNonNull(events, "events");
+        // Nothing is reconciled before the first RESYNC: the cache is not known to be complete.
+        events.hold();
         return change -> {
             switch (change.type()) {
                 case UPSERTED -> events.upsert(change.resource());
                 case DELETED -> events.delete(change.kind(), change.namespace(), change.name());
-                case RESYNC -> events.resync();
+                case RESYNC -> {
+                    events.resync();
+                    events.release();
+                }
+                case PAUSED -> events.hold();
             }
         };
     }
@@ -198,8 +230,8 @@ public final class FabricBinderController implements AutoCloseable {
 
     /**
      * Starts the informers (every replica keeps a warm cache) and joins the leader election.
-     *
-     * @throws KubernetesClientException when the API server cannot be reached
+     * Returns at once: informers that cannot reach the API server keep retrying, and nothing reaches
+     * the listener until they have synced ({@link #isSynced()}).
      */
     public void start() {
         synchronized (lock) {
@@ -214,10 +246,30 @@ public final class FabricBinderController implements AutoCloseable {
                         op = client.genericKubernetesResources(k.apiVersion(), k.kind());
                 ResourceEventHandler<GenericKubernetesResource> handler = new Handler();
                 SharedIndexInformer<GenericKubernetesResource> informer = namespace == null
-                        ? op.inAnyNamespace().inform(handler, 0)
-                        : op.inNamespace(namespace).inform(handler, 0);
+                        ? op.inAnyNamespace().runnableInformer(0)
+                        : op.inNamespace(namespace).runnableInformer(0);
+                informer.addEventHandler(handler);
+                // Keep retrying the initial list and the watch whatever fails: an unreachable API
+                // server means "not synced", never "no objects".
+                informer.exceptionHandler((started, t) -> {
+                    LOG.warn("{} informer: {}; retrying", k.kind(), t.toString());
+                    return true;
+                });
                 informers.add(informer);
             }
+            for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
+                // Not waited for: the sync check below notices when every informer has synced.
+                CompletionStage<Void> unused = informer.start();
+            }
+            ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fabricbinder-sync-check");
+                t.setDaemon(true);
+                return t;
+            });
+            syncWatch = watch;
+            long period = Math.max(1, syncCheckPeriod.toMillis());
+            ScheduledFuture<?> unusedCheck =
+                    watch.scheduleWithFixedDelay(this::evaluate, 0, period, TimeUnit.MILLISECONDS);
             election = client.leaderElector()
                     .withConfig(new LeaderElectionConfigBuilder()
                             .withName(leaseName)
@@ -235,13 +287,79 @@ public final class FabricBinderController implements AutoCloseable {
     }
 
     /**
-     * Whether every informer has synced its first list: what {@code /readyz} reports, on every
-     * replica, leader or not.
+     * Whether every informer has listed its kind and is watching: the cache is complete. For a
+     * readiness probe ({@code /readyz}); a standby replica is ready when synced, so it can take over.
      */
-    public boolean informersSynced() {
+    public boolean isSynced() {
         synchronized (lock) {
-            return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+            return synced();
         }
+    }
+
+    /** Whether changes reach the listener: leading, synced and watching. */
+    public boolean isActive() {
+        synchronized (lock) {
+            return active;
+        }
+    }
+
+    private boolean synced() {
+        if (informers.size() != KINDS.size()) {
+            return false;
+        }
+        for (SharedIndexInformer<GenericKubernetesResource> i : informers) {
+            if (!i.hasSynced() || !i.isWatching()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Becomes active when leading and synced (replaying the cache, then RESYNC), inactive otherwise
+     * (PAUSED). Runs on the sync-check thread and on leadership changes.
+     */
+    private void evaluate() {
+        try {
+            synchronized (lock) {
+                boolean now = leading.get() && synced();
+                if (now == active) {
+                    return;
+                }
+                active = now;
+                if (!now) {
+                    LOG.warn(
+                            "{}: not reconciling (leading: {}, informers synced and watching: {})",
+                            identity,
+                            leading.get(),
+                            synced());
+                    deliver(new Change(Change.Type.PAUSED, "", "", "", Map.of(), List.of()));
+                    return;
+                }
+                LOG.info("{}: leading with a synced cache of {} objects; reconciling", identity, resources.size());
+                for (Map.Entry<String, Change> gone : new ArrayList<>(handed.entrySet())) {
+                    if (!resources.containsKey(gone.getKey())) {
+                        Change c = gone.getValue();
+                        notifyListener(
+                                key(c),
+                                new Change(
+                                        Change.Type.DELETED, c.kind(), c.namespace(), c.name(), Map.of(), List.of()));
+                    }
+                }
+                for (Map.Entry<String, GenericKubernetesResource> e : resources.entrySet()) {
+                    List<ManifestError> errors = invalid.getOrDefault(e.getKey(), List.of());
+                    errors.forEach(err -> report(e.getKey(), err.field(), err.message()));
+                    notifyListener(e.getKey(), upserted(e.getValue(), errors));
+                }
+                deliver(new Change(Change.Type.RESYNC, "", "", "", Map.of(), List.of()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sync check failed", e);
+        }
+    }
+
+    private static String key(Change c) {
+        return c.kind() + " " + (c.namespace().isEmpty() ? "" : c.namespace() + "/") + c.name();
     }
 
     /**
@@ -322,31 +440,32 @@ public final class FabricBinderController implements AutoCloseable {
             if (election != null) {
                 election.cancel(true);
             }
+            if (syncWatch != null) {
+                syncWatch.shutdownNow();
+            }
+            leading.set(false);
+            if (active) {
+                active = false;
+                deliver(new Change(Change.Type.PAUSED, "", "", "", Map.of(), List.of()));
+            }
             informers.forEach(SharedIndexInformer::close);
             informers.clear();
-            leading.set(false);
         }
         stopped.complete(null);
     }
 
     private void startedLeading() {
         LOG.info("{} is now the FabricBinder leader", identity);
-        synchronized (lock) {
-            leading.set(true);
-            // A follower writes nothing and hands nothing on; the new leader catches up with
-            // everything its cache holds, then says so.
-            for (Map.Entry<String, GenericKubernetesResource> e : resources.entrySet()) {
-                List<ManifestError> errors = invalid.getOrDefault(e.getKey(), List.of());
-                errors.forEach(err -> report(e.getKey(), err.field(), err.message()));
-                notifyListener(upserted(e.getValue(), errors));
-            }
-            notifyListener(new Change(Change.Type.RESYNC, "", "", "", Map.of(), List.of()));
-        }
+        // A follower writes nothing and hands nothing on; the new leader catches up with everything
+        // its cache holds once every informer has synced (evaluate), then says so (RESYNC).
+        leading.set(true);
+        evaluate();
     }
 
     private void stoppedLeading() {
         LOG.info("{} stopped leading", identity);
         leading.set(false);
+        evaluate();
     }
 
     private void newLeader(String id) {
@@ -388,7 +507,7 @@ public final class FabricBinderController implements AutoCloseable {
                 }
             }
             change = upserted(resource, one.errors());
-            notifyListener(change);
+            notifyListener(key, change);
         }
     }
 
@@ -399,13 +518,15 @@ public final class FabricBinderController implements AutoCloseable {
             lastValid.remove(key);
             invalid.remove(key);
             reported.remove(key);
-            notifyListener(new Change(
-                    Change.Type.DELETED,
-                    resource.getKind(),
-                    namespaceOf(resource),
-                    resource.getMetadata().getName(),
-                    Map.of(),
-                    List.of()));
+            notifyListener(
+                    key,
+                    new Change(
+                            Change.Type.DELETED,
+                            resource.getKind(),
+                            namespaceOf(resource),
+                            resource.getMetadata().getName(),
+                            Map.of(),
+                            List.of()));
         }
     }
 
@@ -424,10 +545,20 @@ public final class FabricBinderController implements AutoCloseable {
         return client.getKubernetesSerialization().convertValue(resource, Map.class);
     }
 
-    private void notifyListener(Change change) {
-        if (!leading.get()) {
+    /** Hands an object change to the listener while active, and remembers what the listener knows. */
+    private void notifyListener(String key, Change change) {
+        if (!active) {
             return;
         }
+        if (change.type() == Change.Type.DELETED) {
+            handed.remove(key);
+        } else {
+            handed.put(key, change);
+        }
+        deliver(change);
+    }
+
+    private void deliver(Change change) {
         try {
             listener.onChange(change);
         } catch (RuntimeException e) {
@@ -533,6 +664,7 @@ public final class FabricBinderController implements AutoCloseable {
         private Listener listener = change -> {};
         private InstantSource clock = InstantSource.system();
         private Duration eventInterval = Duration.ofMinutes(10);
+        private Duration syncCheckPeriod = Duration.ofMillis(500);
 
         private Builder(KubernetesClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -581,6 +713,18 @@ public final class FabricBinderController implements AutoCloseable {
         /** Where changes go while leading (FabricBinder's event mode). */
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * How often the controller checks that every informer has synced and is watching (default
+         * 500 ms); a broken watch pauses reconciling within this period.
+         */
+        public Builder syncCheckPeriod(Duration period) {
+            if (period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("syncCheckPeriod must be positive, got " + period);
+            }
+            this.syncCheckPeriod = period;
             return this;
         }
 

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try (ProbeServer s = ProbeServer.start(
  *         ProbeServer.address(":8080"), ProbeServer.address(":8081"),
- *         metrics::scrape, controller::informersSynced, controller::electionRunning)) { ... }
+ *         metrics::scrape, controller::isSynced, controller::electionRunning)) { ... }
  * }</pre>
  *
  * <p>Thread-safe; {@link #close()} stops both servers.

@@ -115,6 +115,7 @@ class FabricBinderControllerTest {
         await(() -> a.isLeader() || b.isLeader(), "a leader");
         FabricBinderController leader = a.isLeader() ? a : b;
         FabricBinderController follower = leader == a ? b : a;
+        await(leader::isActive, "the leader's informers synced");
         Thread.sleep(1_000); // several retry periods: the follower keeps trying and must not win
 
         assertThat(a.isLeader() && b.isLeader()).isFalse();
@@ -122,7 +123,7 @@ class FabricBinderControllerTest {
         assertThat(appliedBy).containsOnly(leader.identity());
 
         leader.close();
-        await(follower::isLeader, "the follower takes over");
+        await(follower::isActive, "the follower takes over (leading with a synced cache)");
 
         assertThat(appliedBy).contains(follower.identity());
         assertThat(client.leases()
@@ -134,12 +135,43 @@ class FabricBinderControllerTest {
                 .isEqualTo(follower.identity());
     }
 
+    @Test
+    void nothingReachesTheListenerBeforeSyncAndLosingTheApiServerPausesWithoutDeletions() throws Exception {
+        create(NAD.formatted("blue-web", 101));
+        create(NAD.formatted("blue-db", 102));
+        List<FabricBinderController.Change> changes = new CopyOnWriteArrayList<>();
+        FabricBinderController controller = controller("replica-a", changes::add);
+        controller.start();
+        await(controller::isActive, "replica-a leads with a synced cache");
+
+        // The first change is the replay of the complete cache, then RESYNC.
+        assertThat(controller.isSynced()).isTrue();
+        assertThat(changes)
+                .extracting(FabricBinderController.Change::type)
+                .startsWith(FabricBinderController.Change.Type.UPSERTED, FabricBinderController.Change.Type.UPSERTED)
+                .contains(FabricBinderController.Change.Type.RESYNC);
+        int before = changes.size();
+
+        // The API server goes away: the controller pauses, and nothing looks deleted.
+        server.destroy();
+        await(() -> !controller.isActive(), "the controller pauses");
+        assertThat(controller.isSynced()).isFalse();
+        Thread.sleep(1_000);
+        List<FabricBinderController.Change> after = changes.subList(before, changes.size());
+        assertThat(after)
+                .extracting(FabricBinderController.Change::type)
+                .contains(FabricBinderController.Change.Type.PAUSED)
+                .doesNotContain(FabricBinderController.Change.Type.DELETED, FabricBinderController.Change.Type.RESYNC);
+        assertThat(controller.snapshot().nads()).hasSize(2);
+    }
+
     private FabricBinderController controller(String identity, FabricBinderController.Listener listener) {
         FabricBinderController c = FabricBinderController.builder(client)
                 .identity(identity)
                 .leaseName("fabricbinder-test")
                 .leaseTiming(Duration.ofMillis(1_500), Duration.ofMillis(1_000), Duration.ofMillis(200))
                 .listener(listener)
+                .syncCheckPeriod(Duration.ofMillis(100))
                 .build();
         controllers.add(c);
         return c;
