@@ -82,8 +82,10 @@ class LldpNeighborsTest {
         assertThat(neighbor(PortIdSubtype.INTERFACE_NAME, "swp12", "uplink").switchPortName())
                 .contains("swp12");
         // A number with no description, or a description that is prose, names no port.
-        assertThat(neighbor(PortIdSubtype.LOCALLY_ASSIGNED, "531", "").switchPortName()).isEmpty();
-        assertThat(neighbor(PortIdSubtype.LOCALLY_ASSIGNED, "532", "uplink to server 7").switchPortName())
+        assertThat(neighbor(PortIdSubtype.LOCALLY_ASSIGNED, "531", "").switchPortName())
+                .isEmpty();
+        assertThat(neighbor(PortIdSubtype.LOCALLY_ASSIGNED, "532", "uplink to server 7")
+                        .switchPortName())
                 .isEmpty();
         assertThat(neighbor(PortIdSubtype.MAC_ADDRESS, "00:00:5e:00:53:01", "").switchPortName())
                 .isEmpty();

@@ -51,6 +51,7 @@ public final class LldpdPair implements AutoCloseable {
     private final List<Process> daemons = new ArrayList<>();
     private final String ifA;
     private final String ifB;
+    private final Thread hook = new Thread(this::stop, "lldpd-pair-cleanup");
 
     private LldpdPair(Path dir, String id) {
         this.dir = dir;
@@ -80,6 +81,8 @@ public final class LldpdPair implements AutoCloseable {
                 .toHexDigits(ThreadLocalRandom.current().nextInt())
                 .substring(2);
         LldpdPair pair = new LldpdPair(dir, id);
+        // A test JVM stopped with SIGTERM still stops its daemons and removes its namespaces.
+        Runtime.getRuntime().addShutdownHook(pair.hook);
         try {
             pair.setUp(id, configA, configB);
         } catch (Exception | Error e) {
@@ -215,6 +218,15 @@ public final class LldpdPair implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNotRegistered) {
+            // the hook runs (or ran) stop() itself
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
         boolean interrupted = false;
         for (Process p : daemons) {
             p.destroy(); // SIGTERM to this pid only (ip netns exec execs lldpd in place)

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,6 +76,9 @@ public final class NodeAgent {
             .withPlural(FabricBinderNode.PLURAL)
             .withNamespaced(false)
             .build();
+
+    /** lldpd's log prefix: {@code 2026-12-07T19:51:36 [WARN/control] }. */
+    private static final Pattern LOG_PREFIX = Pattern.compile("^\\S+ \\[[A-Z]+/[^\\]]*\\] ");
 
     /** Reads the LLDP neighbours of this host as lldpcli JSON text. */
     @FunctionalInterface
@@ -146,7 +150,10 @@ public final class NodeAgent {
                 if (p.exitValue() != 0) {
                     String first =
                             err.lines().filter(l -> !l.isBlank()).findFirst().orElse("no error output");
-                    throw new IOException(program + " exited with " + p.exitValue() + ": " + first.strip());
+                    // lldpcli prefixes its log lines with a time stamp; without it the problem text
+                    // stays the same from one round to the next, so it is not rewritten every round.
+                    String message = LOG_PREFIX.matcher(first.strip()).replaceFirst("");
+                    throw new IOException(program + " exited with " + p.exitValue() + ": " + message);
                 }
                 return out;
             } catch (InterruptedException e) {

@@ -26,12 +26,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,8 @@ class TopologyFromNodesTest {
     @Test
     void lldpFromTheNodeTagsThatPortFollowsAMoveAndAConflictTagsNothingNew(@TempDir Path dir) throws Exception {
         assumeTrue(LldpdPair.available(), "needs root, ip, lldpd and lldpcli");
+        // lldpd drops privileges to _lldpd, which must reach its control socket below this directory.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path lldpDir = Files.createDirectory(dir.resolve("lldp"));
         KubernetesMockServer server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
@@ -153,7 +157,10 @@ class TopologyFromNodesTest {
                     "--blueprint",
                     apstra.blueprintId());
             try {
-                await(() -> neighbourPort(client).equals("xe-0/0/12"), "the agent to publish the leaf's port");
+                await(
+                        () -> neighbourPort(client).equals("xe-0/0/12"),
+                        () -> "the agent to publish the leaf's port; published: " + published(client) + "\nagent: "
+                                + agent.err() + "\nlldpd: " + lldp.logs());
                 GenericKubernetesResource published = client.genericKubernetesResources(NodeAgent.RESOURCE)
                         .withName("worker-1")
                         .get();
@@ -171,7 +178,9 @@ class TopologyFromNodesTest {
                 lldp.lldpcliMust(
                         lldp.socketB(),
                         "configure ports " + LldpdPair.B + " lldp portidsubtype local 532 description xe-0/0/13");
-                await(() -> neighbourPort(client).equals("xe-0/0/13"), "the agent to publish the new port");
+                await(
+                        () -> neighbourPort(client).equals("xe-0/0/13"),
+                        () -> "the agent to publish the new port; published: " + published(client));
                 await(() -> tagged(apstra).equals(List.of("leaf1 xe-0/0/13 101")), "the tag moved to xe-0/0/13");
 
                 // A static entry disagreeing with LLDP: an error naming both, nothing new tagged.
@@ -281,13 +290,24 @@ class TopologyFromNodesTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, () -> what);
+    }
+
+    private static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
+                throw new AssertionError("timed out waiting for: " + what.get());
             }
             Thread.sleep(100);
         }
+    }
+
+    private static String published(KubernetesClient client) {
+        GenericKubernetesResource r = client.genericKubernetesResources(NodeAgent.RESOURCE)
+                .withName("worker-1")
+                .get();
+        return r == null ? "nothing" : client.getKubernetesSerialization().asJson(r);
     }
 
     /** A CLI command running on its own thread until interrupted. */
