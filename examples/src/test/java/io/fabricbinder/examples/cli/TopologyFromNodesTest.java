@@ -3,23 +3,14 @@ package io.fabricbinder.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.PortVlan;
 import io.fabricbinder.apstra.emulator.Stage;
 import io.fabricbinder.apstra.emulator.Topology;
 import io.fabricbinder.core.topology.FabricBinderNode;
-import io.fabricbinder.examples.controller.FabricBinderController;
 import io.fabricbinder.examples.node.NodeAgent;
 import io.fabricbinder.sriov.LldpdPair;
 import java.io.PrintWriter;
@@ -27,8 +18,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,36 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * turns into an error that tags nothing new. Skipped when not root or lldpd is missing.
  */
 class TopologyFromNodesTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     @Test
     void lldpFromTheNodeTagsThatPortFollowsAMoveAndAConflictTagsNothingNew(@TempDir Path dir) throws Exception {
         assumeTrue(LldpdPair.available(), "needs root, ip, lldpd and lldpcli");
         // lldpd drops privileges to _lldpd, which must reach its control socket below this directory.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path lldpDir = Files.createDirectory(dir.resolve("lldp"));
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
-        server.init();
-        for (FabricBinderController.WatchedKind k : FabricBinderController.KINDS) {
-            int slash = k.apiVersion().indexOf('/');
-            if (slash > 0) {
-                server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                        .withGroup(k.apiVersion().substring(0, slash))
-                        .withVersion(k.apiVersion().substring(slash + 1))
-                        .withKind(k.kind())
-                        .withPlural(k.plural())
-                        .withScope("Namespaced")
-                        .build());
-            }
-        }
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup("fabricbinder.io")
-                .withVersion("v1alpha1")
-                .withKind(FabricBinderNode.KIND)
-                .withPlural(FabricBinderNode.PLURAL)
-                .withScope("Cluster")
-                .build());
         Topology fabric = Topology.builder()
                 .spine("spine1")
                 .leaf("leaf1")
@@ -92,9 +57,10 @@ class TopologyFromNodesTest {
                                 "configure lldp tx-interval 1",
                                 "configure ports " + LldpdPair.B
                                         + " lldp portidsubtype local 531 description xe-0/0/12"));
-                KubernetesClient client = server.createClient();
+                MockCluster cluster = MockCluster.start();
                 ApstraEmulator apstra =
                         ApstraEmulator.builder().topology(fabric).start()) {
+            KubernetesClient client = cluster.client;
             // The node's PF is the namespace's veth end, so lldpd hears the leaf on the PF's name.
             String pf = lldp.interfaceA();
             SysfsTree tree = new SysfsTree(dir).pf("0000:3b:00.0", pf, "3c:fd:fe:00:00:01", 2);
@@ -105,15 +71,7 @@ class TopologyFromNodesTest {
                             .endMetadata()
                             .build())
                     .create();
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
-                    users: [{name: test, user: {token: test-token}}]
-                    contexts: [{name: mock, context: {cluster: mock, user: test, namespace: default}}]
-                    current-context: mock
-                    """.formatted(client.getMasterUrl().toString()));
+            Path kubeconfig = cluster.kubeconfig(dir);
             Path staticTopology = dir.resolve("topology.yaml");
             Files.writeString(staticTopology, """
                     links:
@@ -169,8 +127,8 @@ class TopologyFromNodesTest {
                         .satisfies(o -> assertThat(o.getKind()).isEqualTo("Node"));
 
                 await(() -> controller.out().contains("watching all namespaces"), "the controller to start");
-                createAll(client, NAD.formatted("blue", 101));
-                createAll(client, POD.formatted("web-1", "blue", "0000:3b:02.1"));
+                cluster.createAll(NAD.formatted("blue", 101));
+                cluster.createAll(POD.formatted("web-1", "blue", "0000:3b:02.1"));
 
                 await(() -> tagged(apstra).equals(List.of("leaf1 xe-0/0/12 101")), "exactly leaf1 xe-0/0/12 tagged");
 
@@ -196,8 +154,8 @@ class TopologyFromNodesTest {
                                         .out()
                                         .contains("static:topology.yaml says worker-1/" + pf + " -> leaf1 xe-0/0/10"),
                         "a conflict error naming both sources");
-                createAll(client, NAD.formatted("red", 102));
-                createAll(client, POD.formatted("web-2", "red", "0000:3b:02.0"));
+                cluster.createAll(NAD.formatted("red", 102));
+                cluster.createAll(POD.formatted("web-2", "red", "0000:3b:02.0"));
                 await(
                         () -> client.v1().events().inAnyNamespace().list().getItems().stream()
                                 .anyMatch(e -> e.getInvolvedObject().getName().equals("web-2")
@@ -213,8 +171,6 @@ class TopologyFromNodesTest {
             }
             assertThat(controller.code()).as(controller.err()).isZero();
             assertThat(agent.code()).as(agent.err()).isZero();
-        } finally {
-            server.destroy();
         }
     }
 
@@ -275,32 +231,12 @@ class TopologyFromNodesTest {
                 .toList();
     }
 
-    private static void createAll(KubernetesClient client, String yaml) throws Exception {
-        try (MappingIterator<Map<String, Object>> docs =
-                YAML.readerForMapOf(Object.class).readValues(yaml)) {
-            while (docs.hasNextValue()) {
-                GenericKubernetesResource r = client.getKubernetesSerialization()
-                        .convertValue(docs.nextValue(), GenericKubernetesResource.class);
-                client.genericKubernetesResources(r.getApiVersion(), r.getKind())
-                        .inNamespace(r.getMetadata().getNamespace())
-                        .resource(r)
-                        .create();
-            }
-        }
-    }
-
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        await(condition, () -> what);
+        MockCluster.await(condition, () -> what);
     }
 
     private static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what.get());
-            }
-            Thread.sleep(100);
-        }
+        MockCluster.await(condition, what);
     }
 
     private static String published(KubernetesClient client) {
