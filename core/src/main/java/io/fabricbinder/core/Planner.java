@@ -17,6 +17,9 @@ import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import io.fabricbinder.ipam.RequestedAddressException;
+import io.fabricbinder.sriov.PciAddress;
+import io.fabricbinder.sriov.PhysicalFunction;
+import io.fabricbinder.sriov.VirtualFunction;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -833,14 +836,14 @@ final class Planner {
                     : status.deviceInfo().pci();
             SriovNetworkNodeState state = ctx.states.get(node);
             if (pci != null) {
-                String pfPci = pci.pfPciAddress();
+                PciAddress pfPci = pci.pfPciAddress();
                 String pfName = null;
-                SriovNetworkNodeState.PhysicalFunction pf = null;
+                PhysicalFunction pf = null;
                 if (state != null) {
                     pf = pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
                     if (pf != null) {
                         pfPci = pf.pciAddress();
-                        pfName = pf.name();
+                        pfName = pf.name().isEmpty() ? null : pf.name();
                     }
                 }
                 if (pfPci == null && pfName == null) {
@@ -880,7 +883,7 @@ final class Planner {
                                             : "node " + node + " has no SriovNetworkNodeState"));
                     continue;
                 }
-                List<SriovNetworkNodeState.PhysicalFunction> pfs = pfsFor(state, resource);
+                List<PhysicalFunction> pfs = pfsFor(state, resource);
                 if (pfs.isEmpty()) {
                     out.unmapped(
                             nadKey,
@@ -891,7 +894,7 @@ final class Planner {
                     continue;
                 }
                 List<TopologyLink> links = new ArrayList<>(pfs.size());
-                for (SriovNetworkNodeState.PhysicalFunction pf : pfs) {
+                for (PhysicalFunction pf : pfs) {
                     TopologyLink l = ctx.linkIndex.link(topology, node, pf);
                     if (l == null) {
                         out.unmapped(
@@ -899,7 +902,7 @@ final class Planner {
                                 object,
                                 "spec.nodeName",
                                 "no topology link for node " + node + " PF "
-                                        + (pf.name() != null ? pf.name() + " " : "") + pf.pciAddress()
+                                        + (pf.name().isEmpty() ? "" : pf.name() + " ") + pf.pciAddress()
                                         + " (attachment " + nadKey + ")");
                     } else {
                         links.add(l);
@@ -963,10 +966,10 @@ final class Planner {
         }
     }
 
-    private static SriovNetworkNodeState.@Nullable PhysicalFunction pfOfVf(SriovNetworkNodeState state, String vfPci) {
-        for (SriovNetworkNodeState.PhysicalFunction pf : state.interfaces()) {
-            for (SriovNetworkNodeState.VirtualFunction vf : pf.vfs()) {
-                if (vf.pciAddress().equalsIgnoreCase(vfPci)) {
+    private static @Nullable PhysicalFunction pfOfVf(SriovNetworkNodeState state, PciAddress vfPci) {
+        for (PhysicalFunction pf : state.interfaces()) {
+            for (VirtualFunction vf : pf.virtualFunctions()) {
+                if (vf.pciAddress().equals(vfPci)) {
                     return pf;
                 }
             }
@@ -1192,8 +1195,8 @@ final class Planner {
     }
 
     /** The PF with this PCI address (exact match, as {@code findPhysicalFunction}), without a stream. */
-    private static SriovNetworkNodeState.@Nullable PhysicalFunction pfByPci(SriovNetworkNodeState state, String pci) {
-        for (SriovNetworkNodeState.PhysicalFunction pf : state.interfaces()) {
+    private static @Nullable PhysicalFunction pfByPci(SriovNetworkNodeState state, PciAddress pci) {
+        for (PhysicalFunction pf : state.interfaces()) {
             if (pf.pciAddress().equals(pci)) {
                 return pf;
             }
@@ -1202,12 +1205,12 @@ final class Planner {
     }
 
     /** The distinct PFs backing the resource, in VF-group order (as {@code physicalFunctionsFor}). */
-    private static List<SriovNetworkNodeState.PhysicalFunction> pfsFor(SriovNetworkNodeState state, String resource) {
+    private static List<PhysicalFunction> pfsFor(SriovNetworkNodeState state, String resource) {
         String bare = resource.substring(resource.indexOf('/') + 1);
-        List<SriovNetworkNodeState.PhysicalFunction> out = new ArrayList<>(2);
+        List<PhysicalFunction> out = new ArrayList<>(2);
         for (SriovNetworkNodeState.VfGroup g : state.vfGroups()) {
             if (g.resourceName().equals(bare)) {
-                SriovNetworkNodeState.PhysicalFunction pf = pfByPci(state, g.pfPciAddress());
+                PhysicalFunction pf = pfByPci(state, g.pfPciAddress());
                 if (pf != null && !out.contains(pf)) {
                     out.add(pf);
                 }
@@ -1414,13 +1417,13 @@ final class Planner {
          * identity: the PFs looked up are those of the same node states, and a PF that is not found is
          * looked up in the topology (see {@link #link}).
          */
-        private final IdentityHashMap<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks;
+        private final IdentityHashMap<PhysicalFunction, @Nullable TopologyLink> pfLinks;
 
         private LinkIndex(
                 IdentityHashMap<TopologyLink, Integer> byLink,
                 String[] leaves,
                 String[] ports,
-                IdentityHashMap<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks) {
+                IdentityHashMap<PhysicalFunction, @Nullable TopologyLink> pfLinks) {
             this.byLink = byLink;
             this.leaves = leaves;
             this.ports = ports;
@@ -1432,23 +1435,19 @@ final class Planner {
          * pf.pciAddress())}, from the table built for the plan's node states.
          */
         @Nullable
-        TopologyLink link(Topology topology, String node, SriovNetworkNodeState.PhysicalFunction pf) {
+        TopologyLink link(Topology topology, String node, PhysicalFunction pf) {
             TopologyLink l = pfLinks.get(pf);
             if (l != null || pfLinks.containsKey(pf)) {
                 return l;
             }
-            return topology.findLink(node, pf.name(), pf.pciAddress()).orElse(null);
+            return topology.findLink(node, pf).orElse(null);
         }
 
         static LinkIndex of(Topology topology, Iterable<SriovNetworkNodeState> states) {
-            IdentityHashMap<SriovNetworkNodeState.PhysicalFunction, @Nullable TopologyLink> pfLinks =
-                    new IdentityHashMap<>();
+            IdentityHashMap<PhysicalFunction, @Nullable TopologyLink> pfLinks = new IdentityHashMap<>();
             for (SriovNetworkNodeState s : states) {
-                for (SriovNetworkNodeState.PhysicalFunction pf : s.interfaces()) {
-                    pfLinks.put(
-                            pf,
-                            topology.findLink(s.nodeName(), pf.name(), pf.pciAddress())
-                                    .orElse(null));
+                for (PhysicalFunction pf : s.interfaces()) {
+                    pfLinks.put(pf, topology.findLink(s.nodeName(), pf).orElse(null));
                 }
             }
             List<TopologyLink> links = new ArrayList<>(topology.links());

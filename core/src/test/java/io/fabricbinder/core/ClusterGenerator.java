@@ -10,6 +10,7 @@ import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.PciAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,13 +108,13 @@ final class ClusterGenerator {
     List<SriovNetworkNodeState> nodeStates() {
         List<SriovNetworkNodeState> out = new ArrayList<>();
         for (int n = 0; n < nodes; n++) {
-            List<SriovNetworkNodeState.PhysicalFunction> pfs = new ArrayList<>();
+            List<io.fabricbinder.sriov.PhysicalFunction> pfs = new ArrayList<>();
             List<SriovNetworkNodeState.VfGroup> groups = new ArrayList<>();
             for (int pf = 0; pf < 2; pf++) {
-                pfs.add(new SriovNetworkNodeState.PhysicalFunction(
-                        pfPci(pf), "ens1f" + pf, "8086", "158b", "i40e", 32, 64, List.of()));
+                pfs.add(SriovNetworkNodeState.physicalFunction(
+                        PciAddress.parse(pfPci(pf)), "ens1f" + pf, "8086", "158b", "i40e", 32, 64, List.of()));
                 groups.add(new SriovNetworkNodeState.VfGroup(
-                        pfPci(pf), "ens1f" + pf, "intel_sriov_netdevice", "0-31", "netdevice", null));
+                        PciAddress.parse(pfPci(pf)), "ens1f" + pf, "intel_sriov_netdevice", "0-31", "netdevice", null));
             }
             out.add(new SriovNetworkNodeState("sriov", node(n), "Succeeded", pfs, groups));
         }
@@ -149,7 +150,10 @@ final class ClusterGenerator {
                         List.of(),
                         null,
                         false,
-                        new Pod.DeviceInfo("pci", "1.1.0", new Pod.Pci(vf, pfPci(pf), null, null, null))));
+                        new Pod.DeviceInfo(
+                                "pci",
+                                "1.1.0",
+                                new Pod.Pci(PciAddress.parse(vf), PciAddress.parse(pfPci(pf)), null, null, null))));
             }
         }
         String phase = state == 1 ? "Succeeded" : state == 2 ? "Failed" : scheduled ? "Running" : "Pending";

@@ -11,6 +11,7 @@ import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.PciAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,15 @@ final class Fixtures {
                         List.of(),
                         null,
                         false,
-                        new Pod.DeviceInfo("pci", "1.1.0", new Pod.Pci(vf, pfPci, null, null, null))));
+                        new Pod.DeviceInfo(
+                                "pci",
+                                "1.1.0",
+                                new Pod.Pci(
+                                        PciAddress.parse(vf),
+                                        pfPci == null ? null : PciAddress.parse(pfPci),
+                                        null,
+                                        null,
+                                        null))));
             }
         }
         return new Pod(ns, name, "uid-" + name, node, "Running", null, Map.of(), sel, status);
@@ -118,13 +127,13 @@ final class Fixtures {
 
     /** A node with one PF per given PCI address (named ens1f0, ens1f1, ...) all backing {@link #RESOURCE}. */
     static SriovNetworkNodeState nodeState(String node, String... pfPcis) {
-        List<SriovNetworkNodeState.PhysicalFunction> pfs = new ArrayList<>();
+        List<io.fabricbinder.sriov.PhysicalFunction> pfs = new ArrayList<>();
         List<SriovNetworkNodeState.VfGroup> groups = new ArrayList<>();
         for (int i = 0; i < pfPcis.length; i++) {
-            pfs.add(new SriovNetworkNodeState.PhysicalFunction(
-                    pfPcis[i], "ens1f" + i, "8086", "158b", "i40e", 8, 64, List.of()));
+            pfs.add(SriovNetworkNodeState.physicalFunction(
+                    PciAddress.parse(pfPcis[i]), "ens1f" + i, "8086", "158b", "i40e", 8, 64, List.of()));
             groups.add(new SriovNetworkNodeState.VfGroup(
-                    pfPcis[i], "ens1f" + i, "intel_sriov_netdevice", "0-7", "netdevice", null));
+                    PciAddress.parse(pfPcis[i]), "ens1f" + i, "intel_sriov_netdevice", "0-7", "netdevice", null));
         }
         return new SriovNetworkNodeState("sriov", node, "Succeeded", pfs, groups);
     }

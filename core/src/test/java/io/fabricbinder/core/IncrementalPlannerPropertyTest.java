@@ -8,6 +8,7 @@ import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.PciAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -170,7 +171,15 @@ class IncrementalPlannerPropertyTest {
                     List.of(),
                     null,
                     false,
-                    new Pod.DeviceInfo("pci", "1.1.0", new Pod.Pci(vf, ClusterGenerator.pfPci(pf), null, null, null))));
+                    new Pod.DeviceInfo(
+                            "pci",
+                            "1.1.0",
+                            new Pod.Pci(
+                                    PciAddress.parse(vf),
+                                    PciAddress.parse(ClusterGenerator.pfPci(pf)),
+                                    null,
+                                    null,
+                                    null))));
         }
         String node = p.nodeName() != null ? p.nodeName() : ClusterGenerator.node(0);
         return copy(p, node, "Running", p.deletionTimestamp(), status);

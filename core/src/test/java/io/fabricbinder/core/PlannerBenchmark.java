@@ -196,7 +196,11 @@ public final class PlannerBenchmark {
                             "pci",
                             "1.1.0",
                             new io.fabricbinder.core.manifest.Pod.Pci(
-                                    vf, ClusterGenerator.pfPci(pf), null, null, null))));
+                                    io.fabricbinder.sriov.PciAddress.parse(vf),
+                                    io.fabricbinder.sriov.PciAddress.parse(ClusterGenerator.pfPci(pf)),
+                                    null,
+                                    null,
+                                    null))));
         }
         return new io.fabricbinder.core.manifest.Pod(
                 p.namespace(), p.name(), p.uid(), p.nodeName(), "Running", null, p.labels(), p.networks(), status);

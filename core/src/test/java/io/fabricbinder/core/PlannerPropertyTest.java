@@ -101,7 +101,7 @@ class PlannerPropertyTest {
                         .map(s -> {
                             String pfPci = generatedPfPci(s);
                             return snap.topology()
-                                    .findLink(node, null, pfPci)
+                                    .findLink(node, null, io.fabricbinder.sriov.PciAddress.parse(pfPci))
                                     .or(() -> snap.topology().findLink(node, "ens1f" + pfPci.charAt(11), null))
                                     .orElseThrow();
                         })
@@ -122,7 +122,8 @@ class PlannerPropertyTest {
     private static String generatedPfPci(Pod.NetworkStatus s) {
         Pod.DeviceInfo info = Objects.requireNonNull(s.deviceInfo(), "generated status without device-info");
         Pod.Pci pci = Objects.requireNonNull(info.pci(), "generated device-info without pci");
-        return Objects.requireNonNull(pci.pfPciAddress(), "generated pci without pf-pci-address");
+        return Objects.requireNonNull(pci.pfPciAddress(), "generated pci without pf-pci-address")
+                .toString();
     }
 
     private static void checkAddressesUnique(Plan plan) {

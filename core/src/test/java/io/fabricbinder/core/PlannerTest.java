@@ -16,6 +16,7 @@ import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.sriov.PciAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -355,21 +356,24 @@ class PlannerTest {
                         List.of(),
                         null,
                         false,
-                        new Pod.DeviceInfo("pci", "1.1.0", new Pod.Pci("0000:3b:0a.3", null, null, null, null)))));
+                        new Pod.DeviceInfo(
+                                "pci",
+                                "1.1.0",
+                                new Pod.Pci(PciAddress.parse("0000:3b:0a.3"), null, null, null, null)))));
         var state = new io.fabricbinder.core.manifest.SriovNetworkNodeState(
                 "sriov",
                 "w1",
                 null,
-                List.of(new io.fabricbinder.core.manifest.SriovNetworkNodeState.PhysicalFunction(
-                        PF1,
+                List.of(io.fabricbinder.core.manifest.SriovNetworkNodeState.physicalFunction(
+                        PciAddress.parse(PF1),
                         "ens1f1",
                         null,
                         null,
                         null,
                         4,
                         8,
-                        List.of(new io.fabricbinder.core.manifest.SriovNetworkNodeState.VirtualFunction(
-                                3, "0000:3b:0a.3", null)))),
+                        List.of(io.fabricbinder.core.manifest.SriovNetworkNodeState.virtualFunction(
+                                3, PciAddress.parse("0000:3b:0a.3"), null)))),
                 List.of());
         Plan plan = binder.plan(snapshot(List.of(a, state, p), links));
         assertThat(ports(plan, PortAction.TAG)).containsExactly("leaf2 xe-0/0/1 ns/a [ns/p]");

@@ -2,6 +2,8 @@ package io.fabricbinder.sriov;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +58,8 @@ public record LldpNeighbor(
         this.portDescription = Values.str(portDescription);
     }
 
+    private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*[0-9/:][A-Za-z0-9/:._-]*");
+
     /** Which LLDP field {@link #switchPort()} came from. */
     public enum PortSource {
         /** The port id TLV (an interface name or alias, or nothing better was sent). */
@@ -78,6 +82,17 @@ public record LldpNeighbor(
             return PortSource.PORT_ID;
         }
         return portDescription.isBlank() ? PortSource.PORT_ID : PortSource.PORT_DESCRIPTION;
+    }
+
+    /**
+     * {@link #switchPort()} when it names an interface ({@code xe-0/0/12}, {@code Ethernet1/1},
+     * {@code swp12}: a letter first, then a digit, {@code /} or {@code :} somewhere, no spaces), else
+     * empty: a locally assigned number with no description, or a description that is prose
+     * ({@code "uplink to server"}), does not say which port it is, and a caller must not guess.
+     */
+    public Optional<String> switchPortName() {
+        String port = switchPort();
+        return INTERFACE_NAME.matcher(port).matches() ? Optional.of(port) : Optional.empty();
     }
 
     /** The switch name: the system name, or the chassis id when no name was sent. */

@@ -135,11 +135,11 @@ public record NodeInventory(
             VirtualFunction vf =
                     pf.get().findVirtualFunction(device.pciAddress()).orElseThrow();
             return Optional.of(new SriovAttachment(
-                    nodeName, device, pf.get(), vf, neighborOf(pf.get()).orElse(null)));
+                    nodeName, device, pf.get(), vf, findNeighbor(pf.get()).orElse(null)));
         }
         return report.findInterface(device.pciAddress())
                 .map(whole -> new SriovAttachment(
-                        nodeName, device, whole, null, neighborOf(whole).orElse(null)));
+                        nodeName, device, whole, null, findNeighbor(whole).orElse(null)));
     }
 
     /** {@link #resolve(PodDevice)} for each device, splitting resolved from unknown ones. */
@@ -152,7 +152,12 @@ public record NodeInventory(
         return new Resolution(ok, unknown);
     }
 
-    private Optional<LldpNeighbor> neighborOf(PhysicalFunction pf) {
+    /**
+     * The LLDP neighbour heard on this PF: on one of its netdevs (the uplink first), else on its
+     * name. Only PFs hear LLDP; a VF's switch port is its PF's.
+     */
+    public Optional<LldpNeighbor> findNeighbor(PhysicalFunction pf) {
+        Objects.requireNonNull(pf, "pf");
         for (String nd : pf.netdevs().isEmpty() ? List.of(pf.name()) : pf.netdevs()) {
             Optional<LldpNeighbor> n = findNeighbor(nd);
             if (n.isPresent()) {

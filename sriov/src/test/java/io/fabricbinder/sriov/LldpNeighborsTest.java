@@ -74,6 +74,28 @@ class LldpNeighborsTest {
     }
 
     @Test
+    void switchPortNameIsThePortOnlyWhenItNamesAnInterface() {
+        assertThat(neighbor(PortIdSubtype.LOCALLY_ASSIGNED, "531", "xe-0/0/12").switchPortName())
+                .contains("xe-0/0/12");
+        assertThat(neighbor(PortIdSubtype.INTERFACE_NAME, "Ethernet1/1", "").switchPortName())
+                .contains("Ethernet1/1");
+        assertThat(neighbor(PortIdSubtype.INTERFACE_NAME, "swp12", "uplink").switchPortName())
+                .contains("swp12");
+        // A number with no description, or a description that is prose, names no port.
+        assertThat(neighbor(PortIdSubtype.LOCALLY_ASSIGNED, "531", "").switchPortName())
+                .isEmpty();
+        assertThat(neighbor(PortIdSubtype.LOCALLY_ASSIGNED, "532", "uplink to server 7")
+                        .switchPortName())
+                .isEmpty();
+        assertThat(neighbor(PortIdSubtype.MAC_ADDRESS, "00:00:5e:00:53:01", "").switchPortName())
+                .isEmpty();
+    }
+
+    private static LldpNeighbor neighbor(PortIdSubtype subtype, String portId, String description) {
+        return new LldpNeighbor("ens1f0", "leaf1", "", "", portId, subtype, description);
+    }
+
+    @Test
     void plainJsonWithOneInterfaceUsesNamesAsKeys() {
         assertThat(LldpNeighbors.parseLldpcliJson(JSON_ONE)).singleElement().satisfies(n -> {
             assertThat(n.localInterface()).isEqualTo("ens1f0");

@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.sriov.PciAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -144,15 +145,15 @@ public record Pod(
     /**
      * The {@code pci} block of device-info.
      *
-     * @param pciAddress the VF PCI address ({@code dddd:BB:DD.f})
+     * @param pciAddress the VF PCI address
      * @param pfPciAddress the PF PCI address, or null
      * @param vhostNet {@code vhost-net}, or null
      * @param rdmaDevice {@code rdma-device}, or null
      * @param representorDevice {@code representor-device}, or null
      */
     public record Pci(
-            String pciAddress,
-            @Nullable String pfPciAddress,
+            PciAddress pciAddress,
+            @Nullable PciAddress pfPciAddress,
             @Nullable String vhostNet,
             @Nullable String rdmaDevice,
             @Nullable String representorDevice) {

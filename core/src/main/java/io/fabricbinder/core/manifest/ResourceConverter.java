@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.IpamBlockException;
+import io.fabricbinder.sriov.PciAddress;
+import io.fabricbinder.sriov.PhysicalFunction;
+import io.fabricbinder.sriov.VirtualFunction;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -480,9 +483,15 @@ final class ResourceConverter {
                         c.error(pp + ".pci-address", "is required");
                         continue;
                     }
+                    PciAddress vf = parsePci(c, addr, pp + ".pci-address");
+                    String pfText = string(c, pm, "pf-pci-address", pp + ".pf-pci-address");
+                    PciAddress pfAddress = pfText == null ? null : parsePci(c, pfText, pp + ".pf-pci-address");
+                    if (vf == null || (pfText != null && pfAddress == null)) {
+                        continue;
+                    }
                     pci = new Pod.Pci(
-                            addr,
-                            string(c, pm, "pf-pci-address", pp + ".pf-pci-address"),
+                            vf,
+                            pfAddress,
                             string(c, pm, "vhost-net", pp + ".vhost-net"),
                             string(c, pm, "rdma-device", pp + ".rdma-device"),
                             string(c, pm, "representor-device", pp + ".representor-device"));
@@ -594,7 +603,7 @@ final class ResourceConverter {
     // ---------------------------------------------------------------- SriovNetworkNodeState
 
     private static @Nullable SriovNetworkNodeState nodeState(Ctx c, Map<String, ?> r, String namespace, String name) {
-        List<SriovNetworkNodeState.PhysicalFunction> pfs = new ArrayList<>();
+        List<PhysicalFunction> pfs = new ArrayList<>();
         List<SriovNetworkNodeState.VfGroup> groups = new ArrayList<>();
         Map<String, Object> status = map(c, r, "status", "status");
         String sync = null;
@@ -608,8 +617,8 @@ final class ResourceConverter {
                     continue;
                 }
                 Map<String, Object> m = asStringMap(raw);
-                String pci = required(c, m, "pciAddress", p);
-                List<SriovNetworkNodeState.VirtualFunction> vfs = new ArrayList<>();
+                PciAddress pci = pciAddress(c, m, "pciAddress", p);
+                List<VirtualFunction> vfs = new ArrayList<>();
                 List<?> vl = list(c, m, "Vfs", p + ".Vfs");
                 for (int j = 0; vl != null && j < vl.size(); j++) {
                     String vp = p + ".Vfs[" + j + "]";
@@ -618,7 +627,7 @@ final class ResourceConverter {
                         continue;
                     }
                     Map<String, Object> vm = asStringMap(vraw);
-                    String vpci = required(c, vm, "pciAddress", vp);
+                    PciAddress vpci = pciAddress(c, vm, "pciAddress", vp);
                     Integer vfId = integer(c, vm, "vfID", vp + ".vfID");
                     if (vfId != null && vfId < 0) {
                         c.error(vp + ".vfID", "must not be negative, got " + vfId);
@@ -626,13 +635,13 @@ final class ResourceConverter {
                     }
                     String vname = string(c, vm, "name", vp + ".name");
                     if (vpci != null) {
-                        vfs.add(new SriovNetworkNodeState.VirtualFunction(vfId == null ? j : vfId, vpci, vname));
+                        vfs.add(SriovNetworkNodeState.virtualFunction(vfId == null ? j : vfId, vpci, vname));
                     }
                 }
                 int numVfs = nonNegative(c, m, "numVfs", p);
                 int totalVfs = nonNegative(c, m, "totalvfs", p);
                 if (pci != null) {
-                    pfs.add(new SriovNetworkNodeState.PhysicalFunction(
+                    pfs.add(SriovNetworkNodeState.physicalFunction(
                             pci,
                             string(c, m, "name", p + ".name"),
                             string(c, m, "vendor", p + ".vendor"),
@@ -653,7 +662,7 @@ final class ResourceConverter {
                 continue;
             }
             Map<String, Object> m = asStringMap(raw);
-            String pci = required(c, m, "pciAddress", p);
+            PciAddress pci = pciAddress(c, m, "pciAddress", p);
             String pfName = string(c, m, "name", p + ".name");
             List<?> vg = list(c, m, "vfGroups", p + ".vfGroups");
             for (int j = 0; vg != null && j < vg.size(); j++) {
@@ -679,6 +688,24 @@ final class ResourceConverter {
             return null;
         }
         return new SriovNetworkNodeState(namespace, name, sync, pfs, groups);
+    }
+
+    private static @Nullable PciAddress parsePci(Ctx c, String text, String path) {
+        try {
+            return PciAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            c.error(path, String.valueOf(e.getMessage()));
+            return null;
+        }
+    }
+
+    /** A required PCI address in the sysfs form; an error naming the field when absent or malformed. */
+    private static @Nullable PciAddress pciAddress(Ctx c, Map<String, Object> m, String key, String path) {
+        String v = required(c, m, key, path);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        return parsePci(c, v, path + "." + key);
     }
 
     private static int nonNegative(Ctx c, Map<String, Object> m, String key, String p) {

@@ -1,5 +1,8 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.sriov.PciAddress;
+import io.fabricbinder.sriov.PhysicalFunction;
+import io.fabricbinder.sriov.VirtualFunction;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * An sriov-network-operator {@code SriovNetworkNodeState} (one per node): the node's PFs and VFs,
  * and which PF backs which device-plugin resource.
  *
- * <p>Example: {@code state.physicalFunctionsFor("intel_sriov_netdevice")}. Immutable and
- * thread-safe.
+ * <p>The PFs and VFs are the {@code sriov} module's {@link PhysicalFunction} and {@link
+ * VirtualFunction} (the same operator field names; what the operator does not report is left at its
+ * "unknown" value). Example: {@code state.physicalFunctionsFor("intel_sriov_netdevice")}. Immutable
+ * and thread-safe.
  *
  * @param namespace the namespace (the operator's)
  * @param nodeName the node (the object name)
@@ -42,7 +47,7 @@ public record SriovNetworkNodeState(
     }
 
     /** The PF with this PCI address, if reported. */
-    public Optional<PhysicalFunction> findPhysicalFunction(String pciAddress) {
+    public Optional<PhysicalFunction> findPhysicalFunction(PciAddress pciAddress) {
         return interfaces.stream()
                 .filter(p -> p.pciAddress().equals(pciAddress))
                 .findFirst();
@@ -60,7 +65,9 @@ public record SriovNetworkNodeState(
     }
 
     /**
-     * A PF from {@code status.interfaces}.
+     * A PF as {@code status.interfaces[]} reports it, in the {@code sriov} module's type (which
+     * carries the operator's field names): the fields the operator reports and FabricBinder reads are
+     * set, the others are left at their "unknown" values.
      *
      * @param pciAddress PCI address
      * @param name netdev name, or null
@@ -70,9 +77,11 @@ public record SriovNetworkNodeState(
      * @param numVfs configured VFs
      * @param totalVfs maximum VFs ({@code totalvfs})
      * @param vfs the VFs ({@code Vfs})
+     * @return the PF
+     * @throws IllegalArgumentException if a count is negative
      */
-    public record PhysicalFunction(
-            String pciAddress,
+    public static PhysicalFunction physicalFunction(
+            PciAddress pciAddress,
             @Nullable String name,
             @Nullable String vendor,
             @Nullable String deviceId,
@@ -80,34 +89,46 @@ public record SriovNetworkNodeState(
             int numVfs,
             int totalVfs,
             List<VirtualFunction> vfs) {
-
-        /** Validates and copies. */
-        public PhysicalFunction {
-            Objects.requireNonNull(pciAddress, "pciAddress");
-            if (numVfs < 0 || totalVfs < 0) {
-                throw new IllegalArgumentException("numVfs and totalvfs must not be negative");
-            }
-            vfs = List.copyOf(vfs);
+        if (numVfs < 0 || totalVfs < 0) {
+            throw new IllegalArgumentException("numVfs and totalvfs must not be negative");
         }
+        return new PhysicalFunction(
+                name,
+                pciAddress,
+                vendor,
+                deviceId,
+                driver,
+                null,
+                -1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                numVfs,
+                totalVfs,
+                -1,
+                true,
+                null,
+                null,
+                false,
+                vfs);
     }
 
     /**
-     * A VF from {@code Vfs[]}.
+     * A VF as {@code status.interfaces[].Vfs[]} reports it, in the {@code sriov} module's type.
      *
      * @param vfId the VF index
      * @param pciAddress PCI address
      * @param name netdev name, or null (bound to vfio-pci)
+     * @return the VF
+     * @throws IllegalArgumentException if {@code vfId} is negative
      */
-    public record VirtualFunction(
-            int vfId, String pciAddress, @Nullable String name) {
-
-        /** Validates. */
-        public VirtualFunction {
-            Objects.requireNonNull(pciAddress, "pciAddress");
-            if (vfId < 0) {
-                throw new IllegalArgumentException("vfID " + vfId + " is negative");
-            }
+    public static VirtualFunction virtualFunction(int vfId, PciAddress pciAddress, @Nullable String name) {
+        if (vfId < 0) {
+            throw new IllegalArgumentException("vfID " + vfId + " is negative");
         }
+        return new VirtualFunction(vfId, pciAddress, name, null, null, null, null, -1, -1, null, null, null, false);
     }
 
     /**
@@ -121,7 +142,7 @@ public record SriovNetworkNodeState(
      * @param policyName the policy, or null
      */
     public record VfGroup(
-            String pfPciAddress,
+            PciAddress pfPciAddress,
             @Nullable String pfName,
             String resourceName,
             @Nullable String vfRange,

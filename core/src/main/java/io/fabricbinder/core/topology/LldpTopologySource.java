@@ -1,48 +1,97 @@
 package io.fabricbinder.core.topology;
 
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.sriov.LldpNeighbor;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Topology from LLDP neighbours seen on the nodes' PFs.
+ * Topology from the LLDP neighbours the nodes' PFs hear, as the node agents publish them in {@link
+ * FabricBinderNode}s.
  *
- * <p>The leaf is the neighbour's system name cut at the first dot ({@code leaf1.example.com} gives
- * {@code leaf1}, which must be the Apstra leaf label). The port is the port id when its subtype is
- * {@code ifname} (or absent and it looks like an interface name); Junos often sends a locally
- * assigned number instead (cn2-sriov.md §6.1), and then the port description is used when it looks
- * like an interface name, with a warning saying so. Otherwise the neighbour is an error and is
- * skipped. Several neighbours on one PF are an error (a PF is cabled to one port). Example:
+ * <p>The leaf is the neighbour's system name cut at the first dot ({@link
+ * LldpNeighbor#switchHostname()}: {@code leaf1.example.com} gives {@code leaf1}, which must be the
+ * Apstra leaf label). The port is chosen by the {@code sriov} module's one rule ({@link
+ * LldpNeighbor#switchPortName()}): the port id when it is an interface name; Junos often sends a
+ * locally assigned number instead (its default {@code port-id-subtype}), and then the port
+ * description, with a warning saying so. When neither names an interface the PF is an error and is
+ * left unmapped: nothing is guessed.
+ *
+ * <p>Links name the PF by its PCI address, and the result tells {@link Topology#merge} which
+ * interface name each address has ({@link TopologySource.NicName}), so a static file naming the PF
+ * {@code ens1f0} agrees or conflicts with LLDP about the same NIC.
+ *
+ * <p>Faults:
+ *
+ * <ul>
+ *   <li>An object that could not be read ({@link FabricBinderNode.Parsed#errors()}) is an error on
+ *       that node alone; other nodes proceed.
+ *   <li>An inventory observed longer ago than {@link Builder#maxAge(Duration)} is a warning and is
+ *       still used.
+ *   <li>LLDP flapping: a NIC whose neighbour vanished (or whose node's inventory vanished or became
+ *       unreadable) keeps its last known link until {@link Builder#holdTime(Duration)} has passed
+ *       <em>and</em> {@link Builder#inUse(Predicate)} says no pod needs it, with a warning.
+ *   <li>A neighbour that moved to another port moves the link at once (the new port is what the wire
+ *       says now).
+ * </ul>
  *
  * <pre>{@code
- * TopologySource lldp = LldpTopologySource.of(() -> neighbourStore.all());
+ * LldpTopologySource lldp = LldpTopologySource.builder(() -> parsedFabricBinderNodes())
+ *         .maxAge(Duration.ofMinutes(30))
+ *         .holdTime(Duration.ofMinutes(10))
+ *         .inUse(link -> portsWithPods.contains(link.leaf() + " " + link.port()))
+ *         .build();
  * Topology t = Topology.merge(List.of(StaticTopologyFile.read(file), lldp));
  * }</pre>
  *
- * <p>Thread-safe if the supplier is.
+ * <p>Remembers the links it last saw (for the hold time); thread-safe ({@link #read()} is
+ * synchronized).
  */
 public final class LldpTopologySource implements TopologySource {
 
-    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*[0-9/:][A-Za-z0-9/:._-]*");
+    private final Supplier<? extends Collection<FabricBinderNode.Parsed>> nodes;
+    private final InstantSource clock;
+    private final @Nullable Duration maxAge;
+    private final Duration holdTime;
+    private final Predicate<TopologyLink> inUse;
+    /** Last link seen per node and NIC (key: node NUL nic), with when it was last seen. */
+    private final Map<String, Seen> lastSeen = new TreeMap<>();
 
-    private final Supplier<List<LldpNeighbor>> neighbours;
+    private record Seen(TopologyLink link, Instant at, TopologySource.@Nullable NicName name) {}
 
-    private LldpTopologySource(Supplier<List<LldpNeighbor>> neighbours) {
-        this.neighbours = neighbours;
+    private LldpTopologySource(Builder b) {
+        this.nodes = b.nodes;
+        this.clock = b.clock;
+        this.maxAge = b.maxAge;
+        this.holdTime = b.holdTime;
+        this.inUse = b.inUse;
     }
 
-    /** A source that asks {@code neighbours} for the current records on every read. */
-    public static LldpTopologySource of(Supplier<List<LldpNeighbor>> neighbours) {
-        return new LldpTopologySource(Objects.requireNonNull(neighbours, "neighbours"));
+    /** A source over a fixed list of node statuses (no age check, no hold time). */
+    public static LldpTopologySource of(List<FabricBinderNode> nodes) {
+        List<FabricBinderNode.Parsed> parsed = nodes.stream()
+                .map(n -> new FabricBinderNode.Parsed(n.name(), n, List.of()))
+                .toList();
+        return builder(() -> parsed).holdTime(Duration.ZERO).build();
     }
 
-    /** A source over a fixed list. */
-    public static LldpTopologySource of(List<LldpNeighbor> neighbours) {
-        List<LldpNeighbor> copy = List.copyOf(neighbours);
-        return new LldpTopologySource(() -> copy);
+    /** Starts a source that asks {@code nodes} for the current objects on every read. */
+    public static Builder builder(Supplier<? extends Collection<FabricBinderNode.Parsed>> nodes) {
+        return new Builder(nodes);
     }
 
     @Override
@@ -51,53 +100,163 @@ public final class LldpTopologySource implements TopologySource {
     }
 
     @Override
-    public Result read() {
+    public synchronized Result read() {
+        Instant now = clock.instant();
         List<TopologyLink> links = new ArrayList<>();
         List<Diagnostic> errors = new ArrayList<>();
         List<Diagnostic> warnings = new ArrayList<>();
-        List<LldpNeighbor> all = neighbours.get();
-        for (LldpNeighbor n : all) {
-            String object = "LLDP " + n.node() + "/" + n.localInterface();
-            long onSamePf = all.stream()
-                    .filter(o -> o.node().equals(n.node()) && o.localInterface().equals(n.localInterface()))
-                    .count();
-            if (onSamePf > 1) {
-                errors.add(new Diagnostic(object, "", "several LLDP neighbours on one PF; the PF is left unmapped"));
+        Set<String> seenNow = new HashSet<>();
+        List<TopologySource.NicName> names = new ArrayList<>();
+        List<FabricBinderNode.Parsed> all = new ArrayList<>(nodes.get());
+        all.sort(Comparator.comparing(FabricBinderNode.Parsed::name));
+        for (FabricBinderNode.Parsed parsed : all) {
+            errors.addAll(parsed.errors());
+            FabricBinderNode node = parsed.node();
+            if (node == null) {
                 continue;
             }
-            String leaf = n.systemName().strip();
-            int dot = leaf.indexOf('.');
-            if (dot > 0) {
-                leaf = leaf.substring(0, dot);
-            }
-            if (leaf.isEmpty()) {
-                errors.add(new Diagnostic(object, "chassis.name", "the neighbour sends no system name"));
-                continue;
-            }
-            String subtype = n.portIdSubtype();
-            String port;
-            if ("ifname".equals(subtype)
-                    || (subtype == null && INTERFACE.matcher(n.portId()).matches())) {
-                port = n.portId();
-            } else if (n.portDescription() != null
-                    && INTERFACE.matcher(n.portDescription()).matches()) {
-                port = n.portDescription();
+            Instant observed = node.observedAt();
+            if (maxAge != null && observed != null && observed.plus(maxAge).isBefore(now)) {
                 warnings.add(new Diagnostic(
-                        object,
-                        "port.descr",
-                        "port id '" + n.portId() + "' (" + subtype + ") is not an interface name; used the port"
-                                + " description '" + port + "' (set 'protocols lldp port-id-subtype interface-name'"
-                                + " on the switch to avoid this)"));
-            } else {
-                errors.add(new Diagnostic(
-                        object,
-                        "port.id",
-                        "port id '" + n.portId() + "' (" + subtype + ") is not an interface name and the description"
-                                + " does not name one"));
+                        node.object(),
+                        "status.observedAt",
+                        "inventory observed at " + observed + ", more than " + maxAge
+                                + " ago (is the node agent running?); used anyway"));
+            }
+            List<FabricBinderNode.PhysicalFunctionStatus> pfs = node.physicalFunctions();
+            for (int i = 0; i < pfs.size(); i++) {
+                FabricBinderNode.PhysicalFunctionStatus pf = pfs.get(i);
+                TopologySource.@Nullable NicName name = pf.name().isEmpty()
+                        ? null
+                        : new TopologySource.NicName(node.name(), pf.name(), pf.pciAddress());
+                if (name != null) {
+                    names.add(name);
+                }
+                LldpNeighbor n = pf.neighbor();
+                if (n == null) {
+                    continue;
+                }
+                TopologyLink l = link(node, i, pf, n, errors, warnings);
+                if (l != null) {
+                    String key = node.name() + "\u0000" + TopologyLink.nicKey(l.nic());
+                    seenNow.add(key);
+                    lastSeen.put(key, new Seen(l, now, name));
+                    links.add(l);
+                }
+            }
+        }
+        for (Iterator<Map.Entry<String, Seen>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Seen> e = it.next();
+            if (seenNow.contains(e.getKey())) {
                 continue;
             }
-            links.add(new TopologyLink(n.node(), n.localInterface(), leaf, port));
+            Seen held = e.getValue();
+            TopologyLink l = held.link();
+            boolean holding = held.at().plus(holdTime).isAfter(now);
+            if (!holding && !inUse.test(l)) {
+                it.remove();
+                continue;
+            }
+            links.add(l);
+            TopologySource.@Nullable NicName name = held.name();
+            if (name != null && !names.contains(name)) {
+                names.add(name);
+            }
+            warnings.add(new Diagnostic(
+                    FabricBinderNode.KIND + " " + l.node(),
+                    "status.physicalFunctions",
+                    "no LLDP neighbour heard on " + (name != null ? name.name() : l.nic()) + " since " + held.at()
+                            + "; keeping its last known link "
+                            + l.leaf() + " " + l.port()
+                            + (holding ? " for the hold time of " + holdTime : " while pods use it")));
         }
-        return new Result(links, errors, warnings);
+        return new Result(links, errors, warnings, names);
+    }
+
+    private static @Nullable TopologyLink link(
+            FabricBinderNode node,
+            int index,
+            FabricBinderNode.PhysicalFunctionStatus pf,
+            LldpNeighbor n,
+            List<Diagnostic> errors,
+            List<Diagnostic> warnings) {
+        String object = node.object();
+        String field = "status.physicalFunctions[" + index + "].lldp";
+        String leaf = n.switchHostname().strip();
+        if (leaf.isEmpty()) {
+            errors.add(
+                    new Diagnostic(object, field + ".systemName", pf.nic() + ": the neighbour sends no system name"));
+            return null;
+        }
+        String port = n.switchPortName().orElse(null);
+        if (port == null) {
+            errors.add(new Diagnostic(
+                    object,
+                    field + ".portId",
+                    pf.nic() + ": port id '" + n.portId() + "' ("
+                            + n.portIdSubtype().lldpcliName()
+                            + ") is not an interface name and the port description does not name one; set "
+                            + "'protocols lldp port-id-subtype interface-name' on the switch"));
+            return null;
+        }
+        if (n.switchPortSource() == LldpNeighbor.PortSource.PORT_DESCRIPTION) {
+            warnings.add(new Diagnostic(
+                    object,
+                    field + ".portDescription",
+                    pf.nic() + ": port id '" + n.portId() + "' ("
+                            + n.portIdSubtype().lldpcliName()
+                            + ") is not an interface name; used the port description '" + port
+                            + "' (set 'protocols lldp port-id-subtype interface-name' on the switch to avoid this)"));
+        }
+        // Named by PCI address, which a udev rename does not change; the NicName says which interface it is.
+        return new TopologyLink(node.name(), pf.pciAddress().toString(), leaf, port);
+    }
+
+    /** Configures an {@link LldpTopologySource}; not thread-safe, use once. */
+    public static final class Builder {
+        private final Supplier<? extends Collection<FabricBinderNode.Parsed>> nodes;
+        private InstantSource clock = InstantSource.system();
+        private @Nullable Duration maxAge;
+        private Duration holdTime = Duration.ofMinutes(10);
+        private Predicate<TopologyLink> inUse = l -> false;
+
+        private Builder(Supplier<? extends Collection<FabricBinderNode.Parsed>> nodes) {
+            this.nodes = Objects.requireNonNull(nodes, "nodes");
+        }
+
+        /** Time source (default: the system clock). */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** An inventory older than this is a warning (still used); null (default) checks nothing. */
+        public Builder maxAge(@Nullable Duration maxAge) {
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        /** How long a vanished neighbour's link is kept at least (default 10 minutes). */
+        public Builder holdTime(Duration holdTime) {
+            if (holdTime.isNegative()) {
+                throw new IllegalArgumentException("holdTime must not be negative: " + holdTime);
+            }
+            this.holdTime = holdTime;
+            return this;
+        }
+
+        /**
+         * Whether pods still need a link; a vanished neighbour's link is kept past the hold time while
+         * this says yes (default: never asked, i.e. no).
+         */
+        public Builder inUse(Predicate<TopologyLink> inUse) {
+            this.inUse = Objects.requireNonNull(inUse, "inUse");
+            return this;
+        }
+
+        /** Builds the source. */
+        public LldpTopologySource build() {
+            return new LldpTopologySource(this);
+        }
     }
 }

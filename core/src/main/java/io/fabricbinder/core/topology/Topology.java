@@ -1,11 +1,12 @@
 package io.fabricbinder.core.topology;
 
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.sriov.PciAddress;
+import io.fabricbinder.sriov.PhysicalFunction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -19,21 +20,28 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Topology t = Topology.of(List.of(new TopologyLink("worker-1", "ens1f0", "leaf1", "xe-0/0/10")));
- * t.findLink("worker-1", "ens1f0", "0000:3b:00.0").map(TopologyLink::port);  // "xe-0/0/10"
+ * t.findLink("worker-1", "ens1f0", PciAddress.parse("0000:3b:00.0")).map(TopologyLink::port); // "xe-0/0/10"
  * }</pre>
  *
  * <p>Immutable and thread-safe.
  */
 public final class Topology {
 
-    private static final Topology EMPTY = new Topology(List.of(), List.of(), List.of());
+    private static final Topology EMPTY = new Topology(List.of(), List.of(), List.of(), Map.of());
 
     private final List<TopologyLink> links;
     private final List<Diagnostic> errors;
     private final List<Diagnostic> warnings;
     private final Map<NodeNic, TopologyLink> byNodeNic = new HashMap<>();
+    /** (node, interface name) to the canonical PCI address of that NIC, from the sources' {@code nicNames}. */
+    private final Map<NodeNic, String> pciOfName;
 
-    private Topology(List<TopologyLink> links, List<Diagnostic> errors, List<Diagnostic> warnings) {
+    private Topology(
+            List<TopologyLink> links,
+            List<Diagnostic> errors,
+            List<Diagnostic> warnings,
+            Map<NodeNic, String> pciOfName) {
+        this.pciOfName = Map.copyOf(pciOfName);
         this.links = links.stream()
                 .sorted(Comparator.comparing(TopologyLink::node)
                         .thenComparing(TopologyLink::nic)
@@ -44,7 +52,7 @@ public final class Topology {
         this.errors = errors.stream().sorted().distinct().toList();
         this.warnings = warnings.stream().sorted().distinct().toList();
         for (TopologyLink l : this.links) {
-            byNodeNic.put(lookupKey(l.node(), l.nic()), l);
+            byNodeNic.put(lookupKey(this.pciOfName, l.node(), l.nic()), l);
         }
     }
 
@@ -73,6 +81,8 @@ public final class Topology {
         List<Diagnostic> warnings = new ArrayList<>();
         Map<String, List<Sourced>> byNic = new HashMap<>();
         Map<String, List<Sourced>> byPort = new HashMap<>();
+        List<Sourced> all = new ArrayList<>();
+        Map<NodeNic, String> pciOfName = new HashMap<>();
         for (TopologySource source : sources) {
             TopologySource.Result r;
             try {
@@ -83,17 +93,24 @@ public final class Topology {
             }
             errors.addAll(r.errors());
             warnings.addAll(r.warnings());
-            for (TopologyLink l : r.links()) {
-                Sourced s = new Sourced(source.name(), l);
-                byNic.computeIfAbsent(key(l.node(), l.nic()), k -> new ArrayList<>())
-                        .add(s);
-                byPort.computeIfAbsent(l.leaf() + "\u0000" + l.port(), k -> new ArrayList<>())
-                        .add(s);
+            for (TopologySource.NicName n : r.nicNames()) {
+                pciOfName.putIfAbsent(
+                        new NodeNic(n.node(), n.name()), n.pciAddress().toString());
             }
+            for (TopologyLink l : r.links()) {
+                all.add(new Sourced(source.name(), l));
+            }
+        }
+        for (Sourced s : all) {
+            TopologyLink l = s.link();
+            byNic.computeIfAbsent(key(pciOfName, l.node(), l.nic()), k -> new ArrayList<>())
+                    .add(s);
+            byPort.computeIfAbsent(l.leaf() + "\u0000" + l.port(), k -> new ArrayList<>())
+                    .add(s);
         }
         List<TopologyLink> bad = new ArrayList<>();
         for (List<Sourced> group : byNic.values()) {
-            List<Sourced> distinct = distinctLinks(group);
+            List<Sourced> distinct = distinctLinks(pciOfName, group);
             if (distinct.size() > 1) {
                 TopologyLink first = distinct.get(0).link();
                 errors.add(new Diagnostic(
@@ -104,7 +121,7 @@ public final class Topology {
             }
         }
         for (List<Sourced> group : byPort.values()) {
-            List<Sourced> distinct = distinctLinks(group);
+            List<Sourced> distinct = distinctLinks(pciOfName, group);
             if (distinct.size() > 1) {
                 TopologyLink first = distinct.get(0).link();
                 errors.add(new Diagnostic(
@@ -123,7 +140,7 @@ public final class Topology {
                 }
             }
         }
-        return new Topology(good, errors, warnings);
+        return new Topology(good, errors, warnings, pciOfName);
     }
 
     /** Every usable link, sorted by node, NIC, leaf, port. */
@@ -145,17 +162,22 @@ public final class Topology {
      * The link of the PF on {@code node} with this interface name or PCI address (either may be
      * null), if known. The PCI address is tried first.
      */
-    public Optional<TopologyLink> findLink(String node, @Nullable String pfName, @Nullable String pfPciAddress) {
+    public Optional<TopologyLink> findLink(String node, @Nullable String pfName, @Nullable PciAddress pfPciAddress) {
         if (pfPciAddress != null) {
-            TopologyLink l = byNodeNic.get(lookupKey(node, pfPciAddress));
+            TopologyLink l = byNodeNic.get(new NodeNic(node, pfPciAddress.toString()));
             if (l != null) {
                 return Optional.of(l);
             }
         }
-        if (pfName != null) {
-            return Optional.ofNullable(byNodeNic.get(lookupKey(node, pfName)));
+        if (pfName != null && !pfName.isEmpty()) {
+            return Optional.ofNullable(byNodeNic.get(lookupKey(pciOfName, node, pfName)));
         }
         return Optional.empty();
+    }
+
+    /** The link of this PF of {@code node}: by its PCI address, else by its interface name. */
+    public Optional<TopologyLink> findLink(String node, PhysicalFunction pf) {
+        return findLink(node, pf.name(), pf.pciAddress());
     }
 
     /** The links of one node. */
@@ -168,21 +190,30 @@ public final class Topology {
         return "Topology[links=" + links.size() + ", errors=" + errors.size() + "]";
     }
 
-    private static String key(String node, String nic) {
-        String n = TopologyLink.isPci(nic) ? nic.toLowerCase(Locale.ROOT) : nic;
-        return node + "\u0000" + n;
+    private static String key(Map<NodeNic, String> pciOfName, String node, String nic) {
+        return node + "\u0000" + canonical(pciOfName, node, nic);
     }
 
-    private static NodeNic lookupKey(String node, String nic) {
-        return new NodeNic(node, TopologyLink.isPci(nic) ? nic.toLowerCase(Locale.ROOT) : nic);
+    private static NodeNic lookupKey(Map<NodeNic, String> pciOfName, String node, String nic) {
+        return new NodeNic(node, canonical(pciOfName, node, nic));
+    }
+
+    /** A PCI address in canonical form; an interface name as the PCI address it is known to be, else as it is. */
+    private static String canonical(Map<NodeNic, String> pciOfName, String node, String nic) {
+        String k = TopologyLink.nicKey(nic);
+        if (pciOfName.isEmpty()) {
+            return k;
+        }
+        String pci = pciOfName.get(new NodeNic(node, k));
+        return pci != null ? pci : k;
     }
 
     private record NodeNic(String node, String nic) {}
 
-    private static List<Sourced> distinctLinks(List<Sourced> group) {
+    private static List<Sourced> distinctLinks(Map<NodeNic, String> pciOfName, List<Sourced> group) {
         List<Sourced> out = new ArrayList<>();
         for (Sourced s : group) {
-            boolean seen = out.stream().anyMatch(o -> sameCable(o.link(), s.link()));
+            boolean seen = out.stream().anyMatch(o -> sameCable(pciOfName, o.link(), s.link()));
             if (!seen) {
                 out.add(s);
             }
@@ -190,9 +221,9 @@ public final class Topology {
         return out;
     }
 
-    private static boolean sameCable(TopologyLink a, TopologyLink b) {
+    private static boolean sameCable(Map<NodeNic, String> pciOfName, TopologyLink a, TopologyLink b) {
         return a.node().equals(b.node())
-                && key(a.node(), a.nic()).equals(key(b.node(), b.nic()))
+                && key(pciOfName, a.node(), a.nic()).equals(key(pciOfName, b.node(), b.nic()))
                 && a.leaf().equals(b.leaf())
                 && a.port().equals(b.port());
     }

@@ -1,5 +1,6 @@
 package io.fabricbinder.core.topology;
 
+import io.fabricbinder.sriov.PciAddress;
 import java.util.Objects;
 
 /**
@@ -23,24 +24,17 @@ public record TopologyLink(String node, String nic, String leaf, String port) {
         check(port, "port");
     }
 
-    /** True if {@link #nic()} is a PCI address ({@code dddd:bb:dd.f}). */
+    /** True if {@link #nic()} is a PCI address ({@code dddd:bb:dd.f}, as {@link PciAddress} parses them). */
     public boolean isPciAddress() {
-        return isPci(nic);
+        return PciAddress.isValid(nic);
     }
 
-    static boolean isPci(String s) {
-        if (s.length() != 12 || s.charAt(4) != ':' || s.charAt(7) != ':' || s.charAt(10) != '.') {
-            return false;
-        }
-        for (int i = 0; i < 12; i++) {
-            if (i == 4 || i == 7 || i == 10) {
-                continue;
-            }
-            if (Character.digit(s.charAt(i), 16) < 0) {
-                return false;
-            }
-        }
-        return s.charAt(11) >= '0' && s.charAt(11) <= '7';
+    /**
+     * The NIC as a lookup key: a PCI address in its canonical form (so {@code 0000:3B:00.1} and
+     * {@code 0000:3b:00.1} are one NIC), an interface name as it is.
+     */
+    static String nicKey(String nic) {
+        return PciAddress.isValid(nic) ? PciAddress.parse(nic).toString() : nic;
     }
 
     private static void check(String value, String field) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.PciAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -213,7 +214,9 @@ class ManifestsTest {
         Pod.DeviceInfo info = sr.findDeviceInfo().orElseThrow();
         assertThat(info.type()).isEqualTo("pci");
         assertThat(info.version()).isEqualTo("1.1.0");
-        assertThat(info.pci()).isEqualTo(new Pod.Pci("0000:3b:02.5", "0000:3b:00.0", null, "mlx5_3", null));
+        assertThat(info.pci())
+                .isEqualTo(new Pod.Pci(
+                        PciAddress.parse("0000:3b:02.5"), PciAddress.parse("0000:3b:00.0"), null, "mlx5_3", null));
     }
 
     @Test
@@ -230,7 +233,8 @@ class ManifestsTest {
                         new Pod.NetworkSelection("other", "foo", null, List.of(), null));
         Pod.NetworkStatus st = pod.networkStatus().get(0);
         assertThat(st.deviceInfo())
-                .isEqualTo(new Pod.DeviceInfo("pci", "1.0.0", new Pod.Pci("0000:18:02.5", null, null, null, null)));
+                .isEqualTo(new Pod.DeviceInfo(
+                        "pci", "1.0.0", new Pod.Pci(PciAddress.parse("0000:18:02.5"), null, null, null, null)));
     }
 
     @Test
@@ -292,25 +296,35 @@ class ManifestsTest {
         assertThat(st.namespace()).isEqualTo("sriov-network-operator");
         assertThat(st.syncStatus()).isEqualTo("Succeeded");
         assertThat(st.interfaces()).hasSize(2);
-        SriovNetworkNodeState.PhysicalFunction pf = st.interfaces().get(0);
-        assertThat(pf.pciAddress()).isEqualTo("0000:3b:00.0");
+        io.fabricbinder.sriov.PhysicalFunction pf = st.interfaces().get(0);
+        assertThat(pf.pciAddress()).hasToString("0000:3b:00.0");
         assertThat(pf.name()).isEqualTo("ens1f0");
         assertThat(pf.vendor()).isEqualTo("8086");
         assertThat(pf.deviceId()).isEqualTo("158b");
         assertThat(pf.driver()).isEqualTo("i40e");
         assertThat(pf.numVfs()).isEqualTo(4);
         assertThat(pf.totalVfs()).isEqualTo(64);
-        assertThat(pf.vfs())
+        assertThat(pf.virtualFunctions())
                 .first()
-                .isEqualTo(new SriovNetworkNodeState.VirtualFunction(0, "0000:3b:02.0", "ens1f0v0"));
-        assertThat(st.interfaces().get(1).vfs().get(1))
-                .isEqualTo(new SriovNetworkNodeState.VirtualFunction(1, "0000:3b:0a.1", null));
+                .isEqualTo(SriovNetworkNodeState.virtualFunction(0, PciAddress.parse("0000:3b:02.0"), "ens1f0v0"));
+        assertThat(st.interfaces().get(1).virtualFunctions().get(1))
+                .isEqualTo(SriovNetworkNodeState.virtualFunction(1, PciAddress.parse("0000:3b:0a.1"), null));
         assertThat(st.vfGroups())
                 .containsExactly(
                         new SriovNetworkNodeState.VfGroup(
-                                "0000:3b:00.0", "ens1f0", "intel_sriov_netdevice", "0-3", "netdevice", "policy-leaf-a"),
+                                PciAddress.parse("0000:3b:00.0"),
+                                "ens1f0",
+                                "intel_sriov_netdevice",
+                                "0-3",
+                                "netdevice",
+                                "policy-leaf-a"),
                         new SriovNetworkNodeState.VfGroup(
-                                "0000:3b:00.1", "ens1f1", "intel_sriov_dpdk", "0-1", "vfio-pci", "policy-dpdk"));
+                                PciAddress.parse("0000:3b:00.1"),
+                                "ens1f1",
+                                "intel_sriov_dpdk",
+                                "0-1",
+                                "vfio-pci",
+                                "policy-dpdk"));
         assertThat(st.physicalFunctionsFor("intel.com/intel_sriov_netdevice")).containsExactly(pf);
         assertThat(st.physicalFunctionsFor("intel_sriov_dpdk"))
                 .containsExactly(st.interfaces().get(1));

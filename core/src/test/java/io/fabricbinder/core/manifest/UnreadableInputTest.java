@@ -131,8 +131,9 @@ class UnreadableInputTest {
                 """);
         assertThat(set.errors()).isEmpty();
         SriovNetworkNodeState st = set.nodeStates().get(0);
-        assertThat(st.interfaces().get(0).pciAddress()).isEqualTo("0000:18:02.0");
-        assertThat(st.interfaces().get(0).vfs().get(0).pciAddress()).isEqualTo("0000:18:02.2");
+        assertThat(st.interfaces().get(0).pciAddress()).hasToString("0000:18:02.0");
+        assertThat(st.interfaces().get(0).virtualFunctions().get(0).pciAddress())
+                .hasToString("0000:18:02.2");
 
         Object typed = Objects.requireNonNull(YamlDocuments.readOne("a: yes\nb: on\nc: 1:30\nd: true\ne: 0x1F\nf: ~"));
         assertThat(typed).isInstanceOf(Map.class);

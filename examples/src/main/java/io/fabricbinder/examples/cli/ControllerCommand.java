@@ -14,6 +14,7 @@ import io.fabricbinder.core.topology.StaticTopologyFile;
 import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.examples.controller.FabricBinderController;
 import io.fabricbinder.examples.controller.RouterStatusWriter;
+import io.fabricbinder.examples.controller.TopologyFeed;
 import io.fabricbinder.examples.metrics.ControllerMetrics;
 import io.fabricbinder.examples.metrics.MeasuredScheduler;
 import io.fabricbinder.examples.metrics.ProbeServer;
@@ -28,9 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -97,10 +103,68 @@ final class ControllerCommand implements Callable<Integer> {
 
     @Option(
             names = "--topology",
-            required = true,
             paramLabel = "FILE",
-            description = "Static topology: links: [{node, nic, leaf, port}]; re-read on every start.")
-    Path topology = Path.of("topology.yaml");
+            description = "Static topology: links: [{node, nic, leaf, port}]; required with the static source, "
+                    + "re-read whenever the topology is merged.")
+    @Nullable
+    Path topology;
+
+    /** Where cabling facts come from (see docs/topology.md). */
+    enum TopologySourceKind {
+        /** The --topology file. */
+        STATIC,
+        /** FabricBinderNodes published by the node agents. */
+        LLDP,
+        /** Apstra's cabling map (generic systems named after nodes). */
+        APSTRA
+    }
+
+    @Option(
+            names = "--topology-source",
+            paramLabel = "SOURCE",
+            split = ",",
+            converter = SourceKindConverter.class,
+            description = "Topology sources to merge, repeatable or comma-separated: static (the --topology "
+                    + "file), lldp (FabricBinderNodes from `fabricbinder node-agent`), apstra (the blueprint's "
+                    + "cabling map). Disagreements are errors and leave the NIC unmapped (default: static).")
+    List<TopologySourceKind> topologySources = new ArrayList<>();
+
+    /** Parses {@code static}, {@code lldp}, {@code apstra} in any case. */
+    static final class SourceKindConverter implements CommandLine.ITypeConverter<TopologySourceKind> {
+        @Override
+        public TopologySourceKind convert(String value) {
+            try {
+                return TopologySourceKind.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a topology source (static, lldp, apstra)");
+            }
+        }
+    }
+
+    @Option(
+            names = "--inventory-max-age",
+            defaultValue = "PT1H",
+            paramLabel = "DURATION",
+            description = "A FabricBinderNode observed longer ago than this is a warning and still used "
+                    + "(default: ${DEFAULT-VALUE}; the agents refresh it every --resync).")
+    Duration inventoryMaxAge = Duration.ofHours(1);
+
+    @Option(
+            names = "--lldp-hold-time",
+            defaultValue = "PT10M",
+            paramLabel = "DURATION",
+            description = "A NIC whose LLDP neighbour vanished keeps its last known link this long, and "
+                    + "longer while pods use its port (default: ${DEFAULT-VALUE}).")
+    Duration lldpHoldTime = Duration.ofMinutes(10);
+
+    @Option(
+            names = "--topology-refresh",
+            defaultValue = "PT1M",
+            paramLabel = "DURATION",
+            description = "How often the topology is merged again even without events (Apstra's cabling map "
+                    + "re-read, LLDP hold times checked; default: ${DEFAULT-VALUE}).")
+    Duration topologyRefresh = Duration.ofMinutes(1);
 
     @Option(
             names = "--ipam-dir",
@@ -197,14 +261,24 @@ final class ControllerCommand implements Callable<Integer> {
             err.println("fabricbinder controller: --max-delete-share must lie in 0..1, got " + maxDeleteShare);
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
-        if (!Files.isRegularFile(topology)) {
-            err.println("fabricbinder controller: --topology " + topology + ": no such file");
-            return FabricBinderCli.EXIT_INPUT_ERRORS;
-        }
-        Topology fabric = Topology.merge(List.of(StaticTopologyFile.read(topology)));
-        if (!fabric.errors().isEmpty()) {
-            fabric.errors().forEach(e -> err.println("error: " + e));
-            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        Set<TopologySourceKind> sources =
+                topologySources.isEmpty() ? EnumSet.of(TopologySourceKind.STATIC) : EnumSet.copyOf(topologySources);
+        Path staticFile = topology;
+        if (sources.contains(TopologySourceKind.STATIC)) {
+            if (staticFile == null) {
+                err.println("fabricbinder controller: the static topology source needs --topology FILE "
+                        + "(or choose --topology-source lldp,apstra)");
+                return FabricBinderCli.EXIT_INPUT_ERRORS;
+            }
+            if (!Files.isRegularFile(staticFile)) {
+                err.println("fabricbinder controller: --topology " + staticFile + ": no such file");
+                return FabricBinderCli.EXIT_INPUT_ERRORS;
+            }
+            Topology fabric = Topology.merge(List.of(StaticTopologyFile.read(staticFile)));
+            if (!fabric.errors().isEmpty()) {
+                fabric.errors().forEach(e -> err.println("error: " + e));
+                return FabricBinderCli.EXIT_INPUT_ERRORS;
+            }
         }
         Config config = kubeconfig == null
                 ? Config.autoConfigure(null)
@@ -235,7 +309,12 @@ final class ControllerCommand implements Callable<Integer> {
                     .allowBulkDelete(allowBulkDelete)
                     .maxDeleteShare(maxDeleteShare)
                     .build();
+            AtomicReference<@Nullable TopologyFeed> feedRef = new AtomicReference<>();
             EventDrivenReconciler events = binder.eventDriven(scheduler, window, result -> {
+                TopologyFeed f = feedRef.get();
+                if (f != null) {
+                    f.planned(result.plan());
+                }
                 out.println("reconciled: " + result.fabric().status() + ", "
                         + result.fabric().message() + ", "
                         + result.allocated().size() + " addresses allocated, "
@@ -255,16 +334,55 @@ final class ControllerCommand implements Callable<Integer> {
             // Nothing is reconciled until this replica leads with every informer synced: the
             // controller's RESYNC releases the hold (FabricBinderController.feeding).
             events.hold();
-            events.topology(fabric);
+            // The topology reaches the event mode only while this replica leads: on becoming leader
+            // (RESYNC) and, while leading, when a source changed.
+            TopologyFeed.Builder fb = TopologyFeed.builder(events::topology)
+                    .maxAge(inventoryMaxAge)
+                    .holdTime(lldpHoldTime)
+                    .apstraRefresh(topologyRefresh)
+                    .report(line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            if (sources.contains(TopologySourceKind.STATIC) && staticFile != null) {
+                fb.staticFile(staticFile);
+            }
+            if (sources.contains(TopologySourceKind.LLDP)) {
+                fb.lldp(client);
+            }
+            if (sources.contains(TopologySourceKind.APSTRA)) {
+                String bp = target.blueprint();
+                fb.apstraCablingMap(() -> apstraClient.blueprint(bp).graph().cablingMap());
+            }
+            TopologyFeed feed = fb.build();
+            feedRef.set(feed);
+            FabricBinderController.Listener feeding = FabricBinderController.feeding(events);
             FabricBinderController controller = FabricBinderController.builder(client)
                     .identity(id)
                     .namespace(namespace)
                     .leaseNamespace(leaseNamespace)
                     .leaseName(leaseName)
-                    .listener(counting(metrics, FabricBinderController.feeding(events)))
+                    .listener(counting(metrics, change -> {
+                        if (change.type() == FabricBinderController.Change.Type.RESYNC) {
+                            feed.push();
+                        }
+                        feeding.onChange(change);
+                    }))
                     .build();
             controllerRef.set(controller);
             metrics.leader(controller::isLeader);
+            Runnable refreshIfLeading = () -> {
+                if (controller.isLeader()) {
+                    try {
+                        feed.refresh();
+                    } catch (RuntimeException e) {
+                        err.println("fabricbinder controller: topology refresh failed: " + e);
+                    }
+                }
+            };
+            feed.start(() -> scheduler.execute(refreshIfLeading));
+            ScheduledFuture<?> refresher = scheduler.scheduleWithFixedDelay(
+                    refreshIfLeading, topologyRefresh.toMillis(), topologyRefresh.toMillis(), TimeUnit.MILLISECONDS);
             Thread hook = new Thread(
                     () -> {
                         gateway.close();
@@ -280,7 +398,8 @@ final class ControllerCommand implements Callable<Integer> {
                 out.println("fabricbinder controller " + id + ": watching "
                         + (namespace == null ? "all namespaces" : "namespace " + namespace) + ", Lease "
                         + leaseNamespace + "/" + leaseName + ", Apstra " + target.url() + " blueprint "
-                        + target.blueprint());
+                        + target.blueprint() + ", topology from "
+                        + sources.toString().toLowerCase(Locale.ROOT));
                 out.flush();
                 controller.awaitStop();
             } catch (InterruptedException e) {
@@ -291,6 +410,8 @@ final class ControllerCommand implements Callable<Integer> {
                 if (probes != null) {
                     probes.close();
                 }
+                refresher.cancel(false);
+                feed.close();
                 controller.close();
                 scheduler.shutdown();
                 if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {

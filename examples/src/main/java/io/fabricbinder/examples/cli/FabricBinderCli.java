@@ -85,6 +85,7 @@ public final class FabricBinderCli implements Callable<Integer> {
         commandLine.addSubcommand(new SriovInventoryCommand(env));
         commandLine.addSubcommand(new IpamBenchCommand());
         commandLine.addSubcommand(new ControllerCommand(env));
+        commandLine.addSubcommand(new NodeAgentCommand(env));
         return commandLine;
     }
 

@@ -36,7 +36,7 @@ class ExampleManifestsTest {
                 .forEach(pod -> pod.networkStatus().forEach(status -> {
                     var pci = requireNonNull(
                             status.findDeviceInfo().orElseThrow().pci(), () -> pod + ": device-info without pci");
-                    String pf = requireNonNull(pci.pfPciAddress(), () -> pod + ": device-info without pf-pci");
+                    var pf = requireNonNull(pci.pfPciAddress(), () -> pod + ": device-info without pf-pci");
                     String node = requireNonNull(pod.nodeName(), () -> pod + " is not scheduled");
                     String pfName = set.findNodeState(node)
                             .orElseThrow()

@@ -1,0 +1,174 @@
+package io.fabricbinder.examples.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabricbinder.examples.node.NodeAgent;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fabricbinder node-agent}: the long-running process of the node DaemonSet. It publishes this
+ * node's SR-IOV PFs and their LLDP neighbours as a cluster-scoped {@code FabricBinderNode} (see
+ * {@link NodeAgent}). Other node-side duties (the IPAM socket of the CNI plugin) add their own
+ * options to this command and run beside the publisher.
+ */
+@Command(
+        name = "node-agent",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs on every SR-IOV node (DaemonSet): discovers the node's SR-IOV PFs and VFs from sysfs, "
+                    + "reads the PFs' LLDP neighbours from the host's lldpd (lldpcli -f json0) and publishes "
+                    + "them as the cluster-scoped FabricBinderNode named after the node (fabricbinder.io/"
+                    + "v1alpha1), owned by the Node. Publishes at start, when something changed (checked "
+                    + "every --interval) and at every --resync; writes only when the content changed.",
+            "lldpd not running is a discovery problem in the published status, not a failure. When the API "
+                    + "server cannot be reached the agent keeps discovering and publishes when it returns. "
+                    + "Runs until interrupted."
+        })
+final class NodeAgentCommand implements Callable<Integer> {
+
+    private final Map<String, String> env;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--node-name",
+            paramLabel = "NAME",
+            description = "This node's Kubernetes name (default: $NODE_NAME, set from spec.nodeName by the "
+                    + "DaemonSet's downward API).")
+    @Nullable
+    String nodeName;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file to use.")
+    @Nullable
+    Path kubeconfig;
+
+    @Option(
+            names = "--sysfs-root",
+            defaultValue = "/host/sys",
+            paramLabel = "DIR",
+            description = "The host's sysfs (default: ${DEFAULT-VALUE}, the host's /sys mounted in the pod).")
+    Path sysfsRoot = Path.of("/host/sys");
+
+    @Option(
+            names = "--device-plugin-config",
+            paramLabel = "FILE",
+            description = "sriov-network-device-plugin config.json; when given, each PF lists the device-plugin "
+                    + "resources its VFs are in.")
+    @Nullable
+    Path devicePluginConfig;
+
+    @Option(
+            names = "--lldpcli",
+            defaultValue = "lldpcli",
+            paramLabel = "PROGRAM",
+            description = "The lldpcli program run as `lldpcli [-u SOCKET] -f json0 show neighbors details` "
+                    + "(default: ${DEFAULT-VALUE}; an empty value turns LLDP off).")
+    String lldpcli = "lldpcli";
+
+    @Option(
+            names = "--lldpd-socket",
+            paramLabel = "PATH",
+            description = "lldpd's control socket (lldpcli -u); default: lldpcli's own (/run/lldpd.socket). "
+                    + "Mount the host's /run/lldpd.socket into the pod and name it here.")
+    @Nullable
+    String lldpdSocket;
+
+    @Option(
+            names = "--interval",
+            defaultValue = "PT30S",
+            paramLabel = "DURATION",
+            description =
+                    "How often sysfs and LLDP are read to notice changes (ISO-8601, default: " + "${DEFAULT-VALUE}).")
+    Duration interval = Duration.ofSeconds(30);
+
+    @Option(
+            names = "--resync",
+            defaultValue = "PT10M",
+            paramLabel = "DURATION",
+            description = "How often the published object is read back and rewritten if it differs (deleted "
+                    + "or edited by someone else), even without a change here (default: ${DEFAULT-VALUE}).")
+    Duration resync = Duration.ofMinutes(10);
+
+    @Option(
+            names = "--once",
+            description = "Discover and publish once, then exit (0 when published, 1 when the API server "
+                    + "could not be reached).")
+    boolean once;
+
+    NodeAgentCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String node = nodeName != null ? nodeName : env.get("NODE_NAME");
+        if (node == null || node.isBlank()) {
+            err.println("fabricbinder node-agent: --node-name is required when $NODE_NAME is not set");
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        if (interval.isNegative() || interval.isZero() || resync.isNegative() || resync.isZero()) {
+            err.println("fabricbinder node-agent: --interval and --resync must be positive");
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        String devicePluginJson = null;
+        if (devicePluginConfig != null) {
+            try {
+                devicePluginJson = Files.readString(devicePluginConfig, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("fabricbinder node-agent: --device-plugin-config " + devicePluginConfig + ": "
+                        + e.getMessage());
+                return FabricBinderCli.EXIT_INPUT_ERRORS;
+            }
+        }
+        Config config = kubeconfig == null
+                ? Config.autoConfigure(null)
+                : Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+        boolean interrupted = false;
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            NodeAgent.Builder b = NodeAgent.builder(client, node)
+                    .sysfsRoot(sysfsRoot)
+                    .lldp(NodeAgent.lldpcli(lldpcli, lldpdSocket))
+                    .interval(interval)
+                    .resync(resync)
+                    .log(line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            if (devicePluginJson != null) {
+                b.devicePluginConfig(devicePluginJson);
+            }
+            NodeAgent agent = b.build();
+            if (once) {
+                return agent.publishOnce() ? 0 : FabricBinderCli.EXIT_FAILURE;
+            }
+            try {
+                agent.run();
+            } catch (InterruptedException e) {
+                interrupted = true; // set again once the client is closed
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        out.println("fabricbinder node-agent " + node + ": stopped");
+        out.flush();
+        return 0;
+    }
+}
