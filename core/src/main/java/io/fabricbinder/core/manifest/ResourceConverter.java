@@ -82,7 +82,18 @@ final class ResourceConverter {
             default -> false;
         };
         if (!known) {
-            out.skip();
+            String problem = misspelt(kind, api);
+            if (problem != null) {
+                // A NAD or router whose kind or apiVersion is misspelt is still the user's object: reading
+                // it as absent would delete what it created, so it freezes removals like a broken document.
+                boolean ourKind = kind.equals(NetworkAttachmentDefinition.KIND)
+                        || kind.equals(Pod.KIND)
+                        || kind.equals(VirtualNetworkRouter.KIND)
+                        || kind.equals(SriovNetworkNodeState.KIND);
+                out.unreadable(new ManifestError(kind + " " + source, ourKind ? "apiVersion" : "kind", problem));
+            } else {
+                out.skip();
+            }
             return;
         }
         Map<String, Object> metadata = resource.get("metadata") instanceof Map<?, ?> m ? asStringMap(m) : Map.of();
@@ -172,6 +183,39 @@ final class ResourceConverter {
             return "";
         }
         return node instanceof String n && !n.isEmpty() ? n : null;
+    }
+
+    /** The API groups whose every kind FabricBinder reads (other groups' kinds are skipped). */
+    private static final List<String> OWN_GROUPS = List.of("k8s.cni.cncf.io", "fabricbinder.io");
+
+    /** Kinds of our groups that manifests may hold and FabricBinder does not read from them. */
+    private static final List<String> OTHER_KINDS_OF_OWN_GROUPS = List.of("FabricBinderNode");
+
+    /**
+     * Why an object FabricBinder does not read looks like one it should (a known kind with another
+     * apiVersion, or an unknown kind of the NAD or FabricBinder API groups), or null for an object of
+     * someone else's (a Deployment, a ConfigMap, a SriovNetwork) that is rightly skipped.
+     */
+    private static @Nullable String misspelt(String kind, String api) {
+        String expected = switch (kind) {
+            case NetworkAttachmentDefinition.KIND -> NAD_API;
+            case Pod.KIND -> "v1";
+            case VirtualNetworkRouter.KIND -> "fabricbinder.io/v1alpha1 (or CN2's core.contrail.juniper.net/v1alpha1)";
+            case SriovNetworkNodeState.KIND -> SRIOV_API;
+            default -> null;
+        };
+        if (expected != null) {
+            return "is " + (api.isEmpty() ? "missing" : "'" + KubernetesNames.echo(api) + "'") + "; a " + kind
+                    + " needs " + expected + " (removals are frozen until it is fixed)";
+        }
+        int slash = api.indexOf('/');
+        String group = slash < 0 ? "" : api.substring(0, slash);
+        if (OWN_GROUPS.contains(group) && !OTHER_KINDS_OF_OWN_GROUPS.contains(kind)) {
+            return "kind '" + KubernetesNames.echo(kind) + "' of " + group
+                    + " is not one FabricBinder knows (NetworkAttachmentDefinition,"
+                    + " VirtualNetworkRouter): a misspelt kind? Removals are frozen until it is fixed";
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- NAD

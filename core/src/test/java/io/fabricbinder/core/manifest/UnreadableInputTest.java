@@ -115,6 +115,47 @@ class UnreadableInputTest {
     }
 
     @Test
+    void aMisspeltKindOrApiVersionOfOurOwnObjectsIsUnreadableNotAbsent() {
+        ManifestSet set = Manifests.parse("typo.yaml", """
+                apiVersion: k8s.cni.cncf.io/v1
+                kind: NetworkAttachmentDefinitoin
+                metadata: {name: red, namespace: ns1}
+                ---
+                apiVersion: k8s.cni.cncf.io/v2
+                kind: NetworkAttachmentDefinition
+                metadata: {name: blue, namespace: ns1}
+                ---
+                apiVersion: fabricbinder.io/v1alpha1
+                kind: VirtualNetworkRoutr
+                metadata: {name: r, namespace: ns1}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: ns1}
+                ---
+                apiVersion: sriovnetwork.openshift.io/v1
+                kind: SriovNetwork
+                metadata: {name: s, namespace: ns1}
+                ---
+                apiVersion: fabricbinder.io/v1alpha1
+                kind: FabricBinderNode
+                metadata: {name: node-1}
+                """);
+        assertThat(set.unreadable())
+                .extracting(e -> e.object() + " " + e.field())
+                .containsExactlyInAnyOrder(
+                        "NetworkAttachmentDefinitoin typo.yaml#1 kind",
+                        "NetworkAttachmentDefinition typo.yaml#2 apiVersion",
+                        "VirtualNetworkRoutr typo.yaml#3 kind");
+        assertThat(set.unreadable())
+                .filteredOn(e -> e.field().equals("kind"))
+                .allSatisfy(e -> assertThat(e.message()).contains("misspelt kind"));
+        assertThat(set.unreadable())
+                .filteredOn(e -> e.field().equals("apiVersion"))
+                .allSatisfy(e -> assertThat(e.message()).contains("needs k8s.cni.cncf.io/v1"));
+    }
+
+    @Test
     void yamlIsTypedWithTheYaml12CoreSchemaLikeKubernetes() {
         ManifestSet set = Manifests.parse("state.yaml", """
                 apiVersion: sriovnetwork.openshift.io/v1
