@@ -78,6 +78,8 @@ public final class FabricBinderCli implements Callable<Integer> {
         commandLine.addSubcommand(new SriovInventoryCommand(env));
         commandLine.addSubcommand(new IpamBenchCommand());
         commandLine.addSubcommand(new ControllerCommand(env));
+        commandLine.addSubcommand(new NodeAgentCommand());
+        commandLine.addSubcommand(new CniInstallCommand(env));
         return commandLine;
     }
 
