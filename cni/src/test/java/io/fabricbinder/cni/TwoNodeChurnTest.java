@@ -56,7 +56,7 @@ class TwoNodeChurnTest {
     @Test
     void fileStore() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("store"));
-        churn(List.of("file", dir.toString()), () -> FileIpPoolStore.open(dir), null);
+        churn(List.of("file", dir.toString()), () -> FileIpPoolStore.open(dir), () -> {});
     }
 
     @Test
@@ -209,9 +209,7 @@ class TwoNodeChurnTest {
                 }
                 a.process.toHandle().destroyForcibly(); // kill -9 of node agent A mid-run
                 System.out.println("killed node agent A after " + acked.get() + " acknowledged ADDs");
-                if (fault != null) {
-                    fault.run();
-                }
+                fault.run();
                 sleep(500);
                 a.process = a.start(); // the DaemonSet restarts it; it finds and replaces its stale socket
                 return null;

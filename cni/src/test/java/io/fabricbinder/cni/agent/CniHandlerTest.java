@@ -10,11 +10,17 @@ import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.ipam.spi.Condition;
+import io.fabricbinder.ipam.spi.IpPoolStore;
+import io.fabricbinder.ipam.spi.IpPoolStoreException;
+import io.fabricbinder.ipam.spi.Mutation;
+import io.fabricbinder.ipam.spi.VersionedValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -207,6 +213,66 @@ class CniHandlerTest {
         assertError(run(env("ADD", "c", "p", UID), conf("1.0.0").replace(",\"name\":\"net-a\"", "")), 7, "name");
         assertError(run(env("ADD", "c", "p", UID), conf("1.0.0").replace("\"type\":\"fabricbinder-ipam\"", "\"type\":\"host-local\"")), 7, "ipam.type");
         assertThat(allocator.list(pool())).isEmpty();
+    }
+
+    /** A store whose next commits are applied but answered with a failure (outcome unknown to the caller). */
+    private static final class LossyStore implements IpPoolStore {
+        final InMemoryIpPoolStore inner = new InMemoryIpPoolStore();
+        final java.util.concurrent.atomic.AtomicInteger failAfterApplying = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Optional<VersionedValue> find(String key) {
+            return inner.find(key);
+        }
+
+        @Override
+        public boolean commit(List<Condition> conditions, List<Mutation> mutations) {
+            boolean ok = inner.commit(conditions, mutations);
+            if (failAfterApplying.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IpPoolStoreException("connection lost after the commit was sent");
+            }
+            return ok;
+        }
+
+        @Override
+        public List<VersionedValue> list(String prefix, String startAfter, int limit) {
+            return inner.list(prefix, startAfter, limit);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void addWhoseCommitOutcomeIsUnknownAnswers11AndIsReleasedOnceTheStoreAnswers() throws IOException {
+        LossyStore lossy = new LossyStore();
+        IpAllocator alloc = IpAllocator.create(lossy);
+        CniHandler h = new CniHandler(alloc, lossy);
+        // first use of the pool stores its spec; the commit under test is the allocation's
+        h.handle(env("ADD", "warm", "warm", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8));
+        h.handle(env("DEL", "warm", "warm", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8));
+        lossy.failAfterApplying.set(1);
+        AgentProtocol.Response r = h.handle(env("ADD", "ctr1", "pod-a", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8));
+        assertThat(json(r).path("code").asInt()).isEqualTo(11);
+        assertThat(alloc.list(pool())).hasSize(1); // the commit did land
+        assertThat(h.settlePending()).isZero();
+        assertThat(alloc.list(pool())).isEmpty();
+    }
+
+    @Test
+    void addAnsweredAfterTheCallerGaveUpIsReleasedButALaterSuccessfulAddWins() throws IOException {
+        CniHandler.Ticket late = new CniHandler.Ticket();
+        assertThat(late.abandon()).isTrue();
+        handler.handle(env("ADD", "ctr1", "pod-a", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8), late);
+        assertThat(allocator.list(pool())).hasSize(1);
+        handler.settlePending();
+        assertThat(allocator.list(pool())).isEmpty();
+
+        handler.handle(env("ADD", "ctr2", "pod-b", UID + "b"), conf("1.0.0").getBytes(StandardCharsets.UTF_8), late);
+        String kept = address(run(env("ADD", "ctr2", "pod-b", UID + "b"), conf("1.0.0"))); // the runtime's retry
+        handler.settlePending();
+        assertThat(allocator.list(pool())).singleElement()
+                .satisfies(x -> assertThat(x.addresses().get(0).cidr()).isEqualTo(kept));
     }
 
     private static void assertError(AgentProtocol.Response r, int code, String field) throws IOException {
