@@ -9,7 +9,7 @@ JAVA_HOME_DIR=$1
 TARGET=$2
 JAR=$3
 JACKSON_CORE=$(printf '%s' "$4" | tr ':' '\n' | grep '/jackson-core-[^/]*\.jar$' | head -n 1)
-test -n "$JACKSON_CORE" || { echo "build-plugin.sh: jackson-core not on the class path" >&2; exit 1; }
+test -n "$JACKSON_CORE" || { echo "build-plugin.sh: jackson-core not on the class path: $4" >&2; exit 1; }
 OUT="$TARGET/fabricbinder-ipam"
 rm -rf "$OUT" "$OUT.tmp"
 mkdir -p "$OUT.tmp/lib"
