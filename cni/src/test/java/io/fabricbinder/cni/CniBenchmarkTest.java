@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </pre>
  */
 class CniBenchmarkTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Path HOST_LOCAL = Path.of("/usr/lib/cni/host-local");
 
     @TempDir
@@ -99,8 +100,7 @@ class CniBenchmarkTest {
                         System.out.println(label + " failed: " + r.stdout() + r.stderr());
                         continue;
                     }
-                    int a = r.stdout().indexOf("\"address\":\"");
-                    String addr = r.stdout().substring(a + 11, r.stdout().indexOf('"', a + 11));
+                    String addr = address(r.stdout());
                     if (!addresses.add(addr)) {
                         failures.incrementAndGet();
                         System.out.println(label + " DUPLICATE " + addr);
@@ -127,6 +127,14 @@ class CniBenchmarkTest {
                 seconds);
         System.out.println(st);
         return st;
+    }
+
+    private static String address(String result) {
+        try {
+            return JSON.readTree(result).path("ips").path(0).path("address").asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> env(Path nodeConfig) {
@@ -206,8 +214,7 @@ class CniBenchmarkTest {
                                 failed.incrementAndGet();
                                 continue;
                             }
-                            int a = r.stdout().indexOf("\"address\":\"");
-                            String addr = r.stdout().substring(a + 11, r.stdout().indexOf('"', a + 11));
+                            String addr = address(r.stdout());
                             if (!held.add(addr)) {
                                 dups.incrementAndGet();
                             }

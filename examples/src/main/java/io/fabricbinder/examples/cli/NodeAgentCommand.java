@@ -31,7 +31,7 @@ final class NodeAgentCommand implements Callable<Integer> {
     IpamSocketOptions ipam = new IpamSocketOptions();
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         String problem = ipam.problem();
         if (problem != null) {
@@ -48,6 +48,8 @@ final class NodeAgentCommand implements Callable<Integer> {
                     + running.agent.socket());
             spec.commandLine().getOut().flush();
             running.agent.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // asked to stop: the agent is closed, the socket removed
         }
         return 0;
     }
