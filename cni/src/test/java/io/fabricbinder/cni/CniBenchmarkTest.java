@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </pre>
  */
 class CniBenchmarkTest {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Path HOST_LOCAL = Path.of("/usr/lib/cni/host-local");
 
     @TempDir
@@ -53,14 +54,7 @@ class CniBenchmarkTest {
         @Override
         public String toString() {
             return String.format(
-                    Locale.ROOT,
-                    "| %s | %d | %.1f | %.1f | %.1f | %.2f |",
-                    label,
-                    n,
-                    p50,
-                    p99,
-                    cpuPerOp,
-                    seconds);
+                    Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.2f |", label, n, p50, p99, cpuPerOp, seconds);
         }
     }
 
@@ -73,7 +67,8 @@ class CniBenchmarkTest {
         return ticks * 1000.0 / 100.0; // USER_HZ is 100 on Linux
     }
 
-    private Stats run(String label, Path exe, String conf, Map<String, String> baseEnv, int total, int threads, String tag)
+    private Stats run(
+            String label, Path exe, String conf, Map<String, String> baseEnv, int total, int threads, String tag)
             throws Exception {
         List<Double> walls = Collections.synchronizedList(new ArrayList<>());
         Set<String> addresses = Collections.synchronizedSet(new HashSet<>());
@@ -91,7 +86,9 @@ class CniBenchmarkTest {
                     String pod = tag + "-" + i;
                     env.put("CNI_COMMAND", "ADD");
                     env.put("CNI_CONTAINERID", "ctr-" + pod);
-                    env.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=bench;K8S_POD_NAME=" + pod + ";K8S_POD_UID=u-" + pod);
+                    env.put(
+                            "CNI_ARGS",
+                            "IgnoreUnknown=1;K8S_POD_NAMESPACE=bench;K8S_POD_NAME=" + pod + ";K8S_POD_UID=u-" + pod);
                     long s = System.nanoTime();
                     PluginHarness.Result r = PluginHarness.exec(exe, env, conf);
                     walls.add((System.nanoTime() - s) / 1e6);
@@ -158,10 +155,13 @@ class CniBenchmarkTest {
         assumeTrue(Files.isExecutable(exe), "build target/fabricbinder-ipam first (see the class doc)");
         int n1 = Integer.getInteger("cni.bench.n1", 60);
         int n8 = Integer.getInteger("cni.bench.n8", 160);
-        String hlConf = "{\"cniVersion\":\"1.0.0\",\"name\":\"bench-hl\",\"type\":\"sriov\",\"ipam\":{\"type\":\"host-local\","
-                + "\"dataDir\":\"" + tmp.resolve("host-local") + "\",\"ranges\":[[{\"subnet\":\"10.121.0.0/16\"}]]}}";
+        String hlConf =
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"bench-hl\",\"type\":\"sriov\",\"ipam\":{\"type\":\"host-local\","
+                        + "\"dataDir\":\"" + tmp.resolve("host-local")
+                        + "\",\"ranges\":[[{\"subnet\":\"10.121.0.0/16\"}]]}}";
         List<Stats> all = new ArrayList<>();
-        System.out.println("| Plugin, store, concurrency | ADDs | wall p50 (ms) | wall p99 (ms) | CPU per ADD (ms) | total (s) |");
+        System.out.println(
+                "| Plugin, store, concurrency | ADDs | wall p50 (ms) | wall p99 (ms) | CPU per ADD (ms) | total (s) |");
         System.out.println("|---|---|---|---|---|---|");
         try (FileIpPoolStore file = FileIpPoolStore.open(Files.createDirectories(tmp.resolve("file")));
                 IpamAgent fileAgent =
@@ -169,7 +169,10 @@ class CniBenchmarkTest {
                 EtcdTestCluster etcd = EtcdTestCluster.start3()) {
             Path fileConf = PluginHarness.writeNodeConfig(tmp.resolve("file.conf"), fileAgent.socket());
             String prefix = "bench-" + System.nanoTime() + "/";
-            try (IpPoolStore es = EtcdIpPoolStore.builder().endpoints(etcd.endpoints()).keyPrefix(prefix).build();
+            try (IpPoolStore es = EtcdIpPoolStore.builder()
+                            .endpoints(etcd.endpoints())
+                            .keyPrefix(prefix)
+                            .build();
                     IpamAgent etcdAgent =
                             IpamAgent.start(tmp.resolve("etcd.sock"), new CniHandler(IpAllocator.create(es), es))) {
                 Path etcdConf = PluginHarness.writeNodeConfig(tmp.resolve("etcd.conf"), etcdAgent.socket());
@@ -178,8 +181,22 @@ class CniBenchmarkTest {
                 for (int c : new int[] {1, 8}) {
                     int n = c == 1 ? n1 : n8;
                     all.add(run("host-local, c=" + c, HOST_LOCAL, hlConf, env(fileConf), n, c, "hl" + c));
-                    all.add(run("fabricbinder-ipam, file store, c=" + c, exe, fbConf("bench-file-" + c), env(fileConf), n, c, "f" + c));
-                    all.add(run("fabricbinder-ipam, 3-member etcd, c=" + c, exe, fbConf("bench-etcd-" + c), env(etcdConf), n, c, "e" + c));
+                    all.add(run(
+                            "fabricbinder-ipam, file store, c=" + c,
+                            exe,
+                            fbConf("bench-file-" + c),
+                            env(fileConf),
+                            n,
+                            c,
+                            "f" + c));
+                    all.add(run(
+                            "fabricbinder-ipam, 3-member etcd, c=" + c,
+                            exe,
+                            fbConf("bench-etcd-" + c),
+                            env(etcdConf),
+                            n,
+                            c,
+                            "e" + c));
                 }
                 for (Stats s : all) {
                     System.out.println(s);
@@ -187,10 +204,17 @@ class CniBenchmarkTest {
             }
             // 1,000 ADDs + 1,000 DELs from two node agents against the 3-member etcd, 8 concurrent execs.
             String prefix2 = "bench2-" + System.nanoTime() + "/";
-            try (IpPoolStore s1 = EtcdIpPoolStore.builder().endpoints(etcd.endpoints()).keyPrefix(prefix2).build();
-                    IpPoolStore s2 = EtcdIpPoolStore.builder().endpoints(etcd.endpoints()).keyPrefix(prefix2).build();
+            try (IpPoolStore s1 = EtcdIpPoolStore.builder()
+                            .endpoints(etcd.endpoints())
+                            .keyPrefix(prefix2)
+                            .build();
+                    IpPoolStore s2 = EtcdIpPoolStore.builder()
+                            .endpoints(etcd.endpoints())
+                            .keyPrefix(prefix2)
+                            .build();
                     IpamAgent a1 = IpamAgent.start(tmp.resolve("n1.sock"), new CniHandler(IpAllocator.create(s1), s1));
-                    IpamAgent a2 = IpamAgent.start(tmp.resolve("n2.sock"), new CniHandler(IpAllocator.create(s2), s2))) {
+                    IpamAgent a2 =
+                            IpamAgent.start(tmp.resolve("n2.sock"), new CniHandler(IpAllocator.create(s2), s2))) {
                 Path c1 = PluginHarness.writeNodeConfig(tmp.resolve("n1.conf"), a1.socket());
                 Path c2 = PluginHarness.writeNodeConfig(tmp.resolve("n2.conf"), a2.socket());
                 int total = Integer.getInteger("cni.bench.churn", 1000);

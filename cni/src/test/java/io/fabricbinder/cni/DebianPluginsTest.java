@@ -87,18 +87,24 @@ class DebianPluginsTest {
         String cidr = result.path("ips").path(0).path("address").asText();
         assertThat(cidr).matches("10\\.77\\.0\\.(1\\d|20)/24");
 
-        JsonNode addrs = JSON.readTree(PluginHarness.sh("ip", "netns", "exec", netns, "ip", "-j", "addr", "show", "dev", "net1"));
-        assertThat(addrs.path(0).path("addr_info").toString()).contains("\"local\":\"" + cidr.substring(0, cidr.indexOf('/')) + "\"");
+        JsonNode addrs = JSON.readTree(
+                PluginHarness.sh("ip", "netns", "exec", netns, "ip", "-j", "addr", "show", "dev", "net1"));
+        assertThat(addrs.path(0).path("addr_info").toString())
+                .contains("\"local\":\"" + cidr.substring(0, cidr.indexOf('/')) + "\"");
         String routes = PluginHarness.sh("ip", "netns", "exec", netns, "ip", "-j", "route");
         assertThat(routes).contains("\"dst\":\"10.78.0.0/16\"").contains("\"gateway\":\"10.77.0.1\"");
         assertThat(h.allocator.list(poolOf(conf))).hasSize(1);
 
         PluginHarness.Result check = PluginHarness.exec(
-                HOST_DEVICE, h.env("CHECK", "ctr-" + id, "net1", "/run/netns/" + netns, "pod-a"), withPrev(conf, r.stdout()));
+                HOST_DEVICE,
+                h.env("CHECK", "ctr-" + id, "net1", "/run/netns/" + netns, "pod-a"),
+                withPrev(conf, r.stdout()));
         assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
 
         PluginHarness.Result del = PluginHarness.exec(
-                HOST_DEVICE, h.env("DEL", "ctr-" + id, "net1", "/run/netns/" + netns, "pod-a"), withPrev(conf, r.stdout()));
+                HOST_DEVICE,
+                h.env("DEL", "ctr-" + id, "net1", "/run/netns/" + netns, "pod-a"),
+                withPrev(conf, r.stdout()));
         assertThat(del.exitCode()).as(del.stdout() + del.stderr()).isZero();
         assertThat(h.allocator.list(poolOf(conf))).isEmpty();
         assertThat(PluginHarness.sh("ip", "-j", "link", "show", "dev", vf)).contains(vf);
@@ -120,11 +126,14 @@ class DebianPluginsTest {
         assertThat(cidr).isNotNull().matches("10\\.77\\.0\\.(1\\d|20)/24");
         String addrs = PluginHarness.sh("ip", "netns", "exec", netns, "ip", "-j", "addr", "show", "dev", "eth0");
         assertThat(addrs).contains("\"local\":\"" + cidr.substring(0, cidr.indexOf('/')) + "\"");
-        assertThat(PluginHarness.sh("ip", "netns", "exec", netns, "ip", "-j", "route")).contains("\"dst\":\"10.78.0.0/16\"");
+        assertThat(PluginHarness.sh("ip", "netns", "exec", netns, "ip", "-j", "route"))
+                .contains("\"dst\":\"10.78.0.0/16\"");
 
         for (int i = 0; i < 2; i++) {
             PluginHarness.Result del = PluginHarness.exec(
-                    BRIDGE, h.env("DEL", "ctr-" + id, "eth0", "/run/netns/" + netns, "pod-b"), withPrev(conf, r.stdout()));
+                    BRIDGE,
+                    h.env("DEL", "ctr-" + id, "eth0", "/run/netns/" + netns, "pod-b"),
+                    withPrev(conf, r.stdout()));
             assertThat(del.exitCode()).as(del.stdout() + del.stderr()).isZero();
         }
         assertThat(h.allocator.list(poolOf(conf))).isEmpty();

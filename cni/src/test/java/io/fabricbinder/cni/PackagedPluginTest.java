@@ -60,7 +60,12 @@ class PackagedPluginTest {
             env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
             PluginHarness.Result add = PluginHarness.exec(exe, env, CONF);
             assertThat(add.exitCode()).as(add.stdout() + add.stderr()).isZero();
-            assertThat(JSON.readTree(add.stdout()).path("ips").path(0).path("address").asText()).startsWith("10.67.0.");
+            assertThat(JSON.readTree(add.stdout())
+                            .path("ips")
+                            .path(0)
+                            .path("address")
+                            .asText())
+                    .startsWith("10.67.0.");
             env.put("CNI_COMMAND", "DEL");
             env.remove("JAVA_TOOL_OPTIONS");
             PluginHarness.Result del = PluginHarness.exec(exe, env, CONF);

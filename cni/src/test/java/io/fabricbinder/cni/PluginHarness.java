@@ -61,7 +61,8 @@ public final class PluginHarness implements AutoCloseable {
             Path home = Path.of("target/fabricbinder-ipam").toAbsolutePath();
             script = "#!/bin/sh\nexec " + home.resolve("fabricbinder-ipam") + " \"$@\"\n";
         } else {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String cp = location(Plugin.class) + ":" + location(JsonFactory.class);
             script = "#!/bin/sh\nexec " + java + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -cp " + cp
                     + " io.fabricbinder.cni.Plugin \"$@\"\n";
@@ -72,7 +73,8 @@ public final class PluginHarness implements AutoCloseable {
 
     private static String location(Class<?> c) {
         try {
-            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -88,8 +90,8 @@ public final class PluginHarness implements AutoCloseable {
         env.put("CNI_PATH", "/usr/lib/cni:" + binDir);
         env.put(
                 "CNI_ARGS",
-                "IgnoreUnknown=1;K8S_POD_NAMESPACE=demo;K8S_POD_NAME=" + pod + ";K8S_POD_INFRA_CONTAINER_ID=" + container
-                        + ";K8S_POD_UID=uid-" + pod);
+                "IgnoreUnknown=1;K8S_POD_NAMESPACE=demo;K8S_POD_NAME=" + pod + ";K8S_POD_INFRA_CONTAINER_ID="
+                        + container + ";K8S_POD_UID=uid-" + pod);
         env.put(NodeConfig.ENV_OVERRIDE, nodeConfig.toString());
         return env;
     }

@@ -37,12 +37,18 @@ class PluginProcessTest {
 
     private static Map<String, String> env(String command, Path nodeConfig) {
         return Map.of(
-                "CNI_COMMAND", command,
-                "CNI_CONTAINERID", "ctr1",
-                "CNI_NETNS", "/run/netns/none",
-                "CNI_IFNAME", "net1",
-                "CNI_ARGS", "K8S_POD_NAMESPACE=demo;K8S_POD_NAME=p;K8S_POD_UID=u1",
-                NodeConfig.ENV_OVERRIDE, nodeConfig.toString());
+                "CNI_COMMAND",
+                command,
+                "CNI_CONTAINERID",
+                "ctr1",
+                "CNI_NETNS",
+                "/run/netns/none",
+                "CNI_IFNAME",
+                "net1",
+                "CNI_ARGS",
+                "K8S_POD_NAMESPACE=demo;K8S_POD_NAME=p;K8S_POD_UID=u1",
+                NodeConfig.ENV_OVERRIDE,
+                nodeConfig.toString());
     }
 
     private static JsonNode error(PluginHarness.Result r, int code, String... mentions) throws IOException {
@@ -50,7 +56,8 @@ class PluginProcessTest {
         JsonNode j = JSON.readTree(r.stdout());
         assertThat(j.path("code").asInt()).as(r.stdout()).isEqualTo(code);
         for (String m : mentions) {
-            assertThat(j.path("msg").asText() + " " + j.path("details").asText()).contains(m);
+            assertThat(j.path("msg").asText() + " " + j.path("details").asText())
+                    .contains(m);
         }
         assertThat(j.path("cniVersion").asText()).isEqualTo("1.0.0");
         return j;

@@ -66,7 +66,10 @@ class TwoNodeChurnTest {
             String endpoints = String.join(",", etcd.endpoints());
             churn(
                     List.of("etcd", endpoints, prefix),
-                    () -> EtcdIpPoolStore.builder().endpoints(etcd.endpoints()).keyPrefix(prefix).build(),
+                    () -> EtcdIpPoolStore.builder()
+                            .endpoints(etcd.endpoints())
+                            .keyPrefix(prefix)
+                            .build(),
                     () -> System.out.println("killed etcd leader " + etcd.killLeader()));
         }
     }
@@ -125,12 +128,18 @@ class TwoNodeChurnTest {
     /** One CNI command through the plugin's code path (in process, without the watchdog). */
     private static PluginHarness.Result cni(Agent agent, String command, String pod) {
         Map<String, String> env = Map.of(
-                "CNI_COMMAND", command,
-                "CNI_CONTAINERID", "ctr-" + pod,
-                "CNI_NETNS", "/run/netns/" + pod,
-                "CNI_IFNAME", "net1",
-                "CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=churn;K8S_POD_NAME=" + pod + ";K8S_POD_UID=uid-" + pod,
-                NodeConfig.ENV_OVERRIDE, agent.nodeConfig.toString());
+                "CNI_COMMAND",
+                command,
+                "CNI_CONTAINERID",
+                "ctr-" + pod,
+                "CNI_NETNS",
+                "/run/netns/" + pod,
+                "CNI_IFNAME",
+                "net1",
+                "CNI_ARGS",
+                "IgnoreUnknown=1;K8S_POD_NAMESPACE=churn;K8S_POD_NAME=" + pod + ";K8S_POD_UID=uid-" + pod,
+                NodeConfig.ENV_OVERRIDE,
+                agent.nodeConfig.toString());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new Plugin(
@@ -139,7 +148,8 @@ class TwoNodeChurnTest {
                         out,
                         new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(false);
-        return new PluginHarness.Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new PluginHarness.Result(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static String address(String result) {
@@ -153,7 +163,8 @@ class TwoNodeChurnTest {
         Agent a = new Agent(Files.createDirectories(tmp.resolve("node-a")), store);
         Agent b = new Agent(Files.createDirectories(tmp.resolve("node-b")), store);
         Agent[] agents = {a, b};
-        PoolSpec pool = IpamBlock.parse(Map.of("type", "fabricbinder-ipam", "subnet", "10.90.0.0/24")).pool("churn");
+        PoolSpec pool = IpamBlock.parse(Map.of("type", "fabricbinder-ipam", "subnet", "10.90.0.0/24"))
+                .pool("churn");
         Map<String, String> held = new ConcurrentHashMap<>(); // address -> pod, acknowledged and not yet deleted
         AtomicReference<String> violation = new AtomicReference<>();
         AtomicInteger acked = new AtomicInteger();
@@ -180,7 +191,8 @@ class TwoNodeChurnTest {
                             acked.incrementAndGet();
                             sleep(rnd.nextInt(30));
                             Optional<Allocation> now = retry(() -> reader.find(pool, owner));
-                            if (now.isEmpty() || !now.get().addresses().get(0).cidr().equals(addr)) {
+                            if (now.isEmpty()
+                                    || !now.get().addresses().get(0).cidr().equals(addr)) {
                                 violation.compareAndSet(null, pod + " acknowledged " + addr + " but holds " + now);
                             }
                         } else {
@@ -219,8 +231,11 @@ class TwoNodeChurnTest {
             }
             assertThat(violation.get()).isNull();
             assertThat(acked.get()).isGreaterThan(WORKERS * PODS_PER_WORKER / 2);
-            assertThat(retry(() -> reader.list(pool))).as("allocations left after every DEL").isEmpty();
-            System.out.println("churn: " + acked.get() + " acknowledged ADDs, " + retried.get() + " failed and retried");
+            assertThat(retry(() -> reader.list(pool)))
+                    .as("allocations left after every DEL")
+                    .isEmpty();
+            System.out.println(
+                    "churn: " + acked.get() + " acknowledged ADDs, " + retried.get() + " failed and retried");
         } finally {
             pool8.shutdownNow();
             a.stop();

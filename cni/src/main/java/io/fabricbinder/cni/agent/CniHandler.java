@@ -140,12 +140,17 @@ public final class CniHandler {
                     requireV11(version, command);
                     yield gc(conf);
                 }
-                default -> throw new CniRequestException(
-                        CniError.INVALID_ENVIRONMENT,
-                        "CNI_COMMAND '" + command + "' is not one of ADD, DEL, CHECK, STATUS, GC, VERSION");
+                default ->
+                    throw new CniRequestException(
+                            CniError.INVALID_ENVIRONMENT,
+                            "CNI_COMMAND '" + command + "' is not one of ADD, DEL, CHECK, STATUS, GC, VERSION");
             };
         } catch (CniRequestException e) {
-            LOG.info("{} {}: {}", env.get("CNI_COMMAND"), env.get("CNI_CONTAINERID"), e.error().msg());
+            LOG.info(
+                    "{} {}: {}",
+                    env.get("CNI_COMMAND"),
+                    env.get("CNI_CONTAINERID"),
+                    e.error().msg());
             return error(version, e.error());
         } catch (IpPoolStoreException | IpamConflictException e) {
             LOG.warn("{} {}: store: {}", env.get("CNI_COMMAND"), env.get("CNI_CONTAINERID"), e.getMessage());
@@ -239,7 +244,8 @@ public final class CniHandler {
             owner = new Owner(namespace, podName, incarnation, ifname);
         } catch (IllegalArgumentException e) {
             throw new CniRequestException(
-                    CniError.INVALID_ENVIRONMENT, "CNI_ARGS: " + String.valueOf(e.getMessage()).replace("owner ", ""));
+                    CniError.INVALID_ENVIRONMENT,
+                    "CNI_ARGS: " + String.valueOf(e.getMessage()).replace("owner ", ""));
         }
         return new Attachment(ipam, pool, owner, containerId, recordKey(pool, owner));
     }
@@ -247,8 +253,7 @@ public final class CniHandler {
     private static IpamBlock ipam(Map<String, Object> conf) throws CniRequestException {
         Object raw = conf.get("ipam");
         if (!(raw instanceof Map<?, ?> m)) {
-            throw new CniRequestException(
-                    CniError.INVALID_NETWORK_CONFIG, "ipam: is required and must be an object");
+            throw new CniRequestException(CniError.INVALID_NETWORK_CONFIG, "ipam: is required and must be an object");
         }
         Map<String, Object> ipamMap = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -446,8 +451,7 @@ public final class CniHandler {
                 allocator.release(p.pool, p.owner);
                 if (record.isPresent()) {
                     store.commit(
-                            List.of(Condition.atVersion(key, record.get().version())),
-                            List.of(Mutation.delete(key)));
+                            List.of(Condition.atVersion(key, record.get().version())), List.of(Mutation.delete(key)));
                 }
                 pending.remove(key);
                 LOG.info("released {} in pool {} for a failed ADD", p.owner, p.pool.name());
@@ -515,8 +519,7 @@ public final class CniHandler {
 
     // ---------------------------------------------------------------- DEL
 
-    private AgentProtocol.Response del(Map<String, String> env, Map<String, Object> conf)
-            throws CniRequestException {
+    private AgentProtocol.Response del(Map<String, String> env, Map<String, Object> conf) throws CniRequestException {
         Attachment a = attachment(env, conf, false);
         ReentrantLock lock = lockOf(a.recordKey);
         lock.lock();
@@ -537,7 +540,12 @@ public final class CniHandler {
                         List.of(Mutation.delete(a.recordKey)));
             }
             pending.remove(a.recordKey);
-            LOG.info("DEL {} {} pool {}: {}", a.containerId, a.owner, a.pool.name(), released ? "released" : "held nothing");
+            LOG.info(
+                    "DEL {} {} pool {}: {}",
+                    a.containerId,
+                    a.owner,
+                    a.pool.name(),
+                    released ? "released" : "held nothing");
             return new AgentProtocol.Response(0, EMPTY);
         } finally {
             lock.unlock();
@@ -568,7 +576,8 @@ public final class CniHandler {
         if (record.isPresent() && !record.get().value().startsWith(a.containerId + " ")) {
             throw new CniRequestException(
                     CniError.ALLOCATION_MISMATCH,
-                    "the attachment " + a.owner + " belongs to container " + record.get().value());
+                    "the attachment " + a.owner + " belongs to container "
+                            + record.get().value());
         }
         Optional<Allocation> alloc = allocator.find(a.pool, a.owner);
         if (alloc.isEmpty()) {

@@ -93,7 +93,8 @@ public final class IpamAgent implements AutoCloseable {
         try {
             Path dir = abs.getParent();
             if (dir != null && !Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             if (Files.exists(abs)) {
                 try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -195,9 +196,7 @@ public final class IpamAgent implements AutoCloseable {
             // keep null: the error says the newest version
         }
         CniError e = new CniError(
-                CniError.TRY_AGAIN_LATER,
-                "IP pool store did not answer within " + deadlineMillis + " ms",
-                "");
+                CniError.TRY_AGAIN_LATER, "IP pool store did not answer within " + deadlineMillis + " ms", "");
         return new AgentProtocol.Response(CniError.TRY_AGAIN_LATER, e.toJson(version));
     }
 

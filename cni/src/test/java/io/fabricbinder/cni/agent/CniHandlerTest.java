@@ -51,8 +51,8 @@ class CniHandlerTest {
         env.put("CNI_PATH", "/usr/lib/cni");
         env.put(
                 "CNI_ARGS",
-                "IgnoreUnknown=1;K8S_POD_NAMESPACE=demo;K8S_POD_NAME=" + pod + ";K8S_POD_INFRA_CONTAINER_ID=" + container
-                        + (uid.isEmpty() ? "" : ";K8S_POD_UID=" + uid));
+                "IgnoreUnknown=1;K8S_POD_NAMESPACE=demo;K8S_POD_NAME=" + pod + ";K8S_POD_INFRA_CONTAINER_ID="
+                        + container + (uid.isEmpty() ? "" : ";K8S_POD_UID=" + uid));
         return env;
     }
 
@@ -81,7 +81,8 @@ class CniHandlerTest {
     @Test
     void addResultHasIpsGatewayRoutesDnsWithoutVersionFieldFrom100() throws IOException {
         for (String v : List.of("1.0.0", "1.1.0")) {
-            AgentProtocol.Response r = run(env("ADD", "ctr-" + v.replace('.', '-'), "pod-" + v.charAt(0), UID), conf(v));
+            AgentProtocol.Response r =
+                    run(env("ADD", "ctr-" + v.replace('.', '-'), "pod-" + v.charAt(0), UID), conf(v));
             assertThat(r.exitCode()).isZero();
             JsonNode j = json(r);
             assertThat(j.path("cniVersion").asText()).isEqualTo(v);
@@ -118,8 +119,10 @@ class CniHandlerTest {
         assertThat(del.exitCode()).isZero();
         assertThat(del.stdout()).isEmpty();
         assertThat(allocator.list(pool())).isEmpty();
-        assertThat(run(env("DEL", "ctr1", "pod-a", UID), conf("1.0.0")).exitCode()).isZero();
-        assertThat(run(env("DEL", "never-added", "pod-z", UID), conf("1.0.0")).exitCode()).isZero();
+        assertThat(run(env("DEL", "ctr1", "pod-a", UID), conf("1.0.0")).exitCode())
+                .isZero();
+        assertThat(run(env("DEL", "never-added", "pod-z", UID), conf("1.0.0")).exitCode())
+                .isZero();
     }
 
     @Test
@@ -136,9 +139,11 @@ class CniHandlerTest {
         String a = address(run(env("ADD", "sandbox-1", "pod-a", UID), conf("1.0.0")));
         String b = address(run(env("ADD", "sandbox-2", "pod-a", UID), conf("1.0.0")));
         assertThat(b).isEqualTo(a);
-        assertThat(run(env("DEL", "sandbox-1", "pod-a", UID), conf("1.0.0")).exitCode()).isZero();
+        assertThat(run(env("DEL", "sandbox-1", "pod-a", UID), conf("1.0.0")).exitCode())
+                .isZero();
         assertThat(allocator.list(pool())).hasSize(1);
-        assertThat(run(env("DEL", "sandbox-2", "pod-a", UID), conf("1.0.0")).exitCode()).isZero();
+        assertThat(run(env("DEL", "sandbox-2", "pod-a", UID), conf("1.0.0")).exitCode())
+                .isZero();
         assertThat(allocator.list(pool())).isEmpty();
     }
 
@@ -156,7 +161,8 @@ class CniHandlerTest {
     @Test
     void withoutPodUidTheContainerIdIsTheIncarnation() {
         run(env("ADD", "ctr1", "pod-a", ""), conf("1.0.0"));
-        assertThat(allocator.find(pool(), new Owner("demo", "pod-a", "ctr1", "net1"))).isPresent();
+        assertThat(allocator.find(pool(), new Owner("demo", "pod-a", "ctr1", "net1")))
+                .isPresent();
         run(env("DEL", "ctr1", "pod-a", ""), conf("1.0.0"));
         assertThat(allocator.list(pool())).isEmpty();
     }
@@ -164,7 +170,8 @@ class CniHandlerTest {
     @Test
     void checkPassesForTheAddResultAndFailsWithoutAllocation() throws IOException {
         AgentProtocol.Response add = run(env("ADD", "ctr1", "pod-a", UID), conf("1.0.0"));
-        String withPrev = conf("1.0.0").replaceFirst("}$", ",\"prevResult\":" + new String(add.stdout(), StandardCharsets.UTF_8).trim() + "}");
+        String withPrev = conf("1.0.0")
+                .replaceFirst("}$", ",\"prevResult\":" + new String(add.stdout(), StandardCharsets.UTF_8).trim() + "}");
         assertThat(run(env("CHECK", "ctr1", "pod-a", UID), withPrev).exitCode()).isZero();
         run(env("DEL", "ctr1", "pod-a", UID), conf("1.0.0"));
         AgentProtocol.Response r = run(env("CHECK", "ctr1", "pod-a", UID), withPrev);
@@ -184,7 +191,8 @@ class CniHandlerTest {
         run(env("ADD", "stale", "pod-b", UID), conf("1.1.0"));
         String gc = conf("1.1.0")
                 .replaceFirst("}$", ",\"cni.dev/valid-attachments\":[{\"containerID\":\"keep\",\"ifname\":\"net1\"}]}");
-        assertThat(run(new HashMap<>(Map.of("CNI_COMMAND", "GC")), gc).exitCode()).isZero();
+        assertThat(run(new HashMap<>(Map.of("CNI_COMMAND", "GC")), gc).exitCode())
+                .isZero();
         assertThat(allocator.list(pool())).extracting(x -> x.owner().pod()).containsExactly("pod-a");
     }
 
@@ -192,7 +200,10 @@ class CniHandlerTest {
     void errorsAreSpecJsonWithCodeAndTheFieldNamed() throws IOException {
         assertError(run(env("ADD", "c", "p", UID), "this is not json"), 6, "stdin");
         assertError(run(env("ADD", "c", "p", UID), conf("0.2.0")), 1, "0.2.0");
-        assertError(run(env("ADD", "c", "p", UID), conf("1.0.0").replace("\"cniVersion\":\"1.0.0\",", "")), 7, "cniVersion");
+        assertError(
+                run(env("ADD", "c", "p", UID), conf("1.0.0").replace("\"cniVersion\":\"1.0.0\",", "")),
+                7,
+                "cniVersion");
         Map<String, String> noName = env("ADD", "c", "p", UID);
         noName.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=demo");
         assertError(run(noName, conf("1.0.0")), 4, "K8S_POD_NAME");
@@ -209,16 +220,25 @@ class CniHandlerTest {
         noNetns.remove("CNI_NETNS");
         assertError(run(noNetns, conf("1.0.0")), 4, "CNI_NETNS");
         assertError(run(env("FROB", "c", "p", UID), conf("1.0.0")), 4, "CNI_COMMAND");
-        assertError(run(env("ADD", "c", "p", UID), conf("1.0.0").replace("10.77.0.0/24", "10.77.0.5/24")), 7, "ipam.subnet");
+        assertError(
+                run(env("ADD", "c", "p", UID), conf("1.0.0").replace("10.77.0.0/24", "10.77.0.5/24")),
+                7,
+                "ipam.subnet");
         assertError(run(env("ADD", "c", "p", UID), conf("1.0.0").replace(",\"name\":\"net-a\"", "")), 7, "name");
-        assertError(run(env("ADD", "c", "p", UID), conf("1.0.0").replace("\"type\":\"fabricbinder-ipam\"", "\"type\":\"host-local\"")), 7, "ipam.type");
+        assertError(
+                run(
+                        env("ADD", "c", "p", UID),
+                        conf("1.0.0").replace("\"type\":\"fabricbinder-ipam\"", "\"type\":\"host-local\"")),
+                7,
+                "ipam.type");
         assertThat(allocator.list(pool())).isEmpty();
     }
 
     /** A store whose next commits are applied but answered with a failure (outcome unknown to the caller). */
     private static final class LossyStore implements IpPoolStore {
         final InMemoryIpPoolStore inner = new InMemoryIpPoolStore();
-        final java.util.concurrent.atomic.AtomicInteger failAfterApplying = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger failAfterApplying =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public Optional<VersionedValue> find(String key) {
@@ -252,7 +272,8 @@ class CniHandlerTest {
         h.handle(env("ADD", "warm", "warm", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8));
         h.handle(env("DEL", "warm", "warm", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8));
         lossy.failAfterApplying.set(1);
-        AgentProtocol.Response r = h.handle(env("ADD", "ctr1", "pod-a", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8));
+        AgentProtocol.Response r =
+                h.handle(env("ADD", "ctr1", "pod-a", UID), conf("1.0.0").getBytes(StandardCharsets.UTF_8));
         assertThat(json(r).path("code").asInt()).isEqualTo(11);
         assertThat(alloc.list(pool())).hasSize(1); // the commit did land
         assertThat(h.settlePending()).isZero();
@@ -271,12 +292,15 @@ class CniHandlerTest {
         handler.handle(env("ADD", "ctr2", "pod-b", UID + "b"), conf("1.0.0").getBytes(StandardCharsets.UTF_8), late);
         String kept = address(run(env("ADD", "ctr2", "pod-b", UID + "b"), conf("1.0.0"))); // the runtime's retry
         handler.settlePending();
-        assertThat(allocator.list(pool())).singleElement()
+        assertThat(allocator.list(pool()))
+                .singleElement()
                 .satisfies(x -> assertThat(x.addresses().get(0).cidr()).isEqualTo(kept));
     }
 
     private static void assertError(AgentProtocol.Response r, int code, String field) throws IOException {
-        assertThat(r.exitCode()).as(new String(r.stdout(), StandardCharsets.UTF_8)).isNotZero();
+        assertThat(r.exitCode())
+                .as(new String(r.stdout(), StandardCharsets.UTF_8))
+                .isNotZero();
         JsonNode j = json(r);
         assertThat(j.path("code").asInt()).as(j.toString()).isEqualTo(code);
         assertThat(j.path("msg").asText()).as(j.toString()).contains(field);

@@ -50,10 +50,18 @@ final class CniInstallCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bin-dir", required = true, paramLabel = "DIR", description = "CNI plugin directory, e.g. /host/opt/cni/bin.")
+    @Option(
+            names = "--bin-dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "CNI plugin directory, e.g. /host/opt/cni/bin.")
     Path binDir = Path.of("/opt/cni/bin");
 
-    @Option(names = "--conf-dir", required = true, paramLabel = "DIR", description = "CNI configuration directory, e.g. /host/etc/cni/net.d.")
+    @Option(
+            names = "--conf-dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "CNI configuration directory, e.g. /host/etc/cni/net.d.")
     Path confDir = Path.of("/etc/cni/net.d");
 
     @Option(
@@ -98,7 +106,8 @@ final class CniInstallCommand implements Callable<Integer> {
         Path homes = Files.createDirectories(binDir.resolve("fabricbinder-ipam.d"));
         Path home = homes.resolve(id);
         if (!Files.isRegularFile(home.resolve(".complete"))) {
-            Path tmp = homes.resolve(".tmp-" + id + "-" + ProcessHandle.current().pid());
+            Path tmp =
+                    homes.resolve(".tmp-" + id + "-" + ProcessHandle.current().pid());
             deleteTree(tmp);
             copyTree(src, tmp);
             Files.writeString(tmp.resolve(".complete"), id + "\n");
@@ -138,7 +147,8 @@ final class CniInstallCommand implements Callable<Integer> {
 
     /** Writes {@code text} to a temporary file next to {@code target} with {@code mode}, then renames. */
     static void writeAtomically(Path target, String text, String mode) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = target.resolveSibling(
+                "." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
         Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
@@ -183,7 +193,8 @@ final class CniInstallCommand implements Callable<Integer> {
             return;
         }
         try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path p :
+                    all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

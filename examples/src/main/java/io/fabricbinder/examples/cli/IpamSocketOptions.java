@@ -59,7 +59,10 @@ final class IpamSocketOptions {
     @Nullable
     Path etcdCacert;
 
-    @Option(names = "--etcd-cert", paramLabel = "FILE", description = "PEM client certificate for etcd (with --etcd-key).")
+    @Option(
+            names = "--etcd-cert",
+            paramLabel = "FILE",
+            description = "PEM client certificate for etcd (with --etcd-key).")
     @Nullable
     Path etcdCert;
 
@@ -86,7 +89,9 @@ final class IpamSocketOptions {
     @Nullable
     String problem() {
         if (socket == null) {
-            return dir != null || !etcdEndpoints.isEmpty() ? "--ipam-dir and --etcd-endpoints need --ipam-socket" : null;
+            return dir != null || !etcdEndpoints.isEmpty()
+                    ? "--ipam-dir and --etcd-endpoints need --ipam-socket"
+                    : null;
         }
         if ((dir == null) == etcdEndpoints.isEmpty()) {
             return "--ipam-socket needs exactly one store: --ipam-dir DIR or --etcd-endpoints URL,...";
@@ -162,7 +167,8 @@ final class IpamSocketOptions {
         if (cert != null && key != null) {
             ssl.keyManager(cert.toFile(), key.toFile());
         }
-        ClientBuilder cb = Client.builder().endpoints(urls.toArray(String[]::new)).sslContext(ssl.build());
+        ClientBuilder cb =
+                Client.builder().endpoints(urls.toArray(String[]::new)).sslContext(ssl.build());
         Client client = cb.build();
         tlsClient = client; // the store does not close a client handed in; Running does
         return b.client(client).build();

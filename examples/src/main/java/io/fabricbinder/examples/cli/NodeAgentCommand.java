@@ -44,8 +44,9 @@ final class NodeAgentCommand implements Callable<Integer> {
         }
         try (IpamSocketOptions.Running running = ipam.start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fabricbinder-ipam-shutdown"));
-            spec.commandLine().getOut().println("fabricbinder node-agent: serving fabricbinder-ipam on "
-                    + running.agent.socket());
+            spec.commandLine()
+                    .getOut()
+                    .println("fabricbinder node-agent: serving fabricbinder-ipam on " + running.agent.socket());
             spec.commandLine().getOut().flush();
             running.agent.awaitClosed();
         } catch (InterruptedException e) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * idempotent and leaves no temporary files.
  */
 class CniInstallCommandTest {
-    private static final Path SOURCE = Path.of("../cni/target/fabricbinder-ipam").toAbsolutePath().normalize();
+    private static final Path SOURCE =
+            Path.of("../cni/target/fabricbinder-ipam").toAbsolutePath().normalize();
 
     @TempDir
     Path tmp;
@@ -33,14 +34,23 @@ class CniInstallCommandTest {
         Path bin = tmp.resolve("opt/cni/bin");
         Path conf = tmp.resolve("etc/cni/net.d");
         String[] args = {
-            "cni-install", "--bin-dir", bin.toString(), "--conf-dir", conf.toString(),
-            "--socket", "/run/fabricbinder/ipam.sock", "--source", SOURCE.toString()
+            "cni-install",
+            "--bin-dir",
+            bin.toString(),
+            "--conf-dir",
+            conf.toString(),
+            "--socket",
+            "/run/fabricbinder/ipam.sock",
+            "--source",
+            SOURCE.toString()
         };
         CliRun run = CliRun.of(args);
         assertThat(run.code()).as(run.err()).isZero();
         Path nodeConf = conf.resolve("fabricbinder.d/fabricbinder-ipam.conf");
-        assertThat(Files.readString(nodeConf)).isEqualToIgnoringNewLines("{\"socket\":\"/run/fabricbinder/ipam.sock\"}");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nodeConf))).isEqualTo("rw-------");
+        assertThat(Files.readString(nodeConf))
+                .isEqualToIgnoringNewLines("{\"socket\":\"/run/fabricbinder/ipam.sock\"}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nodeConf)))
+                .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nodeConf.getParent())))
                 .isEqualTo("rwx------");
         Path launcher = bin.resolve("fabricbinder-ipam");
@@ -71,8 +81,15 @@ class CniInstallCommandTest {
     void refusesASourceThatIsNotAPluginDirectoryAndARelativeSocket() {
         CliRun run = CliRun.withEnv(
                 Map.of(),
-                "cni-install", "--bin-dir", tmp.resolve("bin").toString(), "--conf-dir", tmp.resolve("conf").toString(),
-                "--socket", "/run/x.sock", "--source", tmp.toString());
+                "cni-install",
+                "--bin-dir",
+                tmp.resolve("bin").toString(),
+                "--conf-dir",
+                tmp.resolve("conf").toString(),
+                "--socket",
+                "/run/x.sock",
+                "--source",
+                tmp.toString());
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--source").contains("runtime/bin/java");
     }

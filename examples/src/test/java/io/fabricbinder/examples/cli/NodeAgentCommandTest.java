@@ -27,20 +27,29 @@ class NodeAgentCommandTest {
         Path socket = tmp.resolve("run/ipam.sock");
         AtomicReference<CliRun> result = new AtomicReference<>();
         Thread agent = new Thread(() -> result.set(CliRun.of(
-                "node-agent", "--ipam-socket", socket.toString(), "--ipam-dir", tmp.resolve("store").toString())));
+                "node-agent",
+                "--ipam-socket",
+                socket.toString(),
+                "--ipam-dir",
+                tmp.resolve("store").toString())));
         agent.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!Files.exists(socket) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
-        String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"cli\",\"ipam\":{\"type\":\"fabricbinder-ipam\",\"subnet\":\"10.68.0.0/24\"}}";
-        AgentProtocol.Response r = call(socket, Map.of(
-                "CNI_COMMAND", "ADD",
-                "CNI_CONTAINERID", "c1",
-                "CNI_NETNS", "/run/netns/x",
-                "CNI_IFNAME", "net1",
-                "CNI_ARGS", "K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;K8S_POD_UID=u"), conf);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                .isEqualTo("rw-------");
+        String conf =
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"cli\",\"ipam\":{\"type\":\"fabricbinder-ipam\",\"subnet\":\"10.68.0.0/24\"}}";
+        AgentProtocol.Response r = call(
+                socket,
+                Map.of(
+                        "CNI_COMMAND", "ADD",
+                        "CNI_CONTAINERID", "c1",
+                        "CNI_NETNS", "/run/netns/x",
+                        "CNI_IFNAME", "net1",
+                        "CNI_ARGS", "K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;K8S_POD_UID=u"),
+                conf);
         assertThat(r.exitCode()).isZero();
         assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).contains("\"address\":\"10.68.0.");
         agent.interrupt();
@@ -51,7 +60,8 @@ class NodeAgentCommandTest {
 
     @Test
     void needsExactlyOneStore() {
-        CliRun none = CliRun.of("node-agent", "--ipam-socket", tmp.resolve("s.sock").toString());
+        CliRun none =
+                CliRun.of("node-agent", "--ipam-socket", tmp.resolve("s.sock").toString());
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("--ipam-dir").contains("--etcd-endpoints");
         CliRun nothing = CliRun.of("node-agent");
