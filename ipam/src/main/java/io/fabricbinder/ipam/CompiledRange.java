@@ -164,6 +164,9 @@ final class CompiledRange {
                         "gateway " + gateway + " is not of the same family as subnet " + subnet);
             }
             BigInteger g = Addresses.toBigInteger(gwBytes);
+            if (g.compareTo(net) < 0 || g.compareTo(broadcast) > 0) {
+                throw new IllegalArgumentException("gateway " + gateway + " is outside subnet " + subnet);
+            }
             if (g.compareTo(usableLo) < 0 || g.compareTo(usableHi) > 0) {
                 throw new IllegalArgumentException(
                         "gateway " + gateway + " is not a usable address of subnet " + subnet);
@@ -281,17 +284,44 @@ final class CompiledRange {
     }
 
     /**
-     * Children of node (level, id) that do not exist, as "full" bits. The result may be shared:
-     * callers must not modify it.
+     * Children of node (level, id) that can never hold a free address, as "full" bits: children past
+     * the end of the range, and children whose whole span is reserved (excluded or the gateway). The
+     * allocator treats these bits as set in every summary node, so a search never descends into a
+     * subtree that is all exclusions (a {@code /63} excluding its first {@code /64} has 2^56 such
+     * leaves: visiting them one by one would never end). The result may be shared: callers must not
+     * modify it.
      */
     long[] missingChildrenMask(int level, BigInteger id) {
         BigInteger children = nodeCount(level - 1);
         BigInteger base = id.shiftLeft(8);
-        if (base.add(TWO_FIVE_FIVE).compareTo(children) < 0) {
-            return NONE;
+        long[] mask = NONE;
+        if (base.add(TWO_FIVE_FIVE).compareTo(children) >= 0) {
+            mask = new long[4];
+            Bits.setRange(mask, children.subtract(base).intValueExact(), 255);
         }
-        long[] mask = new long[4];
-        Bits.setRange(mask, children.subtract(base).intValueExact(), 255);
+        if (reservedLo.length == 0) {
+            return mask;
+        }
+        // Offsets covered by this node, and by each of its children.
+        int childShift = 8 * level;
+        BigInteger spanLo = base.shiftLeft(childShift);
+        BigInteger spanHi = spanLo.add(BigInteger.ONE.shiftLeft(childShift + 8)).subtract(BigInteger.ONE);
+        for (int i = firstReservedEndingAtOrAfter(spanLo);
+                i < reservedLo.length && reservedLo[i].compareTo(spanHi) <= 0;
+                i++) {
+            // Children wholly inside [lo, hi]: the first starting at or after lo, the last ending at or before hi.
+            BigInteger lo = reservedLo[i].max(spanLo).subtract(spanLo);
+            BigInteger hiExclusive = reservedHi[i].min(spanHi).subtract(spanLo).add(BigInteger.ONE);
+            BigInteger childSpanMask = BigInteger.ONE.shiftLeft(childShift).subtract(BigInteger.ONE);
+            int first = lo.add(childSpanMask).shiftRight(childShift).intValueExact();
+            int last = hiExclusive.shiftRight(childShift).intValueExact() - 1;
+            if (first <= last) {
+                if (mask == NONE) {
+                    mask = new long[4];
+                }
+                Bits.setRange(mask, first, last);
+            }
+        }
         return mask;
     }
 
@@ -337,6 +367,114 @@ final class CompiledRange {
             return null;
         }
         return address.subtract(first);
+    }
+
+    /** True if the address (of this range's family) lies in the subnet, allocatable or not. */
+    boolean inSubnet(BigInteger address) {
+        BigInteger hostMask =
+                BigInteger.ONE.shiftLeft((v6 ? 128 : 32) - prefixLength).subtract(BigInteger.ONE);
+        return address.andNot(hostMask).equals(network);
+    }
+
+    /** True for the addresses a subnet never hands out: network, IPv4 broadcast (not /31, /32), IPv6 anycast. */
+    boolean isSubnetReserved(BigInteger address) {
+        int bits = v6 ? 128 : 32;
+        if (prefixLength >= bits - 1) {
+            return false;
+        }
+        BigInteger hostMask = BigInteger.ONE.shiftLeft(bits - prefixLength).subtract(BigInteger.ONE);
+        return address.equals(network) || (!v6 && address.equals(network.or(hostMask)));
+    }
+
+    /** {@code subnet first-last}, canonical, for messages. */
+    String describe() {
+        return Addresses.format(network, v6) + "/" + prefixLength + " (allocatable " + Addresses.format(first, v6) + "-"
+                + Addresses.format(last, v6) + ")";
+    }
+
+    /**
+     * Where requested addresses go, one per range: the canonical text of the address requested in
+     * each range, or null. An optional {@code /length} on a request is ignored (host-local does the
+     * same with {@code runtimeConfig.ips}).
+     *
+     * @throws RequestedAddressException if an address is in no range, is reserved, or shares a range
+     */
+    static @Nullable String[] locate(String pool, CompiledRange[] ranges, List<String> requested) {
+        @Nullable String[] out = new String[ranges.length];
+        for (String given : requested) {
+            String text = given.strip();
+            int slash = text.indexOf('/');
+            String bare = slash < 0 ? text : text.substring(0, slash);
+            byte[] bytes;
+            try {
+                bytes = Addresses.parse(bare, "requested address");
+            } catch (IllegalArgumentException e) {
+                throw new RequestedAddressException(
+                        RequestedAddressException.Reason.OUTSIDE_RANGES,
+                        given,
+                        null,
+                        "requested address '" + given + "' is not an IP address");
+            }
+            String canonical = Addresses.format(bytes);
+            BigInteger v = Addresses.toBigInteger(bytes);
+            boolean v6 = bytes.length == 16;
+            int home = -1;
+            StringBuilder ranges6 = new StringBuilder();
+            for (int i = 0; i < ranges.length; i++) {
+                CompiledRange r = ranges[i];
+                if (r.v6 != v6) {
+                    continue;
+                }
+                ranges6.append(ranges6.length() == 0 ? "" : ", ").append(r.describe());
+                InetAddress gw = r.gateway;
+                if (gw != null && Addresses.toBigInteger(gw.getAddress()).equals(v)) {
+                    throw new RequestedAddressException(
+                            RequestedAddressException.Reason.RESERVED,
+                            canonical,
+                            null,
+                            "requested address " + canonical + " is reserved in pool " + pool + " (the gateway of "
+                                    + r.describe() + ")");
+                }
+                BigInteger offset = r.offsetOf(v);
+                if (offset != null) {
+                    if (r.isReserved(offset)) {
+                        throw new RequestedAddressException(
+                                RequestedAddressException.Reason.RESERVED,
+                                canonical,
+                                null,
+                                "requested address " + canonical + " is reserved in pool " + pool + " (excluded or"
+                                        + " the gateway of " + r.describe() + ")");
+                    }
+                    home = i;
+                    break;
+                }
+                if (r.inSubnet(v) && r.isSubnetReserved(v)) {
+                    throw new RequestedAddressException(
+                            RequestedAddressException.Reason.RESERVED,
+                            canonical,
+                            null,
+                            "requested address " + canonical + " is a reserved address of " + r.describe());
+                }
+            }
+            if (home < 0) {
+                throw new RequestedAddressException(
+                        RequestedAddressException.Reason.OUTSIDE_RANGES,
+                        canonical,
+                        null,
+                        "requested address " + canonical + " is outside the ranges of pool " + pool + " ["
+                                + (ranges6.length() == 0 ? "none of its family" : ranges6) + "]");
+            }
+            if (out[home] != null) {
+                throw new RequestedAddressException(
+                        RequestedAddressException.Reason.SAME_RANGE,
+                        canonical,
+                        null,
+                        "requested addresses " + out[home] + " and " + canonical + " are both in "
+                                + ranges[home].describe() + "; an attachment gets one address per range");
+            }
+            out[home] = canonical;
+        }
+        return out;
     }
 
     boolean overlaps(CompiledRange other) {

@@ -94,6 +94,60 @@ public final class IpAllocator {
         Objects.requireNonNull(owner, "owner");
         CompiledPool p = compiledPool(pool);
         ensureSpec(p);
+        return allocate(p, owner, null);
+    }
+
+    /**
+     * Like {@link #allocate(PoolSpec, Owner)}, but with the requested addresses: each is granted in
+     * the range it falls in when it is free, and the ranges without a request get an address as
+     * usual (dual stack with a requested IPv4 address gets any IPv6 address). Idempotent for the
+     * same owner and request. The planner calls it for a pod's {@code ips} (NPWG multi-net spec
+     * §4.1.2) and the CNI plugin for {@code runtimeConfig.ips}; an address in reuse cooldown may be
+     * requested (the request names it explicitly). An optional {@code /length} is ignored.
+     *
+     * @throws RequestedAddressException if an address is in no range, is reserved, is held by another
+     *     owner, shares a range with another request, or the owner already holds a different address
+     *     in that range (release first to change it); nothing is allocated then
+     * @throws PoolExhaustedException if a range without a request has no free address
+     * @throws IpamConflictException if concurrent writers won every attempt (retryable)
+     * @throws io.fabricbinder.ipam.spi.IpPoolStoreException if the store failed (retryable)
+     */
+    public Allocation allocate(PoolSpec pool, Owner owner, List<String> requested) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(requested, "requested");
+        CompiledPool p = compiledPool(pool);
+        @Nullable String[] want = CompiledRange.locate(pool.name(), p.ranges, requested);
+        ensureSpec(p);
+        if (requested.isEmpty()) {
+            return allocate(p, owner, null);
+        }
+        Optional<Allocation> existing = find(p, owner);
+        if (existing.isPresent()) {
+            return checkHolds(p, existing.get(), want);
+        }
+        return allocate(p, owner, want);
+    }
+
+    /** The owner's allocation, if it holds every requested address; else the exception saying which it holds. */
+    private static Allocation checkHolds(CompiledPool p, Allocation a, @Nullable String[] want) {
+        for (int i = 0; i < want.length; i++) {
+            String w = want[i];
+            String have = Addresses.format(a.addresses().get(i).address());
+            if (w != null && !w.equals(have)) {
+                throw new RequestedAddressException(
+                        RequestedAddressException.Reason.OWNER_HOLDS_ANOTHER,
+                        w,
+                        null,
+                        a.owner() + " already holds " + have + " in pool " + p.spec.name() + ", not the requested " + w
+                                + " (release it to change the address)");
+            }
+        }
+        return a;
+    }
+
+    private Allocation allocate(CompiledPool p, Owner owner, @Nullable String @Nullable [] want) {
+        PoolSpec pool = p.spec;
         String ownerId = owner.key();
         String ownerKey = p.ownerKey(ownerId);
         int n = p.ranges.length;
@@ -110,11 +164,42 @@ public final class IpAllocator {
             boolean stale = false;
             for (int i = 0; i < n; i++) {
                 Search s = new Search(at, p, i, now);
+                String requestedText = want == null ? null : want[i];
+                if (want != null && requestedText != null) {
+                    BigInteger offset = Objects.requireNonNull(
+                            p.ranges[i].offsetOf(Addresses.toBigInteger(Addresses.parse(requestedText, "address"))),
+                            "located request outside its range");
+                    Pick pick = new Pick(offset.shiftRight(8), offset.intValue() & 255);
+                    Node leaf = at.node(p.nodeKey(i, 0, pick.leafId()));
+                    if (Bits.get(leaf.bits, pick.bit())) {
+                        Optional<Allocation> existing = find(p, owner);
+                        if (existing.isPresent()) {
+                            return checkHolds(p, existing.get(), want);
+                        }
+                        if (at.hints) {
+                            // "Taken" may come from a stale hint: confirm with linearizable reads.
+                            attempt--;
+                            stale = true;
+                            break;
+                        }
+                        String holder = store.find(p.addrKey(requestedText))
+                                .map(VersionedValue::value)
+                                .orElse(null);
+                        throw new RequestedAddressException(
+                                RequestedAddressException.Reason.HELD,
+                                requestedText,
+                                holder,
+                                "requested address " + requestedText + " in pool " + pool.name() + " is held by "
+                                        + (holder == null ? "another owner" : holder));
+                    }
+                    chosen[i] = s.take(pick);
+                    continue;
+                }
                 Pick pick = s.pick();
                 if (pick == null) {
                     Optional<Allocation> existing = find(p, owner);
                     if (existing.isPresent()) {
-                        return existing.get();
+                        return want == null ? existing.get() : checkHolds(p, existing.get(), want);
                     }
                     if (at.hints) {
                         // "Full" or "cooling" may come from stale hints: confirm with linearizable
@@ -159,7 +244,7 @@ public final class IpAllocator {
             }
             Optional<Allocation> existing = find(p, owner);
             if (existing.isPresent()) {
-                return existing.get();
+                return want == null ? existing.get() : checkHolds(p, existing.get(), want);
             }
             LOG.debug("allocate {} in pool {}: attempt {} lost a race, retrying", owner, pool.name(), attempt);
         }

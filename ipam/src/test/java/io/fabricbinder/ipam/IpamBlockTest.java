@@ -112,7 +112,7 @@ class IpamBlockTest {
         assertThatThrownBy(() -> parse(
                         "{\"type\":\"fabricbinder-ipam\",\"range\":\"2001::0/116\"," + "\"gateway\":\"2001::f:1\"}"))
                 .isInstanceOf(IpamBlockException.class)
-                .hasMessage("ipam.gateway: gateway 2001::f:1 is not a usable address of subnet 2001::/116");
+                .hasMessage("ipam.gateway: gateway 2001::f:1 is outside subnet 2001::/116");
 
         IpamBlock b = parse("{\"type\":\"fabricbinder-ipam\",\"range\":\"2001::0/116\",\"gateway\":\"2001::1\"}");
         assertThat(b.ranges()).containsExactly(new IpRange("2001::/116", null, null, List.of(), "2001::1"));

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * sriov-network-device-plugin). Every non-empty field narrows the set (AND); values within one
  * field are alternatives (OR). {@code pfNames} and {@code rootDevices} accept
  * {@code <pf>#<list>} where the list holds indices and inclusive ranges ({@code ens1f0#0-3,6});
- * PF names compare case-insensitively. {@code isRdma} and {@code needVhostNet} filter only when
- * true.
+ * PF names compare case-insensitively. {@code isRdma} filters only when true. {@code needVhostNet}
+ * is not a filter, as in the device plugin: it asks for {@code /dev/vhost-net} to be mounted, and a
+ * host without it still serves the VFs ({@link ResourcePools} notes it).
  *
  * <p>{@code ddpProfiles}, {@code pKeys} and {@code vdpaType} are parsed but need netlink/devlink
  * data that sysfs does not carry: a selector that sets them matches nothing here, and
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param ddpProfiles Intel DDP profile names (not evaluated here)
  * @param pKeys InfiniBand partition keys (not evaluated here)
  * @param isRdma when true, only RDMA-capable functions
- * @param needVhostNet when true, only if the host has {@code /dev/vhost-net}
+ * @param needVhostNet when true, pods get {@code /dev/vhost-net}; selects nothing (not a filter)
  * @param vdpaType vDPA type (not evaluated here), or {@code ""}
  */
 public record NetDeviceSelectors(

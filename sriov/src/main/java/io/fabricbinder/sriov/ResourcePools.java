@@ -216,7 +216,11 @@ public record ResourcePools(
             }
         }
         if (s.needVhostNet() && !vhostNet) {
-            notes.add(pool + ": selectors[" + index + "] needs vhost-net, which this host lacks; it matches nothing");
+            // needVhostNet is not a selector in sriov-network-device-plugin: on a host without
+            // /dev/vhost-net it logs a warning and still serves the VFs (without mounting vhost-net),
+            // so the pool keeps them here too and only the note remains.
+            notes.add(pool + ": selectors[" + index + "] sets needVhostNet but this host has no /dev/vhost-net;"
+                    + " the device plugin still serves the selected VFs (without vhost-net), and so does this pool");
         }
         return c -> (s.vendors().isEmpty() || s.vendors().contains(c.vendor))
                 && (s.devices().isEmpty() || s.devices().contains(c.device))
@@ -231,7 +235,6 @@ public record ResourcePools(
                         || (!c.pfAddress.isEmpty()
                                 && roots.stream().anyMatch(r -> r.selectsByAddress(c.pfAddress, c.vfIndex))))
                 && (s.linkTypes().isEmpty() || s.linkTypes().contains(c.linkType))
-                && (!s.isRdma() || c.rdma)
-                && (!s.needVhostNet() || vhostNet);
+                && (!s.isRdma() || c.rdma);
     }
 }

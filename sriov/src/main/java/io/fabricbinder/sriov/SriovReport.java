@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *     {@code interfaces})
  * @param problems conditions met while reading sysfs, in discovery order
  * @param vhostNetAvailable whether the host exposes {@code /dev/vhost-net} (sysfs
- *     {@code class/misc/vhost-net}); the device plugin's {@code needVhostNet} selector requires it
+ *     {@code class/misc/vhost-net}); the device plugin mounts it for {@code needVhostNet} and serves the VFs without it
  */
 public record SriovReport(
         @JsonProperty("interfaces") List<PhysicalFunction> interfaces,

@@ -75,20 +75,45 @@ class ResourcePoolsTest {
     }
 
     @Test
-    void linkTypeRdmaAndVhostNetFilters(@TempDir Path tmp) {
+    void linkTypeAndRdmaFilters(@TempDir Path tmp) {
         SriovReport mlx =
                 SriovDiscovery.at(SriovFixtures.mellanoxNode(tmp, true).sys).discover();
 
         ResourcePools pools = pools(mlx, """
                 {"resourceList":[
                   {"resourceName":"ib","selectors":{"linkTypes":["infiniband"]}},
-                  {"resourceName":"vhost","selectors":{"needVhostNet":true}},
                   {"resourceName":"rdma","selectors":{"isRdma":true,"linkTypes":["ether"],"vendors":["15b3"]}}]}""");
 
         assertThat(addresses(pools, "intel.com/ib")).isEmpty();
-        assertThat(addresses(pools, "intel.com/vhost")).isEmpty();
-        assertThat(pools.notes()).anySatisfy(n -> assertThat(n).contains("vhost-net"));
         assertThat(addresses(pools, "intel.com/rdma")).containsExactly("0000:5e:00.2", "0000:5e:00.3");
+    }
+
+    @Test
+    void needVhostNetIsNotASelectorAsInTheDevicePlugin(@TempDir Path tmp) {
+        // sriov-network-device-plugin: on a node without /dev/vhost-net it logs a warning and still
+        // serves the VFs. The fixture node has no class/misc/vhost-net.
+        SriovReport without = SriovDiscovery.at(SriovFixtures.mellanoxNode(tmp.resolve("a"), false).sys)
+                .discover();
+        assertThat(without.vhostNetAvailable()).isFalse();
+        String config = """
+                {"resourceList":[{"resourceName":"vhost","selectors":{"vendors":["15b3"],"needVhostNet":true}}]}""";
+
+        ResourcePools pools = pools(without, config);
+
+        assertThat(addresses(pools, "intel.com/vhost")).containsExactly("0000:5e:00.2", "0000:5e:00.3");
+        assertThat(pools.notes())
+                .containsExactly("intel.com/vhost: selectors[0] sets needVhostNet but this host has no"
+                        + " /dev/vhost-net; the device plugin still serves the selected VFs (without vhost-net),"
+                        + " and so does this pool");
+
+        // With /dev/vhost-net: the same VFs, no note.
+        SysfsFixture fx = SriovFixtures.mellanoxNode(tmp.resolve("b"), false);
+        fx.mkdirs("class/misc/vhost-net");
+        SriovReport with = SriovDiscovery.at(fx.sys).discover();
+        assertThat(with.vhostNetAvailable()).isTrue();
+        ResourcePools withPools = pools(with, config);
+        assertThat(addresses(withPools, "intel.com/vhost")).containsExactly("0000:5e:00.2", "0000:5e:00.3");
+        assertThat(withPools.notes()).isEmpty();
     }
 
     @Test
