@@ -16,6 +16,7 @@ import io.fabricbinder.ipam.IpamConflictException;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolExhaustedException;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.ipam.RequestedAddressException;
 import io.fabricbinder.ipam.spi.Condition;
 import io.fabricbinder.ipam.spi.IpPoolStore;
 import io.fabricbinder.ipam.spi.IpPoolStoreException;
@@ -371,13 +372,6 @@ public final class CniHandler {
             throws CniRequestException {
         Attachment a = attachment(env, conf, true);
         List<String> requested = requestedIps(conf);
-        if (!requested.isEmpty()) {
-            // Requested addresses need IpAllocator support for a specific address ("eco" adds it).
-            throw new CniRequestException(
-                    CniError.UNSUPPORTED_FIELD,
-                    "runtimeConfig.ips: requested addresses are not supported by this build",
-                    String.join(",", requested));
-        }
         ReentrantLock lock = lockOf(a.recordKey);
         lock.lock();
         try {
@@ -385,7 +379,9 @@ public final class CniHandler {
             boolean fresh = allocator.find(a.pool, a.owner).isEmpty();
             Allocation alloc;
             try {
-                alloc = allocator.allocate(a.pool, a.owner);
+                alloc = requested.isEmpty()
+                        ? allocator.allocate(a.pool, a.owner)
+                        : allocator.allocate(a.pool, a.owner, requested);
                 String value = a.containerId + " " + a.owner.interfaceName();
                 if (record.isEmpty() || !record.get().value().equals(value)) {
                     store.commit(List.of(), List.of(Mutation.put(a.recordKey, value)));
@@ -397,6 +393,12 @@ public final class CniHandler {
                 throw e;
             } catch (PoolExhaustedException e) {
                 throw new CniRequestException(CniError.POOL_EXHAUSTED, String.valueOf(e.getMessage()));
+            } catch (RequestedAddressException e) {
+                boolean taken = e.reason() == RequestedAddressException.Reason.HELD
+                        || e.reason() == RequestedAddressException.Reason.OWNER_HOLDS_ANOTHER;
+                throw new CniRequestException(
+                        taken ? CniError.ADDRESS_TAKEN : CniError.INVALID_NETWORK_CONFIG,
+                        "runtimeConfig.ips: " + e.getMessage());
             }
             pending.remove(a.recordKey);
             if (!ticket.answer()) {
@@ -413,12 +415,34 @@ public final class CniHandler {
         }
     }
 
-    private static List<String> requestedIps(Map<String, Object> conf) {
+    /**
+     * The requested addresses: {@code runtimeConfig.ips} (capability {@code ips}), else {@code
+     * args.cni.ips} (CNI CONVENTIONS.md); each may carry a {@code /length}, which is ignored.
+     */
+    private static List<String> requestedIps(Map<String, Object> conf) throws CniRequestException {
+        Object raw = null;
+        String field = "runtimeConfig.ips";
+        if (conf.get("runtimeConfig") instanceof Map<?, ?> rc && rc.get("ips") != null) {
+            raw = rc.get("ips");
+        } else if (conf.get("args") instanceof Map<?, ?> args
+                && args.get("cni") instanceof Map<?, ?> cni
+                && cni.get("ips") != null) {
+            raw = cni.get("ips");
+            field = "args.cni.ips";
+        }
         List<String> out = new ArrayList<>();
-        if (conf.get("runtimeConfig") instanceof Map<?, ?> rc && rc.get("ips") instanceof List<?> l) {
-            for (Object o : l) {
-                out.add(String.valueOf(o));
+        if (raw == null) {
+            return out;
+        }
+        if (!(raw instanceof List<?> l)) {
+            throw new CniRequestException(CniError.INVALID_NETWORK_CONFIG, field + ": must be a list of addresses");
+        }
+        for (Object o : l) {
+            if (!(o instanceof String str) || str.isEmpty()) {
+                throw new CniRequestException(
+                        CniError.INVALID_NETWORK_CONFIG, field + ": '" + o + "' is not an address");
             }
+            out.add(str);
         }
         return out;
     }

@@ -182,6 +182,30 @@ class CniHandlerTest {
         assertThat(json(noPrev).path("msg").asText()).contains("prevResult");
     }
 
+    private static String withIps(String conf, String ip) {
+        return conf.replaceFirst("}$", ",\"runtimeConfig\":{\"ips\":[\"" + ip + "\"]}}");
+    }
+
+    @Test
+    void requestedAddressIsGrantedWhenFreeAndInRangeElseRefusedNamingTheField() throws IOException {
+        AgentProtocol.Response r = run(env("ADD", "ctr1", "pod-a", UID), withIps(conf("1.0.0"), "10.77.0.15/24"));
+        assertThat(r.exitCode())
+                .as(new String(r.stdout(), StandardCharsets.UTF_8))
+                .isZero();
+        assertThat(address(r)).isEqualTo("10.77.0.15/24");
+        assertThat(address(run(env("ADD", "ctr1", "pod-a", UID), withIps(conf("1.0.0"), "10.77.0.15"))))
+                .isEqualTo("10.77.0.15/24");
+        assertError(
+                run(env("ADD", "ctr2", "pod-b", UID + "b"), withIps(conf("1.0.0"), "10.77.0.15")),
+                103,
+                "runtimeConfig.ips");
+        assertError(
+                run(env("ADD", "ctr3", "pod-c", UID + "c"), withIps(conf("1.0.0"), "10.99.0.5")),
+                7,
+                "runtimeConfig.ips");
+        assertThat(allocator.list(pool())).hasSize(1);
+    }
+
     @Test
     void statusAndGcNeed110AndGcReleasesOnlyInvalidAttachments() throws IOException {
         Map<String, String> status = new HashMap<>(Map.of("CNI_COMMAND", "STATUS"));
