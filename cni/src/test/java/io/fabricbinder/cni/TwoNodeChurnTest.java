@@ -74,6 +74,42 @@ class TwoNodeChurnTest {
         }
     }
 
+    @Test
+    void etcdWithoutQuorumAnswers11WithinFiveSecondsAndNothingStaysAllocated() throws Exception {
+        try (EtcdTestCluster etcd = EtcdTestCluster.start3()) {
+            String prefix = "quorum-" + System.nanoTime() + "/";
+            Agent a = new Agent(
+                    Files.createDirectories(tmp.resolve("node-q")),
+                    List.of("etcd", String.join(",", etcd.endpoints()), prefix));
+            try (IpPoolStore check = EtcdIpPoolStore.builder()
+                    .endpoints(etcd.endpoints())
+                    .keyPrefix(prefix)
+                    .build()) {
+                assertThat(cni(a, "ADD", "warm").exitCode()).isZero(); // the pool exists; the agent is warm
+                assertThat(cni(a, "DEL", "warm").exitCode()).isZero();
+                System.out.println("killed etcd leaders " + etcd.killLeader() + " and " + etcd.killLeader());
+                long t0 = System.nanoTime();
+                PluginHarness.Result add = cni(a, "ADD", "q1");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(add.exitCode()).as(add.stdout()).isEqualTo(11);
+                assertThat(add.stdout()).contains("\"code\":11");
+                assertThat(ms).as("ADD answered after %d ms", ms).isLessThan(5_000);
+                etcd.restartDead();
+                PoolSpec pool = IpamBlock.parse(Map.of("type", "fabricbinder-ipam", "subnet", "10.90.0.0/24"))
+                        .pool("churn");
+                IpAllocator reader = IpAllocator.create(check);
+                // The agent releases what the failed ADD may have written once etcd answers again.
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!retry(() -> reader.list(pool)).isEmpty() && System.nanoTime() < deadline) {
+                    sleep(200);
+                }
+                assertThat(retry(() -> reader.list(pool))).isEmpty();
+            } finally {
+                a.stop();
+            }
+        }
+    }
+
     private static final class Agent {
         final Path socket;
         final Path nodeConfig;
