@@ -56,6 +56,22 @@ public interface AddressBook {
      */
     List<String> allocate(PoolSpec pool, Owner owner);
 
+    /**
+     * The owner's addresses with the requested ones (a pod's {@code ips}): each granted in its range
+     * when free, the other ranges allocated as usual. Idempotent. The default allocates only when
+     * nothing is requested.
+     *
+     * @throws io.fabricbinder.ipam.RequestedAddressException if a requested address is outside the
+     *     ranges, reserved or held by another owner
+     * @throws io.fabricbinder.ipam.PoolExhaustedException if a range without a request is full
+     */
+    default List<String> allocate(PoolSpec pool, Owner owner, List<String> requested) {
+        if (requested.isEmpty()) {
+            return allocate(pool, owner);
+        }
+        throw new UnsupportedOperationException(getClass().getName() + " does not allocate requested addresses");
+    }
+
     /** Releases the owner's addresses; true if it held some. Idempotent. */
     boolean release(PoolSpec pool, Owner owner);
 

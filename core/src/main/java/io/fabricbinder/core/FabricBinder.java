@@ -3,6 +3,7 @@ package io.fabricbinder.core;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolExhaustedException;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.ipam.RequestedAddressException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -151,7 +152,16 @@ public final class FabricBinder {
             try {
                 PoolSpec pool = poolOf(plan, first);
                 Owner owner = new Owner(podParts[0], podParts[1], first.podUid(), first.interfaceName());
-                List<String> cidrs = addressBook.allocate(pool, owner);
+                // An allocate entry with an address is a pod's requested address (its ips).
+                List<String> requested = new ArrayList<>();
+                for (IpAllocationEntry e : entries) {
+                    if (e.address() != null) {
+                        requested.add(e.address());
+                    }
+                }
+                List<String> cidrs = requested.isEmpty()
+                        ? addressBook.allocate(pool, owner)
+                        : addressBook.allocate(pool, owner, requested);
                 for (int r = 0; r < cidrs.size(); r++) {
                     allocated.add(new IpAllocationEntry(
                             first.pod(),
@@ -163,6 +173,12 @@ public final class FabricBinder {
                             pool.name(),
                             AllocationAction.UNCHANGED));
                 }
+            } catch (RequestedAddressException e) {
+                failures.add(new Diagnostic(
+                        "Pod " + first.pod(),
+                        Planner.NETWORKS_FIELD,
+                        "the requested address of interface " + first.interfaceName() + " in " + first.virtualNetwork()
+                                + " cannot be granted: " + e.getMessage()));
             } catch (PoolExhaustedException e) {
                 failures.add(new Diagnostic(
                         "Pod " + first.pod(),

@@ -125,17 +125,6 @@ public final class FabricNames {
         return Optional.empty();
     }
 
-    /**
-     * The IPAM pool name for a network whose ranges have the given canonical text: sanitised network
-     * name plus a hash of name and ranges. A changed subnet therefore gives a new pool (the ipam
-     * module binds a pool name to its ranges), and the old pool's allocations are released as their
-     * pods go away.
-     */
-    public static String poolName(String networkName, String rangesText) {
-        String hash = hash8(networkName + "\n" + rangesText);
-        return "fb-" + sanitize(networkName, 63 - 4 - hash.length()) + "-" + hash;
-    }
-
     private static String sanitize(String name, int max) {
         StringBuilder b = new StringBuilder(Math.min(name.length(), max));
         for (int i = 0; i < name.length() && b.length() < max; i++) {

@@ -421,7 +421,11 @@ final class IncrementalPlanner {
             pc.decided.clear();
             long rank = 0;
             for (Map.Entry<AttKey, Attachment> e : pc.waiting.entrySet()) {
-                Object d = rank++ < room ? allocateEntries(e.getValue()) : pc.ps.exhausted(e.getValue());
+                // As the full planner: a blocked request takes no room.
+                Object blocked = Planner.requestBlock(e.getValue(), pc.ps);
+                Object d = blocked != null
+                        ? blocked
+                        : rank++ < room ? allocateEntries(e.getValue()) : pc.ps.exhausted(e.getValue());
                 pc.decided.put(e.getKey(), d);
                 redo(d);
             }
@@ -433,7 +437,8 @@ final class IncrementalPlanner {
                 }
                 Attachment a = pc.waiting.get(ak);
                 if (a != null) {
-                    Object d = allocateEntries(a);
+                    Object blocked = Planner.requestBlock(a, pc.ps);
+                    Object d = blocked != null ? blocked : allocateEntries(a);
                     pc.decided.put(ak, d);
                     redo(d);
                 }

@@ -6,16 +6,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * One address of one pod attachment (a dual-stack attachment has two entries).
  *
- * <p>{@link #address()} is the CIDR the attachment holds ({@code unchanged}, {@code release}), or
- * null for an address that will be allocated when the plan is applied ({@code allocate}; planning
- * never allocates). Immutable and thread-safe.
+ * <p>{@link #address()} is the CIDR the attachment holds ({@code unchanged}, {@code release}); for
+ * {@code allocate} it is the address the pod requested (its network-selection {@code ips}), or null
+ * for any free address, allocated when the plan is applied (planning never allocates). Immutable and
+ * thread-safe.
  *
  * @param pod {@code namespace/name}
  * @param podUid the pod UID (the allocation owner is pod UID + interface)
  * @param interfaceName the interface in the pod, e.g. {@code net1}
  * @param virtualNetwork the network, {@code namespace/nad}
  * @param subnet the subnet the address comes from (CIDR)
- * @param address the address in CIDR form, or null while still to be allocated
+ * @param address the address in CIDR form; for {@code allocate} the requested one, or null for any
  * @param pool the IPAM pool name
  * @param action what applying the plan does
  */

@@ -63,6 +63,13 @@ final class IpAllocatorAddressBook implements AddressBook {
     }
 
     @Override
+    public List<String> allocate(PoolSpec pool, Owner owner, List<String> requested) {
+        return allocator.allocate(pool, owner, requested).addresses().stream()
+                .map(AssignedAddress::cidr)
+                .toList();
+    }
+
+    @Override
     public boolean release(PoolSpec pool, Owner owner) {
         return allocator.release(pool, owner);
     }

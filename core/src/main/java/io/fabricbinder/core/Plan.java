@@ -373,8 +373,8 @@ public final class Plan {
         lines = new ArrayList<>();
         for (IpAllocationEntry e : ipAllocations) {
             if (e.action() == AllocationAction.ALLOCATE) {
-                lines.add("+ allocate " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " from "
-                        + e.subnet());
+                lines.add("+ allocate " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " "
+                        + (e.address() == null ? "from " + e.subnet() : e.address() + " (requested)"));
             } else if (e.action() == AllocationAction.RELEASE) {
                 lines.add("- release  " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " "
                         + e.address());

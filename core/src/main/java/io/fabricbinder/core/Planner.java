@@ -4,7 +4,6 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import io.fabricbinder.core.manifest.IpPrefix;
-import io.fabricbinder.core.manifest.IpamConfig;
 import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
@@ -14,10 +13,11 @@ import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.ipam.RequestedAddressException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -93,8 +93,8 @@ final class Planner {
     /** The pool specs of this plan, for the next plan to reuse. */
     final Map<PoolKey, PoolSpec> usedPoolSpecs = new HashMap<>();
 
-    /** What a pool spec is derived from: the NAD key and its IPAM block (see {@link #poolSpec}). */
-    record PoolKey(String nad, IpamConfig ipam) {}
+    /** What a pool spec is derived from: the CNI network name and the IPAM block (see {@link #poolSpec}). */
+    record PoolKey(String cniNetworkName, IpamBlock ipam) {}
 
     /**
      * Reuse the pool specs of an earlier plan: building a spec parses and validates its ranges and
@@ -230,19 +230,21 @@ final class Planner {
         Map<String, PoolSpec> specByNad = new HashMap<>();
         poolStates = new TreeMap<>();
         for (NetworkAttachmentDefinition nad : nads.values()) {
-            IpamConfig ipam = nad.ipam();
+            IpamBlock ipam = nad.ipam();
             if (ipam == null || !ipam.isFabricBinder() || frozenNetworks.contains(nad.key())) {
                 continue;
             }
             try {
-                PoolKey pk = new PoolKey(nad.key(), ipam);
+                PoolKey pk = new PoolKey(nad.cniNetworkName(), ipam);
                 PoolSpec spec = knownPoolSpecs.get(pk);
                 if (spec == null) {
                     spec = poolSpec(nad, ipam);
                 }
                 usedPoolSpecs.put(pk, spec);
                 specByNad.put(nad.key(), spec);
-                poolStates.put(spec.name(), new PoolState(spec, nad.key()));
+                // NADs whose CNI configs share a name and ranges share the pool, as the CNI plugin
+                // sees it: the first NAD by key names it in diagnostics.
+                poolStates.putIfAbsent(spec.name(), new PoolState(spec, nad.key()));
             } catch (IllegalArgumentException e) {
                 errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", String.valueOf(e.getMessage())));
             }
@@ -310,7 +312,12 @@ final class Planner {
                     run.wanted.put(have, Boolean.TRUE);
                     addExisting(a, have, allocations);
                 } else if (!a.terminating()) {
-                    if (run.used >= run.ps.capacityLimit()) {
+                    Object blocked = requestBlock(a, run.ps);
+                    if (blocked instanceof Diagnostic d) {
+                        errors.add(d);
+                    } else if (blocked != null) {
+                        // an invalid request: its pod reported it, nothing is allocated
+                    } else if (run.used >= run.ps.capacityLimit()) {
                         errors.add(run.ps.exhausted(a));
                     } else {
                         run.used++;
@@ -531,9 +538,12 @@ final class Planner {
         }
         NetDraft d = new NetDraft(nad.key(), vlan);
         d.pinnedVni = nad.vni();
-        IpamConfig ipam = nad.ipam();
+        IpamBlock ipam = nad.ipam();
         if (ipam != null && ipam.isFabricBinder()) {
-            for (IpamConfig.Range r : ipam.ranges()) {
+            for (IpRange range : ipam.ranges()) {
+                // The parser gives canonical text; IpPrefix is for the overlap checks.
+                IpPrefix subnet = IpPrefix.parse(range.subnet());
+                Subnet r = new Subnet(subnet, range.gateway());
                 if (r.subnet().isIpv4()) {
                     if (d.v4 != null) {
                         exclude(
@@ -564,8 +574,9 @@ final class Planner {
             warnings.add(new Diagnostic(
                     object,
                     "spec.config.ipam",
-                    ipam == null
-                            ? "no IPAM block; the network is extended at layer 2 only (no subnet, no gateway)"
+                    ipam == null || ipam.type() == null
+                            ? "no IPAM (" + (ipam == null ? "no ipam block" : "an empty ipam object")
+                                    + "); the network is extended at layer 2 only (no subnet, no gateway)"
                             : "IPAM type '" + ipam.type() + "' is not fabricbinder-ipam; the network is extended at"
                                     + " layer 2 only (no subnet, no gateway)"));
         }
@@ -898,7 +909,22 @@ final class Planner {
                         POD + out.podKey, NETWORKS_FIELD + "[" + i + "]", String.valueOf(e.getMessage())));
                 continue;
             }
-            out.attach(new Attachment(out.podKey, owner, nadKey, pod.isTerminating(), i, spec));
+            List<@Nullable String> requested = List.of();
+            boolean invalid = false;
+            if (!sel.ips().isEmpty()) {
+                try {
+                    requested = spec.requestedPerRange(sel.ips());
+                } catch (RequestedAddressException e) {
+                    // Frozen, not dropped: the attachment keeps what it holds and gets nothing new.
+                    invalid = true;
+                    out.error(new Diagnostic(
+                            POD + out.podKey,
+                            NETWORKS_FIELD + "[" + i + "].ips",
+                            String.valueOf(e.getMessage()) + "; the attachment gets no address until the request"
+                                    + " or the network is fixed"));
+                }
+            }
+            out.attach(new Attachment(out.podKey, owner, nadKey, pod.isTerminating(), i, spec, requested, invalid));
         }
     }
 
@@ -1038,11 +1064,48 @@ final class Planner {
         }
     }
 
-    /** The {@code allocate} entries of an attachment that holds none yet. */
+    /** The {@code allocate} entries of an attachment that holds none yet; a requested address is planned as is. */
     static void addAllocate(Attachment a, List<IpAllocationEntry> out) {
         for (int r = 0; r < a.pool().ranges().size(); r++) {
-            out.add(entry(a, r, null, AllocationAction.ALLOCATE));
+            String requested = a.requested().isEmpty() ? null : a.requested().get(r);
+            String cidr = requested == null
+                    ? null
+                    : requested + "/"
+                            + a.pool()
+                                    .ranges()
+                                    .get(r)
+                                    .subnet()
+                                    .substring(a.pool().ranges().get(r).subnet().indexOf('/') + 1);
+            out.add(entry(a, r, cidr, AllocationAction.ALLOCATE));
         }
+    }
+
+    /**
+     * Why an attachment that holds no address gets none (the same rule for both planners): null if it
+     * may allocate; an empty list if its request is invalid (its pod reports that error); a
+     * diagnostic if a requested address is held by another owner. NPWG multi-net spec §4.1.2: a
+     * request is honoured or the attachment fails, never answered with another address.
+     */
+    static @Nullable Object requestBlock(Attachment a, PoolState ps) {
+        if (a.requestInvalid()) {
+            return List.of();
+        }
+        for (String want : a.requested()) {
+            if (want == null) {
+                continue;
+            }
+            String holder = ps.holderOf(want);
+            if (holder != null && !holder.equals(a.owner().key())) {
+                return new Diagnostic(
+                        POD + a.podKey(),
+                        NETWORKS_FIELD + "[" + a.index() + "].ips",
+                        "requested address " + want + " for interface "
+                                + a.owner().interfaceName() + " in "
+                                + a.network() + " is held by " + holder + "; the attachment gets no address until it"
+                                + " is released");
+            }
+        }
+        return null;
     }
 
     /** The {@code release} entries of an owner no attachment wants any more. */
@@ -1131,23 +1194,17 @@ final class Planner {
         return "net" + (index + 1);
     }
 
-    /** The ipam pool of a NAD's fabricbinder-ipam block; the name changes when the ranges do. */
-    static PoolSpec poolSpec(NetworkAttachmentDefinition nad, IpamConfig ipam) {
-        List<IpRange> ranges = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        for (IpamConfig.Range r : ipam.ranges()) {
-            List<String> exclude = r.exclude().stream().map(AddressText::of).toList();
-            IpRange range = new IpRange(
-                    AddressText.of(r.subnet()), text(r.rangeStart()), text(r.rangeEnd()), exclude, text(r.gateway()));
-            ranges.add(range);
-            text.append(range).append('\n');
-        }
-        return new PoolSpec(FabricNames.poolName(nad.key(), text.toString()), ranges);
+    /**
+     * The ipam pool of a NAD's fabricbinder-ipam block: {@link IpamBlock#pool} of the NAD's CNI
+     * network name, the same pool the CNI plugin computes from its stdin. The name changes when the
+     * ranges do.
+     */
+    static PoolSpec poolSpec(NetworkAttachmentDefinition nad, IpamBlock ipam) {
+        return ipam.pool(nad.cniNetworkName());
     }
 
-    private static @Nullable String text(@Nullable InetAddress a) {
-        return a == null ? null : AddressText.of(a);
-    }
+    /** A subnet of a fabric network with its gateway (canonical text), or none. */
+    private record Subnet(IpPrefix subnet, @Nullable String gateway) {}
 
     // ------------------------------------------------------------------ helpers
 
@@ -1164,8 +1221,23 @@ final class Planner {
         return h ^ (h >>> 29);
     }
 
-    /** One pod attachment to a fabricbinder-ipam pool. */
-    record Attachment(String podKey, Owner owner, String network, boolean terminating, int index, PoolSpec pool) {}
+    /**
+     * One pod attachment to a fabricbinder-ipam pool.
+     *
+     * @param requested the addresses the pod requested ({@code ips}), canonical, one per range of the
+     *     pool (null where none), or empty when it requested none
+     * @param requestInvalid true if the request could not be placed in the pool's ranges (reported as
+     *     the pod's error): the attachment keeps what it holds and is given nothing
+     */
+    record Attachment(
+            String podKey,
+            Owner owner,
+            String network,
+            boolean terminating,
+            int index,
+            PoolSpec pool,
+            List<@Nullable String> requested,
+            boolean requestInvalid) {}
 
     /**
      * What pods are mapped in: the network-level results of a plan. Read-only once built.
@@ -1303,9 +1375,29 @@ final class Planner {
 
         BigInteger capacity = BigInteger.ZERO;
 
+        /** Owner key by address (no prefix length), built from {@link #existing} when first asked. */
+        private @Nullable Map<String, String> holders;
+
         PoolState(PoolSpec spec, String network) {
             this.spec = spec;
             this.network = network;
+        }
+
+        /** The owner key holding the address (canonical, no prefix length), or null. */
+        @Nullable
+        String holderOf(String address) {
+            Map<String, String> h = holders;
+            if (h == null) {
+                h = new HashMap<>();
+                for (Map.Entry<String, List<String>> e : existing.entrySet()) {
+                    for (String cidr : e.getValue()) {
+                        int slash = cidr.indexOf('/');
+                        h.put(slash < 0 ? cidr : cidr.substring(0, slash), e.getKey());
+                    }
+                }
+                holders = h;
+            }
+            return h.get(address);
         }
 
         long capacityLimit() {
@@ -1446,13 +1538,13 @@ final class Planner {
         IpPrefix v4;
 
         @Nullable
-        InetAddress v4Gateway;
+        String v4Gateway;
 
         @Nullable
         IpPrefix v6;
 
         @Nullable
-        InetAddress v6Gateway;
+        String v6Gateway;
 
         @Nullable
         String zone;
@@ -1468,10 +1560,10 @@ final class Planner {
                     name,
                     vlan,
                     vni,
-                    v4 == null ? null : AddressText.of(v4),
-                    v6 == null ? null : AddressText.of(v6),
-                    routed && v4Gateway != null ? AddressText.of(v4Gateway) : null,
-                    routed && v6Gateway != null ? AddressText.of(v6Gateway) : null,
+                    v4 == null ? null : v4.toString(),
+                    v6 == null ? null : v6.toString(),
+                    routed ? v4Gateway : null,
+                    routed ? v6Gateway : null,
                     zone);
         }
     }

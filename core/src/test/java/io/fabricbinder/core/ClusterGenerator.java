@@ -1,7 +1,5 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.core.manifest.IpPrefix;
-import io.fabricbinder.core.manifest.IpamConfig;
 import io.fabricbinder.core.manifest.LabelSelector;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
@@ -10,6 +8,8 @@ import io.fabricbinder.core.manifest.SriovNetworkNodeState;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
+import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.IpamBlock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,15 +61,15 @@ final class ClusterGenerator {
         for (int i = 0; i < networks; i++) {
             String ns = "ns" + (i % 5);
             Map<String, String> labels = Map.of("group", "g" + r.nextInt(4));
-            List<IpamConfig.Range> ranges = new ArrayList<>();
-            ranges.add(new IpamConfig.Range(
-                    IpPrefix.parse("10." + (i / 256) + "." + (i % 256) + ".0/24"),
+            List<IpRange> ranges = new ArrayList<>();
+            ranges.add(new IpRange(
+                    "10." + (i / 256) + "." + (i % 256) + ".0/24",
                     null,
                     null,
                     List.of(),
-                    IpPrefix.parseAddress("10." + (i / 256) + "." + (i % 256) + ".1")));
+                    "10." + (i / 256) + "." + (i % 256) + ".1"));
             if (r.nextInt(5) == 0) {
-                ranges.add(new IpamConfig.Range(IpPrefix.parse(String.format(Locale.ROOT, "fd00:%x::/64", i + 1))));
+                ranges.add(IpRange.ofSubnet(String.format(Locale.ROOT, "fd00:%x::/64", i + 1)));
             }
             boolean extend = r.nextInt(10) != 0;
             Integer vni = r.nextInt(3) == 0 ? 20_000 + i : null;
@@ -82,7 +82,7 @@ final class ClusterGenerator {
                     vni,
                     null,
                     100 + i,
-                    new IpamConfig(IpamConfig.FABRICBINDER_TYPE, ranges)));
+                    new IpamBlock(IpamBlock.TYPE, ranges, List.of(), null, List.of())));
         }
         return out;
     }

@@ -1,7 +1,5 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.core.manifest.IpPrefix;
-import io.fabricbinder.core.manifest.IpamConfig;
 import io.fabricbinder.core.manifest.LabelSelector;
 import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
@@ -11,6 +9,8 @@ import io.fabricbinder.core.manifest.SriovNetworkNodeState;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
+import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.IpamBlock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,22 +25,11 @@ final class Fixtures {
     private Fixtures() {}
 
     static NetworkAttachmentDefinition nad(String ns, String name, int vlan, String subnet, String gateway) {
-        return nad(
-                ns,
-                name,
-                vlan,
-                null,
-                Map.of(),
-                new IpamConfig.Range(IpPrefix.parse(subnet), null, null, List.of(), IpPrefix.parseAddress(gateway)));
+        return nad(ns, name, vlan, null, Map.of(), new IpRange(subnet, null, null, List.of(), gateway));
     }
 
     static NetworkAttachmentDefinition nad(
-            String ns,
-            String name,
-            int vlan,
-            @Nullable Integer vni,
-            Map<String, String> labels,
-            IpamConfig.Range... ranges) {
+            String ns, String name, int vlan, @Nullable Integer vni, Map<String, String> labels, IpRange... ranges) {
         return new NetworkAttachmentDefinition(
                 ns,
                 name,
@@ -50,12 +39,11 @@ final class Fixtures {
                 vni,
                 null,
                 vlan,
-                new IpamConfig(IpamConfig.FABRICBINDER_TYPE, List.of(ranges)));
+                new IpamBlock(IpamBlock.TYPE, List.of(ranges), List.of(), null, List.of()));
     }
 
-    static IpamConfig.Range range(String subnet, @Nullable String gateway) {
-        return new IpamConfig.Range(
-                IpPrefix.parse(subnet), null, null, List.of(), gateway == null ? null : IpPrefix.parseAddress(gateway));
+    static IpRange range(String subnet, @Nullable String gateway) {
+        return new IpRange(subnet, null, null, List.of(), gateway);
     }
 
     static NetworkAttachmentDefinition labelled(NetworkAttachmentDefinition n, Map<String, String> labels) {

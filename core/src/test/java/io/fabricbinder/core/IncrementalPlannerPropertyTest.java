@@ -2,12 +2,12 @@ package io.fabricbinder.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabricbinder.core.manifest.IpPrefix;
-import io.fabricbinder.core.manifest.IpamConfig;
 import io.fabricbinder.core.manifest.LabelSelector;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
+import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.IpamBlock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,21 +182,18 @@ class IncrementalPlannerPropertyTest {
         int kind = r.nextInt(3);
         Integer vlan = n.vlan();
         boolean extend = n.extendToFabric();
-        IpamConfig ipam = n.ipam();
+        IpamBlock ipam = n.ipam();
         if (kind == 0) {
             vlan = all.get(r.nextInt(all.size())).vlan();
         } else if (kind == 1 && ipam != null) {
-            IpPrefix subnet = ipam.ranges().get(0).subnet();
-            String base = AddressText.of(subnet);
-            String prefix = base.substring(0, base.lastIndexOf('.') + 1);
-            ipam = new IpamConfig(
-                    IpamConfig.FABRICBINDER_TYPE,
-                    List.of(new IpamConfig.Range(
-                            subnet,
-                            IpPrefix.parseAddress(prefix + "10"),
-                            IpPrefix.parseAddress(prefix + (10 + r.nextInt(3))),
-                            List.of(),
-                            IpPrefix.parseAddress(prefix + "1"))));
+            String subnet = ipam.ranges().get(0).subnet();
+            String prefix = subnet.substring(0, subnet.lastIndexOf('.') + 1);
+            ipam = new IpamBlock(
+                    IpamBlock.TYPE,
+                    List.of(new IpRange(subnet, prefix + "10", prefix + (10 + r.nextInt(3)), List.of(), prefix + "1")),
+                    List.of(),
+                    null,
+                    List.of());
         } else {
             extend = !extend;
         }

@@ -19,6 +19,7 @@ import io.fabricbinder.ipam.PoolSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -242,6 +243,20 @@ class PlannerTest {
     }
 
     @Test
+    void overlappingIpv6SubnetsArePrintedInCanonicalForm() {
+        NetworkAttachmentDefinition a = nad("ns", "a", 100, null, BLUE, range("2001:db8::/116", null));
+        NetworkAttachmentDefinition b = nad("ns", "b", 101, null, BLUE, range("2001:db8::/120", null));
+
+        Plan routed = binder.plan(snapshot(List.of(a, b, mesh("ns", "m", BLUE)), links));
+
+        assertThat(routed.errors())
+                .first()
+                .satisfies(e -> assertThat(e.message())
+                        .isEqualTo("subnet overlaps ns/b (2001:db8::/116 / 2001:db8::/120) in routing zone ns/m"));
+        assertThat(routed.toText()).doesNotContain(":0:0:");
+    }
+
+    @Test
     void twoNetworksWithOneVlanOnOnePortAreAnErrorAndNeitherIsTaggedThere() {
         NetworkAttachmentDefinition a = nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1");
         NetworkAttachmentDefinition b = nad("ns", "b", 100, "10.2.0.0/24", "10.2.0.1");
@@ -456,6 +471,126 @@ class PlannerTest {
         assertThat(r.allocated()).hasSize(2);
         assertThat(r.allocated().get(0).address()).startsWith("10.5.0.");
         assertThat(binder.plan(snapshot(objs, links)).hasChanges()).isFalse();
+    }
+
+    /** A pod of {@link Fixtures#pod} whose single selection requests {@code ips} (NPWG §4.1.2). */
+    static Pod withIps(Pod p, String... ips) {
+        Pod.NetworkSelection s = p.networks().get(0);
+        return new Pod(
+                p.namespace(),
+                p.name(),
+                p.uid(),
+                p.nodeName(),
+                p.phase(),
+                p.deletionTimestamp(),
+                p.labels(),
+                List.of(new Pod.NetworkSelection(s.namespace(), s.name(), s.interfaceName(), List.of(ips), s.mac())),
+                p.networkStatus());
+    }
+
+    @Test
+    void aRequestedAddressIsPlannedAndGranted() {
+        NetworkAttachmentDefinition ds =
+                nad("ns", "ds", 100, null, BLUE, range("10.5.0.0/24", "10.5.0.1"), range("fd00:5::/64", "fd00:5::1"));
+        Pod p = withIps(pod("ns", "p", "w1", PF0, "ds"), "10.5.0.77/24");
+        List<Object> objs = List.of(ds, nodeState("w1", PF0), p);
+
+        Plan plan = binder.plan(snapshot(objs, links));
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.ipAllocations())
+                .extracting(IpAllocationEntry::address, IpAllocationEntry::action)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("10.5.0.77/24", AllocationAction.ALLOCATE),
+                        org.assertj.core.groups.Tuple.tuple(null, AllocationAction.ALLOCATE));
+
+        assertThat(plan.toText()).contains("+ allocate ns/p net1 ns/ds 10.5.0.77/24 (requested)");
+
+        ReconcileResult r = binder.reconcile(snapshot(objs, links));
+        assertThat(r.isSuccess()).isTrue();
+        assertThat(r.allocated()).extracting(IpAllocationEntry::address).first().isEqualTo("10.5.0.77/24");
+        assertThat(r.allocated().get(1).address()).startsWith("fd00:5::");
+        assertThat(binder.plan(snapshot(objs, links)).hasChanges()).isFalse();
+    }
+
+    @Test
+    void aRequestOutsideTheRangesIsAnErrorOnThatAttachmentAndAllocatesNothing() {
+        NetworkAttachmentDefinition a = nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1");
+        Pod good = pod("ns", "good", "w1", PF0, "a");
+        Pod bad = withIps(pod("ns", "bad", "w1", PF0, "a"), "10.2.0.5");
+        Pod gateway = withIps(pod("ns", "gw", "w1", PF0, "a"), "10.1.0.1");
+
+        ReconcileResult r = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), good, bad, gateway), links));
+
+        assertThat(r.plan().errors())
+                .extracting(Diagnostic::object, Diagnostic::field)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "Pod ns/bad", "metadata.annotations[k8s.v1.cni.cncf.io/networks][0].ips"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "Pod ns/gw", "metadata.annotations[k8s.v1.cni.cncf.io/networks][0].ips"));
+        assertThat(r.plan().errors().get(0).message())
+                .startsWith("requested address 10.2.0.5 is outside the ranges of pool fb-a-");
+        assertThat(r.plan().errors().get(1).message()).startsWith("requested address 10.1.0.1 is reserved");
+        assertThat(r.allocated()).extracting(IpAllocationEntry::pod).containsExactly("ns/good");
+        // The invalid pods' ports are still tagged: only their addresses are withheld.
+        assertThat(ports(r.plan(), PortAction.TAG)).containsExactly("leaf1 xe-0/0/1 ns/a [ns/bad, ns/good, ns/gw]");
+    }
+
+    @Test
+    void aRequestedAddressHeldByAnotherPodIsAnErrorAndTheHolderKeepsIt() {
+        NetworkAttachmentDefinition a = nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1");
+        Pod first = withIps(pod("ns", "first", "w1", PF0, "a"), "10.1.0.50");
+        ReconcileResult r1 = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), first), links));
+        assertThat(r1.allocated()).extracting(IpAllocationEntry::address).containsExactly("10.1.0.50/24");
+
+        Pod second = withIps(pod("ns", "second", "w1", PF0, "a"), "10.1.0.50");
+        ReconcileResult r2 = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), first, second), links));
+
+        assertThat(r2.plan().errors()).singleElement().satisfies(e -> {
+            assertThat(e.object()).isEqualTo("Pod ns/second");
+            assertThat(e.message())
+                    .startsWith(
+                            "requested address 10.1.0.50 for interface net1 in ns/a is held by ns/first/uid-first/net1");
+        });
+        assertThat(r2.allocated()).isEmpty();
+        assertThat(r2.plan().ipAllocations())
+                .extracting(IpAllocationEntry::pod, IpAllocationEntry::action)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ns/first", AllocationAction.UNCHANGED));
+    }
+
+    @Test
+    void twoPodsRequestingOneFreeAddressInOnePlanGetItOnceTheOtherFailsAtApply() {
+        NetworkAttachmentDefinition a = nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1");
+        Pod x = withIps(pod("ns", "x", "w1", PF0, "a"), "10.1.0.60");
+        Pod y = withIps(pod("ns", "y", "w1", PF0, "a"), "10.1.0.60");
+
+        ReconcileResult r = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), x, y), links));
+
+        assertThat(r.allocated()).extracting(IpAllocationEntry::pod).containsExactly("ns/x");
+        assertThat(r.allocationErrors()).singleElement().satisfies(f -> {
+            assertThat(f.object()).isEqualTo("Pod ns/y");
+            assertThat(f.message()).contains("is held by ns/x/uid-x/net1");
+        });
+    }
+
+    @Test
+    void poolsAreNamedFromTheCniNetworkNameAsTheCniPluginSeesIt() {
+        NetworkAttachmentDefinition a = nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1");
+        // No CNI config name: Multus uses the NAD name, and so does the pool.
+        PoolSpec pool = Planner.poolSpec(a, Objects.requireNonNull(a.ipam()));
+        assertThat(pool).isEqualTo(Objects.requireNonNull(a.ipam()).pool("a"));
+        NetworkAttachmentDefinition named = new NetworkAttachmentDefinition(
+                "other-ns",
+                "a-copy",
+                Map.of(),
+                null,
+                true,
+                null,
+                new io.fabricbinder.core.manifest.CniConfig("1.0.0", "a", false, List.of()),
+                100,
+                a.ipam());
+        assertThat(Planner.poolSpec(named, Objects.requireNonNull(named.ipam())))
+                .isEqualTo(pool);
     }
 
     @Test

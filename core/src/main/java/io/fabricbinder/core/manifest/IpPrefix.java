@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.ipam.AddressFormat;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -7,7 +8,8 @@ import java.net.UnknownHostException;
 import java.util.Objects;
 
 /**
- * An IPv4 or IPv6 network prefix in canonical form (no host bits set), for validation only.
+ * An IPv4 or IPv6 network prefix in canonical form (no host bits set), for validation only; its
+ * text is canonical (RFC 5952 for IPv6), the way every address FabricBinder prints is written.
  *
  * <p>Example: {@code IpPrefix.parse("10.1.0.0/24").contains(IpPrefix.parseAddress("10.1.0.7"))}.
  * Addresses are parsed as literals only; no name lookup is ever made. Immutable and thread-safe.
@@ -26,10 +28,9 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         }
         BigInteger value = toBigInteger(address);
         if (!value.and(hostMask(bits, prefixLength)).equals(BigInteger.ZERO)) {
-            throw new IllegalArgumentException("host bits are set in " + address.getHostAddress() + "/" + prefixLength
-                    + " (did you mean "
-                    + fromBigInteger(value.andNot(hostMask(bits, prefixLength)), bits)
-                            .getHostAddress()
+            throw new IllegalArgumentException("host bits are set in " + AddressFormat.canonical(address) + "/"
+                    + prefixLength + " (did you mean "
+                    + AddressFormat.canonical(fromBigInteger(value.andNot(hostMask(bits, prefixLength)), bits))
                     + "/" + prefixLength + "?)");
         }
     }
@@ -141,9 +142,10 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         return bits(a) == bits(b);
     }
 
+    /** The canonical text, e.g. {@code 10.1.0.0/16} or {@code 2001:db8::/116} (RFC 5952). */
     @Override
     public String toString() {
-        return address.getHostAddress() + "/" + prefixLength;
+        return AddressFormat.canonical(address) + "/" + prefixLength;
     }
 
     private static int bits(InetAddress a) {

@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.ipam.IpamBlock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param vni the {@code fabricbinder.io/vni} annotation (4096..16777214), or null
  * @param cniConfig the parsed {@code spec.config}, or null when absent
  * @param vlan the {@code sriov} plugin's {@code vlan} (0..4094), or null
- * @param ipam the IPAM block, or null
+ * @param ipam the IPAM block of the plugins (the first that has one), or null when none has one; an
+ *     empty {@code "ipam": {}} is a block of type null, no IPAM, like an absent one
  */
 public record NetworkAttachmentDefinition(
         String namespace,
@@ -30,7 +32,7 @@ public record NetworkAttachmentDefinition(
         @Nullable Integer vni,
         @Nullable CniConfig cniConfig,
         @Nullable Integer vlan,
-        @Nullable IpamConfig ipam) {
+        @Nullable IpamBlock ipam) {
 
     /** Kind name used in errors. */
     public static final String KIND = "NetworkAttachmentDefinition";
@@ -63,6 +65,16 @@ public record NetworkAttachmentDefinition(
         return namespace + "/" + name;
     }
 
+    /**
+     * The CNI network name, what a CNI plugin sees as the config's {@code name}: the config's name,
+     * or the NAD's name when the config has none (Multus then uses the NAD name). Pools are named from
+     * it ({@link IpamBlock#pool}).
+     */
+    public String cniNetworkName() {
+        String n = cniConfig == null ? null : cniConfig.name();
+        return n == null || n.isEmpty() ? name : n;
+    }
+
     /** The VLAN, if the sriov plugin sets one. */
     public Optional<Integer> findVlan() {
         return Optional.ofNullable(vlan);
@@ -74,7 +86,7 @@ public record NetworkAttachmentDefinition(
     }
 
     /** The IPAM block, if any. */
-    public Optional<IpamConfig> findIpam() {
+    public Optional<IpamBlock> findIpam() {
         return Optional.ofNullable(ipam);
     }
 

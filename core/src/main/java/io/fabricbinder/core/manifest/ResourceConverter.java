@@ -2,8 +2,9 @@ package io.fabricbinder.core.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.ipam.IpamBlockException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ final class ResourceConverter {
     private static final class Ctx {
         final String object;
         final List<ManifestError> errors = new ArrayList<>();
+        final List<ManifestError> warnings = new ArrayList<>();
 
         Ctx(String object) {
             this.object = object;
@@ -34,6 +36,10 @@ final class ResourceConverter {
 
         void error(String field, String message) {
             errors.add(new ManifestError(object, field, message));
+        }
+
+        void warning(String field, String message) {
+            warnings.add(new ManifestError(object, field, message));
         }
 
         boolean ok() {
@@ -118,6 +124,9 @@ final class ResourceConverter {
             c.error("", String.valueOf(e.getMessage()));
         }
         c.errors.forEach(out::error);
+        if (c.ok()) {
+            c.warnings.forEach(out::warning);
+        }
     }
 
     // ---------------------------------------------------------------- NAD
@@ -161,7 +170,7 @@ final class ResourceConverter {
         Map<String, Object> spec = map(c, r, "spec", "spec");
         CniConfig cni = null;
         Integer vlan = null;
-        IpamConfig ipam = null;
+        IpamBlock ipam = null;
         Object configObj = spec == null ? null : spec.get("config");
         if (configObj != null) {
             Map<String, Object> config = null;
@@ -249,153 +258,29 @@ final class ResourceConverter {
         return new NetworkAttachmentDefinition(namespace, name, labels, resourceName, extend, vni, cni, vlan, ipam);
     }
 
-    private static @Nullable IpamConfig ipam(Ctx c, Map<String, Object> m, String path) {
-        String type = string(c, m, "type", path + ".type");
-        if (type == null) {
-            if (!m.containsKey("type")) {
-                c.error(path + ".type", "is required");
+    /**
+     * The plugin's {@code ipam} block, read by the ipam module's parser (the CNI plugin reads it with
+     * the same one). Its errors and warnings name the field under {@code path}.
+     */
+    private static @Nullable IpamBlock ipam(Ctx c, Map<String, Object> m, String path) {
+        try {
+            IpamBlock block = IpamBlock.parse(m);
+            for (String w : block.warnings()) {
+                // Each warning starts with its field path, rooted at "ipam".
+                int colon = w.indexOf(": ");
+                String field = colon > 0 && w.startsWith("ipam") ? w.substring(0, colon) : "ipam";
+                c.warning(underPath(path, field), colon > 0 ? w.substring(colon + 2) : w);
             }
+            return block;
+        } catch (IpamBlockException e) {
+            c.error(underPath(path, e.field()), e.problem());
             return null;
         }
-        if (!type.equals(IpamConfig.FABRICBINDER_TYPE)) {
-            return new IpamConfig(type, List.of());
-        }
-        int before = c.errors.size();
-        List<IpamConfig.Range> ranges = new ArrayList<>();
-        if (m.containsKey("subnet") || m.containsKey("range")) {
-            IpamConfig.Range r = range(c, m, path);
-            if (r != null) {
-                ranges.add(r);
-            }
-        }
-        List<?> ipRanges = list(c, m, "ipRanges", path + ".ipRanges");
-        if (ipRanges != null) {
-            for (int i = 0; i < ipRanges.size(); i++) {
-                String p = path + ".ipRanges[" + i + "]";
-                if (ipRanges.get(i) instanceof Map<?, ?> rm) {
-                    Map<String, Object> sm = asStringMap(rm);
-                    if (!sm.containsKey("subnet") && !sm.containsKey("range")) {
-                        c.error(p + ".subnet", "is required");
-                        continue;
-                    }
-                    IpamConfig.Range r = range(c, sm, p);
-                    if (r != null) {
-                        ranges.add(r);
-                    }
-                } else {
-                    c.error(p, "must be an object");
-                }
-            }
-        }
-        if (c.errors.size() != before) {
-            return null;
-        }
-        if (ranges.isEmpty()) {
-            c.error(path + ".subnet", "is required (or ipRanges)");
-            return null;
-        }
-        return new IpamConfig(type, ranges);
     }
 
-    private static IpamConfig.@Nullable Range range(Ctx c, Map<String, Object> m, String path) {
-        int before = c.errors.size();
-        String subnetKey = m.containsKey("subnet") ? "subnet" : "range";
-        String text = string(c, m, subnetKey, path + "." + subnetKey);
-        if (m.containsKey("subnet")
-                && m.containsKey("range")
-                && !String.valueOf(m.get("range")).equals(text)) {
-            c.error(path + ".range", "conflicts with subnet '" + text + "'");
-        }
-        if (text == null) {
-            return null;
-        }
-        InetAddress start = null;
-        InetAddress end = null;
-        IpPrefix subnet;
-        try {
-            int dash = text.indexOf('-');
-            int slash = text.indexOf('/');
-            if (dash > 0 && slash > dash) {
-                // whereabouts "start-end/len" range syntax
-                start = IpPrefix.parseAddress(text.substring(0, dash));
-                end = IpPrefix.parseAddress(text.substring(dash + 1, slash));
-                String len = text.substring(slash + 1);
-                try {
-                    subnet = IpPrefix.containing(start, Integer.parseInt(len));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + text + "' has a bad prefix length '" + len + "'", e);
-                }
-                if (!subnet.contains(end)) {
-                    throw new IllegalArgumentException("range end " + end.getHostAddress() + " is outside " + subnet);
-                }
-            } else {
-                subnet = IpPrefix.parse(text);
-            }
-        } catch (IllegalArgumentException e) {
-            c.error(path + "." + subnetKey, String.valueOf(e.getMessage()));
-            return null;
-        }
-        InetAddress s = address(c, m, path, subnet, "rangeStart", "range_start");
-        InetAddress e = address(c, m, path, subnet, "rangeEnd", "range_end");
-        if (s != null) {
-            start = s;
-        }
-        if (e != null) {
-            end = e;
-        }
-        String startKey = m.containsKey("rangeStart") ? "rangeStart" : "range_start";
-        if (start != null && end != null && IpPrefix.sameFamily(start, end) && IpPrefix.compare(start, end) > 0) {
-            c.error(
-                    path + "." + startKey,
-                    "rangeStart " + start.getHostAddress() + " is after rangeEnd " + end.getHostAddress());
-        }
-        InetAddress gateway = address(c, m, path, subnet, "gateway", "gateway");
-        List<IpPrefix> exclude = new ArrayList<>();
-        List<?> ex = list(c, m, "exclude", path + ".exclude");
-        if (ex != null) {
-            for (int i = 0; i < ex.size(); i++) {
-                String p = path + ".exclude[" + i + "]";
-                if (!(ex.get(i) instanceof String es)) {
-                    c.error(p, "must be a string (CIDR or address)");
-                    continue;
-                }
-                try {
-                    IpPrefix pr = es.indexOf('/') >= 0 ? IpPrefix.parse(es) : IpPrefix.host(IpPrefix.parseAddress(es));
-                    if (!subnet.contains(pr)) {
-                        c.error(p, "exclude " + pr + " is outside subnet " + subnet);
-                    } else {
-                        exclude.add(pr);
-                    }
-                } catch (IllegalArgumentException err) {
-                    c.error(p, String.valueOf(err.getMessage()));
-                }
-            }
-        }
-        if (c.errors.size() != before) {
-            return null;
-        }
-        return new IpamConfig.Range(subnet, start, end, exclude, gateway);
-    }
-
-    private static @Nullable InetAddress address(
-            Ctx c, Map<String, Object> m, String path, IpPrefix subnet, String key, String alt) {
-        String k = m.containsKey(key) ? key : alt;
-        String f = path + "." + k;
-        String text = string(c, m, k, f);
-        if (text == null) {
-            return null;
-        }
-        try {
-            InetAddress a = IpPrefix.parseAddress(text);
-            if (!subnet.contains(a)) {
-                c.error(f, key + " " + text + " is outside subnet " + subnet);
-                return null;
-            }
-            return a;
-        } catch (IllegalArgumentException e) {
-            c.error(f, String.valueOf(e.getMessage()));
-            return null;
-        }
+    /** {@code ipam.x.y} under {@code spec.config.plugins[0].ipam}: the parser's path, rooted at the NAD. */
+    private static String underPath(String ipamPath, String field) {
+        return ipamPath + field.substring("ipam".length());
     }
 
     // ---------------------------------------------------------------- Pod

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.fabricbinder.core.TestSeed;
+import io.fabricbinder.ipam.AddressFormat;
+import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.IpamBlock;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -173,7 +176,7 @@ class ManifestPropertyTest {
                 ? r.nextInt(NetworkAttachmentDefinition.MIN_VNI, NetworkAttachmentDefinition.MAX_VNI + 1)
                 : null;
         Integer vlan = r.nextInt(4) == 0 ? null : r.nextInt(0, 4095);
-        List<IpamConfig.Range> ranges = new ArrayList<>();
+        List<IpRange> ranges = new ArrayList<>();
         boolean v4 = r.nextBoolean();
         ranges.add(randomRange(r, v4));
         if (r.nextBoolean()) {
@@ -188,31 +191,41 @@ class ManifestPropertyTest {
                 vni,
                 null,
                 vlan,
-                new IpamConfig(IpamConfig.FABRICBINDER_TYPE, ranges));
+                new IpamBlock(IpamBlock.TYPE, ranges, List.of(), null, List.of()));
     }
 
-    private static IpamConfig.Range randomRange(SplittableRandom r, boolean v4) {
-        int bits = v4 ? 32 : 128;
-        int prefix = v4 ? r.nextInt(8, 31) : r.nextInt(48, 127);
-        BigInteger size = BigInteger.ONE.shiftLeft(bits - prefix);
-        BigInteger base = new BigInteger(bits, new java.util.Random(r.nextLong()))
-                .shiftRight(bits - prefix)
-                .shiftLeft(bits - prefix);
-        IpPrefix subnet = new IpPrefix(addr(base, bits), prefix);
-        BigInteger a = base.add(randomBelow(r, size));
-        BigInteger b = base.add(randomBelow(r, size));
-        BigInteger lo = a.min(b);
-        BigInteger hi = a.max(b);
-        List<IpPrefix> exclude = new ArrayList<>();
-        for (int j = r.nextInt(3); j > 0; j--) {
-            exclude.add(IpPrefix.host(addr(base.add(randomBelow(r, size)), bits)));
+    /** A random valid range (the ipam module's rules), in canonical text. */
+    private static IpRange randomRange(SplittableRandom r, boolean v4) {
+        while (true) {
+            int bits = v4 ? 32 : 128;
+            int prefix = v4 ? r.nextInt(8, 31) : r.nextInt(48, 127);
+            BigInteger size = BigInteger.ONE.shiftLeft(bits - prefix);
+            BigInteger base = new BigInteger(bits, new java.util.Random(r.nextLong()))
+                    .shiftRight(bits - prefix)
+                    .shiftLeft(bits - prefix);
+            // Usable addresses: not the network address (nor the IPv4 broadcast).
+            BigInteger usable = size.subtract(BigInteger.TWO);
+            BigInteger a = base.add(BigInteger.ONE).add(randomBelow(r, usable));
+            BigInteger b = base.add(BigInteger.ONE).add(randomBelow(r, usable));
+            List<String> exclude = new ArrayList<>();
+            for (int j = r.nextInt(3); j > 0; j--) {
+                exclude.add(text(base.add(randomBelow(r, size)), bits));
+            }
+            try {
+                return new IpRange(
+                        text(base, bits) + "/" + prefix,
+                        r.nextBoolean() ? text(a.min(b), bits) : null,
+                        r.nextBoolean() ? text(a.max(b), bits) : null,
+                        exclude,
+                        r.nextBoolean() ? text(base.add(BigInteger.ONE), bits) : null);
+            } catch (IllegalArgumentException e) {
+                // e.g. nothing left to allocate after the exclusions: draw again
+            }
         }
-        return new IpamConfig.Range(
-                subnet,
-                r.nextBoolean() ? addr(lo, bits) : null,
-                r.nextBoolean() ? addr(hi, bits) : null,
-                exclude,
-                r.nextBoolean() ? addr(base.add(BigInteger.ONE), bits) : null);
+    }
+
+    private static String text(BigInteger v, int bits) {
+        return AddressFormat.canonical(addr(v, bits));
     }
 
     private static BigInteger randomBelow(SplittableRandom r, BigInteger bound) {
@@ -262,34 +275,29 @@ class ManifestPropertyTest {
         if (nad.vlan() != null) {
             cfg.append(",\"vlan\":").append(nad.vlan());
         }
-        IpamConfig ipam = nad.ipam();
+        IpamBlock ipam = nad.ipam();
         if (ipam != null) {
             cfg.append(",\"ipam\":{\"type\":\"").append(ipam.type()).append("\",\"ipRanges\":[");
             for (int i = 0; i < ipam.ranges().size(); i++) {
-                IpamConfig.Range r = ipam.ranges().get(i);
+                IpRange r = ipam.ranges().get(i);
                 cfg.append(i == 0 ? "" : ",").append('{');
-                cfg.append(q(whereabouts ? "range" : "subnet", r.subnet().toString()));
+                cfg.append(q(whereabouts ? "range" : "subnet", r.subnet()));
                 if (r.rangeStart() != null) {
-                    cfg.append(',')
-                            .append(q(
-                                    whereabouts ? "range_start" : "rangeStart",
-                                    r.rangeStart().getHostAddress()));
+                    cfg.append(',').append(q(whereabouts ? "range_start" : "rangeStart", r.rangeStart()));
                 }
                 if (r.rangeEnd() != null) {
-                    cfg.append(',')
-                            .append(q(
-                                    whereabouts ? "range_end" : "rangeEnd",
-                                    r.rangeEnd().getHostAddress()));
+                    cfg.append(',').append(q(whereabouts ? "range_end" : "rangeEnd", r.rangeEnd()));
                 }
                 if (r.gateway() != null) {
-                    cfg.append(',').append(q("gateway", r.gateway().getHostAddress()));
+                    cfg.append(',').append(q("gateway", r.gateway()));
                 }
                 if (!r.exclude().isEmpty()) {
                     cfg.append(",\"exclude\":[");
                     for (int j = 0; j < r.exclude().size(); j++) {
-                        IpPrefix e = r.exclude().get(j);
-                        String text = whereabouts ? e.address().getHostAddress() : e.toString();
-                        cfg.append(j == 0 ? "" : ",").append('"').append(text).append('"');
+                        cfg.append(j == 0 ? "" : ",")
+                                .append('"')
+                                .append(r.exclude().get(j))
+                                .append('"');
                     }
                     cfg.append(']');
                 }

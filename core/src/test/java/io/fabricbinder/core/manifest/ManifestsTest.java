@@ -3,6 +3,8 @@ package io.fabricbinder.core.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.IpamBlock;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,15 +64,15 @@ class ManifestsTest {
         assertThat(cni.name()).isEqualTo("blue-web");
         assertThat(cni.plugins()).extracting(CniConfig.Plugin::type).containsExactly("sriov");
         assertThat(cni.findPlugin("sriov").orElseThrow().settings()).containsEntry("spoofchk", "on");
-        IpamConfig ipam = nad.findIpam().orElseThrow();
+        IpamBlock ipam = nad.findIpam().orElseThrow();
         assertThat(ipam.isFabricBinder()).isTrue();
         assertThat(ipam.type()).isEqualTo("fabricbinder-ipam");
-        IpamConfig.Range r = ipam.ranges().get(0);
-        assertThat(r.subnet()).isEqualTo(IpPrefix.parse("10.100.0.0/24"));
-        assertThat(r.rangeStart()).isEqualTo(IpPrefix.parseAddress("10.100.0.10"));
-        assertThat(r.rangeEnd()).isEqualTo(IpPrefix.parseAddress("10.100.0.200"));
-        assertThat(r.gateway()).isEqualTo(IpPrefix.parseAddress("10.100.0.1"));
-        assertThat(r.exclude()).containsExactly(IpPrefix.parse("10.100.0.64/28"), IpPrefix.parse("10.100.0.99/32"));
+        IpRange r = ipam.ranges().get(0);
+        assertThat(r.subnet()).isEqualTo("10.100.0.0/24");
+        assertThat(r.rangeStart()).isEqualTo("10.100.0.10");
+        assertThat(r.rangeEnd()).isEqualTo("10.100.0.200");
+        assertThat(r.gateway()).isEqualTo("10.100.0.1");
+        assertThat(r.exclude()).containsExactly("10.100.0.64/28", "10.100.0.99");
     }
 
     @Test
@@ -84,15 +86,15 @@ class ManifestsTest {
         assertThat(cni.conflist()).isTrue();
         assertThat(cni.cniVersion()).isEqualTo("1.0.0");
         assertThat(cni.plugins()).extracting(CniConfig.Plugin::type).containsExactly("sriov", "tuning", "sbr");
-        List<IpamConfig.Range> ranges = Objects.requireNonNull(nad.ipam()).ranges();
+        List<IpRange> ranges = Objects.requireNonNull(nad.ipam()).ranges();
         assertThat(ranges).hasSize(2);
-        assertThat(ranges.get(0).subnet().isIpv4()).isTrue();
-        assertThat(ranges.get(0).gateway()).isEqualTo(IpPrefix.parseAddress("10.200.0.1"));
+        assertThat(ranges.get(0).isIpv6()).isFalse();
+        assertThat(ranges.get(0).gateway()).isEqualTo("10.200.0.1");
         assertThat(ranges.get(0).rangeStart()).isNull();
-        assertThat(ranges.get(1).subnet()).isEqualTo(IpPrefix.parse("fd00:200::/64"));
-        assertThat(ranges.get(1).rangeStart()).isEqualTo(IpPrefix.parseAddress("fd00:200::10"));
-        assertThat(ranges.get(1).rangeEnd()).isEqualTo(IpPrefix.parseAddress("fd00:200::ff"));
-        assertThat(ranges.get(1).exclude()).containsExactly(IpPrefix.parse("fd00:200::80/124"));
+        assertThat(ranges.get(1).subnet()).isEqualTo("fd00:200::/64");
+        assertThat(ranges.get(1).rangeStart()).isEqualTo("fd00:200::10");
+        assertThat(ranges.get(1).rangeEnd()).isEqualTo("fd00:200::ff");
+        assertThat(ranges.get(1).exclude()).containsExactly("fd00:200::80/124");
         Object nested = cni.findPlugin("tuning").orElseThrow().settings().get("sysctl");
         assertThat(nested).isInstanceOf(Map.class);
         assertThatThrownBy(() -> ((Map<?, ?>) nested).clear()).isInstanceOf(UnsupportedOperationException.class);
@@ -106,12 +108,12 @@ class ManifestsTest {
         assertThat(nad.vlan()).isZero();
         assertThat(nad.labels()).isEmpty();
         assertThat(nad.resourceName()).isNull();
-        IpamConfig.Range r = Objects.requireNonNull(nad.ipam()).ranges().get(0);
-        assertThat(r.subnet()).hasToString("192.168.2.0/24");
-        assertThat(r.rangeStart()).isEqualTo(IpPrefix.parseAddress("192.168.2.10"));
-        assertThat(r.rangeEnd()).isEqualTo(IpPrefix.parseAddress("192.168.2.20"));
-        assertThat(r.exclude()).containsExactly(IpPrefix.parse("192.168.2.15/32"), IpPrefix.parse("192.168.2.16/32"));
-        assertThat(r.gateway()).isEqualTo(IpPrefix.parseAddress("192.168.2.1"));
+        IpRange r = Objects.requireNonNull(nad.ipam()).ranges().get(0);
+        assertThat(r.subnet()).isEqualTo("192.168.2.0/24");
+        assertThat(r.rangeStart()).isEqualTo("192.168.2.10");
+        assertThat(r.rangeEnd()).isEqualTo("192.168.2.20");
+        assertThat(r.exclude()).containsExactly("192.168.2.15/32", "192.168.2.16");
+        assertThat(r.gateway()).isEqualTo("192.168.2.1");
 
         NetworkAttachmentDefinition plain =
                 set.findNad("ns2", "plain-whereabouts").orElseThrow();
@@ -123,18 +125,64 @@ class ManifestsTest {
     }
 
     @Test
+    void theSriovOperatorsEmptyIpamIsALayer2Network() {
+        // sriov-network-operator renders "ipam":{} into the NAD of a SriovNetwork without IPAM.
+        ManifestSet set = Manifests.parse("op.yaml", """
+                apiVersion: k8s.cni.cncf.io/v1
+                kind: NetworkAttachmentDefinition
+                metadata:
+                  annotations:
+                    k8s.v1.cni.cncf.io/resourceName: openshift.io/intelnics
+                  name: example-network
+                  namespace: default
+                spec:
+                  config: '{ "cniVersion":"1.0.0", "name":"example-network","type":"sriov","vlan":0,"vlanQoS":0,\
+                "logLevel":"info","ipam":{} }'
+                """);
+
+        assertThat(set.errors()).isEmpty();
+        NetworkAttachmentDefinition nad = set.nads().get(0);
+        IpamBlock ipam = Objects.requireNonNull(nad.ipam());
+        assertThat(ipam.type()).isNull();
+        assertThat(ipam.isFabricBinder()).isFalse();
+        assertThat(nad.cniNetworkName()).isEqualTo("example-network");
+    }
+
+    @Test
+    void whereaboutsReadmeRangeIsAcceptedWithAWarningNamingTheNormalisedSubnet() {
+        ManifestSet set = Manifests.parse(
+                "r.yaml",
+                nad("{\"cniVersion\":\"0.3.0\",\"name\":\"whereaboutsexample\",\"type\":\"sriov\",\"ipam\":"
+                        + "{\"type\":\"fabricbinder-ipam\",\"range\":\"192.168.2.225/28\",\"exclude\":"
+                        + "[\"192.168.2.229/30\",\"192.168.2.236/32\"]}}"));
+
+        assertThat(set.errors()).isEmpty();
+        assertThat(Objects.requireNonNull(set.nads().get(0).ipam())
+                        .ranges()
+                        .get(0)
+                        .subnet())
+                .isEqualTo("192.168.2.224/28");
+        assertThat(set.warnings())
+                .contains(new ManifestError(
+                        "NetworkAttachmentDefinition ns/n1",
+                        "spec.config.ipam.range",
+                        "192.168.2.225/28 has host bits set; read as 192.168.2.224/28, the network containing it (as"
+                                + " whereabouts does)"));
+    }
+
+    @Test
     void whereaboutsStartEndRangeSyntax() {
         ManifestSet set = Manifests.parse(
                 "r.yaml",
                 nad("{\"type\":\"sriov\",\"ipam\":{\"type\":\"fabricbinder-ipam\","
                         + "\"range\":\"10.0.0.5-10.0.0.9/24\"}}"));
         assertThat(set.errors()).isEmpty();
-        IpamConfig ipam = set.nads().get(0).ipam();
+        IpamBlock ipam = set.nads().get(0).ipam();
         assertThat(ipam).isNotNull();
-        IpamConfig.Range r = ipam.ranges().get(0);
-        assertThat(r.subnet()).hasToString("10.0.0.0/24");
-        assertThat(r.rangeStart()).isEqualTo(IpPrefix.parseAddress("10.0.0.5"));
-        assertThat(r.rangeEnd()).isEqualTo(IpPrefix.parseAddress("10.0.0.9"));
+        IpRange r = ipam.ranges().get(0);
+        assertThat(r.subnet()).isEqualTo("10.0.0.0/24");
+        assertThat(r.rangeStart()).isEqualTo("10.0.0.5");
+        assertThat(r.rangeEnd()).isEqualTo("10.0.0.9");
     }
 
     @Test
@@ -307,23 +355,14 @@ class ManifestsTest {
 
     @Test
     void recordsValidateWhenBuiltDirectly() {
-        IpPrefix subnet = IpPrefix.parse("10.0.0.0/24");
-        assertThatThrownBy(() -> new IpamConfig.Range(subnet, null, null, List.of(), IpPrefix.parseAddress("10.0.1.1")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("gateway 10.0.1.1 is outside subnet 10.0.0.0/24");
-        assertThatThrownBy(() -> new IpamConfig.Range(
-                        subnet, IpPrefix.parseAddress("10.0.0.9"), IpPrefix.parseAddress("10.0.0.2"), List.of(), null))
-                .hasMessage("rangeStart 10.0.0.9 is after rangeEnd 10.0.0.2");
-        assertThatThrownBy(() -> new IpamConfig.Range(subnet, null, null, List.of(IpPrefix.parse("10.0.2.0/24")), null))
-                .hasMessage("exclude 10.0.2.0/24 is outside subnet 10.0.0.0/24");
         assertThatThrownBy(
                         () -> new NetworkAttachmentDefinition("ns", "n", Map.of(), null, true, null, null, 4095, null))
                 .hasMessage("vlan 4095 is out of range 0..4094");
         assertThatThrownBy(() ->
                         new NetworkAttachmentDefinition("ns", "n", Map.of(), null, true, 16_777_215, null, null, null))
                 .hasMessage("vni 16777215 is out of range 4096..16777214");
-        assertThatThrownBy(() -> new IpamConfig("fabricbinder-ipam", List.of()))
-                .hasMessage("fabricbinder-ipam needs a subnet or ipRanges");
+        assertThatThrownBy(() -> new IpamBlock("fabricbinder-ipam", List.of(), List.of(), null, List.of()))
+                .hasMessage("ipam.subnet: is required (or range, or ipRanges) for fabricbinder-ipam");
         assertThatThrownBy(() -> new LabelSelector.Requirement("k", LabelSelector.Operator.IN, List.of()))
                 .hasMessage("operator In needs at least one value");
         assertThatThrownBy(() -> new LabelSelector.Requirement("k", LabelSelector.Operator.EXISTS, List.of("x")))
