@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,6 +78,7 @@ final class CniInstallCommand implements Callable<Integer> {
             paramLabel = "DIR",
             description = "The fabricbinder-ipam directory to install (default: $FABRICBINDER_IPAM_HOME, else "
                     + "/opt/fabricbinder/fabricbinder-ipam).")
+    @Nullable
     Path source;
 
     CniInstallCommand(Map<String, String> env) {
@@ -87,8 +89,9 @@ final class CniInstallCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path src = source != null
-                ? source
+        Path given = source;
+        Path src = given != null
+                ? given
                 : Path.of(env.getOrDefault("FABRICBINDER_IPAM_HOME", "/opt/fabricbinder/fabricbinder-ipam"));
         for (String required : List.of("runtime/bin/java", "lib/fabricbinder-cni.jar", "lib/jackson-core.jar")) {
             if (!Files.isRegularFile(src.resolve(required))) {
@@ -202,7 +205,8 @@ final class CniInstallCommand implements Callable<Integer> {
 
     private static String jsonString(String s) {
         StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
             } else if (c < ' ') {
