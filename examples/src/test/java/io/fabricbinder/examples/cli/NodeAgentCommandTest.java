@@ -34,7 +34,12 @@ class NodeAgentCommandTest {
                 tmp.resolve("store").toString())));
         agent.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!Files.exists(socket) && System.nanoTime() < deadline) {
+        // bind creates the socket, then the agent makes it 0600 (before that, with the default umask,
+        // only root may connect anyway: connecting needs write permission)
+        while (!(Files.exists(socket)
+                        && PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))
+                                .equals("rw-------"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
