@@ -86,6 +86,7 @@ public final class FabricBinderCli implements Callable<Integer> {
         commandLine.addSubcommand(new IpamBenchCommand());
         commandLine.addSubcommand(new ControllerCommand(env));
         commandLine.addSubcommand(new NodeAgentCommand(env));
+        commandLine.addSubcommand(new CniInstallCommand(env));
         return commandLine;
     }
 

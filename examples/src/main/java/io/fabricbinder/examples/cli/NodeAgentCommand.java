@@ -15,14 +15,17 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fabricbinder node-agent}: the long-running process of the node DaemonSet. It publishes this
- * node's SR-IOV PFs and their LLDP neighbours as a cluster-scoped {@code FabricBinderNode} (see
- * {@link NodeAgent}). Other node-side duties (the IPAM socket of the CNI plugin) add their own
- * options to this command and run beside the publisher.
+ * {@code fabricbinder node-agent}: the long-running process of the node DaemonSet. Two duties, each
+ * on its own: with a node name ({@code --node-name} or {@code $NODE_NAME}) it publishes this node's
+ * SR-IOV PFs and their LLDP neighbours as a cluster-scoped {@code FabricBinderNode} (see {@link
+ * NodeAgent}); with {@code --ipam-socket} it serves the {@code fabricbinder-ipam} CNI plugin from the
+ * central IP pool ({@link IpamSocketOptions}), which needs no Kubernetes connection. Runs until
+ * interrupted.
  */
 @Command(
         name = "node-agent",
@@ -34,8 +37,12 @@ import picocli.CommandLine.Spec;
                     + "v1alpha1), owned by the Node. Publishes at start, when something changed (checked "
                     + "every --interval) and at every --resync; writes only when the content changed.",
             "lldpd not running is a discovery problem in the published status, not a failure. When the API "
-                    + "server cannot be reached the agent keeps discovering and publishes when it returns. "
-                    + "Runs until interrupted."
+                    + "server cannot be reached the agent keeps discovering and publishes when it returns.",
+            "With --ipam-socket it also serves the fabricbinder-ipam CNI plugin: the plugin forwards each CNI "
+                    + "ADD/DEL/CHECK/STATUS/GC over that root-only socket and the agent allocates from the "
+                    + "central IP pool (--ipam-dir or --etcd-endpoints); this needs no Kubernetes connection, "
+                    + "and without a node name (--node-name, $NODE_NAME) or with --no-inventory the agent "
+                    + "serves IPAM only. Runs until interrupted."
         })
 final class NodeAgentCommand implements Callable<Integer> {
 
@@ -103,11 +110,20 @@ final class NodeAgentCommand implements Callable<Integer> {
                     + "or edited by someone else), even without a change here (default: ${DEFAULT-VALUE}).")
     Duration resync = Duration.ofMinutes(10);
 
+    @Option(names = "--no-inventory", description = "Do not publish the FabricBinderNode (serve only the IPAM socket).")
+    boolean noInventory;
+
+    @Mixin
+    IpamSocketOptions ipam = new IpamSocketOptions();
+
     @Option(
             names = "--once",
             description = "Discover and publish once, then exit (0 when published, 1 when the API server "
                     + "could not be reached).")
     boolean once;
+
+    /** The exit code of a {@code --once} run. */
+    private int onceResult;
 
     NodeAgentCommand(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -118,8 +134,20 @@ final class NodeAgentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String node = nodeName != null ? nodeName : env.get("NODE_NAME");
-        if (node == null || node.isBlank()) {
-            err.println("fabricbinder node-agent: --node-name is required when $NODE_NAME is not set");
+        boolean inventory = !noInventory && node != null && !node.isBlank();
+        String problem = ipam.problem();
+        if (problem != null) {
+            err.println("fabricbinder node-agent: " + problem);
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        if (!inventory && !ipam.enabled()) {
+            err.println("fabricbinder node-agent: nothing to do: give --node-name NAME (or set $NODE_NAME) to "
+                    + "publish this node's inventory, --ipam-socket PATH to serve the CNI plugin, or both");
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        if (once && (!inventory || ipam.enabled())) {
+            err.println("fabricbinder node-agent: --once publishes the inventory once; it needs a node name and "
+                    + "no --ipam-socket");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         if (interval.isNegative() || interval.isZero() || resync.isNegative() || resync.isZero()) {
@@ -136,10 +164,47 @@ final class NodeAgentCommand implements Callable<Integer> {
                 return FabricBinderCli.EXIT_INPUT_ERRORS;
             }
         }
+        boolean interrupted = false;
+        // The IPAM socket first: pods on this node must get addresses even while the API server is away.
+        try (IpamSocketOptions.@Nullable Running running = ipam.enabled() ? ipam.start() : null) {
+            if (running != null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fabricbinder-ipam-shutdown"));
+                out.println("fabricbinder node-agent: serving fabricbinder-ipam on " + running.agent.socket());
+                out.flush();
+            }
+            if (!inventory) {
+                if (running != null) {
+                    running.agent.awaitClosed();
+                }
+                return 0;
+            }
+            interrupted = publish(requireNode(node), devicePluginJson, out);
+        } catch (InterruptedException e) {
+            interrupted = true; // asked to stop: the agent is closed, the socket removed
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (once) {
+            return onceResult;
+        }
+        out.println("fabricbinder node-agent " + node + ": stopped");
+        out.flush();
+        return 0;
+    }
+
+    private static String requireNode(@Nullable String node) {
+        if (node == null) {
+            throw new IllegalStateException("no node name");
+        }
+        return node;
+    }
+
+    /** Publishes the inventory until interrupted (or once); true when interrupted. */
+    private boolean publish(String node, @Nullable String devicePluginJson, PrintWriter out) throws IOException {
         Config config = kubeconfig == null
                 ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
-        boolean interrupted = false;
         try (KubernetesClient client =
                 new KubernetesClientBuilder().withConfig(config).build()) {
             NodeAgent.Builder b = NodeAgent.builder(client, node)
@@ -156,19 +221,15 @@ final class NodeAgentCommand implements Callable<Integer> {
             }
             NodeAgent agent = b.build();
             if (once) {
-                return agent.publishOnce() ? 0 : FabricBinderCli.EXIT_FAILURE;
+                onceResult = agent.publishOnce() ? 0 : FabricBinderCli.EXIT_FAILURE;
+                return false;
             }
             try {
                 agent.run();
             } catch (InterruptedException e) {
-                interrupted = true; // set again once the client is closed
+                return true; // set again once the client is closed
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        out.println("fabricbinder node-agent " + node + ": stopped");
-        out.flush();
-        return 0;
+        return false;
     }
 }

@@ -14,12 +14,32 @@ class FabricBinderCliTest {
 
         assertThat(run.code()).isZero();
         assertThat(run.out())
-                .contains("quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench", "controller");
+                .contains(
+                        "quickstart",
+                        "plan",
+                        "apply",
+                        "emulator",
+                        "sriov-inventory",
+                        "ipam-bench",
+                        "controller",
+                        "node-agent",
+                        "cni-install");
         assertThat(run.err()).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"quickstart", "plan", "apply", "emulator", "sriov-inventory", "ipam-bench", "controller"})
+    @ValueSource(
+            strings = {
+                "quickstart",
+                "plan",
+                "apply",
+                "emulator",
+                "sriov-inventory",
+                "ipam-bench",
+                "controller",
+                "node-agent",
+                "cni-install"
+            })
     void everySubcommandHasHelp(String subcommand) {
         CliRun run = CliRun.of(subcommand, "--help");
 
