@@ -311,7 +311,12 @@ final class CompiledRange {
                 i++) {
             // Children wholly inside [lo, hi]: the first starting at or after lo, the last ending at or before hi.
             BigInteger lo = reservedLo[i].max(spanLo).subtract(spanLo);
-            BigInteger hiExclusive = reservedHi[i].min(spanHi).subtract(spanLo).add(BigInteger.ONE);
+            // A run that reaches the range's last offset also covers the offsets past the end (never
+            // allocatable): without this, a last child that is part excluded and part past the end
+            // (a /22 excluding its upper /23, counted from the first usable address) would never count
+            // as full, and an exhausted pool would be searched attempt after attempt.
+            BigInteger runHi = reservedHi[i].compareTo(size.subtract(BigInteger.ONE)) >= 0 ? spanHi : reservedHi[i];
+            BigInteger hiExclusive = runHi.min(spanHi).subtract(spanLo).add(BigInteger.ONE);
             BigInteger childSpanMask = BigInteger.ONE.shiftLeft(childShift).subtract(BigInteger.ONE);
             int first = lo.add(childSpanMask).shiftRight(childShift).intValueExact();
             int last = hiExclusive.shiftRight(childShift).intValueExact() - 1;
