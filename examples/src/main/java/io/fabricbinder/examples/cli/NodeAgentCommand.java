@@ -141,13 +141,13 @@ final class NodeAgentCommand implements Callable<Integer> {
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         if (!inventory && !ipam.enabled()) {
-            err.println("fabricbinder node-agent: nothing to do: give --node-name NAME (or set $NODE_NAME) to "
-                    + "publish this node's inventory, --ipam-socket PATH to serve the CNI plugin, or both");
+            err.println("fabricbinder node-agent: nothing to do: --node-name is required to publish this node's "
+                    + "inventory (or set $NODE_NAME), --ipam-socket PATH to serve the CNI plugin; give one or both");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         if (once && (!inventory || ipam.enabled())) {
-            err.println("fabricbinder node-agent: --once publishes the inventory once; it needs a node name and "
-                    + "no --ipam-socket");
+            err.println("fabricbinder node-agent: --once publishes the inventory once: --node-name is required "
+                    + "(or $NODE_NAME), and --ipam-socket is not taken");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         if (interval.isNegative() || interval.isZero() || resync.isNegative() || resync.isZero()) {

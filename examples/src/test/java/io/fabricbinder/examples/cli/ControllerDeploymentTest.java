@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +140,13 @@ class ControllerDeploymentTest {
                         .containsEntry("status", "False")
                         .containsEntry("reason", "AsExpected");
 
+                // The Ready condition may come from the reconcile before the pods' one; the pods' reconcile
+                // records pool usage when it has applied (after the emulator shows its ports deployed).
+                await(
+                        () -> Pattern.compile("fabricbinder_ipam_pool_allocated_addresses\\{pool=\"[^\"]+\"} [1-9]")
+                                .matcher(get(base.resolve("/metrics")))
+                                .find(),
+                        "the pods' reconcile to record IPAM pool usage");
                 String metrics = get(base.resolve("/metrics"));
                 assertThat(metrics)
                         .startsWith("200 ")
