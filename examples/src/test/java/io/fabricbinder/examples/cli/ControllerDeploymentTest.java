@@ -125,7 +125,14 @@ class ControllerDeploymentTest {
                     createAll(client, BundledExamples.text(file));
                 }
                 await(() -> apstra.taggedVlans(Stage.DEPLOYED).size() == 3, "three tagged leaf ports, deployed");
-                await(() -> condition(client, "Ready") != null, "the router's status");
+                // An earlier reconcile (before the pods, or before the router's networks) may write Ready
+                // False first; wait for the routed state.
+                await(
+                        () -> {
+                            Map<String, Object> ready = condition(client, "Ready");
+                            return ready != null && "True".equals(ready.get("status"));
+                        },
+                        "the router's status to say Ready");
 
                 Map<String, Object> status = status(client);
                 assertThat(String.valueOf(status.get("routingZone"))).matches("fbz[0-9a-f]{8}");

@@ -75,9 +75,16 @@ class FabricBinderControllerTest {
         assertThat(event.getReason()).isEqualTo(FabricBinderController.REASON_INVALID);
         assertThat(event.getMessage()).startsWith("spec.config.vlan: ").contains("5000");
         assertThat(controller.snapshot().nads()).extracting(n -> n.key()).containsExactly("tenant-blue/blue-web");
-        assertThat(changes)
-                .extracting(FabricBinderController.Change::type)
-                .contains(FabricBinderController.Change.Type.RESYNC, FabricBinderController.Change.Type.UPSERTED);
+        // Changes reach the listener once the replica leads with every informer synced (isActive),
+        // which may come a sync-check period after it leads.
+        await(
+                () -> changes.stream()
+                        .map(FabricBinderController.Change::type)
+                        .toList()
+                        .containsAll(List.of(
+                                FabricBinderController.Change.Type.RESYNC,
+                                FabricBinderController.Change.Type.UPSERTED)),
+                "RESYNC and UPSERTED at the listener");
     }
 
     @Test
