@@ -234,6 +234,12 @@ class TwoNodeChurnTest {
                         } else {
                             retried.incrementAndGet();
                         }
+                        // The address is "held until its DEL": once the DEL is sent it may be freed and handed
+                        // to another pod before this thread runs again, so it leaves the book before the DEL
+                        // (removing it after the DEL reported that legitimate reuse as a duplicate).
+                        if (add.exitCode() == 0) {
+                            held.remove(address(add.stdout()), pod);
+                        }
                         // DEL until it succeeds (the runtime retries a failed DEL; it also DELs after a failed ADD)
                         while (true) {
                             PluginHarness.Result del = cni(node, "DEL", pod);
@@ -242,9 +248,6 @@ class TwoNodeChurnTest {
                             }
                             retried.incrementAndGet();
                             sleep(100);
-                        }
-                        if (add.exitCode() == 0) {
-                            held.remove(address(add.stdout()));
                         }
                     }
                     return null;
