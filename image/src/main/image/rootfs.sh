@@ -13,6 +13,10 @@ OUT="$1"
 JDK="$2"
 MODULES="java.base,java.compiler,java.desktop,java.naming,java.sql,jdk.httpserver,jdk.jfr,jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns"
 
+# Jib insists on target/classes, which a fresh clone lacks: this module has no classes of its own (the
+# application is examples' shaded jar, a dependency).
+mkdir -p "$(dirname "$OUT")/classes"
+
 STAMP="$OUT.stamp"
 WANT="$(cat "$JDK/release" 2>/dev/null || echo "$JDK") $MODULES $(uname -m)"
 if [ -f "$STAMP" ] && [ -d "$OUT/opt/java" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
