@@ -72,7 +72,8 @@ class ImageSmokeTest {
         assertThat(rootfs.resolve("opt/java/legal/java.base")).isDirectory();
         assertThat(rootfs.resolve("opt/NOTICE")).isRegularFile();
         // The CNI plugin directory the DaemonSet's init container installs on the node (cni-install's default).
-        assertThat(rootfs.resolve("opt/fabricbinder/fabricbinder-ipam/fabricbinder-ipam")).isExecutable();
+        assertThat(rootfs.resolve("opt/fabricbinder/fabricbinder-ipam/fabricbinder-ipam"))
+                .isExecutable();
         assertThat(Files.readString(rootfs.resolve("etc/passwd"))).contains("nonroot:x:65532:65532:");
 
         ObjectNode config =
