@@ -117,22 +117,11 @@ class SriovInventoryCommandTest {
     void anLldpdThatCannotBeReadIsAFailureAfterTheInventory(@TempDir Path tmp) throws Exception {
         SysfsTree sysfs = new SysfsTree(tmp).pf("0000:3b:00.0", "ens1f0", "3c:fd:fe:00:00:01", 1);
 
-        CliRun run = CliRun.of(
-                "sriov-inventory",
-                "--sysfs-root",
-                sysfs.sys.toString(),
-                "--node",
-                "worker-1",
-                "--lldpcli",
-                tmp.resolve("no-such-lldpcli").toString());
+        String root = "--sysfs-root=" + sysfs.sys;
+        CliRun run =
+                CliRun.of("sriov-inventory", root, "--node=worker-1", "--lldpcli=" + tmp.resolve("no-such-lldpcli"));
         CliRun both = CliRun.of(
-                "sriov-inventory",
-                "--sysfs-root",
-                sysfs.sys.toString(),
-                "--lldp-json",
-                tmp.resolve("lldp.json").toString(),
-                "--lldpd-socket",
-                "/run/lldpd.socket");
+                "sriov-inventory", root, "--lldp-json=" + tmp.resolve("lldp.json"), "--lldpd-socket=/run/lldpd.socket");
 
         assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_FAILURE);
         assertThat(new ObjectMapper().readTree(run.out()).path("nodeName").asText())
