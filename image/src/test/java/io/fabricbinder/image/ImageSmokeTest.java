@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The image the build made ({@code target/fabricbinder-image.tar}, Jib's OCI tar) is what the
  * manifests in {@code deploy/} run: its config says a numeric non-root user and our entrypoint,
  * and {@code fabricbinder quickstart} runs in it under runc with a read-only root filesystem, as
- * uid 65532, with no capabilities and only a loopback network. Runs after {@code package} (failsafe);
- * needs root and Debian's skopeo, umoci and runc, which {@code .ci/run} installs.
+ * uid 65532, with no capabilities and only a loopback network; in the same sandbox the image's
+ * {@code lldpcli} reads a real lldpd through a bind-mounted control socket, as the node agent does
+ * in the DaemonSet. Runs after {@code package} (failsafe); needs root and Debian's skopeo, umoci,
+ * runc and lldpd (with iproute2), which {@code .ci/run} installs.
  */
 class ImageSmokeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
