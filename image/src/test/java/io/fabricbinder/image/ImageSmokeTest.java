@@ -95,8 +95,9 @@ class ImageSmokeTest {
         assertThat(process.path("user").path("gid").asInt()).isEqualTo(65532);
         assertThat(texts(process.path("args"))).startsWith("/opt/java/bin/java");
 
-        String out = runc(dir, config, List.of("quickstart"), c -> {});
-        assertThat(out)
+        Ran quickstart = runc(dir, List.of("quickstart"), c -> {});
+        assertThat(quickstart.code()).as(quickstart.out()).isZero();
+        assertThat(quickstart.out())
                 .contains("6 fabric changes applied", "every leaf port was untagged")
                 .containsPattern("Done in [0-9.]+ s");
     }
@@ -108,8 +109,8 @@ class ImageSmokeTest {
      * sriov-inventory --lldpd-socket} in the container runs the image's {@code lldpcli} (by name,
      * through the image's PATH, as the node agent does) and prints the leaf's neighbour. The
      * container is the same sandbox as above (uid 65532, read-only root, no capabilities); the
-     * socket is lldpd's {@code 0770 _lldpd:_lldpd}, so the process gets lldpd's group as a
-     * supplementary group.
+     * socket is lldpd's {@code 0770 _lldpd:_lldpd}: without lldpd's group the read is refused (the
+     * inventory is still printed, exit code 1), with it as a supplementary group it works.
      */
     @Test
     void lldpcliInTheImageReadsARealLldpdThroughTheMountedSocket(@TempDir Path dir) throws Exception {
@@ -133,34 +134,30 @@ class ImageSmokeTest {
             lldp.awaitNeighbor(lldp.socketA(), "json0", n -> n.chassisName().equals("leaf1.smoke.example"));
             int lldpdGid = (Integer) Files.getAttribute(lldp.socketA(), "unix:gid");
 
-            ObjectNode config = (ObjectNode) JSON.readTree(unpackedConfig.toFile());
-            String out = runc(
-                    dir,
-                    config,
-                    List.of(
-                            "sriov-inventory",
-                            "--sysfs-root",
-                            "/sys",
-                            "--node",
-                            "node-1",
-                            "--lldpd-socket",
-                            "/run/lldpd.socket"),
-                    c -> {
-                        ((ObjectNode) c.path("process").path("user"))
-                                .putArray("additionalGids")
-                                .add(lldpdGid);
-                        ObjectNode mount = ((ArrayNode) c.path("mounts")).addObject();
-                        mount.put("destination", "/run/lldpd.socket");
-                        mount.put("type", "bind");
-                        mount.put("source", lldp.socketA().toString());
-                        mount.putArray("options")
-                                .add("bind")
-                                .add("nosuid")
-                                .add("nodev")
-                                .add("noexec");
-                    });
+            List<String> inventory = List.of(
+                    "sriov-inventory", "--sysfs-root=/sys", "--node=node-1", "--lldpd-socket=/run/lldpd.socket");
+            Consumer<ObjectNode> socket = c -> {
+                ObjectNode mount = ((ArrayNode) c.path("mounts")).addObject();
+                mount.put("destination", "/run/lldpd.socket");
+                mount.put("type", "bind");
+                mount.put("source", lldp.socketA().toString());
+                mount.putArray("options").add("bind").add("nosuid").add("nodev").add("noexec");
+            };
+            Consumer<ObjectNode> lldpdGroup =
+                    c -> ((ObjectNode) c.path("process").path("user"))
+                            .putArray("additionalGids")
+                            .add(lldpdGid);
 
-            List<LldpNeighbor> heard = NodeInventory.fromJson(out.substring(Math.max(0, out.indexOf('{'))))
+            // Without lldpd's group (or DAC_OVERRIDE, the DaemonSet's choice for its uid 0) the socket is closed.
+            Ran denied = runc(dir.resolve("denied"), inventory, socket);
+            Ran allowed = runc(dir.resolve("allowed"), inventory, socket.andThen(lldpdGroup));
+
+            assertThat(denied.code()).as(denied.out()).isEqualTo(1);
+            assertThat(denied.out()).contains("lldp: lldpcli exited with 1", "Permission denied");
+            assertThat(allowed.code()).as(allowed.out()).isZero();
+            String out = allowed.out();
+            List<LldpNeighbor> heard = NodeInventory.fromJson(
+                            out.substring(Math.max(0, out.indexOf('{')), out.lastIndexOf('}') + 1))
                     .neighbors();
             assertThat(heard)
                     .as("lldpcli's answer in the container; output:%n%s", out)
@@ -204,8 +201,8 @@ class ImageSmokeTest {
      * dir}) over the shared rootfs, as the manifests' restricted securityContext asks: read-only
      * root, no capabilities, no privilege escalation, no tty (there is none in a test).
      */
-    private static String runc(Path dir, ObjectNode config, List<String> args, Consumer<ObjectNode> adjust)
-            throws Exception {
+    private static Ran runc(Path dir, List<String> args, Consumer<ObjectNode> adjust) throws Exception {
+        ObjectNode config = (ObjectNode) JSON.readTree(unpackedConfig.toFile());
         ObjectNode process = (ObjectNode) config.path("process");
         process.put("terminal", false);
         process.put("noNewPrivileges", true);
@@ -224,7 +221,7 @@ class ImageSmokeTest {
         String id = "fbsmoke-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         try {
-            return run(List.of("runc", "run", "--bundle", bundle.toString(), id), 300);
+            return exec(List.of("runc", "run", "--bundle", bundle.toString(), id), 300);
         } finally {
             // The container is gone when runc run returns; after a timeout it is not.
             new ProcessBuilder("runc", "delete", "--force", id)
@@ -242,6 +239,17 @@ class ImageSmokeTest {
     }
 
     private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        Ran ran = exec(command, timeoutSeconds);
+        assertThat(ran.code())
+                .as("%s exit code; output:%n%s", command, ran.out())
+                .isZero();
+        return ran.out();
+    }
+
+    /** A finished command: its exit code and its output (stdout and stderr together). */
+    private record Ran(int code, String out) {}
+
+    private static Ran exec(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
         Path log = Files.createTempFile("fabricbinder-image", ".log");
         try {
             Process p = new ProcessBuilder(command)
@@ -253,11 +261,7 @@ class ImageSmokeTest {
                 throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s:\n"
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
-            String out = Files.readString(log, StandardCharsets.UTF_8);
-            assertThat(p.exitValue())
-                    .as("%s exit code; output:%n%s", command, out)
-                    .isZero();
-            return out;
+            return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(log);
         }
