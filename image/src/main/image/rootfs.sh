@@ -3,6 +3,8 @@
 #   /opt/java     a jlink'd runtime made from the JDK that runs Maven ($2, ${java.home})
 #   /lib*, /usr/lib*  the glibc, libstdc++, libgcc and zlib objects that runtime links, copied from this host
 #   /etc/passwd, /etc/group, /etc/nsswitch.conf  so that uid 65532 has a name (user.name = nonroot)
+#   /usr/sbin/lldpcli  Debian's lldpcli (package lldpd) and, in /lib*, the shared objects it links: the node
+#                 agent's LLDP source runs it against the host's lldpd control socket, which the DaemonSet mounts
 #   /home/nonroot, /tmp  empty directories
 # The recipe was verified on Debian 12 with JDK 17 (shared/reference/deploy.md §1.3-1.4). The module list is jdeps'
 # answer for the fabricbinder jar plus the two modules loaded by service lookup that jdeps cannot see:
@@ -17,8 +19,19 @@ MODULES="java.base,java.compiler,java.desktop,java.naming,java.sql,jdk.httpserve
 # application is examples' shaded jar, a dependency).
 mkdir -p "$(dirname "$OUT")/classes"
 
+# lldpcli from the build host (Debian: apt-get install lldpd). Without it the node agent could not read LLDP
+# in a cluster, so an image without it is not built.
+LLDPCLI=""
+for c in /usr/sbin/lldpcli /usr/local/sbin/lldpcli /usr/bin/lldpcli; do
+  if [ -x "$c" ]; then LLDPCLI="$c"; break; fi
+done
+if [ -z "$LLDPCLI" ]; then
+  echo "rootfs.sh: lldpcli not found (/usr/sbin/lldpcli): install Debian's lldpd package on the build host" >&2
+  exit 1
+fi
+
 STAMP="$OUT.stamp"
-WANT="$(cat "$JDK/release" 2>/dev/null || echo "$JDK") $MODULES $(uname -m)"
+WANT="$(cat "$JDK/release" 2>/dev/null || echo "$JDK") $MODULES $(uname -m) $(cksum <"$LLDPCLI")"
 if [ -f "$STAMP" ] && [ -d "$OUT/opt/java" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
   exit 0
 fi
@@ -33,8 +46,14 @@ find "$OUT/opt/java/legal" -type l | while read -r l; do
   cp --remove-destination "$(readlink -f "$l")" "$l"
 done
 
-# The shared objects the runtime needs, as real files at the paths the loader looks for them.
-for f in "$OUT/opt/java/bin/java" $(find "$OUT/opt/java" -name '*.so'); do
+# lldpcli as a plain executable: Debian installs it setuid _lldpd, which means nothing in the image (no such user;
+# the container runs without privilege escalation); the socket's permissions decide who may talk to lldpd.
+mkdir -p "$OUT/usr/sbin"
+cp -L "$LLDPCLI" "$OUT/usr/sbin/lldpcli"
+chmod 0755 "$OUT/usr/sbin/lldpcli"
+
+# The shared objects the runtime and lldpcli need, as real files at the paths the loader looks for them.
+for f in "$OUT/opt/java/bin/java" $(find "$OUT/opt/java" -name '*.so') "$OUT/usr/sbin/lldpcli"; do
   ldd "$f" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}'
 done | sort -u | while read -r lib; do
   case "$lib" in "$OUT"*) continue ;; esac
@@ -54,8 +73,10 @@ printf 'hosts: files dns\n' >"$OUT/etc/nsswitch.conf"
 {
   echo "This image contains a Java runtime made with jlink from $(sed -n 's/^IMPLEMENTOR="\(.*\)"/\1/p' "$JDK/release" 2>/dev/null) $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$JDK/release" 2>/dev/null)"
   echo "(licences in /opt/java/legal) and the GNU C library, libstdc++, libgcc and zlib shared objects"
-  echo "copied from the build host. On Debian their sources are at https://sources.debian.org/"
-  echo "(packages openjdk-17, glibc, gcc-12, zlib)."
+  echo "copied from the build host, and /usr/sbin/lldpcli of lldpd $(dpkg-query -W -f '${Version}' lldpd 2>/dev/null)"
+  echo "(ISC licence) with the libraries it links: readline, ncurses (libtinfo), libxml2, ICU, xz (liblzma),"
+  echo "libbsd and libmd. On Debian their sources are at https://sources.debian.org/ (packages openjdk-17,"
+  echo "glibc, gcc-12, zlib, lldpd, readline, ncurses, libxml2, icu, xz-utils, libbsd, libmd)."
 } >"$OUT/opt/NOTICE"
 
 echo "$WANT" >"$STAMP"

@@ -45,7 +45,7 @@ final class ApplyCommand implements Callable<Integer> {
     PlanInputOptions inputs = new PlanInputOptions();
 
     @Mixin
-    IpamOptions ipam = new IpamOptions();
+    IpamStoreOptions ipam = new IpamStoreOptions();
 
     @Mixin
     ApstraOptions apstra = new ApstraOptions();
@@ -105,7 +105,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         PlanInputs loaded = inputs.load();
         ReconcileResult result;
-        try (IpamOptions.Opened store = ipam.openForApply();
+        try (IpamStoreOptions.Opened store = ipam.openForApply();
                 ApstraClient client = target.client()) {
             ApstraProblems.checkBlueprint(client, target);
             ApstraFabricGateway gateway = ApstraFabricGateway.builder()
@@ -132,7 +132,7 @@ final class ApplyCommand implements Callable<Integer> {
                     // The JVM is stopping; the hook releases the lock.
                 }
             }
-        } catch (IpamOptions.InvalidIpamException | ApstraTarget.InvalidTargetException e) {
+        } catch (IpamStoreOptions.InvalidIpamException | ApstraTarget.InvalidTargetException e) {
             err.println("fabricbinder apply: " + e.getMessage());
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         } catch (ApstraException e) {
@@ -153,8 +153,11 @@ final class ApplyCommand implements Callable<Integer> {
         for (IpAllocationEntry a : result.released()) {
             report.println("  released " + a.address() + " of " + a.pod() + " " + a.interfaceName());
         }
+        // The plan's errors are printed with the plan, and a failure whose text is the apply's own
+        // message (the deletion guard's refusal) is already on the "Apply:" line: once each.
         result.errors().stream()
                 .filter(e -> !result.plan().errors().contains(e))
+                .filter(e -> !e.message().equals(result.fabric().message()))
                 .forEach(e -> err.println("error: " + e));
         out.flush();
         err.flush();

@@ -1,5 +1,6 @@
 package io.fabricbinder.examples.cli;
 
+import io.fabricbinder.apstra.emulator.Topology;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.Manifests;
 import java.io.IOException;
@@ -36,7 +37,8 @@ final class BundledExamples {
         return Manifests.parse(name, text(name));
     }
 
-    static StaticTopology topology() {
-        return StaticTopology.parse(TOPOLOGY, text(TOPOLOGY));
+    /** The bundled topology file as the emulator's fabric (it is the emulator's default fabric). */
+    static Topology emulatorFabric() {
+        return EmulatorFabric.fromStatic("static:" + TOPOLOGY, text(TOPOLOGY));
     }
 }

@@ -97,14 +97,18 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
     List<String> problems(CommandLine.Model.CommandSpec spec) {
         List<String> all = new ArrayList<>(problems);
         Set<String> known = new TreeSet<>();
+        Set<String> shown = new TreeSet<>();
         for (OptionSpec o : spec.options()) {
             if (!o.usageHelp() && !o.versionHelp() && !o.longestName().equals(OPTION)) {
                 known.add(strip(o.longestName()));
+                if (!o.hidden()) {
+                    shown.add(strip(o.longestName())); // a hidden old spelling works but is not offered
+                }
             }
         }
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
-                all.add(OPTION + " " + file + ": unknown setting '" + key + "' (known: " + String.join(", ", known)
+                all.add(OPTION + " " + file + ": unknown setting '" + key + "' (known: " + String.join(", ", shown)
                         + ")");
             }
         }

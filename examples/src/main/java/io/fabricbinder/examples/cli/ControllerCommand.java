@@ -167,13 +167,6 @@ final class ControllerCommand implements Callable<Integer> {
     Duration topologyRefresh = Duration.ofMinutes(1);
 
     @Option(
-            names = "--ipam-dir",
-            defaultValue = "/var/lib/fabricbinder/ipam",
-            paramLabel = "DIR",
-            description = "File-backed IP pool store (a volume the leader owns; default: ${DEFAULT-VALUE}).")
-    Path ipamDir = Path.of("/var/lib/fabricbinder/ipam");
-
-    @Option(
             names = "--window",
             defaultValue = "PT2S",
             paramLabel = "DURATION",
@@ -194,7 +187,7 @@ final class ControllerCommand implements Callable<Integer> {
     Path config;
 
     @Mixin
-    ControllerIpamOptions ipam = new ControllerIpamOptions();
+    IpamStoreOptions ipam = new IpamStoreOptions();
 
     @Option(
             names = "--metrics-bind-address",
@@ -249,8 +242,7 @@ final class ControllerCommand implements Callable<Integer> {
         InetSocketAddress healthAt;
         try {
             target = apstra.resolve(env);
-            ipam.check(spec.commandLine().getParseResult().hasMatchedOption("--ipam-dir")
-                    || (spec.defaultValueProvider() instanceof ConfigFileDefaults f && f.has("ipam-dir")));
+            ipam.check();
             metricsAt = address("--metrics-bind-address", metricsAddress);
             healthAt = address("--health-probe-bind-address", healthAddress);
         } catch (IllegalArgumentException e) {
@@ -294,8 +286,8 @@ final class ControllerCommand implements Callable<Integer> {
         try (KubernetesClient client =
                         new KubernetesClientBuilder().withConfig(config).build();
                 ApstraClient apstraClient = target.client(metrics.apstraInterceptor());
-                ControllerIpamOptions.Opened store = ipam.open(ipamDir)) {
-            IpAllocator allocator = IpAllocator.create(store.store());
+                IpamStoreOptions.Opened store = ipam.open(Path.of(IpamStoreOptions.CONTROLLER_DIR), null)) {
+            IpAllocator allocator = store.allocator();
             RouterStatusWriter statuses = new RouterStatusWriter(client, InstantSource.system());
             // The blueprint lock names this replica; closed on shutdown so a held lock goes at once.
             ApstraFabricGateway gateway = ApstraFabricGateway.builder()

@@ -53,7 +53,7 @@ final class EmulatorCommand implements Callable<Integer> {
         }
         Topology fabric;
         try {
-            fabric = topology == null ? Topology.defaultTopology() : StaticTopology.readForEmulator(topology);
+            fabric = topology == null ? Topology.defaultTopology() : EmulatorFabric.read(topology);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("fabricbinder emulator: --topology " + topology + ": " + e.getMessage());
             return FabricBinderCli.EXIT_INPUT_ERRORS;

@@ -179,6 +179,9 @@ final class NodeAgentCommand implements Callable<Integer> {
                 return 0;
             }
             interrupted = publish(requireNode(node), devicePluginJson, out);
+        } catch (IpamStoreOptions.InvalidIpamException e) {
+            err.println("fabricbinder node-agent: " + e.getMessage());
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
         } catch (InterruptedException e) {
             interrupted = true; // asked to stop: the agent is closed, the socket removed
         }

@@ -40,7 +40,7 @@ final class PlanCommand implements Callable<Integer> {
     PlanInputOptions inputs = new PlanInputOptions();
 
     @Mixin
-    IpamOptions ipam = new IpamOptions();
+    IpamStoreOptions ipam = new IpamStoreOptions();
 
     @Mixin
     ApstraOptions apstra = new ApstraOptions();
@@ -55,7 +55,7 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PlanInputs loaded = inputs.load();
         Plan plan;
-        try (IpamOptions.Opened store = ipam.openForPlan()) {
+        try (IpamStoreOptions.Opened store = ipam.openForPlan()) {
             if (apstra.apstraUrl == null) {
                 // No Apstra: plan against an empty fabric, no credentials, no network.
                 plan = FabricBinder.builder()
@@ -85,7 +85,7 @@ final class PlanCommand implements Callable<Integer> {
                     return ApstraProblems.report("plan", e, target, err);
                 }
             }
-        } catch (IpamOptions.InvalidIpamException | ApstraTarget.InvalidTargetException e) {
+        } catch (IpamStoreOptions.InvalidIpamException | ApstraTarget.InvalidTargetException e) {
             err.println("fabricbinder plan: " + e.getMessage());
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }

@@ -68,7 +68,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
         progress.step("Starting the Apstra emulator (in this process, loopback only)");
         try (ApstraEmulator apstra = ApstraEmulator.builder()
-                        .topology(BundledExamples.topology().toEmulatorTopology())
+                        .topology(BundledExamples.emulatorFabric())
                         .start();
                 ApstraClient client = ApstraClient.builder()
                         .baseUrl(apstra.baseUrl())

@@ -1,5 +1,6 @@
 package io.fabricbinder.examples.cli;
 
+import io.fabricbinder.examples.node.NodeAgent;
 import io.fabricbinder.sriov.DevicePluginConfig;
 import io.fabricbinder.sriov.LldpNeighbor;
 import io.fabricbinder.sriov.LldpNeighbors;
@@ -61,6 +62,22 @@ final class SriovInventoryCommand implements Callable<Integer> {
     Path lldpJson;
 
     @Option(
+            names = "--lldpcli",
+            paramLabel = "PROGRAM",
+            description = "Read the LLDP neighbours live from lldpd: run PROGRAM (default lldpcli, which the "
+                    + "image holds) as `PROGRAM [-u SOCKET] -f json0 show neighbors details`, as the node agent does.")
+    @Nullable
+    String lldpcli;
+
+    @Option(
+            names = "--lldpd-socket",
+            paramLabel = "PATH",
+            description = "lldpd's control socket for the live read (implies --lldpcli lldpcli); default: "
+                    + "lldpcli's own (/run/lldpd.socket).")
+    @Nullable
+    String lldpdSocket;
+
+    @Option(
             names = "--node",
             paramLabel = "NAME",
             description = "Kubernetes node name (default: $NODE_NAME, else the host name).")
@@ -89,8 +106,23 @@ final class SriovInventoryCommand implements Callable<Integer> {
                 return FabricBinderCli.EXIT_INPUT_ERRORS;
             }
         }
+        boolean live = lldpcli != null || lldpdSocket != null;
+        if (live && lldpJson != null) {
+            err.println("fabricbinder sriov-inventory: --lldp-json and --lldpcli/--lldpd-socket exclude each other");
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
         List<LldpNeighbor> neighbors = List.of();
-        if (lldpJson != null) {
+        @Nullable String lldpProblem = null;
+        NodeAgent.@Nullable LldpSource source =
+                live ? NodeAgent.lldpcli(lldpcli == null ? "lldpcli" : lldpcli, lldpdSocket) : null;
+        if (source != null) {
+            // As the node agent reads it; a failure is reported after the inventory, which is still printed.
+            try {
+                neighbors = LldpNeighbors.parseLldpcliJson(source.read());
+            } catch (IOException | IllegalArgumentException e) {
+                lldpProblem = e.getMessage();
+            }
+        } else if (lldpJson != null) {
             try {
                 neighbors = LldpNeighbors.parseLldpcliJson(Files.readString(lldpJson, StandardCharsets.UTF_8));
             } catch (IOException | IllegalArgumentException e) {
@@ -107,6 +139,10 @@ final class SriovInventoryCommand implements Callable<Integer> {
         if (!report.defects().isEmpty()) {
             err.println("fabricbinder sriov-inventory: " + report.defects().size() + " discovery problem(s) on "
                     + sysfsRoot + ", see \"problems\"");
+        }
+        if (lldpProblem != null) {
+            err.println("fabricbinder sriov-inventory: lldp: " + lldpProblem);
+            return FabricBinderCli.EXIT_FAILURE;
         }
         return 0;
     }

@@ -24,7 +24,7 @@ class ApplyCommandTest {
     @BeforeEach
     void startApstra() {
         apstra = ApstraEmulator.builder()
-                .topology(BundledExamples.topology().toEmulatorTopology())
+                .topology(BundledExamples.emulatorFabric())
                 .start();
         env = Map.of("APSTRA_USER", apstra.username(), "APSTRA_PASSWORD", apstra.password());
     }

@@ -36,7 +36,7 @@ class ApplyLockCrashTest {
     @BeforeEach
     void startApstra() {
         apstra = ApstraEmulator.builder()
-                .topology(BundledExamples.topology().toEmulatorTopology())
+                .topology(BundledExamples.emulatorFabric())
                 .start();
     }
 

@@ -43,7 +43,7 @@ class ApplySafetyTest {
     @BeforeEach
     void startApstra() {
         apstra = ApstraEmulator.builder()
-                .topology(BundledExamples.topology().toEmulatorTopology())
+                .topology(BundledExamples.emulatorFabric())
                 .start();
         env = Map.of("APSTRA_USER", apstra.username(), "APSTRA_PASSWORD", apstra.password());
     }
@@ -125,6 +125,30 @@ class ApplySafetyTest {
                 CliRun.withEnv(env, concat(applyArgs(nodesOnly, PlanCommandTest.TOPOLOGY), "--allow-bulk-delete"));
         assertThat(allowed.code()).as(allowed.err()).isZero();
         assertThat(apstra.taggedVlans(Stage.DEPLOYED)).isEmpty();
+    }
+
+    @Test
+    void theDeletionGuardsRefusalIsPrintedExactlyOnceInTextMode() throws IOException {
+        assertThat(apply(PlanCommandTest.CLUSTER, PlanCommandTest.TOPOLOGY).code())
+                .isZero();
+        Path nodesOnly = copyCluster(doc -> doc.contains("kind: SriovNetworkNodeState"));
+
+        CliRun refused = apply(nodesOnly, PlanCommandTest.TOPOLOGY);
+
+        assertThat(refused.code()).isEqualTo(FabricBinderCli.EXIT_FAILURE);
+        String printed = refused.out() + refused.err();
+        assertThat(occurrences(printed, "deletion guard: "))
+                .as("the refusal in%n%s", printed)
+                .isEqualTo(1);
+        assertThat(refused.out()).contains("Apply: REFUSED, deletion guard: the plan removes everything");
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ item 7: outputs

@@ -21,7 +21,7 @@ class ApstraTopologySourceCommandTest {
     void theCablingMapAloneTagsThePortsOfTheBundledCluster(@TempDir Path dir) throws Exception {
         try (MockCluster cluster = MockCluster.start();
                 ApstraEmulator apstra = ApstraEmulator.builder()
-                        .topology(BundledExamples.topology().toEmulatorTopology())
+                        .topology(BundledExamples.emulatorFabric())
                         .start()) {
             Path kubeconfig = cluster.kubeconfig(dir);
             StringWriter out = new StringWriter();

@@ -59,7 +59,7 @@ class ControllerCommandTest {
         }
         try (KubernetesClient client = server.createClient();
                 ApstraEmulator apstra = ApstraEmulator.builder()
-                        .topology(BundledExamples.topology().toEmulatorTopology())
+                        .topology(BundledExamples.emulatorFabric())
                         .start()) {
             Path kubeconfig = dir.resolve("kubeconfig");
             Files.writeString(kubeconfig, """

@@ -67,7 +67,7 @@ class ControllerDeploymentTest {
         }
         try (KubernetesClient client = server.createClient();
                 ApstraEmulator apstra = ApstraEmulator.builder()
-                        .topology(BundledExamples.topology().toEmulatorTopology())
+                        .topology(BundledExamples.emulatorFabric())
                         .start()) {
             Path kubeconfig = dir.resolve("kubeconfig");
             Files.writeString(kubeconfig, """

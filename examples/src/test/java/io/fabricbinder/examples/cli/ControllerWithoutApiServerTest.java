@@ -29,7 +29,7 @@ class ControllerWithoutApiServerTest {
     @Test
     void aControllerThatCannotReachTheApiServerNeverReconciles(@TempDir Path dir) throws Exception {
         try (ApstraEmulator apstra = ApstraEmulator.builder()
-                .topology(BundledExamples.topology().toEmulatorTopology())
+                .topology(BundledExamples.emulatorFabric())
                 .start()) {
             Map<String, String> env = Map.of("APSTRA_USER", apstra.username(), "APSTRA_PASSWORD", apstra.password());
             String[] common = {

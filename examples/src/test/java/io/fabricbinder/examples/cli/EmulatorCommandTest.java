@@ -64,6 +64,21 @@ class EmulatorCommandTest {
         assertThat(run.err()).contains("links[0].port");
     }
 
+    @Test
+    void aLeafPortCabledTwiceIsAnInputErrorNamingTheFileAndBothNics(@TempDir Path dir) throws Exception {
+        Path topology = dir.resolve("topology.yaml");
+        Files.writeString(topology, """
+                links:
+                  - {node: worker-1, nic: ens1f0, leaf: leaf1, port: xe-0/0/10}
+                  - {node: worker-2, nic: ens1f0, leaf: leaf1, port: xe-0/0/10}
+                """);
+
+        CliRun run = CliRun.of("emulator", "--port", "0", "--topology", topology.toString());
+
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("static:topology.yaml", "leaf1 xe-0/0/10", "worker-1/ens1f0", "worker-2/ens1f0");
+    }
+
     private static String post(String url, String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(10))

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabricbinder.apstra.emulator.Topology;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.Manifests;
+import io.fabricbinder.core.topology.StaticTopologyFile;
+import io.fabricbinder.core.topology.TopologySource;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,9 @@ class ExampleManifestsTest {
     @Test
     void everyPodVfBelongsToAPfCabledInTheTopology() {
         ManifestSet set = Manifests.parse(Path.of("manifests/cluster"));
-        StaticTopology topology = StaticTopology.parse("topology.yaml", BundledExamples.text("topology.yaml"));
+        TopologySource.Result topology =
+                StaticTopologyFile.parse("topology.yaml", BundledExamples.text("topology.yaml"));
+        assertThat(topology.errors()).isEmpty();
 
         set.pods()
                 .forEach(pod -> pod.networkStatus().forEach(status -> {
@@ -52,7 +56,7 @@ class ExampleManifestsTest {
 
     @Test
     void theTopologyFileDescribesTheEmulatorsBundledFabric() {
-        Topology fromFile = BundledExamples.topology().toEmulatorTopology();
+        Topology fromFile = BundledExamples.emulatorFabric();
         Topology bundled = Topology.defaultTopology();
 
         assertThat(fromFile.leafs()).isEqualTo(bundled.leafs());

@@ -40,7 +40,7 @@ class InputSafetyCliTest {
     @BeforeEach
     void applyTheExampleCluster() throws IOException {
         apstra = ApstraEmulator.builder()
-                .topology(BundledExamples.topology().toEmulatorTopology())
+                .topology(BundledExamples.emulatorFabric())
                 .start();
         env = Map.of("APSTRA_USER", apstra.username(), "APSTRA_PASSWORD", apstra.password());
         cluster = dir.resolve("cluster");

@@ -111,4 +111,23 @@ class SriovInventoryCommandTest {
         assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
         assertThat(run.err()).contains("--lldp-json", "'lldp'");
     }
+
+    // The live read against a real lldpd: ImageSmokeTest, with the image's own lldpcli.
+    @Test
+    void anLldpdThatCannotBeReadIsAFailureAfterTheInventory(@TempDir Path tmp) throws Exception {
+        SysfsTree sysfs = new SysfsTree(tmp).pf("0000:3b:00.0", "ens1f0", "3c:fd:fe:00:00:01", 1);
+
+        String root = "--sysfs-root=" + sysfs.sys;
+        CliRun run =
+                CliRun.of("sriov-inventory", root, "--node=worker-1", "--lldpcli=" + tmp.resolve("no-such-lldpcli"));
+        CliRun both = CliRun.of(
+                "sriov-inventory", root, "--lldp-json=" + tmp.resolve("lldp.json"), "--lldpd-socket=/run/lldpd.socket");
+
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_FAILURE);
+        assertThat(new ObjectMapper().readTree(run.out()).path("nodeName").asText())
+                .isEqualTo("worker-1");
+        assertThat(run.err()).contains("fabricbinder sriov-inventory: lldp: ", "no-such-lldpcli");
+        assertThat(both.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(both.err()).contains("--lldp-json and --lldpcli/--lldpd-socket exclude each other");
+    }
 }
