@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -14,8 +15,10 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -123,7 +126,9 @@ class FabricBinderControllerTest {
         FabricBinderController leader = a.isLeader() ? a : b;
         FabricBinderController follower = leader == a ? b : a;
         await(leader::isActive, "the leader's informers synced");
-        Thread.sleep(1_000); // several retry periods: the follower keeps trying and must not win
+        // Several retry periods: the leader renews the Lease in each, the follower tries in each and
+        // must not win. Waited for by the renewals themselves, not by a sleep.
+        awaitLeaseRenewals(4);
 
         assertThat(a.isLeader() && b.isLeader()).isFalse();
         assertThat(follower.isLeader()).isFalse();
@@ -163,7 +168,9 @@ class FabricBinderControllerTest {
         server.destroy();
         await(() -> !controller.isActive(), "the controller pauses");
         assertThat(controller.isSynced()).isFalse();
-        Thread.sleep(1_000);
+        // Past the renew deadline the replica gives up the Lease it cannot renew: by then informers
+        // and election have both noticed the loss, and still nothing may look deleted.
+        await(() -> !controller.isLeader(), "the replica stops leading without an API server");
         List<FabricBinderController.Change> after = changes.subList(before, changes.size());
         assertThat(after)
                 .extracting(FabricBinderController.Change::type)
@@ -182,6 +189,23 @@ class FabricBinderControllerTest {
                 .build();
         controllers.add(c);
         return c;
+    }
+
+    /** Waits until the Lease's renew time has taken {@code n} distinct values (one per renewal). */
+    private void awaitLeaseRenewals(int n) throws InterruptedException {
+        Set<String> renewals = new HashSet<>();
+        await(
+                () -> {
+                    Lease lease = client.leases()
+                            .inNamespace("default")
+                            .withName("fabricbinder-test")
+                            .get();
+                    if (lease != null && lease.getSpec().getRenewTime() != null) {
+                        renewals.add(lease.getSpec().getRenewTime().toString());
+                    }
+                    return renewals.size() >= n;
+                },
+                n + " renewals of the Lease");
     }
 
     private void create(String yaml) throws Exception {
