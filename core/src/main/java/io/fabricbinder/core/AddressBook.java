@@ -1,10 +1,12 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.FileIpPoolStore;
 import io.fabricbinder.ipam.InMemoryIpPoolStore;
 import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,20 @@ public interface AddressBook {
     /** An address book over the allocator (and whatever store it uses). */
     static AddressBook of(IpAllocator allocator) {
         return new IpAllocatorAddressBook(allocator);
+    }
+
+    /**
+     * An address book over the ipam module's file store in {@code directory} (opened, and created if
+     * needed, now): addresses survive restarts. Processes on one host may share the directory;
+     * replicas on several nodes share an etcd store instead ({@code of(IpAllocator.create(etcdStore))}).
+     * The store's files stay open for the life of the process; to close them earlier, open the store
+     * yourself: {@code of(IpAllocator.create(FileIpPoolStore.open(dir)))}.
+     *
+     * @throws io.fabricbinder.ipam.spi.IpPoolStoreException if the store cannot be opened (e.g. another
+     *     process holds it)
+     */
+    static AddressBook file(Path directory) {
+        return of(IpAllocator.create(FileIpPoolStore.open(directory)));
     }
 
     /** An address book over a fresh in-memory store: for tests and offline planning. */

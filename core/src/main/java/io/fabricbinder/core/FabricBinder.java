@@ -1,12 +1,7 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.ipam.Owner;
-import io.fabricbinder.ipam.PoolExhaustedException;
 import io.fabricbinder.ipam.PoolSpec;
-import io.fabricbinder.ipam.RequestedAddressException;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,8 +29,7 @@ public final class FabricBinder {
     private final AddressBook addressBook;
     private final long vniMin;
     private final long vniMax;
-    private final boolean releaseAddresses;
-    private final DeletionGuard deletionGuard;
+    private final Applier applier;
     private final Object reconcileLock = new Object();
     /**
      * The IPAM pool specs of the last full plan, by NAD key and IPAM block: values derived from their
@@ -47,10 +41,10 @@ public final class FabricBinder {
     private FabricBinder(Builder b) {
         this.gateway = Objects.requireNonNull(b.gateway, "gateway");
         this.addressBook = Objects.requireNonNull(b.addressBook, "addressBook");
-        this.deletionGuard = new DeletionGuard(b.maxDeleteShare, b.allowBulkDelete);
         this.vniMin = b.vniMin;
         this.vniMax = b.vniMax;
-        this.releaseAddresses = b.releaseAddresses;
+        this.applier = new Applier(
+                gateway, addressBook, new DeletionGuard(b.maxDeleteShare, b.allowBulkDelete), b.releaseAddresses);
     }
 
     /** A builder with the defaults described on its setters. */
@@ -120,29 +114,7 @@ public final class FabricBinder {
      */
     public ReconcileResult apply(Plan plan) {
         synchronized (reconcileLock) {
-            List<IpAllocationEntry> allocated = new ArrayList<>();
-            List<IpAllocationEntry> released = new ArrayList<>();
-            List<Diagnostic> failures = new ArrayList<>();
-            java.util.Optional<String> refusal = deletionGuard.refusal(plan);
-            if (refusal.isPresent()) {
-                ApplyResult refused = new ApplyResult(
-                        ApplyResult.Status.REFUSED,
-                        0,
-                        List.of(new Diagnostic("Plan", "", refusal.get())),
-                        refusal.get());
-                return new ReconcileResult(plan, refused, allocated, released, failures);
-            }
-            ApplyResult fabric;
-            if (plan.hasFabricChanges()) {
-                fabric = gateway.apply(plan, () -> allocate(plan, allocated, failures));
-            } else {
-                allocate(plan, allocated, failures);
-                fabric = ApplyResult.noChanges();
-            }
-            if (releaseAddresses && fabric.status() != ApplyResult.Status.REFUSED) {
-                release(plan, released, failures);
-            }
-            return new ReconcileResult(plan, fabric, allocated, released, failures);
+            return applier.apply(plan);
         }
     }
 
@@ -166,101 +138,6 @@ public final class FabricBinder {
             java.time.Duration window,
             java.util.function.Consumer<ReconcileResult> listener) {
         return new EventDrivenReconciler(this, scheduler, window, listener);
-    }
-
-    private void allocate(Plan plan, List<IpAllocationEntry> allocated, List<Diagnostic> failures) {
-        // One allocate call per owner (a dual-stack owner has two entries).
-        java.util.Map<String, List<IpAllocationEntry>> byOwner = new java.util.TreeMap<>();
-        for (IpAllocationEntry e : plan.ipAllocations()) {
-            if (e.action() == AllocationAction.ALLOCATE) {
-                byOwner.computeIfAbsent(
-                                e.pool() + "\u0000" + e.pod() + "\u0000" + e.podUid() + "\u0000" + e.interfaceName(),
-                                k -> new ArrayList<>())
-                        .add(e);
-            }
-        }
-        for (List<IpAllocationEntry> entries : byOwner.values()) {
-            IpAllocationEntry first = entries.get(0);
-            String[] podParts = first.pod().split("/", 2);
-            try {
-                PoolSpec pool = poolOf(plan, first);
-                Owner owner = new Owner(podParts[0], podParts[1], first.podUid(), first.interfaceName());
-                // An allocate entry with an address is a pod's requested address (its ips).
-                List<String> requested = new ArrayList<>();
-                for (IpAllocationEntry e : entries) {
-                    if (e.address() != null) {
-                        requested.add(e.address());
-                    }
-                }
-                List<String> cidrs = requested.isEmpty()
-                        ? addressBook.allocate(pool, owner)
-                        : addressBook.allocate(pool, owner, requested);
-                for (int r = 0; r < cidrs.size(); r++) {
-                    allocated.add(new IpAllocationEntry(
-                            first.pod(),
-                            first.podUid(),
-                            first.interfaceName(),
-                            first.virtualNetwork(),
-                            pool.ranges().get(r).subnet(),
-                            cidrs.get(r),
-                            pool.name(),
-                            AllocationAction.UNCHANGED));
-                }
-            } catch (RequestedAddressException e) {
-                failures.add(new Diagnostic(
-                        "Pod " + first.pod(),
-                        Planner.NETWORKS_FIELD,
-                        "the requested address of interface " + first.interfaceName() + " in " + first.virtualNetwork()
-                                + " cannot be granted: " + e.getMessage()));
-            } catch (PoolExhaustedException e) {
-                failures.add(new Diagnostic(
-                        "Pod " + first.pod(),
-                        Planner.NETWORKS_FIELD,
-                        "no address left for interface " + first.interfaceName() + " in " + first.virtualNetwork()
-                                + ": " + e.getMessage()));
-            } catch (RuntimeException e) {
-                failures.add(new Diagnostic(
-                        "Pod " + first.pod(),
-                        Planner.NETWORKS_FIELD,
-                        "allocating for interface " + first.interfaceName() + " in " + first.virtualNetwork()
-                                + " failed (retried on the next reconcile): " + e.getMessage()));
-            }
-        }
-    }
-
-    private void release(Plan plan, List<IpAllocationEntry> released, List<Diagnostic> failures) {
-        java.util.Set<String> done = new java.util.HashSet<>();
-        for (IpAllocationEntry e : plan.ipAllocations()) {
-            if (e.action() != AllocationAction.RELEASE) {
-                continue;
-            }
-            String[] podParts = e.pod().split("/", 2);
-            String key = e.pool() + "\u0000" + e.pod() + "\u0000" + e.podUid() + "\u0000" + e.interfaceName();
-            try {
-                if (done.add(key)) {
-                    addressBook.release(
-                            poolOf(plan, e), new Owner(podParts[0], podParts[1], e.podUid(), e.interfaceName()));
-                }
-                released.add(e);
-            } catch (RuntimeException ex) {
-                failures.add(new Diagnostic(
-                        "Pod " + e.pod(),
-                        Planner.NETWORKS_FIELD,
-                        "releasing " + e.address() + " failed (retried on the next reconcile): " + ex.getMessage()));
-            }
-        }
-    }
-
-    /**
-     * The pool an allocation entry names. A plan holds the pool of each of its entries (the public
-     * constructor checks it; the planners build them so).
-     */
-    private static PoolSpec poolOf(Plan plan, IpAllocationEntry e) {
-        PoolSpec pool = plan.pools().get(e.pool());
-        if (pool == null) {
-            throw new IllegalStateException("the plan has no pool " + e.pool() + " for " + e);
-        }
-        return pool;
     }
 
     /** Builds a {@link FabricBinder}. Not thread-safe; use once. */

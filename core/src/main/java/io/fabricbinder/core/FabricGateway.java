@@ -21,7 +21,11 @@ import java.util.Set;
  *       converges (every change is idempotent: create-if-absent, update-to-value,
  *       delete-if-present); it is reported in the result, not thrown, unless the fabric cannot be
  *       reached at all.
+ *   <li>{@link #apply(Plan, Runnable)} runs {@code beforeChanges} exactly once before the first
+ *       change, never on a refused apply, which changes nothing.
  * </ul>
+ *
+ * <p>Core's test suite {@code FabricGatewayContract} pins this contract for every implementation.
  *
  * <pre>{@code
  * FabricGateway gateway = new InMemoryFabricGateway();

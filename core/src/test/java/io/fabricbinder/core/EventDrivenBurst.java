@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -50,11 +51,7 @@ final class EventDrivenBurst {
                     .gateway(gateway)
                     .addressBook(AddressBook.inMemory())
                     .build();
-            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "burst-reconcile");
-                t.setDaemon(true);
-                return t;
-            });
+            IdleAwareScheduler scheduler = new IdleAwareScheduler();
             Measurement measured;
             boolean stopped;
             try {
@@ -77,7 +74,7 @@ final class EventDrivenBurst {
                                     ? "none within " + patience
                                     : setup.result().errors()));
                 }
-                Quiet settled = awaitQuiet(results, window);
+                Quiet settled = awaitQuiet(scheduler, results, patience);
                 long threadCpu0 = settled.last() == null
                         ? setup.threadCpuNanos()
                         : settled.last().threadCpuNanos();
@@ -109,7 +106,7 @@ final class EventDrivenBurst {
                 long wall = last.atNanos() - t0;
                 long threadCpu = last.threadCpuNanos() - threadCpu0;
                 long processCpu = last.processCpuNanos() - processCpu0;
-                cycles += awaitQuiet(results, window).changing();
+                cycles += awaitQuiet(scheduler, results, patience).changing();
                 Map<String, Integer> burst = BurstScenario.delta(before, apstra.callCounts());
 
                 Set<String> deployed = BurstScenario.deployedTags(apstra, FabricNames.LABEL_PREFIX);
@@ -147,21 +144,74 @@ final class EventDrivenBurst {
     }
 
     /**
-     * Waits until no reconcile has run for two windows; returns how many of those that came meanwhile
-     * changed the fabric (there should be none: a converged cluster plans no changes).
+     * Waits until the reconciler has nothing scheduled and nothing running — it schedules a reconcile
+     * for every event and a retry for every failure, so then every event was reconciled — and returns
+     * how many of the reconciles that came meanwhile changed the fabric (there should be none: a
+     * converged cluster plans no changes).
      */
-    private static Quiet awaitQuiet(BlockingQueue<Seen> results, Duration window) throws InterruptedException {
+    private static Quiet awaitQuiet(IdleAwareScheduler scheduler, BlockingQueue<Seen> results, Duration patience)
+            throws InterruptedException {
+        if (!scheduler.awaitIdle(patience)) {
+            throw new IllegalStateException("the reconciler did not settle within " + patience);
+        }
         long changing = 0;
         Seen last = null;
-        while (true) {
-            Seen more = results.poll(2 * Math.max(window.toMillis(), 50), TimeUnit.MILLISECONDS);
-            if (more == null) {
-                return new Quiet(last, changing);
-            }
+        for (Seen more = results.poll(); more != null; more = results.poll()) {
             last = more;
             if (more.result().fabric().status() != ApplyResult.Status.NO_CHANGES) {
                 changing++;
             }
+        }
+        return new Quiet(last, changing);
+    }
+
+    /**
+     * The burst's single reconcile thread, which knows when it is idle: every task it was given (a
+     * scheduled reconcile or retry) has finished. A running task schedules its retry before it ends,
+     * and the listener runs inside the task, so idle also means every result has been delivered.
+     */
+    private static final class IdleAwareScheduler extends ScheduledThreadPoolExecutor {
+        private long given;
+        private long finished;
+
+        IdleAwareScheduler() {
+            super(1, r -> {
+                Thread t = new Thread(r, "burst-reconcile");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Override
+        protected synchronized <V> RunnableScheduledFuture<V> decorateTask(
+                Runnable r, RunnableScheduledFuture<V> task) {
+            given++;
+            return task;
+        }
+
+        @Override
+        protected synchronized <V> RunnableScheduledFuture<V> decorateTask(
+                Callable<V> c, RunnableScheduledFuture<V> task) {
+            given++;
+            return task;
+        }
+
+        @Override
+        protected synchronized void afterExecute(Runnable r, @Nullable Throwable t) {
+            finished++;
+            notifyAll();
+        }
+
+        synchronized boolean awaitIdle(Duration patience) throws InterruptedException {
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (finished < given) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
         }
     }
 

@@ -50,21 +50,25 @@ class EventDrivenReconcilerTest {
     }
 
     @Test
-    void aBurstOfPodEventsBecomesOnePlanAndOneApply() throws InterruptedException {
-        EventDrivenReconciler events = binder.eventDriven(scheduler, Duration.ofMillis(300), results::add);
-        // Everything arrives inside one window: one reconcile.
-        scheduler.execute(() -> {
-            events.topology(Topology.of(List.of(link("w1", "0000:3b:00.0", "leaf1", "xe-0/0/1"))));
-            events.upsert(nodeState("w1", "0000:3b:00.0"));
-            events.upsert(nad("ns", "a", 100, "10.1.0.0/16", "10.1.0.1"));
-            for (int i = 0; i < 1000; i++) {
-                events.upsert(pod("ns", "p" + i, "w1", "0000:3b:00.0", "a"));
-            }
-        });
-        awaitResults(1);
-        Thread.sleep(400);
+    void aBurstOfPodEventsBecomesOnePlanAndOneApply() {
+        ManualScheduler clock = new ManualScheduler();
+        EventDrivenReconciler events = binder.eventDriven(clock, Duration.ofMillis(300), results::add);
+        events.topology(Topology.of(List.of(link("w1", "0000:3b:00.0", "leaf1", "xe-0/0/1"))));
+        events.upsert(nodeState("w1", "0000:3b:00.0"));
+        events.upsert(nad("ns", "a", 100, "10.1.0.0/16", "10.1.0.1"));
+        for (int i = 0; i < 1000; i++) {
+            events.upsert(pod("ns", "p" + i, "w1", "0000:3b:00.0", "a"));
+        }
+        assertThat(clock.queued()).as("the whole burst waits for one reconcile").isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(299));
+        assertThat(results).as("not before the window ends").isEmpty();
+        clock.advance(Duration.ofMillis(1));
 
         assertThat(results).hasSize(1);
+        assertThat(clock.queued())
+                .as("nothing else is scheduled: no second reconcile")
+                .isZero();
         assertThat(fabric.commitCount()).isEqualTo(1);
         ReconcileResult r = results.get(0);
         assertThat(r.allocated()).hasSize(1000);
@@ -166,19 +170,20 @@ class EventDrivenReconcilerTest {
     }
 
     @Test
-    void aListenerThatThrowsIsLoggedAndTheReconcileIsNeitherCountedTwiceNorRepeated() throws InterruptedException {
+    void aListenerThatThrowsIsLoggedAndTheReconcileIsNeitherCountedTwiceNorRepeated() {
+        ManualScheduler clock = new ManualScheduler();
         AtomicInteger calls = new AtomicInteger();
-        EventDrivenReconciler events = binder.eventDriven(scheduler, Duration.ofMillis(20), result -> {
+        EventDrivenReconciler events = binder.eventDriven(clock, Duration.ofMillis(20), result -> {
             calls.incrementAndGet();
             results.add(result);
             throw new IllegalStateException("simulated listener bug");
         });
         events.upsert(nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1"));
-        awaitResults(1);
 
-        // Ten windows with no event: a retry, had one been scheduled, would have run by now.
-        Thread.sleep(200);
+        clock.advance(Duration.ofMillis(20));
+
         assertThat(calls).hasValue(1);
         assertThat(events.reconcileCount()).isEqualTo(1);
+        assertThat(clock.queued()).as("no retry is scheduled").isZero();
     }
 }

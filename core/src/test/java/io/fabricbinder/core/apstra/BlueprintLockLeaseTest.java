@@ -12,8 +12,10 @@ import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.FabricState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,6 +61,34 @@ class BlueprintLockLeaseTest {
                 .lockWait(lockWait)
                 .lockLease(lease)
                 .holder("test-holder")
+                .deployTimeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    /** Records what the gateway tells its {@link LockObserver}. */
+    static final class RecordingObserver implements LockObserver {
+        final List<Boolean> waits = new CopyOnWriteArrayList<>();
+        final List<String> takeovers = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void waited(Duration waited, boolean acquired) {
+            assertThat(waited.isNegative()).isFalse();
+            waits.add(acquired);
+        }
+
+        @Override
+        public void tookOver(String previousHolder) {
+            takeovers.add(previousHolder);
+        }
+    }
+
+    private ApstraFabricGateway observed(Duration lockWait, LockObserver observer) {
+        return ApstraFabricGateway.builder()
+                .client(client)
+                .blueprintId(apstra.blueprintId())
+                .lockWait(lockWait)
+                .holder("test-holder")
+                .lockObserver(observer)
                 .deployTimeout(Duration.ofSeconds(20))
                 .build();
     }
@@ -177,5 +207,47 @@ class BlueprintLockLeaseTest {
         apstra.faults().latency(Duration.ZERO);
         ApstraFabricGateway next = gateway(Duration.ZERO, Duration.ofSeconds(20));
         assertThat(converge(next, seed()).status()).isEqualTo(ApplyResult.Status.APPLIED);
+    }
+
+    @Test
+    void aTakeoverIsReportedToTheLockObserverAsATakeoverAndAWaitThatGotTheLock() {
+        leftBehind("fabricbinder: apply by pid 4242 on deadhost; fabricbinder.io/lease-until=2020-01-01T00:00:00Z");
+        RecordingObserver observer = new RecordingObserver();
+
+        ApplyResult r = converge(observed(Duration.ZERO, observer), seed());
+
+        assertThat(r.status()).as(r.message()).isEqualTo(ApplyResult.Status.APPLIED);
+        assertThat(observer.takeovers).singleElement().asString().contains("pid 4242 on deadhost");
+        assertThat(observer.waits).containsExactly(true);
+    }
+
+    @Test
+    void aWaitThatRunsOutIsReportedToTheLockObserverAndAFreeLockIsNot() {
+        RecordingObserver observer = new RecordingObserver();
+        ApstraFabricGateway gateway = observed(Duration.ofSeconds(1), observer);
+        MutexLock other = leftBehind("fabricbinder: apply by replica-b; fabricbinder.io/lease-until="
+                + Instant.now().plus(Duration.ofMinutes(5)));
+
+        assertThat(converge(gateway, seed()).status()).isEqualTo(ApplyResult.Status.REFUSED);
+        assertThat(observer.waits).containsExactly(false);
+        assertThat(observer.takeovers).isEmpty();
+
+        other.close();
+        assertThat(converge(gateway, seed()).status()).isEqualTo(ApplyResult.Status.APPLIED);
+        assertThat(observer.waits).as("the free lock was taken without waiting").containsExactly(false);
+        assertThat(observer.takeovers).isEmpty();
+    }
+
+    @Test
+    void aFailingLockObserverDoesNotFailTheApply() {
+        leftBehind("fabricbinder: apply by pid 4242 on deadhost; fabricbinder.io/lease-until=2020-01-01T00:00:00Z");
+        LockObserver broken = new LockObserver() {
+            @Override
+            public void tookOver(String previousHolder) {
+                throw new IllegalStateException("metrics down");
+            }
+        };
+
+        assertThat(converge(observed(Duration.ZERO, broken), seed()).status()).isEqualTo(ApplyResult.Status.APPLIED);
     }
 }

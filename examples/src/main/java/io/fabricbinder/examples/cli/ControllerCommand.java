@@ -294,6 +294,7 @@ final class ControllerCommand implements Callable<Integer> {
                     .client(apstraClient)
                     .blueprintId(target.blueprint())
                     .holder("controller " + id)
+                    .lockObserver(metrics.lockObserver())
                     .build();
             FabricBinder binder = FabricBinder.builder()
                     .gateway(gateway)

@@ -4,6 +4,7 @@ import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.PlanChange;
 import io.fabricbinder.core.ReconcileResult;
+import io.fabricbinder.core.apstra.LockObserver;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -38,7 +39,10 @@ import okhttp3.Response;
  *       fabricbinder_plan_changes_total{kind,action}}, {@code
  *       fabricbinder_ipam_pool_allocated_addresses{pool}} and {@code
  *       fabricbinder_ipam_pool_capacity_addresses{pool}}, {@code
- *       fabricbinder_ipam_pool_exhausted_total} and {@code fabricbinder_reconcile_object_errors}.
+ *       fabricbinder_ipam_pool_exhausted_total}, {@code fabricbinder_reconcile_object_errors}, and the
+ *       blueprint lock's {@code fabricbinder_apstra_lock_waits_total{outcome}} ({@code acquired},
+ *       {@code timed_out}), {@code fabricbinder_apstra_lock_wait_seconds_total} and {@code
+ *       fabricbinder_apstra_lock_takeovers_total} (fed by {@link #lockObserver()}).
  * </ul>
  *
  * <p>Hand-written on purpose: about a dozen series need no metrics library (see docs/operations.md
@@ -66,6 +70,9 @@ public final class ControllerMetrics {
     private final Map<String, LongAdder> planChanges = new ConcurrentHashMap<>();
     private final Map<String, BigInteger[]> pools = new ConcurrentHashMap<>();
     private final LongAdder exhausted = new LongAdder();
+    private final Map<String, LongAdder> lockWaits = new ConcurrentHashMap<>();
+    private final LongAdder lockWaitNanos = new LongAdder();
+    private final LongAdder lockTakeovers = new LongAdder();
     private volatile int objectErrors;
     private volatile BooleanSupplier leader = () -> false;
 
@@ -195,6 +202,26 @@ public final class ControllerMetrics {
         };
     }
 
+    /**
+     * The observer to give {@code ApstraFabricGateway.Builder.lockObserver}: counts applies that
+     * found the blueprint lock held (by whether they got it), the time they waited, and takeovers of
+     * expired FabricBinder locks.
+     */
+    public LockObserver lockObserver() {
+        return new LockObserver() {
+            @Override
+            public void waited(Duration waited, boolean acquired) {
+                count(lockWaits, acquired ? "acquired" : "timed_out");
+                lockWaitNanos.add(waited.toNanos());
+            }
+
+            @Override
+            public void tookOver(String previousHolder) {
+                lockTakeovers.increment();
+            }
+        };
+    }
+
     private static void count(Map<String, LongAdder> m, String key) {
         m.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
@@ -257,6 +284,26 @@ public final class ControllerMetrics {
                 "Plans with fabric changes by outcome: applied (committed and deployed), refused (lock held or staged"
                         + " changes), failed");
         labelled(b, "fabricbinder_fabric_applies_total", applies, "status");
+        help(
+                b,
+                "fabricbinder_apstra_lock_waits_total",
+                "counter",
+                "Applies that found the blueprint lock held, by whether they got it (acquired) or gave up"
+                        + " (timed_out)");
+        for (String outcome : List.of("acquired", "timed_out")) {
+            LongAdder n = lockWaits.get(outcome);
+            line(b, "fabricbinder_apstra_lock_waits_total{outcome=\"" + outcome + "\"}", n == null ? 0 : n.sum());
+        }
+        help(b, "fabricbinder_apstra_lock_wait_seconds_total", "counter", "Time applies waited for the blueprint lock");
+        b.append("fabricbinder_apstra_lock_wait_seconds_total ")
+                .append(number(lockWaitNanos.sum() / 1e9))
+                .append('\n');
+        help(
+                b,
+                "fabricbinder_apstra_lock_takeovers_total",
+                "counter",
+                "Blueprint locks taken over from a FabricBinder holder whose lease ran out");
+        line(b, "fabricbinder_apstra_lock_takeovers_total", lockTakeovers.sum());
         help(b, "fabricbinder_plan_changes_total", "counter", "Changes applied, by kind and action");
         labelled(b, "fabricbinder_plan_changes_total", planChanges, "kind", "action");
         help(b, "fabricbinder_reconcile_object_errors", "gauge", "Per-object errors in the last reconcile");

@@ -6,17 +6,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +36,7 @@ class FabricBinderControllerTest {
     private KubernetesMockServer server;
     private KubernetesClient client;
     private final List<FabricBinderController> controllers = new CopyOnWriteArrayList<>();
+    private final List<KubernetesClient> otherClients = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startApiServer() {
@@ -52,6 +60,7 @@ class FabricBinderControllerTest {
     @AfterEach
     void stop() {
         controllers.forEach(FabricBinderController::close);
+        otherClients.forEach(KubernetesClient::close);
         client.close();
         server.destroy();
     }
@@ -123,7 +132,9 @@ class FabricBinderControllerTest {
         FabricBinderController leader = a.isLeader() ? a : b;
         FabricBinderController follower = leader == a ? b : a;
         await(leader::isActive, "the leader's informers synced");
-        Thread.sleep(1_000); // several retry periods: the follower keeps trying and must not win
+        // Several retry periods: the leader renews the Lease in each, the follower tries in each and
+        // must not win. Waited for by the renewals themselves, not by a sleep.
+        awaitLeaseRenewals(4);
 
         assertThat(a.isLeader() && b.isLeader()).isFalse();
         assertThat(follower.isLeader()).isFalse();
@@ -147,7 +158,19 @@ class FabricBinderControllerTest {
         create(NAD.formatted("blue-web", 101));
         create(NAD.formatted("blue-db", 102));
         List<FabricBinderController.Change> changes = new CopyOnWriteArrayList<>();
-        FabricBinderController controller = controller("replica-a", changes::add);
+        // The controller's own client counts the requests that found no API server.
+        AtomicInteger refused = new AtomicInteger();
+        KubernetesClient counting = new KubernetesClientBuilder()
+                .withConfig(client.getConfiguration())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count-refused", new Interceptor() {
+                    @Override
+                    public void afterConnectionFailure(HttpRequest request, Throwable failure) {
+                        refused.incrementAndGet();
+                    }
+                }))
+                .build();
+        otherClients.add(counting);
+        FabricBinderController controller = controller(counting, "replica-a", changes::add);
         controller.start();
         await(controller::isActive, "replica-a leads with a synced cache");
 
@@ -163,7 +186,10 @@ class FabricBinderControllerTest {
         server.destroy();
         await(() -> !controller.isActive(), "the controller pauses");
         assertThat(controller.isSynced()).isFalse();
-        Thread.sleep(1_000);
+        // The informers and the election keep trying (and failing) to reach it; after many such
+        // attempts, still nothing may look deleted.
+        int failedBefore = refused.get();
+        await(() -> refused.get() >= failedBefore + 3, "three requests that found no API server");
         List<FabricBinderController.Change> after = changes.subList(before, changes.size());
         assertThat(after)
                 .extracting(FabricBinderController.Change::type)
@@ -173,7 +199,12 @@ class FabricBinderControllerTest {
     }
 
     private FabricBinderController controller(String identity, FabricBinderController.Listener listener) {
-        FabricBinderController c = FabricBinderController.builder(client)
+        return controller(client, identity, listener);
+    }
+
+    private FabricBinderController controller(
+            KubernetesClient on, String identity, FabricBinderController.Listener listener) {
+        FabricBinderController c = FabricBinderController.builder(on)
                 .identity(identity)
                 .leaseName("fabricbinder-test")
                 .leaseTiming(Duration.ofMillis(1_500), Duration.ofMillis(1_000), Duration.ofMillis(200))
@@ -182,6 +213,23 @@ class FabricBinderControllerTest {
                 .build();
         controllers.add(c);
         return c;
+    }
+
+    /** Waits until the Lease's renew time has taken {@code n} distinct values (one per renewal). */
+    private void awaitLeaseRenewals(int n) throws InterruptedException {
+        Set<String> renewals = new HashSet<>();
+        await(
+                () -> {
+                    Lease lease = client.leases()
+                            .inNamespace("default")
+                            .withName("fabricbinder-test")
+                            .get();
+                    if (lease != null && lease.getSpec().getRenewTime() != null) {
+                        renewals.add(lease.getSpec().getRenewTime().toString());
+                    }
+                    return renewals.size() >= n;
+                },
+                n + " renewals of the Lease");
     }
 
     private void create(String yaml) throws Exception {

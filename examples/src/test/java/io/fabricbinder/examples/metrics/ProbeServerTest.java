@@ -102,6 +102,27 @@ class ProbeServerTest {
     }
 
     @Test
+    void lockWaitsAndTakeoversReportedByTheGatewayAreCounted() {
+        ControllerMetrics m = new ControllerMetrics("fabricbinder", "lease");
+        assertThat(m.scrape())
+                .contains("fabricbinder_apstra_lock_waits_total{outcome=\"acquired\"} 0\n")
+                .contains("fabricbinder_apstra_lock_waits_total{outcome=\"timed_out\"} 0\n")
+                .contains("fabricbinder_apstra_lock_takeovers_total 0\n");
+
+        // What ApstraFabricGateway reports for a takeover (BlueprintLockLeaseTest) and a wait that ran out.
+        m.lockObserver().waited(Duration.ofMillis(1500), true);
+        m.lockObserver().tookOver("FabricBinder controller replica-a, lease until 2020-01-01T00:00:00Z");
+        m.lockObserver().waited(Duration.ofSeconds(30), false);
+
+        assertThat(m.scrape())
+                .contains("# TYPE fabricbinder_apstra_lock_waits_total counter\n")
+                .contains("fabricbinder_apstra_lock_waits_total{outcome=\"acquired\"} 1\n")
+                .contains("fabricbinder_apstra_lock_waits_total{outcome=\"timed_out\"} 1\n")
+                .contains("fabricbinder_apstra_lock_wait_seconds_total 31.5\n")
+                .contains("fabricbinder_apstra_lock_takeovers_total 1\n");
+    }
+
+    @Test
     void bindAddressesAreSpelledAsInControllerRuntime() {
         assertThat(ProbeServer.address("0")).isNull();
         assertThat(ProbeServer.address(":8080")).isEqualTo(new InetSocketAddress(8080));
