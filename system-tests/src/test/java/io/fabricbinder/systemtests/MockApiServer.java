@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * The cluster: fabric8's mock API server in CRUD mode (watches, finalizers, Leases) on plain HTTP on
- * 127.0.0.1, reachable from the controller and node-agent processes through a kubeconfig file, with
+ * 127.0.0.1, reachable from the controller processes through a kubeconfig file, with
  * the custom resources FabricBinder reads registered.
  */
 final class MockApiServer implements AutoCloseable {
@@ -66,7 +66,7 @@ final class MockApiServer implements AutoCloseable {
                 users: [{name: system-test, user: {token: system-test}}]
                 contexts: [{name: mock, context: {cluster: mock, user: system-test, namespace: default}}]
                 current-context: mock
-                """.formatted(client.getMasterUrl()));
+                """.formatted("http://127.0.0.1:" + server.getPort()));
         return file;
     }
 

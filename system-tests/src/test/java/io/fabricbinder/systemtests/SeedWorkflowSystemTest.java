@@ -262,6 +262,30 @@ class SeedWorkflowSystemTest {
                                 && v.vlanBySubnet().equals(Map.of("10.10.1.0/24", 101, "10.10.2.0/24", 102));
                     },
                     () -> "the two networks on the fabric, deployed: " + fabric().read());
+            // ... and the leader says so on the router: `kubectl get vnr` shows READY True, Routed.
+            await(() -> routerStatus().startsWith("Ready True Routed fbz"), () -> "blue-mesh Ready: " + routerStatus());
+        }
+
+        /** "Ready STATUS REASON ZONE" of the example's VirtualNetworkRouter, as the leader wrote it. */
+        private String routerStatus() {
+            GenericKubernetesResource vnr = client.genericKubernetesResources(
+                            "fabricbinder.io/v1alpha1", "VirtualNetworkRouter")
+                    .inNamespace(NS)
+                    .withName("blue-mesh")
+                    .get();
+            Object written = vnr == null ? null : vnr.getAdditionalProperties().get("status");
+            if (written == null) {
+                return "no status yet";
+            }
+            JsonNode status = JSON.valueToTree(written);
+            for (JsonNode c : status.path("conditions")) {
+                if (c.path("type").asText().equals("Ready")) {
+                    return "Ready " + c.path("status").asText() + " "
+                            + c.path("reason").asText() + " "
+                            + status.path("routingZone").asText();
+                }
+            }
+            return "no Ready condition: " + status;
         }
 
         private void createPodsAndAttachThem() throws Exception {
@@ -425,6 +449,7 @@ class SeedWorkflowSystemTest {
             assertThat(after.deployed()).as(after.toString()).isTrue();
             assertThat(fabric().revisions()).as("deploys after the takeover").isEqualTo(revisions);
             assertThat(allocations()).isEqualTo(allocated);
+            assertThat(routerStatus()).startsWith("Ready True Routed fbz");
         }
 
         private void deletePodsAndCheckEverythingIsReleased() throws Exception {
