@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The cluster: fabric8's mock API server in CRUD mode (watches, finalizers, Leases) on plain HTTP on
@@ -24,10 +26,14 @@ import java.util.List;
  * the custom resources FabricBinder reads registered.
  */
 final class MockApiServer implements AutoCloseable {
+    /** Held, so that the level sticks: the mock logs every request at INFO, hundreds per run. */
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
     final KubernetesMockServer server;
     final KubernetesClient client;
 
     MockApiServer() {
+        MOCK_LOG.setLevel(Level.WARNING);
         server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
