@@ -24,11 +24,13 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -300,6 +302,37 @@ public final class FabricBinderController implements AutoCloseable {
     public boolean isActive() {
         synchronized (lock) {
             return active;
+        }
+    }
+
+    /**
+     * Like {@link #isActive()}, but checked now rather than at the last sync check: the Lease is
+     * held and every informer has synced and is watching at this moment.
+     */
+    public boolean isActiveNow() {
+        synchronized (lock) {
+            return active && leading.get() && synced();
+        }
+    }
+
+    /**
+     * The UIDs of every pod in the cache, valid or not, in any state (pending, running,
+     * terminating, finished), or null unless this replica is {@linkplain #isActive() active}: an
+     * incomplete cache must never be read as "these pods are gone" (IPAM leak reclaim).
+     */
+    public @Nullable Set<String> podUids() {
+        synchronized (lock) {
+            if (!isActiveNow()) {
+                return null;
+            }
+            Set<String> out = new HashSet<>();
+            for (GenericKubernetesResource r : resources.values()) {
+                String uid = r.getMetadata().getUid();
+                if ("Pod".equals(r.getKind()) && uid != null) {
+                    out.add(uid);
+                }
+            }
+            return out;
         }
     }
 

@@ -66,6 +66,7 @@ public final class ControllerMetrics {
     private final Map<String, LongAdder> planChanges = new ConcurrentHashMap<>();
     private final Map<String, BigInteger[]> pools = new ConcurrentHashMap<>();
     private final LongAdder exhausted = new LongAdder();
+    private final Map<String, LongAdder> reclaimed = new ConcurrentHashMap<>();
     private volatile int objectErrors;
     private volatile BooleanSupplier leader = () -> false;
 
@@ -170,6 +171,11 @@ public final class ControllerMetrics {
     /** How full one IPAM pool is, after a reconcile. */
     public void poolUsage(String pool, BigInteger allocated, BigInteger capacity) {
         pools.put(pool, new BigInteger[] {allocated, capacity});
+    }
+
+    /** Leak reclaim released {@code addresses} addresses of pods that are gone from {@code pool}. */
+    public void ipamReclaimed(String pool, int addresses) {
+        reclaimed.computeIfAbsent(pool, k -> new LongAdder()).add(addresses);
     }
 
     /** Forgets pools that no network uses any more. */
@@ -279,6 +285,12 @@ public final class ControllerMetrics {
                 "counter",
                 "Pod interfaces that found no address left in their pool");
         line(b, "fabricbinder_ipam_pool_exhausted_total", exhausted.sum());
+        help(
+                b,
+                "fabricbinder_ipam_reclaimed_addresses_total",
+                "counter",
+                "Addresses released by leak reclaim because their pod was gone, by pool");
+        labelled(b, "fabricbinder_ipam_reclaimed_addresses_total", reclaimed, "pool");
         return b.toString();
     }
 
