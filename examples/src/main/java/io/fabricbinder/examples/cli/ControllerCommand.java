@@ -255,6 +255,10 @@ final class ControllerCommand implements Callable<Integer> {
             file.problems(spec).forEach(p -> err.println("fabricbinder controller: " + p));
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
+        if (ipamReclaimGrace.isNegative()) {
+            err.println("fabricbinder controller: --ipam-reclaim-grace must not be negative, got " + ipamReclaimGrace);
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
         ApstraTarget target;
         InetSocketAddress metricsAt;
         InetSocketAddress healthAt;
@@ -266,10 +270,6 @@ final class ControllerCommand implements Callable<Integer> {
             healthAt = address("--health-probe-bind-address", healthAddress);
         } catch (IllegalArgumentException e) {
             err.println("fabricbinder controller: " + e.getMessage());
-            return FabricBinderCli.EXIT_INPUT_ERRORS;
-        }
-        if (ipamReclaimGrace.isNegative()) {
-            err.println("fabricbinder controller: --ipam-reclaim-grace must not be negative, got " + ipamReclaimGrace);
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         if (!(maxDeleteShare >= 0 && maxDeleteShare <= 1)) {
