@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /**
  * The node agent's IPAM service options ({@code --ipam-socket} with {@code --ipam-dir} or {@code
  * --etcd-endpoints}), as a picocli mixin so the {@code node-agent} command stays thin: {@link
- * #start()} opens the store and serves the {@code fabricbinder-ipam} plugin on the socket. Needs no
+ * #start(IpamAgent.RequestListener)} opens the store and serves the {@code fabricbinder-ipam} plugin on the socket. Needs no
  * Kubernetes connection.
  */
 final class IpamSocketOptions {
@@ -127,15 +127,22 @@ final class IpamSocketOptions {
         }
     }
 
-    /** Opens the store and starts serving; {@link #problem()} must be null and {@link #enabled()} true. */
-    Running start() throws IOException {
+    /**
+     * Opens the store and starts serving, telling {@code listener} about every answered request;
+     * {@link #problem()} must be null and {@link #enabled()} true.
+     */
+    Running start(IpamAgent.RequestListener listener) throws IOException {
         Path s = socket;
         if (s == null) {
             throw new IllegalStateException("--ipam-socket is not set");
         }
         IpPoolStore store = openStore();
         try {
-            return new Running(IpamAgent.start(s, new CniHandler(IpAllocator.create(store), store)), store, tlsClient);
+            return new Running(
+                    IpamAgent.start(
+                            s, new CniHandler(IpAllocator.create(store), store), IpamAgent.DEFAULT_DEADLINE, listener),
+                    store,
+                    tlsClient);
         } catch (RuntimeException e) {
             store.close();
             if (tlsClient != null) {
