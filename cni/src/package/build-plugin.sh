@@ -56,20 +56,30 @@ OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xmx64m
 printf '%s\n' $USE $OPTS > "$OUT.tmp/lib/jvm.options"
 sed -e 's|@HOME@||' "$TARGET/classes/io/fabricbinder/cni/fabricbinder-ipam.sh" > "$OUT.tmp/fabricbinder-ipam"
 chmod 755 "$OUT.tmp/fabricbinder-ipam"
-# Training run: an ADD's whole path up to the agent's socket: the JSON reader and writer, the
-# node-configuration reader and the socket code (connecting to a socket that does not exist).
-train() {
-  (cd "$OUT.tmp" && env -i CNI_COMMAND="$1" CNI_CONTAINERID=training CNI_IFNAME=net1 CNI_NETNS=/proc/self/ns/net \
-    FABRICBINDER_IPAM_CONFIG="$TARGET/training-node.conf" \
-    runtime/bin/java $RECORD $OPTS \
-      -cp lib/fabricbinder-cni.jar:lib/jackson-core.jar io.fabricbinder.cni.Plugin \
-      < "$TARGET/training-stdin.json" > "$TARGET/training.out" 2>&1) || true
-}
+# Training run: a whole successful ADD (JSON reader and writer, node configuration, the socket
+# written, the answer read) against a stand-in agent (TrainingAgent) started with the build JDK, so
+# the archive holds every class of the ADD path, the JDK's socket classes included.
+SOCK="$TARGET/training-agent.sock"
+rm -f "$SOCK"
+"$BUILD_JDK/bin/java" -cp "$OUT.tmp/lib/fabricbinder-cni.jar" io.fabricbinder.cni.TrainingAgent "$SOCK" 1 \
+  > "$TARGET/training-agent.out" 2>&1 &
+AGENT=$!
+i=0
+while [ ! -S "$SOCK" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 printf '{"cniVersion":"1.1.0","name":"training","type":"x","ipam":{"type":"fabricbinder-ipam","subnet":"10.0.0.0/24"}}' \
   > "$TARGET/training-stdin.json"
-printf '{"socket":"%s/training-missing.sock"}' "$TARGET" > "$TARGET/training-node.conf"
+printf '{"socket":"%s"}' "$SOCK" > "$TARGET/training-node.conf"
 chmod 600 "$TARGET/training-node.conf"
-train ADD
+(cd "$OUT.tmp" && env -i CNI_COMMAND=ADD CNI_CONTAINERID=training CNI_IFNAME=net1 CNI_NETNS=/proc/self/ns/net \
+  CNI_ARGS='K8S_POD_NAMESPACE=training;K8S_POD_NAME=training;K8S_POD_UID=training' \
+  FABRICBINDER_IPAM_CONFIG="$TARGET/training-node.conf" \
+  runtime/bin/java $RECORD $OPTS \
+    -cp lib/fabricbinder-cni.jar:lib/jackson-core.jar io.fabricbinder.cni.Plugin \
+    < "$TARGET/training-stdin.json" > "$TARGET/training.out" 2>&1) || true
+kill "$AGENT" 2>/dev/null || true
+wait "$AGENT" 2>/dev/null || true
+grep -q '"ips"' "$TARGET/training.out" \
+  || { cat "$TARGET/training.out" "$TARGET/training-agent.out" >&2; echo "build-plugin.sh: the training ADD failed" >&2; exit 1; }
 test -s "$OUT.tmp/$ARCHIVE" || { cat "$TARGET/training.out" >&2; echo "build-plugin.sh: no class archive was written" >&2; exit 1; }
 mv "$OUT.tmp" "$OUT"
 echo "fabricbinder-ipam: $(du -sh "$OUT" | cut -f1) in $OUT, runtime from $PLUGIN_JDK ($MODE)"
