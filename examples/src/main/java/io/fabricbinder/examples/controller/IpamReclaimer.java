@@ -160,18 +160,26 @@ public final class IpamReclaimer {
                 }
                 poolCount++;
                 PoolSpec pool = spec.get();
-                ReclaimReport report = allocator.reclaim(pool, liveOwners(pool, touched), grace);
-                for (Owner o : report.released()) {
-                    deleteRecord(pool, o);
+                try {
+                    ReclaimReport report = allocator.reclaim(pool, liveOwners(pool, touched), grace);
+                    for (Owner o : report.released()) {
+                        deleteRecord(pool, o);
+                    }
+                    if (!report.released().isEmpty()) {
+                        released += report.released().size();
+                        listener.reclaimed(
+                                pool.name(),
+                                report.released().size(),
+                                report.released().size() * pool.ranges().size());
+                    }
+                    records += orphanRecords(pool, touched);
+                } catch (ViewIncomplete e) {
+                    throw e;
+                } catch (IllegalStateException e) {
+                    // A record this pool cannot read (written by a newer version, damaged): that pool
+                    // is left alone, the others are still looked at.
+                    LOG.warn("IPAM reclaim skipped pool {}: {}", pool.name(), e.getMessage());
                 }
-                if (!report.released().isEmpty()) {
-                    released += report.released().size();
-                    listener.reclaimed(
-                            pool.name(),
-                            report.released().size(),
-                            report.released().size() * pool.ranges().size());
-                }
-                records += orphanRecords(pool, touched);
             }
         } catch (ViewIncomplete e) {
             LOG.info("IPAM reclaim stopped: the pod view became incomplete");
