@@ -110,6 +110,9 @@ public final class FabricBinderController implements AutoCloseable {
     private final Map<String, ManifestSet> lastValid = new TreeMap<>();
     private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
     private final Map<String, GenericKubernetesResource> resources = new TreeMap<>();
+    /** The UID of every pod in {@link #resources}, by key (for {@link #podUids()}). */
+    private final Map<String, String> podUidByKey = new HashMap<>();
+
     private final Map<String, Map<String, Instant>> reported = new HashMap<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final AtomicBoolean leading = new AtomicBoolean();
@@ -325,14 +328,7 @@ public final class FabricBinderController implements AutoCloseable {
             if (!isActiveNow()) {
                 return null;
             }
-            Set<String> out = new HashSet<>();
-            for (GenericKubernetesResource r : resources.values()) {
-                String uid = r.getMetadata().getUid();
-                if ("Pod".equals(r.getKind()) && uid != null) {
-                    out.add(uid);
-                }
-            }
-            return out;
+            return new HashSet<>(podUidByKey.values());
         }
     }
 
@@ -527,6 +523,12 @@ public final class FabricBinderController implements AutoCloseable {
         Change change;
         synchronized (lock) {
             resources.put(key, resource);
+            String uid = resource.getMetadata().getUid();
+            if ("Pod".equals(resource.getKind()) && uid != null) {
+                podUidByKey.put(key, uid);
+            } else {
+                podUidByKey.remove(key);
+            }
             ManifestSet one = Manifests.convert(map(resource));
             if (one.errors().isEmpty()) {
                 lastValid.put(key, one);
@@ -548,6 +550,7 @@ public final class FabricBinderController implements AutoCloseable {
         String key = key(resource);
         synchronized (lock) {
             resources.remove(key);
+            podUidByKey.remove(key);
             lastValid.remove(key);
             invalid.remove(key);
             reported.remove(key);
