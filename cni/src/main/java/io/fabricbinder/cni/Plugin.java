@@ -101,21 +101,8 @@ public final class Plugin {
         }
         @Nullable Thread dog = null;
         if (watchdog) {
-            dog = new Thread(() -> {
-                try {
-                    Thread.sleep(DEADLINE_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                CniError late = new CniError(
-                        CniError.TRY_AGAIN_LATER,
-                        "node agent at " + config.socket() + " did not answer within " + DEADLINE_MILLIS + " ms",
-                        "");
-                if (tryAnswer(late.toJson(version))) {
-                    err.println("fabricbinder-ipam: " + late.msg());
-                    Runtime.getRuntime().halt(CniError.TRY_AGAIN_LATER);
-                }
-            });
+            // A named class, not a lambda: no method-handle bootstrap at start-up (docs/performance.md).
+            dog = new Thread(new Watchdog(config, version));
             dog.setDaemon(true);
             dog.start();
         }
@@ -134,6 +121,34 @@ public final class Plugin {
         } finally {
             if (dog != null) {
                 dog.interrupt();
+            }
+        }
+    }
+
+    /** Answers code 11 and halts when the agent has not answered within {@link #DEADLINE_MILLIS}. */
+    private final class Watchdog implements Runnable {
+        private final NodeConfig config;
+        private final @Nullable String version;
+
+        Watchdog(NodeConfig config, @Nullable String version) {
+            this.config = config;
+            this.version = version;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(DEADLINE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            CniError late = new CniError(
+                    CniError.TRY_AGAIN_LATER,
+                    "node agent at " + config.socket() + " did not answer within " + DEADLINE_MILLIS + " ms",
+                    "");
+            if (tryAnswer(late.toJson(version))) {
+                err.println("fabricbinder-ipam: " + late.msg());
+                Runtime.getRuntime().halt(CniError.TRY_AGAIN_LATER);
             }
         }
     }

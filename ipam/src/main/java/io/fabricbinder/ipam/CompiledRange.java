@@ -83,6 +83,59 @@ final class CompiledRange {
         this.canonical = canon.toString();
     }
 
+    /**
+     * The range whose {@link #canonical} text is {@code text} ({@code subnet first-last [xLO-HI]...
+     * [gw G]}, reserved offsets in hex from {@code first}): each reserved interval comes back as the
+     * fewest CIDRs covering exactly it. Compiling the result gives {@code text} again; callers check.
+     *
+     * @throws IllegalArgumentException if {@code text} is not such a text
+     */
+    static IpRange parseCanonical(String text) {
+        String[] t = text.split(" ", -1);
+        if (t.length < 2 || t[1].indexOf('-') < 0) {
+            throw new IllegalArgumentException("not a canonical range: '" + text + "'");
+        }
+        String subnet = t[0];
+        String rangeStart = t[1].substring(0, t[1].indexOf('-'));
+        String rangeEnd = t[1].substring(t[1].indexOf('-') + 1);
+        byte[] firstBytes = Addresses.parse(rangeStart, "rangeStart");
+        boolean v6 = firstBytes.length == 16;
+        BigInteger first = Addresses.toBigInteger(firstBytes);
+        List<String> exclude = new ArrayList<>();
+        String gateway = null;
+        for (int i = 2; i < t.length; i++) {
+            if (t[i].equals("gw") && i + 1 < t.length) {
+                gateway = t[++i];
+            } else if (t[i].startsWith("x") && t[i].indexOf('-') > 1) {
+                int dash = t[i].indexOf('-');
+                BigInteger lo = first.add(new BigInteger(t[i].substring(1, dash), 16));
+                BigInteger hi = first.add(new BigInteger(t[i].substring(dash + 1), 16));
+                cidrs(lo, hi, v6, exclude);
+            } else {
+                throw new IllegalArgumentException("not a canonical range: '" + text + "'");
+            }
+        }
+        return new IpRange(subnet, rangeStart, rangeEnd, exclude, gateway);
+    }
+
+    /** Appends the fewest CIDRs that cover exactly {@code [lo, hi]}. */
+    private static void cidrs(BigInteger lo, BigInteger hi, boolean v6, List<String> out) {
+        int bits = v6 ? 128 : 32;
+        BigInteger at = lo;
+        while (at.compareTo(hi) <= 0) {
+            int size = at.signum() == 0 ? bits : Math.min(bits, at.getLowestSetBit());
+            while (size > 0
+                    && at.add(BigInteger.ONE.shiftLeft(size))
+                                    .subtract(BigInteger.ONE)
+                                    .compareTo(hi)
+                            > 0) {
+                size--;
+            }
+            out.add(Addresses.format(at, v6) + "/" + (bits - size));
+            at = at.add(BigInteger.ONE.shiftLeft(size));
+        }
+    }
+
     static CompiledRange compile(
             String subnet,
             @Nullable String rangeStart,

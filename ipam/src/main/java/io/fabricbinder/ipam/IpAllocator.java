@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class IpAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(IpAllocator.class);
     private static final int PAGE = 1000;
+    private static final String POOLS = "ipam/";
 
     private final IpPoolStore store;
     private final InstantSource clock;
@@ -375,7 +377,7 @@ public final class IpAllocator {
         CompiledPool p = compiledPool(pool);
         ensureSpec(p);
         List<VersionedValue> listed = listOwners(p);
-        Set<Owner> alive = Set.copyOf(liveOwners.snapshot());
+        Predicate<Owner> alive = liveOwners.snapshot();
         Instant now = clock.instant();
         List<Owner> released = new ArrayList<>();
         int young = 0;
@@ -383,7 +385,7 @@ public final class IpAllocator {
         int changed = 0;
         for (VersionedValue v : listed) {
             Owner owner = Owner.fromKey(v.key().substring(p.prefix.length() + "owner/".length()));
-            if (alive.contains(owner)) {
+            if (alive.test(owner)) {
                 continue;
             }
             long created = Long.parseLong(v.value().substring(0, v.value().indexOf(' ')));
@@ -404,6 +406,68 @@ public final class IpAllocator {
             }
         }
         return new ReclaimReport(pool.name(), listed.size(), released, young, recheck, changed);
+    }
+
+    /**
+     * The names of every pool the store holds (each has a stored spec or allocations), in store
+     * key order: one store read per pool, whatever its size. For leak reclamation across pools that no
+     * configuration names any more (a deleted NetworkAttachmentDefinition, a changed subnet).
+     *
+     * @throws io.fabricbinder.ipam.spi.IpPoolStoreException if the store failed
+     */
+    public List<String> poolNames() {
+        List<String> out = new ArrayList<>();
+        String after = "";
+        while (true) {
+            List<VersionedValue> page = store.list(POOLS, after, 1);
+            if (page.isEmpty()) {
+                return out;
+            }
+            String key = page.get(0).key();
+            int slash = key.indexOf('/', POOLS.length());
+            if (slash < 0) {
+                after = key;
+                continue;
+            }
+            String name = key.substring(POOLS.length(), slash);
+            out.add(name);
+            // '0' is the character after '/': every key of this pool sorts before this one.
+            after = POOLS + name + "0";
+        }
+    }
+
+    /**
+     * The pool {@code name} as the store records it (its ranges, reservations and gateways), or
+     * empty when the store has no spec for it or the spec cannot be read back exactly (logged). The
+     * returned pool is the one allocations were made in, so it may be released from.
+     *
+     * @throws io.fabricbinder.ipam.spi.IpPoolStoreException if the store failed
+     */
+    public Optional<PoolSpec> storedPool(String name) {
+        Optional<VersionedValue> stored = store.find(POOLS + name + "/spec");
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        String canonical = stored.get().value();
+        try {
+            List<IpRange> ranges = new ArrayList<>();
+            for (String range : canonical.split(" \\| ", -1)) {
+                ranges.add(CompiledRange.parseCanonical(range));
+            }
+            PoolSpec spec = new PoolSpec(name, ranges);
+            if (!compiledPool(spec).canonical.equals(canonical)) {
+                LOG.warn(
+                        "pool {}: stored spec [{}] reads back as [{}]; left alone",
+                        name,
+                        canonical,
+                        compiledPool(spec).canonical);
+                return Optional.empty();
+            }
+            return Optional.of(spec);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("pool {}: stored spec [{}] cannot be read: {}; left alone", name, canonical, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private List<VersionedValue> listOwners(CompiledPool p) {

@@ -54,8 +54,30 @@ public final class IpamAgent implements AutoCloseable {
     /** Default request deadline: below the plugin's own, so the agent's answer arrives first. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(Plugin.DEADLINE_MILLIS - 700);
 
+    /**
+     * Told about every request the agent answered: the seam for request metrics (the cni module
+     * depends on no metrics library). Called on the connection's thread after the answer was
+     * written or failed to be; must be quick and must not throw.
+     */
+    @FunctionalInterface
+    public interface RequestListener {
+        /**
+         * One request answered.
+         *
+         * @param command {@code CNI_COMMAND} as sent (ADD, DEL, CHECK, STATUS, GC, VERSION), or empty
+         * @param code the answer's exit code: 0 for success, else the CNI error code (11 for "try
+         *     again later", also when the agent gave up waiting for the store)
+         * @param nanos from the request being read to the answer being written
+         */
+        void answered(String command, int code, long nanos);
+
+        /** A listener that ignores everything. */
+        RequestListener NONE = (command, code, nanos) -> {};
+    }
+
     private final Path socket;
     private final CniHandler handler;
+    private final RequestListener listener;
     private final long deadlineMillis;
     private final ServerSocketChannel server;
     private final ExecutorService connections;
@@ -64,9 +86,11 @@ public final class IpamAgent implements AutoCloseable {
     private final Thread acceptor;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private IpamAgent(Path socket, CniHandler handler, Duration deadline, ServerSocketChannel server) {
+    private IpamAgent(
+            Path socket, CniHandler handler, Duration deadline, RequestListener listener, ServerSocketChannel server) {
         this.socket = socket;
         this.handler = handler;
+        this.listener = listener;
         this.deadlineMillis = deadline.toMillis();
         this.server = server;
         this.connections = Executors.newCachedThreadPool(threads("fabricbinder-ipam-conn"));
@@ -87,8 +111,19 @@ public final class IpamAgent implements AutoCloseable {
      * @throws UncheckedIOException if the socket cannot be created
      */
     public static IpamAgent start(Path socket, CniHandler handler, Duration deadline) {
+        return start(socket, handler, deadline, RequestListener.NONE);
+    }
+
+    /**
+     * Starts serving on {@code socket}, telling {@code listener} about every answered request.
+     *
+     * @throws IllegalStateException if another agent already answers on {@code socket}
+     * @throws UncheckedIOException if the socket cannot be created
+     */
+    public static IpamAgent start(Path socket, CniHandler handler, Duration deadline, RequestListener listener) {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(listener, "listener");
         Path abs = socket.toAbsolutePath();
         try {
             Path dir = abs.getParent();
@@ -107,7 +142,7 @@ public final class IpamAgent implements AutoCloseable {
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(abs), 256);
             Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rw-------"));
-            IpamAgent agent = new IpamAgent(abs, handler, deadline, server);
+            IpamAgent agent = new IpamAgent(abs, handler, deadline, listener, server);
             agent.acceptor.start();
             var unused = agent.settle.scheduleWithFixedDelay(agent::settlePending, 1, 1, TimeUnit.SECONDS);
             LOG.info("fabricbinder-ipam node agent listening on {}", abs);
@@ -161,6 +196,7 @@ public final class IpamAgent implements AutoCloseable {
     private void serve(SocketChannel ch) {
         try (ch) {
             AgentProtocol.Request req = AgentProtocol.readRequest(Channels.newInputStream(ch));
+            long start = System.nanoTime();
             CniHandler.Ticket ticket = new CniHandler.Ticket();
             Future<AgentProtocol.Response> f = work.submit(() -> handler.handle(req.env(), req.stdin(), ticket));
             AgentProtocol.Response r;
@@ -178,13 +214,25 @@ public final class IpamAgent implements AutoCloseable {
                     r = f.get();
                 }
             }
-            AgentProtocol.writeResponse(Channels.newOutputStream(ch), r.exitCode(), r.stdout());
+            try {
+                AgentProtocol.writeResponse(Channels.newOutputStream(ch), r.exitCode(), r.stdout());
+            } finally {
+                answered(req.env().getOrDefault("CNI_COMMAND", ""), r.exitCode(), System.nanoTime() - start);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             LOG.error("request failed", e.getCause());
         } catch (IOException e) {
             LOG.debug("connection dropped: {}", e.toString());
+        }
+    }
+
+    private void answered(String command, int code, long nanos) {
+        try {
+            listener.answered(command, code, nanos);
+        } catch (RuntimeException e) {
+            LOG.warn("request listener failed: {}", e.toString());
         }
     }
 

@@ -13,6 +13,7 @@ import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.StaticTopologyFile;
 import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.examples.controller.FabricBinderController;
+import io.fabricbinder.examples.controller.IpamReclaimer;
 import io.fabricbinder.examples.controller.RouterStatusWriter;
 import io.fabricbinder.examples.controller.TopologyFeed;
 import io.fabricbinder.examples.metrics.ControllerMetrics;
@@ -204,6 +205,16 @@ final class ControllerCommand implements Callable<Integer> {
     String healthAddress = "0";
 
     @Option(
+            names = "--ipam-reclaim-grace",
+            defaultValue = "PT10M",
+            paramLabel = "DURATION",
+            description = "Release an IP allocation whose pod UID no pod has once the allocation is this old and "
+                    + "the pod has been gone this long, re-checked with the API server first (leaks a CNI DEL "
+                    + "never came for); every pool in the store, also pools no NAD names any more. PT0S turns "
+                    + "it off (default: ${DEFAULT-VALUE}).")
+    Duration ipamReclaimGrace = IpamReclaimer.DEFAULT_GRACE;
+
+    @Option(
             names = "--allow-bulk-delete",
             description = "Turn the deletion guard off: apply plans that remove everything FabricBinder owns "
                     + "or more than --max-delete-share of it (by default such a reconcile is REFUSED and "
@@ -235,6 +246,10 @@ final class ControllerCommand implements Callable<Integer> {
         if (spec.defaultValueProvider() instanceof ConfigFileDefaults file
                 && !file.problems(spec).isEmpty()) {
             file.problems(spec).forEach(p -> err.println("fabricbinder controller: " + p));
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        if (ipamReclaimGrace.isNegative()) {
+            err.println("fabricbinder controller: --ipam-reclaim-grace must not be negative, got " + ipamReclaimGrace);
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
         ApstraTarget target;
@@ -376,6 +391,10 @@ final class ControllerCommand implements Callable<Integer> {
             feed.start(() -> scheduler.execute(refreshIfLeading));
             ScheduledFuture<?> refresher = scheduler.scheduleWithFixedDelay(
                     refreshIfLeading, topologyRefresh.toMillis(), topologyRefresh.toMillis(), TimeUnit.MILLISECONDS);
+            // Leak reclaim runs on the reconcile thread too, so it never overlaps a reconcile's releases.
+            ScheduledFuture<?> reclaiming = ipamReclaimGrace.isZero()
+                    ? null
+                    : reclaim(scheduler, allocator, store, controller, client, metrics, err);
             Thread hook = new Thread(
                     () -> {
                         gateway.close();
@@ -404,6 +423,9 @@ final class ControllerCommand implements Callable<Integer> {
                     probes.close();
                 }
                 refresher.cancel(false);
+                if (reclaiming != null) {
+                    reclaiming.cancel(false);
+                }
                 feed.close();
                 controller.close();
                 scheduler.shutdown();
@@ -434,6 +456,36 @@ final class ControllerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Schedules leak reclaim passes: every grace/2, at most every minute, at least every second. */
+    private ScheduledFuture<?> reclaim(
+            MeasuredScheduler scheduler,
+            IpAllocator allocator,
+            IpamStoreOptions.Opened store,
+            FabricBinderController controller,
+            KubernetesClient client,
+            ControllerMetrics metrics,
+            PrintWriter err) {
+        IpamReclaimer reclaimer = IpamReclaimer.builder(allocator, store.store())
+                .pods(IpamReclaimer.pods(controller, client, namespace))
+                .grace(ipamReclaimGrace)
+                .listener((pool, owners, addresses) -> metrics.ipamReclaimed(pool, addresses))
+                .build();
+        long period = Math.max(1_000, Math.min(60_000, ipamReclaimGrace.toMillis() / 2));
+        return scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        reclaimer.run();
+                    } catch (RuntimeException e) {
+                        // Nothing is released on a failed read; the next pass tries again.
+                        err.println("fabricbinder controller: IPAM reclaim pass failed: " + e);
+                        err.flush();
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
     }
 
     private static FabricBinderController.Listener counting(

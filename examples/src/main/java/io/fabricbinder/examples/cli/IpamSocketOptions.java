@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /**
  * The node agent's IPAM service options ({@code --ipam-socket} with {@code --ipam-dir} or {@code
  * --etcd-endpoints}), as a picocli mixin so the {@code node-agent} command stays thin: {@link
- * #start()} opens the store and serves the {@code fabricbinder-ipam} plugin on the socket. Needs no
+ * #start(IpamAgent.RequestListener)} opens the store and serves the {@code fabricbinder-ipam} plugin on the socket. Needs no
  * Kubernetes connection.
  */
 final class IpamSocketOptions {
@@ -76,15 +76,24 @@ final class IpamSocketOptions {
         }
     }
 
-    /** Opens the store and starts serving; {@link #problem()} must be null and {@link #enabled()} true. */
-    Running start() throws IOException {
+    /**
+     * Opens the store and starts serving, telling {@code listener} about every answered request;
+     * {@link #problem()} must be null and {@link #enabled()} true.
+     */
+    Running start(IpamAgent.RequestListener listener) throws IOException {
         Path s = socket;
         if (s == null) {
             throw new IllegalStateException("--ipam-socket is not set");
         }
         IpamStoreOptions.Opened opened = store.open(null, etcdTimeout); // no default: one store is named
         try {
-            return new Running(IpamAgent.start(s, new CniHandler(opened.allocator(), opened.store())), opened);
+            return new Running(
+                    IpamAgent.start(
+                            s,
+                            new CniHandler(opened.allocator(), opened.store()),
+                            IpamAgent.DEFAULT_DEADLINE,
+                            listener),
+                    opened);
         } catch (RuntimeException e) {
             opened.close();
             throw e;

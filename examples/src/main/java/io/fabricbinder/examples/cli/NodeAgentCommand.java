@@ -3,9 +3,12 @@ package io.fabricbinder.examples.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabricbinder.examples.metrics.CniMetrics;
+import io.fabricbinder.examples.metrics.ProbeServer;
 import io.fabricbinder.examples.node.NodeAgent;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +120,14 @@ final class NodeAgentCommand implements Callable<Integer> {
     IpamSocketOptions ipam = new IpamSocketOptions();
 
     @Option(
+            names = "--metrics-bind-address",
+            defaultValue = "0",
+            paramLabel = "[HOST]:PORT",
+            description = "Serve Prometheus /metrics here, e.g. :8082: the CNI requests this agent answered, by "
+                    + "command and code, and their latency (default: ${DEFAULT-VALUE}, off).")
+    String metricsAddress = "0";
+
+    @Option(
             names = "--once",
             description = "Discover and publish once, then exit (0 when published, 1 when the API server "
                     + "could not be reached).")
@@ -150,6 +161,18 @@ final class NodeAgentCommand implements Callable<Integer> {
                     + "(or $NODE_NAME), and --ipam-socket is not taken");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
         }
+        InetSocketAddress metricsAt;
+        try {
+            metricsAt = ProbeServer.address(metricsAddress);
+        } catch (IllegalArgumentException e) {
+            err.println("fabricbinder node-agent: --metrics-bind-address: " + e.getMessage());
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
+        if (metricsAt != null && !ipam.enabled()) {
+            err.println("fabricbinder node-agent: --metrics-bind-address serves the CNI request metrics and needs "
+                    + "--ipam-socket");
+            return FabricBinderCli.EXIT_INPUT_ERRORS;
+        }
         if (interval.isNegative() || interval.isZero() || resync.isNegative() || resync.isZero()) {
             err.println("fabricbinder node-agent: --interval and --resync must be positive");
             return FabricBinderCli.EXIT_INPUT_ERRORS;
@@ -165,11 +188,21 @@ final class NodeAgentCommand implements Callable<Integer> {
             }
         }
         boolean interrupted = false;
+        CniMetrics metrics = new CniMetrics();
         // The IPAM socket first: pods on this node must get addresses even while the API server is away.
-        try (IpamSocketOptions.@Nullable Running running = ipam.enabled() ? ipam.start() : null) {
+        try (IpamSocketOptions.@Nullable Running running = ipam.enabled() ? ipam.start(metrics) : null;
+                @Nullable
+                        ProbeServer probes = metricsAt == null
+                                ? null
+                                : ProbeServer.start(metricsAt, null, metrics::scrape, () -> true, () -> true)) {
             if (running != null) {
                 Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fabricbinder-ipam-shutdown"));
                 out.println("fabricbinder node-agent: serving fabricbinder-ipam on " + running.agent.socket());
+                out.flush();
+            }
+            if (probes != null) {
+                out.println("fabricbinder node-agent: serving /metrics on "
+                        + probes.addresses().get(0));
                 out.flush();
             }
             if (!inventory) {

@@ -24,11 +24,13 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -108,6 +110,9 @@ public final class FabricBinderController implements AutoCloseable {
     private final Map<String, ManifestSet> lastValid = new TreeMap<>();
     private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
     private final Map<String, GenericKubernetesResource> resources = new TreeMap<>();
+    /** The UID of every pod in {@link #resources}, by key (for {@link #podUids()}). */
+    private final Map<String, String> podUidByKey = new HashMap<>();
+
     private final Map<String, Map<String, Instant>> reported = new HashMap<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final AtomicBoolean leading = new AtomicBoolean();
@@ -303,6 +308,30 @@ public final class FabricBinderController implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #isActive()}, but checked now rather than at the last sync check: the Lease is
+     * held and every informer has synced and is watching at this moment.
+     */
+    public boolean isActiveNow() {
+        synchronized (lock) {
+            return active && leading.get() && synced();
+        }
+    }
+
+    /**
+     * The UIDs of every pod in the cache, valid or not, in any state (pending, running,
+     * terminating, finished), or null unless this replica is {@linkplain #isActive() active}: an
+     * incomplete cache must never be read as "these pods are gone" (IPAM leak reclaim).
+     */
+    public @Nullable Set<String> podUids() {
+        synchronized (lock) {
+            if (!isActiveNow()) {
+                return null;
+            }
+            return new HashSet<>(podUidByKey.values());
+        }
+    }
+
     private boolean synced() {
         if (informers.size() != KINDS.size()) {
             return false;
@@ -494,6 +523,12 @@ public final class FabricBinderController implements AutoCloseable {
         Change change;
         synchronized (lock) {
             resources.put(key, resource);
+            String uid = resource.getMetadata().getUid();
+            if ("Pod".equals(resource.getKind()) && uid != null) {
+                podUidByKey.put(key, uid);
+            } else {
+                podUidByKey.remove(key);
+            }
             ManifestSet one = Manifests.convert(map(resource));
             if (one.errors().isEmpty()) {
                 lastValid.put(key, one);
@@ -515,6 +550,7 @@ public final class FabricBinderController implements AutoCloseable {
         String key = key(resource);
         synchronized (lock) {
             resources.remove(key);
+            podUidByKey.remove(key);
             lastValid.remove(key);
             invalid.remove(key);
             reported.remove(key);

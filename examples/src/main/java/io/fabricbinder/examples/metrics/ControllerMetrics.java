@@ -73,6 +73,7 @@ public final class ControllerMetrics {
     private final Map<String, LongAdder> lockWaits = new ConcurrentHashMap<>();
     private final LongAdder lockWaitNanos = new LongAdder();
     private final LongAdder lockTakeovers = new LongAdder();
+    private final Map<String, LongAdder> reclaimed = new ConcurrentHashMap<>();
     private volatile int objectErrors;
     private volatile BooleanSupplier leader = () -> false;
 
@@ -177,6 +178,11 @@ public final class ControllerMetrics {
     /** How full one IPAM pool is, after a reconcile. */
     public void poolUsage(String pool, BigInteger allocated, BigInteger capacity) {
         pools.put(pool, new BigInteger[] {allocated, capacity});
+    }
+
+    /** Leak reclaim released {@code addresses} addresses of pods that are gone from {@code pool}. */
+    public void ipamReclaimed(String pool, int addresses) {
+        reclaimed.computeIfAbsent(pool, k -> new LongAdder()).add(addresses);
     }
 
     /** Forgets pools that no network uses any more. */
@@ -326,39 +332,33 @@ public final class ControllerMetrics {
                 "counter",
                 "Pod interfaces that found no address left in their pool");
         line(b, "fabricbinder_ipam_pool_exhausted_total", exhausted.sum());
+        help(
+                b,
+                "fabricbinder_ipam_reclaimed_addresses_total",
+                "counter",
+                "Addresses released by leak reclaim because their pod was gone, by pool");
+        labelled(b, "fabricbinder_ipam_reclaimed_addresses_total", reclaimed, "pool");
         return b.toString();
     }
 
     private static void labelled(StringBuilder b, String name, Map<String, LongAdder> m, String... labels) {
-        for (Map.Entry<String, LongAdder> e : new TreeMap<>(m).entrySet()) {
-            String[] values = e.getKey().split("\u0000", -1);
-            StringBuilder l = new StringBuilder(name).append('{');
-            for (int i = 0; i < labels.length; i++) {
-                l.append(i == 0 ? "" : ",")
-                        .append(labels[i])
-                        .append("=\"")
-                        .append(escape(values[i]))
-                        .append('"');
-            }
-            line(b, l.append('}').toString(), e.getValue().sum());
-        }
+        PrometheusText.labelled(b, name, m, labels);
     }
 
     private static void help(StringBuilder b, String name, String type, String help) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        PrometheusText.help(b, name, type, help);
     }
 
     private static void line(StringBuilder b, String series, long value) {
-        b.append(series).append(' ').append(value).append('\n');
+        PrometheusText.line(b, series, value);
     }
 
     private static String number(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        return PrometheusText.number(d);
     }
 
     private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return PrometheusText.escape(s);
     }
 
     /** The current count of {@code controller_runtime_reconcile_total} for {@code result}. */

@@ -16,6 +16,11 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Stage;
 import io.fabricbinder.examples.controller.FabricBinderController;
+import io.fabricbinder.ipam.FileIpPoolStore;
+import io.fabricbinder.ipam.IpAllocator;
+import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.Owner;
+import io.fabricbinder.ipam.PoolSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -38,6 +43,22 @@ class ControllerCommandTest {
 
         assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
         assertThat(run.err()).contains("--identity is required");
+    }
+
+    @Test
+    void aNegativeReclaimGraceIsAnInputError() {
+        CliRun run = CliRun.withEnv(
+                Map.of(),
+                "controller",
+                "--identity",
+                "x",
+                "--topology",
+                PlanCommandTest.TOPOLOGY.toString(),
+                "--ipam-reclaim-grace",
+                "-PT1M");
+
+        assertThat(run.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
+        assertThat(run.err()).contains("--ipam-reclaim-grace must not be negative");
     }
 
     @Test
@@ -70,6 +91,13 @@ class ControllerCommandTest {
                     contexts: [{name: mock, context: {cluster: mock, user: test, namespace: default}}]
                     current-context: mock
                     """.formatted(client.getMasterUrl().toString()));
+            // A leak in the store: an address the CNI plugin gave a pod that is gone, in a pool no NAD
+            // names (its NAD was deleted too). The controller's leak reclaim releases it.
+            PoolSpec leakyPool = PoolSpec.of("deleted-net", IpRange.ofSubnet("10.99.0.0/24"));
+            Owner ghost = new Owner("tenant-blue", "ghost-0", "0b6c8f2e-0000-4c1f-9d55-00000000dead", "net1");
+            try (FileIpPoolStore store = FileIpPoolStore.open(Files.createDirectories(dir.resolve("ipam")))) {
+                IpAllocator.create(store).allocate(leakyPool, ghost);
+            }
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             AtomicInteger code = new AtomicInteger(-1);
@@ -85,6 +113,8 @@ class ControllerCommandTest {
                 dir.resolve("ipam").toString(),
                 "--window",
                 "PT0.2S",
+                "--ipam-reclaim-grace",
+                "PT1S",
                 "--apstra-url",
                 apstra.baseUrl().toString(),
                 "--blueprint",
@@ -113,6 +143,15 @@ class ControllerCommandTest {
                         """);
 
                 await(() -> apstra.taggedVlans(Stage.DEPLOYED).size() == 3, "three tagged leaf ports, deployed");
+                await(
+                        () -> {
+                            try (FileIpPoolStore store = FileIpPoolStore.open(dir.resolve("ipam"))) {
+                                return IpAllocator.create(store)
+                                        .find(leakyPool, ghost)
+                                        .isEmpty();
+                            }
+                        },
+                        "the leaked address reclaimed");
                 await(
                         () -> events(client).stream()
                                 .anyMatch(e -> e.getInvolvedObject().getName().equals("red")),

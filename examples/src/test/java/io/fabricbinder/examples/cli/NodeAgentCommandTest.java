@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabricbinder.cni.AgentProtocol;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
+import java.net.URI;
 import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +29,21 @@ class NodeAgentCommandTest {
     Path tmp;
 
     @Test
-    void servesIpamOnAPrivateSocketUntilInterrupted() throws Exception {
+    void servesIpamOnAPrivateSocketUntilInterruptedAndCountsTheRequests() throws Exception {
         Path socket = tmp.resolve("run/ipam.sock");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
         AtomicReference<CliRun> result = new AtomicReference<>();
         Thread agent = new Thread(() -> result.set(CliRun.of(
                 "node-agent",
                 "--ipam-socket",
                 socket.toString(),
                 "--ipam-dir",
-                tmp.resolve("store").toString())));
+                tmp.resolve("store").toString(),
+                "--metrics-bind-address",
+                "127.0.0.1:" + port)));
         agent.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         // bind creates the socket, then the agent makes it 0600 (before that, with the default umask,
@@ -57,10 +69,39 @@ class NodeAgentCommandTest {
                 conf);
         assertThat(r.exitCode()).isZero();
         assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).contains("\"address\":\"10.68.0.");
+        AgentProtocol.Response check = call(
+                socket,
+                Map.of(
+                        "CNI_COMMAND", "CHECK",
+                        "CNI_CONTAINERID", "c1",
+                        "CNI_NETNS", "/run/netns/x",
+                        "CNI_IFNAME", "net1",
+                        "CNI_ARGS", "K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;K8S_POD_UID=u"),
+                conf); // no prevResult: code 7
+        assertThat(check.exitCode()).isEqualTo(7);
+
+        HttpResponse<String> metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("fabricbinder_cni_requests_total{command=\"ADD\",code=\"0\"} 1\n")
+                .contains("fabricbinder_cni_requests_total{command=\"CHECK\",code=\"7\"} 1\n")
+                .contains("fabricbinder_cni_request_duration_seconds_count{command=\"ADD\"} 1\n")
+                .contains("fabricbinder_cni_request_duration_seconds_bucket{command=\"ADD\",le=\"+Inf\"} 1\n");
         agent.interrupt();
         agent.join(30_000);
         assertThat(agent.isAlive()).isFalse();
         assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void metricsNeedTheIpamSocket() {
+        CliRun run = CliRun.of("node-agent", "--node-name", "n1", "--metrics-bind-address", ":0");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--metrics-bind-address").contains("--ipam-socket");
     }
 
     @Test

@@ -16,11 +16,20 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabricbinder.cni.AgentProtocol;
+import io.fabricbinder.cni.agent.CniHandler;
+import io.fabricbinder.ipam.InMemoryIpPoolStore;
+import io.fabricbinder.ipam.IpAllocator;
+import io.fabricbinder.ipam.PoolSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -198,6 +207,74 @@ class FabricBinderControllerTest {
         assertThat(controller.snapshot().nads()).hasSize(2);
     }
 
+    @Test
+    void ipamReclaimReleasesALeakOfAGonePodOnlyWhileLeadingAndKeepsAnExistingPodsAddress() throws Exception {
+        create(POD.formatted("web-0", "0b6c8f2e-0000-4c1f-9d55-000000000001"));
+        String webUid = client.pods()
+                .inNamespace("tenant-blue")
+                .withName("web-0")
+                .get()
+                .getMetadata()
+                .getUid();
+        Instant[] time = {Instant.parse("2026-12-07T10:00:00Z")};
+        InstantSource clock = () -> time[0];
+        InMemoryIpPoolStore store = new InMemoryIpPoolStore();
+        IpAllocator allocator = IpAllocator.builder(store).clock(clock).build();
+        CniHandler cni = new CniHandler(allocator, store);
+        // The CNI path: web-0's ADD, and one for a pod that was deleted without its DEL.
+        String web = cniAdd(cni, "web-0", webUid);
+        String ghost = cniAdd(cni, "ghost-0", "0b6c8f2e-0000-4c1f-9d55-00000000dead");
+        FabricBinderController controller = controller("replica-a", change -> {});
+        Duration grace = Duration.ofMinutes(10);
+        IpamReclaimer reclaimer = IpamReclaimer.builder(allocator, store)
+                .pods(IpamReclaimer.pods(controller, client, null))
+                .grace(grace)
+                .clock(clock)
+                .build();
+        PoolSpec pool = allocator.storedPool(allocator.poolNames().get(0)).orElseThrow();
+
+        // Not started: no Lease, no cache. Nothing is released, however old.
+        time[0] = time[0].plus(grace.multipliedBy(3));
+        assertThat(reclaimer.run().ran()).isFalse();
+        controller.start();
+        await(controller::isActiveNow, "replica-a leads with a synced cache");
+        assertThat(reclaimer.run().released()).isZero(); // the ghost is first seen gone now
+        time[0] = time[0].plus(grace);
+        IpamReclaimer.Pass pass = reclaimer.run();
+
+        assertThat(pass.released()).isEqualTo(1);
+        assertThat(allocator.list(pool))
+                .extracting(a -> a.owner().pod() + " " + a.addresses().get(0).cidr())
+                .containsExactly("web-0 " + web);
+        assertThat(ghost).isNotEqualTo(web);
+
+        // web-0 is deleted and its DEL never comes: it goes too, a grace period after it was seen gone.
+        client.pods().inNamespace("tenant-blue").withName("web-0").delete();
+        await(() -> !Objects.requireNonNull(controller.podUids()).contains(webUid), "web-0 gone from the cache");
+        assertThat(reclaimer.run().released()).isZero();
+        time[0] = time[0].plus(grace);
+        assertThat(reclaimer.run().released()).isEqualTo(1);
+        assertThat(allocator.list(pool)).isEmpty();
+        assertThat(store.list("cni/", "", 10)).isEmpty();
+    }
+
+    private static String cniAdd(CniHandler cni, String pod, String uid) throws Exception {
+        Map<String, String> env = Map.of(
+                "CNI_COMMAND", "ADD",
+                "CNI_CONTAINERID", "sandbox-" + pod,
+                "CNI_NETNS", "/run/netns/" + pod,
+                "CNI_IFNAME", "net1",
+                "CNI_ARGS", "K8S_POD_NAMESPACE=tenant-blue;K8S_POD_NAME=" + pod + ";K8S_POD_UID=" + uid);
+        AgentProtocol.Response r = cni.handle(env, NET_CONFIG.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.exitCode()).isZero();
+        return new ObjectMapper()
+                .readTree(r.stdout())
+                .path("ips")
+                .path(0)
+                .path("address")
+                .asText();
+    }
+
     private FabricBinderController controller(String identity, FabricBinderController.Listener listener) {
         return controller(client, identity, listener);
     }
@@ -258,6 +335,17 @@ class FabricBinderControllerTest {
             Thread.sleep(50);
         }
     }
+
+    private static final String NET_CONFIG = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"sriov\","
+            + " \"ipam\": {\"type\": \"fabricbinder-ipam\", \"subnet\": \"10.10.1.0/24\"}}";
+
+    private static final String POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: %s, namespace: tenant-blue, uid: %s}
+            spec:
+              containers: [{name: app, image: example}]
+            """;
 
     private static final String NAD = """
             apiVersion: k8s.cni.cncf.io/v1
