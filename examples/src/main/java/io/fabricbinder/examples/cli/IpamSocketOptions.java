@@ -2,6 +2,8 @@ package io.fabricbinder.examples.cli;
 
 import io.fabricbinder.cni.agent.CniHandler;
 import io.fabricbinder.cni.agent.IpamAgent;
+import io.fabricbinder.ipam.spi.IpPoolStore;
+import io.fabricbinder.ipam.spi.IpPoolStoreException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +88,7 @@ final class IpamSocketOptions {
             throw new IllegalStateException("--ipam-socket is not set");
         }
         IpamStoreOptions.Opened opened = store.open(null, etcdTimeout); // no default: one store is named
+        warmUp(opened.store());
         try {
             return new Running(
                     IpamAgent.start(
@@ -97,6 +100,23 @@ final class IpamSocketOptions {
         } catch (RuntimeException e) {
             opened.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the store once or twice before serving. An etcd client connects lazily: without this the
+     * first ADD after the agent starts pays for the gRPC channel's set-up inside its deadline and, on a
+     * loaded node, answers "try again later" (seen in the system test at load 12-15). A store that
+     * cannot be reached yet is not an error here: each request reports it with code 11.
+     */
+    private static void warmUp(IpPoolStore store) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                store.find("cni/status");
+                return;
+            } catch (IpPoolStoreException e) {
+                // not reachable (yet): the next attempt, or the first request, tries again
+            }
         }
     }
 }
