@@ -314,6 +314,12 @@ final class ControllerCommand implements Callable<Integer> {
             FabricBinder binder = FabricBinder.builder()
                     .gateway(gateway)
                     .addressBook(AddressBook.of(allocator))
+                    // With leak reclaim on, an address is released only by the CNI plugin's DEL or by
+                    // the reclaimer (pod UID gone for the grace period, re-checked with the API server),
+                    // never by a reconcile: an informer that has not yet seen a pod the plugin just
+                    // served must not free that pod's address. --ipam-reclaim-grace=PT0S restores
+                    // release at reconcile.
+                    .releaseAddresses(ipamReclaimGrace.isZero())
                     .allowBulkDelete(allowBulkDelete)
                     .maxDeleteShare(maxDeleteShare)
                     .build();

@@ -29,8 +29,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +127,8 @@ class ControllerCommandTest {
                     () -> code.set(
                             FabricBinderCli.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args)),
                     "controller-command");
+            @Nullable PoolSpec web1Pool = null;
+            @Nullable Owner renamed = null;
             thread.start();
             try {
                 await(() -> out.toString().contains("watching all namespaces"), "the controller to start");
@@ -143,6 +147,26 @@ class ControllerCommandTest {
                         """);
 
                 await(() -> apstra.taggedVlans(Stage.DEPLOYED).size() == 3, "three tagged leaf ports, deployed");
+                // An address the plugin gave a live pod under an interface name the planner does not
+                // know (a runtime that does not name interfaces net<n>). With reclaim on, a reconcile
+                // never releases: only the plugin's DEL or reclaim (pod gone) may, and the pod lives.
+                String web1 = client.pods()
+                        .inNamespace("tenant-blue")
+                        .withName("web-1")
+                        .get()
+                        .getMetadata()
+                        .getUid();
+                renamed = new Owner("tenant-blue", "web-1", web1, "eth9");
+                try (FileIpPoolStore store = FileIpPoolStore.open(dir.resolve("ipam"))) {
+                    IpAllocator allocator = IpAllocator.create(store);
+                    web1Pool = allocator.poolNames().stream()
+                            .map(name -> allocator.storedPool(name).orElseThrow())
+                            .filter(pool -> allocator.list(pool).stream()
+                                    .anyMatch(a -> a.owner().podUid().equals(web1)))
+                            .findFirst()
+                            .orElseThrow();
+                    allocator.allocate(Objects.requireNonNull(web1Pool), Objects.requireNonNull(renamed));
+                }
                 await(
                         () -> {
                             try (FileIpPoolStore store = FileIpPoolStore.open(dir.resolve("ipam"))) {
@@ -170,6 +194,26 @@ class ControllerCommandTest {
             assertThat(code.get()).as(err.toString()).isZero();
             assertThat(err.toString()).isEmpty();
             assertThat(out.toString()).contains("reconciled: APPLIED").contains("fabricbinder-0: stopped");
+
+            // A restarted controller plans the whole cluster, and still does not release the address
+            // of a live pod: with reclaim on, only the plugin's DEL or reclaim (pod gone) may.
+            StringWriter out2 = new StringWriter();
+            Thread second = new Thread(
+                    () -> FabricBinderCli.run(env, new PrintWriter(out2, true), new PrintWriter(err, true), args),
+                    "controller-command-2");
+            second.start();
+            try {
+                await(() -> out2.toString().contains("reconciled: "), "the restarted controller's first reconcile");
+            } finally {
+                second.interrupt();
+                second.join(20_000);
+            }
+            try (FileIpPoolStore store = FileIpPoolStore.open(dir.resolve("ipam"))) {
+                assertThat(IpAllocator.create(store)
+                                .find(Objects.requireNonNull(web1Pool), Objects.requireNonNull(renamed)))
+                        .as("a live pod's address under an interface name the planner does not know")
+                        .isPresent();
+            }
         } finally {
             server.destroy();
         }
