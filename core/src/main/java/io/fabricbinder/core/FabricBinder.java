@@ -128,7 +128,7 @@ public final class FabricBinder {
                 ApplyResult refused = new ApplyResult(
                         ApplyResult.Status.REFUSED,
                         0,
-                        List.of(new Diagnostic("Plan", "", refusal.get())),
+                        List.of(new Diagnostic(ObjectRef.clusterScoped("Plan", ""), "", refusal.get())),
                         refusal.get());
                 return new ReconcileResult(plan, refused, allocated, released, failures);
             }
@@ -208,19 +208,19 @@ public final class FabricBinder {
                 }
             } catch (RequestedAddressException e) {
                 failures.add(new Diagnostic(
-                        "Pod " + first.pod(),
+                        Planner.podRef(first.pod()),
                         Planner.NETWORKS_FIELD,
                         "the requested address of interface " + first.interfaceName() + " in " + first.virtualNetwork()
                                 + " cannot be granted: " + e.getMessage()));
             } catch (PoolExhaustedException e) {
                 failures.add(new Diagnostic(
-                        "Pod " + first.pod(),
+                        Planner.podRef(first.pod()),
                         Planner.NETWORKS_FIELD,
                         "no address left for interface " + first.interfaceName() + " in " + first.virtualNetwork()
                                 + ": " + e.getMessage()));
             } catch (RuntimeException e) {
                 failures.add(new Diagnostic(
-                        "Pod " + first.pod(),
+                        Planner.podRef(first.pod()),
                         Planner.NETWORKS_FIELD,
                         "allocating for interface " + first.interfaceName() + " in " + first.virtualNetwork()
                                 + " failed (retried on the next reconcile): " + e.getMessage()));
@@ -244,7 +244,7 @@ public final class FabricBinder {
                 released.add(e);
             } catch (RuntimeException ex) {
                 failures.add(new Diagnostic(
-                        "Pod " + e.pod(),
+                        Planner.podRef(e.pod()),
                         Planner.NETWORKS_FIELD,
                         "releasing " + e.address() + " failed (retried on the next reconcile): " + ex.getMessage()));
             }

@@ -4,7 +4,6 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import io.fabricbinder.core.manifest.IpPrefix;
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
@@ -46,8 +45,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Planner {
 
-    static final String NAD = NetworkAttachmentDefinition.KIND + " ";
-    static final String POD = Pod.KIND + " ";
     static final String NETWORKS_FIELD = "metadata.annotations[" + Pod.NETWORKS_ANNOTATION + "]";
     static final String STATUS_FIELD = "metadata.annotations[" + Pod.NETWORK_STATUS_ANNOTATION + "]";
 
@@ -130,17 +127,16 @@ final class Planner {
      */
     void prepare() {
         ManifestSet m = snapshot.manifests();
-        for (ManifestError e : m.errors()) {
-            errors.add(new Diagnostic(e.object(), e.field(), e.message()));
-            if (e.object().startsWith(NAD)) {
-                frozenNetworks.add(e.object().substring(NAD.length()));
-            } else if (e.object().startsWith(POD)) {
-                invalidPods.add(e.object().substring(POD.length()));
+        for (Diagnostic e : m.errors()) {
+            errors.add(e);
+            ObjectRef o = e.object();
+            if (o.namespace() != null && o.is(NetworkAttachmentDefinition.KIND)) {
+                frozenNetworks.add(o.key());
+            } else if (o.namespace() != null && o.is(Pod.KIND)) {
+                invalidPods.add(o.key());
             }
         }
-        for (ManifestError w : m.warnings()) {
-            warnings.add(new Diagnostic(w.object(), w.field(), w.message()));
-        }
+        warnings.addAll(m.warnings());
         errors.addAll(snapshot.topology().errors());
         warnings.addAll(snapshot.topology().warnings());
         Freeze freeze = freeze(m);
@@ -173,12 +169,10 @@ final class Planner {
         for (NetDraft d : drafts.values()) {
             VirtualNetworkSpec want = d.toSpec();
             VirtualNetworkSpec have = actualNets.get(d.name);
-            if (have != null
-                    && !have.placementZone().equals(want.placementZone())
-                    && freeze.keepsZoneOf(namespaceOf(d.name))) {
+            if (have != null && !have.placementZone().equals(want.placementZone()) && freeze.keepsZoneOf(d.namespace)) {
                 // A VNR that could not be read may still select it: keep it where it is.
                 warnings.add(new Diagnostic(
-                        NAD + d.name,
+                        nadRef(d.name),
                         "",
                         "stays in routing zone " + have.placementZone() + " (not moved to " + want.placementZone()
                                 + ") while a VirtualNetworkRouter or document that may select it cannot be read"));
@@ -191,7 +185,7 @@ final class Planner {
             if (existing != null) {
                 desiredNets.put(frozen, existing);
                 warnings.add(new Diagnostic(
-                        NAD + frozen,
+                        nadRef(frozen),
                         "",
                         "the NAD has errors; its fabric network " + existing.label()
                                 + " is kept as it is until they are fixed (only deleting the NAD removes it)"));
@@ -203,7 +197,7 @@ final class Planner {
                 if (!desiredNets.containsKey(have.name())) {
                     desiredNets.put(have.name(), have);
                     warnings.add(new Diagnostic(
-                            NAD + have.name(),
+                            nadRef(have.name()),
                             "",
                             "its fabric network " + have.label() + " is kept: not deleted while part of the input"
                                     + " cannot be read (the NAD may be in it)"));
@@ -278,7 +272,7 @@ final class Planner {
                 // sees it: the first NAD by key names it in diagnostics.
                 poolStates.putIfAbsent(spec.name(), new PoolState(spec, nad.key()));
             } catch (IllegalArgumentException e) {
-                errors.add(new Diagnostic(NAD + nad.key(), "spec.config.ipam", String.valueOf(e.getMessage())));
+                errors.add(new Diagnostic(nad.ref(), "spec.config.ipam", String.valueOf(e.getMessage())));
             }
         }
         pools = new TreeMap<>();
@@ -554,7 +548,7 @@ final class Planner {
 
     static Diagnostic untagFrozenWarning(String network) {
         return new Diagnostic(
-                NAD + network,
+                nadRef(network),
                 "",
                 "some attachments could not be mapped to a leaf port; no port of this network is untagged until they"
                         + " are");
@@ -563,7 +557,7 @@ final class Planner {
     // ------------------------------------------------------------------ networks
 
     private @Nullable NetDraft draft(NetworkAttachmentDefinition nad) {
-        String object = NAD + nad.key();
+        ObjectRef object = nad.ref();
         Integer vlan = nad.vlan();
         if (vlan == null || vlan == 0) {
             exclude(
@@ -574,7 +568,7 @@ final class Planner {
                             + (vlan == null ? "none" : "0"));
             return null;
         }
-        NetDraft d = new NetDraft(nad.key(), vlan);
+        NetDraft d = new NetDraft(nad.key(), nad.namespace(), vlan);
         d.pinnedVni = nad.vni();
         IpamBlock ipam = nad.ipam();
         if (ipam != null && ipam.isFabricBinder()) {
@@ -642,7 +636,7 @@ final class Planner {
             d.zone = selecting.get(0);
             if (selecting.size() > 1) {
                 warnings.add(new Diagnostic(
-                        NAD + d.name,
+                        nadRef(d.name),
                         "metadata.labels",
                         "selected by several VirtualNetworkRouters " + selecting + "; a network can be in one routing"
                                 + " zone only, so it joins " + d.zone + " (the first by namespace/name) and is not"
@@ -665,7 +659,7 @@ final class Planner {
                 for (String n : e.getValue()) {
                     exclude(
                             n,
-                            NAD + n,
+                            nadRef(n),
                             "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]",
                             "VNI " + e.getKey() + " is used by several networks: " + e.getValue());
                     drafts.remove(n);
@@ -687,7 +681,7 @@ final class Planner {
             if (owner != null && !owner.equals(h.getValue())) {
                 exclude(
                         owner,
-                        NAD + owner,
+                        nadRef(owner),
                         "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]",
                         "VNI " + h.getKey() + " is used by the fabric network of " + h.getValue());
                 drafts.remove(owner);
@@ -725,7 +719,7 @@ final class Planner {
             if (d.vni == 0) {
                 exclude(
                         d.name,
-                        NAD + d.name,
+                        nadRef(d.name),
                         "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]",
                         "the VNI range " + vniMin + ".." + vniMax + " is exhausted; pin a VNI with the annotation");
                 return true;
@@ -756,7 +750,7 @@ final class Planner {
                     if (overlap != null) {
                         for (NetDraft[] pair : new NetDraft[][] {{a, b}, {b, a}}) {
                             errors.add(new Diagnostic(
-                                    NAD + pair[0].name,
+                                    nadRef(pair[0].name),
                                     "spec.config.ipam.subnet",
                                     "subnet overlaps " + pair[1].name + " ("
                                             + (v4 ? a.v4 + " / " + b.v4 : a.v6 + " / " + b.v6)
@@ -812,8 +806,7 @@ final class Planner {
             Pod pod, String node, String[] nadKeys, @Nullable NadInfo[] infos, Context ctx, PodContribution out) {
         Topology topology = ctx.topology;
         Set<String> frozenNetworks = ctx.frozenNetworks;
-        String podKey = out.podKey;
-        String object = POD + podKey;
+        ObjectRef object = pod.ref();
         for (int i = 0; i < nadKeys.length; i++) {
             Pod.NetworkSelection sel = pod.networks().get(i);
             String nadKey = nadKeys[i];
@@ -929,9 +922,7 @@ final class Planner {
             String iface = interfaceName(pod, sel, nadKeys, i);
             if (contains(interfaces, iface)) {
                 out.error(new Diagnostic(
-                        POD + out.podKey,
-                        NETWORKS_FIELD + "[" + i + "]",
-                        "interface " + iface + " is requested twice"));
+                        out.pod.ref(), NETWORKS_FIELD + "[" + i + "]", "interface " + iface + " is requested twice"));
                 continue;
             }
             interfaces[i] = iface;
@@ -943,8 +934,8 @@ final class Planner {
             try {
                 owner = new Owner(pod.namespace(), pod.name(), uid, iface);
             } catch (IllegalArgumentException e) {
-                out.error(new Diagnostic(
-                        POD + out.podKey, NETWORKS_FIELD + "[" + i + "]", String.valueOf(e.getMessage())));
+                out.error(
+                        new Diagnostic(out.pod.ref(), NETWORKS_FIELD + "[" + i + "]", String.valueOf(e.getMessage())));
                 continue;
             }
             List<@Nullable String> requested = List.of();
@@ -956,7 +947,7 @@ final class Planner {
                     // Frozen, not dropped: the attachment keeps what it holds and gets nothing new.
                     invalid = true;
                     out.error(new Diagnostic(
-                            POD + out.podKey,
+                            out.pod.ref(),
                             NETWORKS_FIELD + "[" + i + "].ips",
                             String.valueOf(e.getMessage()) + "; the attachment gets no address until the request"
                                     + " or the network is fixed"));
@@ -1020,7 +1011,7 @@ final class Planner {
             VirtualNetworkSpec mine =
                     Objects.requireNonNull(nets.get(k.virtualNetwork()), "conflicting key of an unknown network");
             out.add(new Diagnostic(
-                    NAD + k.virtualNetwork(),
+                    nadRef(k.virtualNetwork()),
                     "spec.config.vlan",
                     "VLAN " + mine.vlan() + " on " + k.leaf() + " " + k.port() + " is also wanted by " + others
                             + " (this network's subnet " + mine.primarySubnet()
@@ -1135,7 +1126,7 @@ final class Planner {
             String holder = ps.holderOf(want);
             if (holder != null && !holder.equals(a.owner().key())) {
                 return new Diagnostic(
-                        POD + a.podKey(),
+                        a.podRef(),
                         NETWORKS_FIELD + "[" + a.index() + "].ips",
                         "requested address " + want + " for interface "
                                 + a.owner().interfaceName() + " in "
@@ -1246,7 +1237,20 @@ final class Planner {
 
     // ------------------------------------------------------------------ helpers
 
-    private void exclude(String network, String object, String field, String message) {
+    /**
+     * The NAD of a network name ({@code namespace/nad}, as plans and the fabric name networks). Only
+     * for networks known by name alone (from the fabric, or a port binding key).
+     */
+    static ObjectRef nadRef(String network) {
+        return ObjectRef.ofKey(NetworkAttachmentDefinition.KIND, network);
+    }
+
+    /** A pod of the plan by its {@code namespace/name} key. */
+    static ObjectRef podRef(String podKey) {
+        return ObjectRef.ofKey(Pod.KIND, podKey);
+    }
+
+    private void exclude(String network, ObjectRef object, String field, String message) {
         errors.add(new Diagnostic(object, field, message));
         frozenNetworks.add(network);
     }
@@ -1275,7 +1279,13 @@ final class Planner {
             int index,
             PoolSpec pool,
             List<@Nullable String> requested,
-            boolean requestInvalid) {}
+            boolean requestInvalid) {
+
+        /** The pod, as diagnostics name it. */
+        ObjectRef podRef() {
+            return ObjectRef.of(Pod.KIND, owner.namespace(), owner.pod());
+        }
+    }
 
     /**
      * What pods are mapped in: the network-level results of a plan. Read-only once built.
@@ -1347,7 +1357,7 @@ final class Planner {
             if (node == null) {
                 untagAll = true;
                 warnings.add(new Diagnostic(
-                        POD + p.key(),
+                        podRef(p.key()),
                         "",
                         "the pod has errors and its node cannot be read: no port is untagged until it is fixed"));
             } else if (!node.isEmpty()) {
@@ -1355,28 +1365,23 @@ final class Planner {
                     leafPorts.add(l.leaf() + "\u0000" + l.port());
                 }
                 warnings.add(new Diagnostic(
-                        POD + p.key(),
+                        podRef(p.key()),
                         "",
                         "the pod has errors: it keeps its addresses, and no port of node " + node
                                 + " is untagged until it is fixed"));
             }
         }
         Set<String> zoneNamespaces = new HashSet<>();
-        String vnr = VirtualNetworkRouter.KIND + " ";
-        for (ManifestError e : m.errors()) {
-            if (e.object().startsWith(vnr)) {
-                zoneNamespaces.add(namespaceOf(e.object().substring(vnr.length())));
+        for (Diagnostic e : m.errors()) {
+            String namespace = e.object().namespace();
+            if (namespace != null && e.object().is(VirtualNetworkRouter.KIND)) {
+                zoneNamespaces.add(namespace);
             }
         }
         if (!all && !untagAll && leafPorts.isEmpty() && zoneNamespaces.isEmpty()) {
             return Freeze.NONE;
         }
         return new Freeze(all, untagAll, Set.copyOf(leafPorts), Set.copyOf(zoneNamespaces));
-    }
-
-    private static String namespaceOf(String key) {
-        int slash = key.indexOf('/');
-        return slash < 0 ? key : key.substring(0, slash);
     }
 
     /**
@@ -1523,7 +1528,7 @@ final class Planner {
 
         Diagnostic exhausted(Attachment a) {
             return new Diagnostic(
-                    POD + a.podKey(),
+                    a.podRef(),
                     NETWORKS_FIELD + "[" + a.index() + "]",
                     "no address left for interface " + a.owner().interfaceName() + " in " + network + ": pool "
                             + spec.name() + " holds " + capacity + " addresses and all are allocated");
@@ -1625,7 +1630,7 @@ final class Planner {
             warnings.add(d);
         }
 
-        void unmapped(String network, String object, String field, String message) {
+        void unmapped(String network, ObjectRef object, String field, String message) {
             error(new Diagnostic(object, field, message));
             if (unmapped == null) {
                 unmapped = new ArrayList<>(1);
@@ -1644,6 +1649,7 @@ final class Planner {
     /** A network being planned. */
     private static final class NetDraft {
         final String name;
+        final String namespace;
         final int vlan;
 
         @Nullable
@@ -1666,8 +1672,9 @@ final class Planner {
         @Nullable
         String zone;
 
-        NetDraft(String name, int vlan) {
+        NetDraft(String name, String namespace, int vlan) {
             this.name = name;
+            this.namespace = namespace;
             this.vlan = vlan;
         }
 

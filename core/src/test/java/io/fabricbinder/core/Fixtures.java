@@ -1,7 +1,6 @@
 package io.fabricbinder.core;
 
 import io.fabricbinder.core.manifest.LabelSelector;
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
@@ -142,7 +141,7 @@ final class Fixtures {
         return new TopologyLink(node, nic, leaf, port);
     }
 
-    static ClusterSnapshot snapshot(List<?> objects, List<TopologyLink> links, ManifestError... errors) {
+    static ClusterSnapshot snapshot(List<?> objects, List<TopologyLink> links, Diagnostic... errors) {
         ManifestSet.Builder b = ManifestSet.builder();
         for (Object o : objects) {
             if (o instanceof NetworkAttachmentDefinition n) {
@@ -157,7 +156,7 @@ final class Fixtures {
                 throw new IllegalArgumentException(String.valueOf(o));
             }
         }
-        for (ManifestError e : errors) {
+        for (Diagnostic e : errors) {
             b.error(e);
         }
         return new ClusterSnapshot(b.build(), Topology.of(links));

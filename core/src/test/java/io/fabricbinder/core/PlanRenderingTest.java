@@ -83,8 +83,10 @@ class PlanRenderingTest {
                                 "fb-web",
                                 AllocationAction.UNCHANGED)),
                 List.of(new Diagnostic(
-                        "NetworkAttachmentDefinition ns/bad", "spec.config.vlan", "VLAN 4095 is out of range 0..4094")),
-                List.of(new Diagnostic("Pod ns/p", "spec.nodeName", "not scheduled yet")),
+                        ObjectRef.of("NetworkAttachmentDefinition", "ns", "bad"),
+                        "spec.config.vlan",
+                        "VLAN 4095 is out of range 0..4094")),
+                List.of(new Diagnostic(ObjectRef.of("Pod", "ns", "p"), "spec.nodeName", "not scheduled yet")),
                 Map.of("fb-web", pool));
     }
 

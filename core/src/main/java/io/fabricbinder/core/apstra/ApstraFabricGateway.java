@@ -26,6 +26,7 @@ import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.FabricGateway;
 import io.fabricbinder.core.FabricNames;
 import io.fabricbinder.core.FabricState;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
@@ -517,7 +518,7 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
     }
 
     private Diagnostic blueprintDiag(String field, String message) {
-        return new Diagnostic("Blueprint " + blueprint.id(), field, message);
+        return new Diagnostic(ObjectRef.clusterScoped("Blueprint", blueprint.id()), field, message);
     }
 
     // ------------------------------------------------------------------ reading
@@ -716,7 +717,7 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
             for (RoutingZoneChange c : plan.routingZones()) {
                 if (c.action() == ChangeAction.CREATE || c.action() == ChangeAction.UPDATE) {
                     if (attempt(
-                            "RoutingZone " + c.zone().name(),
+                            ObjectRef.clusterScoped("RoutingZone", c.zone().name()),
                             () -> ensureZone(c.zone().name()))) {
                         applied++;
                     }
@@ -725,7 +726,10 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
             // 2. Virtual networks created or updated, bound to the leafs that get tagged ports.
             for (VirtualNetworkChange c : plan.virtualNetworks()) {
                 if (c.action() == ChangeAction.CREATE || c.action() == ChangeAction.UPDATE) {
-                    if (attempt("VirtualNetwork " + c.network().name(), () -> ensureNetwork(c.network()))) {
+                    if (attempt(
+                            ObjectRef.clusterScoped(
+                                    "VirtualNetwork", c.network().name()),
+                            () -> ensureNetwork(c.network()))) {
                         applied++;
                     }
                 }
@@ -740,7 +744,7 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
             }
             for (String name : tagging) {
                 if (!networkFailures.containsKey(name)) {
-                    attempt("VirtualNetwork " + name, () -> ensureCt(name));
+                    attempt(ObjectRef.clusterScoped("VirtualNetwork", name), () -> ensureCt(name));
                 }
             }
             // 4. Every port change in one batch call.
@@ -754,19 +758,22 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
                 }
             }
             for (String name : untagging) {
-                attempt("VirtualNetwork " + name, () -> shrinkBindings(name));
+                attempt(ObjectRef.clusterScoped("VirtualNetwork", name), () -> shrinkBindings(name));
             }
             // 6. Removals in reverse: templates and networks, then zones.
             for (VirtualNetworkChange c : plan.virtualNetworks()) {
                 if (c.action() == ChangeAction.DELETE) {
-                    if (attempt("VirtualNetwork " + c.network().name(), () -> deleteNetwork(c.network()))) {
+                    if (attempt(
+                            ObjectRef.clusterScoped(
+                                    "VirtualNetwork", c.network().name()),
+                            () -> deleteNetwork(c.network()))) {
                         applied++;
                     }
                 }
             }
             for (RoutingZoneChange c : plan.routingZones()) {
                 if (c.action() == ChangeAction.DELETE) {
-                    if (attempt("RoutingZone " + c.zone().name(), () -> deleteZone(c.zone()))) {
+                    if (attempt(ObjectRef.clusterScoped("RoutingZone", c.zone().name()), () -> deleteZone(c.zone()))) {
                         applied++;
                     }
                 }
@@ -784,7 +791,7 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
                     failures.size() + " failures; " + message + "; the next apply continues from here");
         }
 
-        private boolean attempt(String object, Runnable step) {
+        private boolean attempt(ObjectRef object, Runnable step) {
             try {
                 step.run();
                 return true;
@@ -1079,7 +1086,8 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
                     continue;
                 }
                 PortBinding b = c.binding();
-                String object = "PortBinding " + b.leaf() + " " + b.port() + " " + b.virtualNetwork();
+                ObjectRef object =
+                        ObjectRef.clusterScoped("PortBinding", b.leaf() + " " + b.port() + " " + b.virtualNetwork());
                 Optional<String> point = obs.ports.pointOf(b.leaf(), b.port());
                 if (c.action() == PortAction.TAG) {
                     if (point.isEmpty()) {
@@ -1212,16 +1220,19 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
             }
         }
 
-        private String describePoint(String point) {
+        private ObjectRef describePoint(String point) {
             List<PortIndex.Port> ports = obs.ports.portsOf(point);
             if (ports.isEmpty()) {
-                return "ApplicationPoint " + point;
+                return ObjectRef.clusterScoped("ApplicationPoint", point);
             }
-            StringBuilder b = new StringBuilder("PortBinding");
+            StringBuilder b = new StringBuilder();
             for (PortIndex.Port p : ports) {
-                b.append(' ').append(p.leaf()).append(' ').append(p.port());
+                b.append(b.length() == 0 ? "" : " ")
+                        .append(p.leaf())
+                        .append(' ')
+                        .append(p.port());
             }
-            return b.toString();
+            return ObjectRef.clusterScoped("PortBinding", b.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.sriov.PciAddress;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +59,11 @@ public record Pod(
     /** {@code namespace/name}. */
     public String key() {
         return namespace + "/" + name;
+    }
+
+    /** The reference diagnostics name this object by ({@code Pod namespace/name}). */
+    public ObjectRef ref() {
+        return ObjectRef.of(KIND, namespace, name);
     }
 
     /** True if {@code metadata.deletionTimestamp} is set. */

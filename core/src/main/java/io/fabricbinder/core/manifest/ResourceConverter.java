@@ -2,6 +2,8 @@ package io.fabricbinder.core.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.IpamBlockException;
 import io.fabricbinder.sriov.PciAddress;
@@ -29,20 +31,20 @@ final class ResourceConverter {
 
     /** Collects the errors of one object. */
     private static final class Ctx {
-        final String object;
-        final List<ManifestError> errors = new ArrayList<>();
-        final List<ManifestError> warnings = new ArrayList<>();
+        final ObjectRef object;
+        final List<Diagnostic> errors = new ArrayList<>();
+        final List<Diagnostic> warnings = new ArrayList<>();
 
-        Ctx(String object) {
+        Ctx(ObjectRef object) {
             this.object = object;
         }
 
         void error(String field, String message) {
-            errors.add(new ManifestError(object, field, message));
+            errors.add(new Diagnostic(object, field, message));
         }
 
         void warning(String field, String message) {
-            warnings.add(new ManifestError(object, field, message));
+            warnings.add(new Diagnostic(object, field, message));
         }
 
         boolean ok() {
@@ -54,21 +56,21 @@ final class ResourceConverter {
         Object kindObj = resource.get("kind");
         Object apiObj = resource.get("apiVersion");
         if (!(kindObj instanceof String kind) || kind.isEmpty()) {
-            out.unreadable(new ManifestError(source, "kind", "is required (a string)"));
+            out.unreadable(new Diagnostic(ObjectRef.document(source), "kind", "is required (a string)"));
             return;
         }
         String api = apiObj instanceof String s ? s : "";
         if (kind.equals("List")) {
             Object items = resource.get("items");
             if (!(items instanceof List<?> list)) {
-                out.unreadable(new ManifestError(source, "items", "a List needs an items list"));
+                out.unreadable(new Diagnostic(ObjectRef.document(source), "items", "a List needs an items list"));
                 return;
             }
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i) instanceof Map<?, ?> m) {
                     convert(source + ".items[" + i + "]", asStringMap(m), out);
                 } else {
-                    out.unreadable(new ManifestError(source, "items[" + i + "]", "is not an object"));
+                    out.unreadable(new Diagnostic(ObjectRef.document(source), "items[" + i + "]", "is not an object"));
                 }
             }
             return;
@@ -90,7 +92,8 @@ final class ResourceConverter {
                         || kind.equals(Pod.KIND)
                         || kind.equals(VirtualNetworkRouter.KIND)
                         || kind.equals(SriovNetworkNodeState.KIND);
-                out.unreadable(new ManifestError(kind + " " + source, ourKind ? "apiVersion" : "kind", problem));
+                out.unreadable(
+                        new Diagnostic(ObjectRef.document(kind, source), ourKind ? "apiVersion" : "kind", problem));
             } else {
                 out.skip();
             }
@@ -101,14 +104,14 @@ final class ResourceConverter {
         Object namespaceObj = metadata.get("namespace");
         if (name == null || (namespaceObj != null && !(namespaceObj instanceof String))) {
             // Without a name (or with a namespace that is not text) nobody can tell which object it is.
-            out.unreadable(new ManifestError(
-                    kind + " " + source,
+            out.unreadable(new Diagnostic(
+                    ObjectRef.document(kind, source),
                     name == null ? "metadata.name" : "metadata.namespace",
                     name == null ? "is required" : "must be a string, got " + describe(namespaceObj)));
             return;
         }
         String namespace = namespaceObj instanceof String n && !n.isEmpty() ? n : DEFAULT_NAMESPACE;
-        Ctx c = new Ctx(kind + " " + namespace + "/" + name);
+        Ctx c = new Ctx(ObjectRef.of(kind, namespace, name));
         // Names as the API server validates them: an object it would reject is an error object.
         String bad = KubernetesNames.dns1123Label(namespace);
         if (bad != null) {

@@ -3,6 +3,8 @@ package io.fabricbinder.core.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.sriov.PciAddress;
@@ -164,8 +166,8 @@ class ManifestsTest {
                         .subnet())
                 .isEqualTo("192.168.2.224/28");
         assertThat(set.warnings())
-                .contains(new ManifestError(
-                        "NetworkAttachmentDefinition ns/n1",
+                .contains(new Diagnostic(
+                        ObjectRef.of("NetworkAttachmentDefinition", "ns", "n1"),
                         "spec.config.ipam.range",
                         "192.168.2.225/28 has host bits set; read as 192.168.2.224/28, the network containing it (as"
                                 + " whereabouts does)"));
@@ -278,8 +280,8 @@ class ManifestsTest {
         assertThat(vnr.apiVersion()).isEqualTo("core.contrail.juniper.net/v1alpha1");
         assertThat(vnr.type()).isEqualTo(VirtualNetworkRouter.Type.HUB);
         assertThat(set.warnings())
-                .containsExactly(new ManifestError(
-                        "VirtualNetworkRouter ns1/hub",
+                .containsExactly(new Diagnostic(
+                        ObjectRef.of("VirtualNetworkRouter", "ns1", "hub"),
                         "spec.type",
                         "type 'hub' is parsed but not yet supported (only mesh is applied)"));
         LabelSelector sel = vnr.virtualNetworkSelector();
@@ -344,8 +346,8 @@ class ManifestsTest {
         assertThat(rebuilt.nads()).isEqualTo(parsed.nads());
         assertThat(rebuilt.pods()).isEqualTo(parsed.pods());
         assertThat(rebuilt.errors())
-                .containsExactly(new ManifestError(
-                        "NetworkAttachmentDefinition tenant-blue/blue-db",
+                .containsExactly(new Diagnostic(
+                        ObjectRef.of("NetworkAttachmentDefinition", "tenant-blue", "blue-db"),
                         "metadata.name",
                         "duplicate object; the first one is kept"));
 
@@ -361,8 +363,8 @@ class ManifestsTest {
         ManifestSet converted = Manifests.convert(generic);
         assertThat(converted.nads()).isEmpty();
         assertThat(converted.errors())
-                .containsExactly(new ManifestError(
-                        "NetworkAttachmentDefinition x/n",
+                .containsExactly(new Diagnostic(
+                        ObjectRef.of("NetworkAttachmentDefinition", "x", "n"),
                         "metadata.annotations[fabricbinder.io/vni]",
                         "VNI 7 is out of range 4096..16777214"));
     }
