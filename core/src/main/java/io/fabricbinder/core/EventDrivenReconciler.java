@@ -221,7 +221,8 @@ public final class EventDrivenReconciler {
         synchronized (lock) {
             if (stale || !incremental.isBuilt()) {
                 FabricState actual = binder.gateway().readOwnedState();
-                incremental.rebuild(binder.checkedAgainstFabric(snapshot()), actual);
+                ClusterSnapshot checked = binder.checkedAgainstFabric(snapshot());
+                incremental.rebuild(checked, actual, binder.readIpam(checked));
                 stale = false;
                 pendingPods.clear();
             } else {

@@ -41,7 +41,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class IncrementalPlanner {
 
-    private final AddressBook addresses;
     private final long vniMin;
     private final long vniMax;
 
@@ -94,8 +93,7 @@ final class IncrementalPlanner {
     private final Set<String> touchedNets = new LinkedHashSet<>();
     private final Set<PoolCandidates> touchedPools = new LinkedHashSet<>();
 
-    IncrementalPlanner(AddressBook addresses, long vniMin, long vniMax) {
-        this.addresses = addresses;
+    IncrementalPlanner(long vniMin, long vniMax) {
         this.vniMin = vniMin;
         this.vniMax = vniMax;
     }
@@ -110,10 +108,10 @@ final class IncrementalPlanner {
         return invalidPods.contains(podKey);
     }
 
-    /** Plans from scratch: the network level from the snapshot, fabric and address book, then every pod. */
-    void rebuild(ClusterSnapshot snapshot, FabricState actual) {
+    /** Plans from scratch: the network level from the snapshot, fabric and IPAM state, then every pod. */
+    void rebuild(ClusterSnapshot snapshot, FabricState actual, IpamState ipam) {
         clear();
-        Planner p = new Planner(snapshot, actual, addresses, vniMin, vniMax);
+        Planner p = new Planner(snapshot, actual, ipam, vniMin, vniMax);
         p.prepare();
         ctx = p.context;
         zones = List.copyOf(p.zoneChanges);

@@ -27,7 +27,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +49,7 @@ final class Planner {
 
     private final ClusterSnapshot snapshot;
     private final FabricState actual;
-    private final AddressBook addresses;
+    private final IpamState ipam;
     private final long vniMin;
     private final long vniMax;
 
@@ -64,10 +63,15 @@ final class Planner {
     /** Pod keys present but invalid: their addresses are kept. */
     private final Set<String> invalidPods = new HashSet<>();
 
-    Planner(ClusterSnapshot snapshot, FabricState actual, AddressBook addresses, long vniMin, long vniMax) {
+    /**
+     * A planner of one plan: a function of the snapshot (manifests and topology), the owned fabric
+     * state and the IPAM state, all read before planning. Read the IPAM state for the pools {@link
+     * #poolSpecs} names.
+     */
+    Planner(ClusterSnapshot snapshot, FabricState actual, IpamState ipam, long vniMin, long vniMax) {
         this.snapshot = snapshot;
         this.actual = actual;
-        this.addresses = addresses;
+        this.ipam = ipam;
         this.vniMin = vniMin;
         this.vniMax = vniMax;
     }
@@ -103,6 +107,29 @@ final class Planner {
     Planner knownPoolSpecs(Map<PoolKey, PoolSpec> known) {
         this.knownPoolSpecs = known;
         return this;
+    }
+
+    /**
+     * The pools a plan of these manifests may need, by what each is derived from: one per valid NAD
+     * with a fabricbinder-ipam block whose ranges make a pool (a superset of the plan's pools, which
+     * leave out excluded NADs). The caller reads the {@link IpamState} for these before planning.
+     */
+    static Map<PoolKey, PoolSpec> poolSpecs(ManifestSet m, Map<PoolKey, PoolSpec> known) {
+        Map<PoolKey, PoolSpec> out = new HashMap<>();
+        for (NetworkAttachmentDefinition nad : m.nads()) {
+            IpamBlock ipam = nad.ipam();
+            if (ipam == null || !ipam.isFabricBinder()) {
+                continue;
+            }
+            PoolKey pk = new PoolKey(nad.cniNetworkName(), ipam);
+            PoolSpec spec = known.get(pk);
+            try {
+                out.put(pk, spec != null ? spec : poolSpec(nad, ipam));
+            } catch (IllegalArgumentException e) {
+                // The plan reports it as an error on the NAD.
+            }
+        }
+        return out;
     }
 
     /** The pool map of the plan (every pool of a valid fabricbinder-ipam NAD). */
@@ -277,10 +304,9 @@ final class Planner {
         }
         pools = new TreeMap<>();
         for (PoolState ps : poolStates.values()) {
-            Map<String, List<String>> existing = addresses.allocationsByOwnerKey(ps.spec);
-            // IpAllocatorAddressBook builds one list per owner; any other book is checked.
-            ps.existing = addresses instanceof IpAllocatorAddressBook ? existing : distinctValues(existing);
-            ps.capacity = addresses.capacity(ps.spec);
+            IpamState.Pool read = ipam.pool(ps.spec);
+            ps.existing = read.existing();
+            ps.capacity = read.capacity();
             pools.put(ps.spec.name(), ps.spec);
         }
         pools = Map.copyOf(pools);
@@ -528,22 +554,6 @@ final class Planner {
             }
             return out;
         }
-    }
-
-    /**
-     * The allocations with one list instance per owner (the planner marks wanted owners by the
-     * identity of their address list); copies the lists only if the address book shared some.
-     */
-    private static Map<String, List<String>> distinctValues(Map<String, List<String>> existing) {
-        IdentityHashMap<List<String>, Boolean> seen = new IdentityHashMap<>(existing.size());
-        for (List<String> v : existing.values()) {
-            if (seen.put(v, Boolean.TRUE) != null) {
-                Map<String, List<String>> copy = new LinkedHashMap<>();
-                existing.forEach((o, list) -> copy.put(o, Collections.unmodifiableList(new ArrayList<>(list))));
-                return copy;
-            }
-        }
-        return existing;
     }
 
     static Diagnostic untagFrozenWarning(String network) {
@@ -1139,12 +1149,9 @@ final class Planner {
 
     /** The {@code release} entries of an owner no attachment wants any more. */
     static void addRelease(PoolState ps, Owner o, List<String> have, List<IpAllocationEntry> out) {
-        String podKey = o.namespace() + "/" + o.pod();
         for (int r = 0; r < have.size() && r < ps.spec.ranges().size(); r++) {
             out.add(new IpAllocationEntry(
-                    podKey,
-                    o.podUid(),
-                    o.interfaceName(),
+                    o,
                     ps.network,
                     ps.spec.ranges().get(r).subnet(),
                     have.get(r),
@@ -1155,9 +1162,7 @@ final class Planner {
 
     private static IpAllocationEntry entry(Attachment a, int range, @Nullable String address, AllocationAction action) {
         return new IpAllocationEntry(
-                a.podKey(),
-                a.owner().podUid(),
-                a.owner().interfaceName(),
+                a.owner(),
                 a.network(),
                 a.pool().ranges().get(range).subnet(),
                 address,

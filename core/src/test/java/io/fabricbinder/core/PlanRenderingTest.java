@@ -6,6 +6,7 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,18 +66,14 @@ class PlanRenderingTest {
                                         List.of("tenant-blue/web-2")))),
                 List.of(
                         new IpAllocationEntry(
-                                "tenant-blue/web-1",
-                                "uid-1",
-                                "net1",
+                                new Owner("tenant-blue", "web-1", "uid-1", "net1"),
                                 "tenant-blue/blue-web",
                                 "10.100.0.0/24",
                                 null,
                                 "fb-web",
                                 AllocationAction.ALLOCATE),
                         new IpAllocationEntry(
-                                "tenant-blue/web-0",
-                                "uid-0",
-                                "net1",
+                                new Owner("tenant-blue", "web-0", "uid-0", "net1"),
                                 "tenant-blue/blue-web",
                                 "10.100.0.0/24",
                                 "10.100.0.7/24",
