@@ -16,6 +16,7 @@ import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import io.fabricbinder.ipam.RequestedAddressException;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import io.fabricbinder.sriov.PhysicalFunction;
 import io.fabricbinder.sriov.VirtualFunction;
@@ -833,8 +834,8 @@ final class Planner {
                 continue;
             }
             NetworkAttachmentDefinition nad = info.nad();
-            Pod.NetworkStatus status = statusFor(pod, nadKey, sel.interfaceName(), ordinal);
-            Pod.Pci pci = status == null || status.deviceInfo() == null
+            NetworkStatus status = statusFor(pod, nadKey, sel.interfaceName(), ordinal);
+            NetworkStatus.Pci pci = status == null || status.deviceInfo() == null
                     ? null
                     : status.deviceInfo().pci();
             SriovNetworkNodeState state = ctx.states.get(node);
@@ -979,10 +980,10 @@ final class Planner {
     }
 
     /** The network-status entry of one attachment: by interface name, else the n-th entry of that network. */
-    private static Pod.@Nullable NetworkStatus statusFor(
+    private static @Nullable NetworkStatus statusFor(
             Pod pod, String nadKey, @Nullable String interfaceName, int ordinal) {
         int seen = 0;
-        for (Pod.NetworkStatus s : pod.networkStatus()) {
+        for (NetworkStatus s : pod.networkStatus()) {
             if (s.isDefault() || !nameMatches(s.name(), nadKey, pod.namespace())) {
                 continue;
             }
@@ -1221,7 +1222,7 @@ final class Planner {
             return sel.interfaceName();
         }
         String nadKey = nadKeys[index];
-        Pod.NetworkStatus s = statusFor(pod, nadKey, null, ordinal(nadKeys, index));
+        NetworkStatus s = statusFor(pod, nadKey, null, ordinal(nadKeys, index));
         if (s != null && s.interfaceName() != null) {
             return s.interfaceName();
         }

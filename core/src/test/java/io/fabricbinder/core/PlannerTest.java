@@ -15,6 +15,7 @@ import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -349,16 +350,16 @@ class PlannerTest {
                 null,
                 Map.of(),
                 List.of(new Pod.NetworkSelection(null, "a", null, List.of(), null)),
-                List.of(new Pod.NetworkStatus(
+                List.of(new NetworkStatus(
                         "ns/a",
                         "net1",
                         List.of(),
                         null,
                         false,
-                        new Pod.DeviceInfo(
+                        new NetworkStatus.DeviceInfo(
                                 "pci",
                                 "1.1.0",
-                                new Pod.Pci(PciAddress.parse("0000:3b:0a.3"), null, null, null, null)))));
+                                new NetworkStatus.Pci(PciAddress.parse("0000:3b:0a.3"), null, null, null, null)))));
         var state = new io.fabricbinder.core.manifest.SriovNetworkNodeState(
                 "sriov",
                 "w1",

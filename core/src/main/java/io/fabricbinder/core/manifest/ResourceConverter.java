@@ -6,6 +6,7 @@ import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.IpamBlockException;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import io.fabricbinder.sriov.PhysicalFunction;
 import io.fabricbinder.sriov.VirtualFunction;
@@ -413,7 +414,7 @@ final class ResourceConverter {
         if (sel != null) {
             networks = selections(c, sel, "metadata.annotations[" + Pod.NETWORKS_ANNOTATION + "]");
         }
-        List<Pod.NetworkStatus> statuses = List.of();
+        List<NetworkStatus> statuses = List.of();
         String statusKey = annotations.containsKey(Pod.NETWORK_STATUS_ANNOTATION)
                 ? Pod.NETWORK_STATUS_ANNOTATION
                 : Pod.OLD_NETWORK_STATUS_ANNOTATION;
@@ -491,69 +492,11 @@ final class ResourceConverter {
         return out;
     }
 
-    private static List<Pod.NetworkStatus> statuses(Ctx c, String text, String f) {
-        List<Pod.NetworkStatus> out = new ArrayList<>();
-        List<?> list = jsonList(c, text, f);
-        if (list == null) {
-            return out;
-        }
-        for (int i = 0; i < list.size(); i++) {
-            String p = f + "[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> raw)) {
-                c.error(p, "must be an object");
-                continue;
-            }
-            Map<String, Object> m = asStringMap(raw);
-            String name = string(c, m, "name", p + ".name");
-            if (name == null) {
-                if (m.get("name") == null) {
-                    c.error(p + ".name", "is required");
-                }
-                continue;
-            }
-            Boolean isDefault = bool(c, m, "default", p + ".default");
-            Pod.DeviceInfo info = null;
-            Map<String, Object> di = map(c, m, "device-info", p + ".device-info");
-            if (di != null) {
-                String dp = p + ".device-info";
-                String type = string(c, di, "type", dp + ".type");
-                if (type == null) {
-                    c.error(dp + ".type", "is required");
-                    continue;
-                }
-                Pod.Pci pci = null;
-                Map<String, Object> pm = map(c, di, "pci", dp + ".pci");
-                if (pm != null) {
-                    String pp = dp + ".pci";
-                    String addr = string(c, pm, "pci-address", pp + ".pci-address");
-                    if (addr == null) {
-                        c.error(pp + ".pci-address", "is required");
-                        continue;
-                    }
-                    PciAddress vf = parsePci(c, addr, pp + ".pci-address");
-                    String pfText = string(c, pm, "pf-pci-address", pp + ".pf-pci-address");
-                    PciAddress pfAddress = pfText == null ? null : parsePci(c, pfText, pp + ".pf-pci-address");
-                    if (vf == null || (pfText != null && pfAddress == null)) {
-                        continue;
-                    }
-                    pci = new Pod.Pci(
-                            vf,
-                            pfAddress,
-                            string(c, pm, "vhost-net", pp + ".vhost-net"),
-                            string(c, pm, "rdma-device", pp + ".rdma-device"),
-                            string(c, pm, "representor-device", pp + ".representor-device"));
-                }
-                info = new Pod.DeviceInfo(type, string(c, di, "version", dp + ".version"), pci);
-            }
-            out.add(new Pod.NetworkStatus(
-                    name,
-                    string(c, m, "interface", p + ".interface"),
-                    stringList(c, m, "ips", p + ".ips"),
-                    string(c, m, "mac", p + ".mac"),
-                    isDefault != null && isDefault,
-                    info));
-        }
-        return out;
+    /** The network-status annotation, read by the sriov module's parser; its problems under {@code f}. */
+    private static List<NetworkStatus> statuses(Ctx c, String text, String f) {
+        NetworkStatus.Parsed parsed = NetworkStatus.parseAnnotation(text);
+        parsed.problems().forEach(p -> c.error(f + p.field(), p.message()));
+        return parsed.statuses();
     }
 
     private static @Nullable List<?> jsonList(Ctx c, String text, String f) {
@@ -803,10 +746,6 @@ final class ResourceConverter {
 
     private static @Nullable String string(Ctx c, Map<String, ?> m, String key, String path) {
         return typed(c, m, key, path, String.class, "must be a string");
-    }
-
-    private static @Nullable Boolean bool(Ctx c, Map<String, ?> m, String key, String path) {
-        return typed(c, m, key, path, Boolean.class, "must be true or false");
     }
 
     /** {@code m.get(key)} if absent or of {@code type}; otherwise an error at {@code path} and null. */

@@ -7,6 +7,7 @@ import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -204,20 +205,20 @@ class ManifestsTest {
                         new Pod.NetworkSelection("tenant-blue", "blue-db", "net2", List.of(), null));
         assertThat(pod.networks().get(0).nadKey("tenant-blue")).isEqualTo("tenant-blue/blue-web");
         assertThat(pod.networkStatus()).hasSize(2);
-        Pod.NetworkStatus def = pod.networkStatus().get(0);
+        NetworkStatus def = pod.networkStatus().get(0);
         assertThat(def.isDefault()).isTrue();
         assertThat(def.findDeviceInfo()).isEmpty();
-        Pod.NetworkStatus sr = pod.networkStatus().get(1);
+        NetworkStatus sr = pod.networkStatus().get(1);
         assertThat(sr.name()).isEqualTo("tenant-blue/blue-web");
         assertThat(sr.interfaceName()).isEqualTo("net1");
         assertThat(sr.ips()).containsExactly("10.100.0.50");
         assertThat(sr.mac()).isEqualTo("02:00:00:00:01:50");
         assertThat(sr.isDefault()).isFalse();
-        Pod.DeviceInfo info = sr.findDeviceInfo().orElseThrow();
+        NetworkStatus.DeviceInfo info = sr.findDeviceInfo().orElseThrow();
         assertThat(info.type()).isEqualTo("pci");
         assertThat(info.version()).isEqualTo("1.1.0");
         assertThat(info.pci())
-                .isEqualTo(new Pod.Pci(
+                .isEqualTo(new NetworkStatus.Pci(
                         PciAddress.parse("0000:3b:02.5"), PciAddress.parse("0000:3b:00.0"), null, "mlx5_3", null));
     }
 
@@ -233,10 +234,12 @@ class ManifestsTest {
                 .containsExactly(
                         new Pod.NetworkSelection(null, "whereabouts-net", "net1", List.of(), null),
                         new Pod.NetworkSelection("other", "foo", null, List.of(), null));
-        Pod.NetworkStatus st = pod.networkStatus().get(0);
+        NetworkStatus st = pod.networkStatus().get(0);
         assertThat(st.deviceInfo())
-                .isEqualTo(new Pod.DeviceInfo(
-                        "pci", "1.0.0", new Pod.Pci(PciAddress.parse("0000:18:02.5"), null, null, null, null)));
+                .isEqualTo(new NetworkStatus.DeviceInfo(
+                        "pci",
+                        "1.0.0",
+                        new NetworkStatus.Pci(PciAddress.parse("0000:18:02.5"), null, null, null, null)));
     }
 
     @Test
