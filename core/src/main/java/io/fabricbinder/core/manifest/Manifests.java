@@ -251,7 +251,7 @@ public final class Manifests {
     private static void json(String source, String text, ManifestSet.Builder b) {
         Object value;
         try {
-            value = ResourceConverter.JSON.readValue(text, Object.class);
+            value = FieldReader.JSON.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null
                     ? ""
@@ -260,7 +260,7 @@ public final class Manifests {
             b.unreadable(new Diagnostic(
                     ObjectRef.document(source),
                     "",
-                    "syntax error" + where + ": " + ResourceConverter.firstLine(e.getOriginalMessage())));
+                    "syntax error" + where + ": " + FieldReader.firstLine(e.getOriginalMessage())));
             return;
         }
         if (value != null) {
@@ -270,11 +270,11 @@ public final class Manifests {
 
     private static void accept(String source, Object value, ManifestSet.Builder b) {
         if (value instanceof Map<?, ?> m) {
-            b.addResource(source, ResourceConverter.asStringMap(m));
+            b.addResource(source, FieldReader.asStringMap(m));
         } else if (value instanceof List<?> l) {
             for (int i = 0; i < l.size(); i++) {
                 if (l.get(i) instanceof Map<?, ?> m) {
-                    b.addResource(source + "[" + i + "]", ResourceConverter.asStringMap(m));
+                    b.addResource(source + "[" + i + "]", FieldReader.asStringMap(m));
                 } else {
                     b.unreadable(new Diagnostic(ObjectRef.document(source + "[" + i + "]"), "", "is not an object"));
                 }

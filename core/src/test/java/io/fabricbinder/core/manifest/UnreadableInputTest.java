@@ -179,7 +179,7 @@ class UnreadableInputTest {
 
         Object typed = Objects.requireNonNull(YamlDocuments.readOne("a: yes\nb: on\nc: 1:30\nd: true\ne: 0x1F\nf: ~"));
         assertThat(typed).isInstanceOf(Map.class);
-        assertThat(ResourceConverter.asStringMap((Map<?, ?>) typed))
+        assertThat(FieldReader.asStringMap((Map<?, ?>) typed))
                 .containsEntry("a", "yes")
                 .containsEntry("b", "on")
                 .containsEntry("c", "1:30")
