@@ -9,22 +9,13 @@ import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.manifest.SriovNetworkNodeState;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
-import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
-import io.fabricbinder.ipam.RequestedAddressException;
-import io.fabricbinder.sriov.NetworkStatus;
-import io.fabricbinder.sriov.PciAddress;
-import io.fabricbinder.sriov.PhysicalFunction;
-import io.fabricbinder.sriov.VirtualFunction;
-import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -77,20 +68,40 @@ final class Planner {
         this.vniMax = vniMax;
     }
 
-    /**
-     * The network-level results: everything that does not depend on pods. Filled by {@link #prepare};
-     * empty until then.
-     */
-    Context context = Context.EMPTY;
-
-    Map<String, VirtualNetworkSpec> desiredNets = Map.of();
-    List<VirtualNetworkChange> netChanges = List.of();
-    List<RoutingZoneChange> zoneChanges = List.of();
+    // The network level, set by prepare() (its output is the NetworkLevel value it returns).
+    private MappingContext context = MappingContext.EMPTY;
+    private Map<String, VirtualNetworkSpec> desiredNets = Map.of();
+    private List<VirtualNetworkChange> netChanges = List.of();
+    private List<RoutingZoneChange> zoneChanges = List.of();
     /** Pools by name, with the existing allocations and capacity of each (read once, in name order). */
-    Map<String, PoolState> poolStates = Map.of();
-
+    private Map<String, PoolState> poolStates = Map.of();
     /** The networks ports are bound to (extended, not frozen), by name: index = {@link NadInfo#rank()}. */
-    List<String> netNames = List.of();
+    private List<String> netNames = List.of();
+
+    /**
+     * What the network-level stage decides: everything that does not depend on pods. The input the
+     * pod-level stages (port bindings, address allocations) and the incremental planner work from.
+     *
+     * @param context what pods are mapped in
+     * @param desiredNets the desired networks by name
+     * @param netChanges the network changes, in plan order
+     * @param zoneChanges the routing zone changes, in plan order
+     * @param poolStates the plan's pools by name, with their existing allocations and capacity
+     * @param pools the plan's pool specs by name
+     * @param invalidPods keys of pods present but invalid (they keep their addresses)
+     * @param errors the errors that do not come from pods
+     * @param warnings the warnings that do not come from pods
+     */
+    record NetworkLevel(
+            MappingContext context,
+            Map<String, VirtualNetworkSpec> desiredNets,
+            List<VirtualNetworkChange> netChanges,
+            List<RoutingZoneChange> zoneChanges,
+            Map<String, PoolState> poolStates,
+            Map<String, PoolSpec> pools,
+            Set<String> invalidPods,
+            List<Diagnostic> errors,
+            List<Diagnostic> warnings) {}
 
     /** Pool specs of an earlier plan, reused when a NAD's key and IPAM block are unchanged. */
     private Map<PoolKey, PoolSpec> knownPoolSpecs = Map.of();
@@ -134,26 +145,13 @@ final class Planner {
     }
 
     /** The pool map of the plan (every pool of a valid fabricbinder-ipam NAD). */
-    Map<String, PoolSpec> pools = Map.of();
-
-    /** The errors and warnings that do not come from pods. */
-    List<Diagnostic> baseErrors() {
-        return errors;
-    }
-
-    List<Diagnostic> baseWarnings() {
-        return warnings;
-    }
-
-    Set<String> invalidPods() {
-        return invalidPods;
-    }
+    private Map<String, PoolSpec> pools = Map.of();
 
     /**
      * Plans everything that does not depend on pods: networks, zones, VNIs, pools (with their existing
      * allocations read from the address book), and the context pods are mapped in.
      */
-    void prepare() {
+    NetworkLevel prepare() {
         ManifestSet m = snapshot.manifests();
         for (Diagnostic e : m.errors()) {
             errors.add(e);
@@ -324,13 +322,23 @@ final class Planner {
             }
             nadInfos.put(key, new NadInfo(nad, key, bound, specByNad.get(key), rank));
         }
-        context = new Context(
+        context = new MappingContext(
                 nadInfos,
                 frozen,
                 states,
                 snapshot.topology(),
                 LinkIndex.of(snapshot.topology(), states.values()),
                 freeze);
+        return new NetworkLevel(
+                context,
+                Collections.unmodifiableMap(desiredNets),
+                Collections.unmodifiableList(netChanges),
+                Collections.unmodifiableList(zoneChanges),
+                Collections.unmodifiableMap(poolStates),
+                pools,
+                Set.copyOf(invalidPods),
+                List.copyOf(errors),
+                List.copyOf(warnings));
     }
 
     /** The full plan, from scratch. */
@@ -342,18 +350,18 @@ final class Planner {
         // network rank, pod index) triples and put in order by counting: no map per binding, no string
         // comparisons, and each binding's pods stay in pod order (which is name order).
         String[] podKeys = new String[podList.size()];
-        Triples triples = new Triples();
+        PortStage.Triples triples = new PortStage.Triples();
         // Allocations in pod order: each pool hands out addresses to its attachments in pod order
         // until it is full. Pods come sorted by key, so only the entries of one pod need comparing to
         // know whether the list is in the plan's order.
         List<IpAllocationEntry> allocations = new ArrayList<>();
         boolean allocationsSorted = true;
-        Map<String, PoolRun> runs = new HashMap<>();
+        Map<String, AddressStage.PoolRun> runs = new HashMap<>();
         for (PoolState ps : poolStates.values()) {
-            runs.put(ps.spec.name(), new PoolRun(ps));
+            runs.put(ps.spec.name(), new AddressStage.PoolRun(ps));
         }
         for (int p = 0; p < podKeys.length; p++) {
-            PodContribution c = contribute(podList.get(p), context);
+            PodContribution c = PodStage.contribute(podList.get(p), context);
             podKeys[p] = c.podKey;
             for (int j = 0; j < c.rankedCount(); j++) {
                 triples.add(c.portRank(j), c.netRank(j), p);
@@ -364,13 +372,14 @@ final class Planner {
             int first = allocations.size();
             for (Attachment a : c.attachments()) {
                 // Every attachment's pool is a pool of the plan (NadInfo.pool comes from poolStates).
-                PoolRun run = Objects.requireNonNull(runs.get(a.pool().name()), "attachment to a pool not planned");
+                AddressStage.PoolRun run =
+                        Objects.requireNonNull(runs.get(a.pool().name()), "attachment to a pool not planned");
                 List<String> have = run.ps.existing.get(a.owner().key());
                 if (have != null) {
                     run.wanted.put(have, Boolean.TRUE);
-                    addExisting(a, have, allocations);
+                    AddressStage.addExisting(a, have, allocations);
                 } else if (!a.terminating()) {
-                    Object blocked = requestBlock(a, run.ps);
+                    Object blocked = AddressStage.requestBlock(a, run.ps);
                     if (blocked instanceof Diagnostic d) {
                         errors.add(d);
                     } else if (blocked != null) {
@@ -379,7 +388,7 @@ final class Planner {
                         errors.add(run.ps.exhausted(a));
                     } else {
                         run.used++;
-                        addAllocate(a, allocations);
+                        AddressStage.addAllocate(a, allocations);
                     }
                 }
             }
@@ -400,7 +409,7 @@ final class Planner {
                 }
                 Owner o = Owner.fromKey(have.getKey());
                 if (!context.freeze().all() && !invalidPods.contains(o.namespace() + "/" + o.pod())) {
-                    addRelease(ps, o, have.getValue(), releases);
+                    AddressStage.addRelease(ps, o, have.getValue(), releases);
                 }
             }
         }
@@ -450,7 +459,7 @@ final class Planner {
                 continue; // a fabric binding with this key is kept below
             }
             int c = -1;
-            while (a < actualPorts.size() && (c = compare(actualPorts.get(a), k)) < 0) {
+            while (a < actualPorts.size() && (c = PortStage.compare(actualPorts.get(a), k)) < 0) {
                 portChanges.add(notDesired(actualPorts.get(a++), conflicting, untagWarned));
             }
             boolean present = a < actualPorts.size() && c == 0;
@@ -488,73 +497,6 @@ final class Planner {
             warnings.add(untagFrozenWarning(net));
         }
         return new PortBindingChange(keep ? PortAction.UNCHANGED : PortAction.UNTAG, have);
-    }
-
-    /** Compares a binding with a key in the plan's port order (leaf, port, network). */
-    private static int compare(PortBinding b, PortBinding.Key k) {
-        int c = b.leaf().compareTo(k.leaf());
-        if (c == 0) {
-            c = b.port().compareTo(k.port());
-        }
-        return c != 0 ? c : b.virtualNetwork().compareTo(k.virtualNetwork());
-    }
-
-    /** (port rank, network rank, pod index) triples, put in order by two stable counting sorts. */
-    static final class Triples {
-        private int[] data = new int[3 * 1024];
-        private int size;
-
-        void add(int port, int net, int pod) {
-            if (3 * size + 3 > data.length) {
-                data = Arrays.copyOf(data, data.length * 2);
-            }
-            data[3 * size] = port;
-            data[3 * size + 1] = net;
-            data[3 * size + 2] = pod;
-            size++;
-        }
-
-        int port(int i) {
-            return data[3 * i];
-        }
-
-        int net(int i) {
-            return data[3 * i + 1];
-        }
-
-        int pod(int i) {
-            return data[3 * i + 2];
-        }
-
-        /**
-         * The triple indexes sorted by port rank, then network rank, then insertion order; ranks are
-         * below {@code portCount} and {@code netCount}.
-         */
-        int[] order(int portCount, int netCount) {
-            int[] byNet = new int[size];
-            int[] start = new int[netCount + 1];
-            for (int i = 0; i < size; i++) {
-                start[net(i) + 1]++;
-            }
-            for (int r = 0; r < netCount; r++) {
-                start[r + 1] += start[r];
-            }
-            for (int i = 0; i < size; i++) {
-                byNet[start[net(i)]++] = i;
-            }
-            int[] out = new int[size];
-            start = new int[portCount + 1];
-            for (int i = 0; i < size; i++) {
-                start[port(i) + 1]++;
-            }
-            for (int r = 0; r < portCount; r++) {
-                start[r + 1] += start[r];
-            }
-            for (int i : byNet) {
-                out[start[port(i)]++] = i;
-            }
-            return out;
-        }
     }
 
     static Diagnostic untagFrozenWarning(String network) {
@@ -787,250 +729,6 @@ final class Planner {
 
     // ------------------------------------------------------------------ pods and ports
 
-    private static boolean isActive(Pod pod) {
-        return !pod.isTerminating() && !"Succeeded".equals(pod.phase()) && !"Failed".equals(pod.phase());
-    }
-
-    /**
-     * What one pod contributes, given the network context: the port bindings it needs, its
-     * attachments to fabricbinder-ipam pools, and its own errors and warnings. Depends on nothing but
-     * the pod and the context, which is what lets the incremental planner recompute one pod alone.
-     */
-    static PodContribution contribute(Pod pod, Context ctx) {
-        PodContribution out = new PodContribution(pod);
-        List<Pod.NetworkSelection> selections = pod.networks();
-        String[] nadKeys = new String[selections.size()];
-        NadInfo[] infos = new NadInfo[nadKeys.length];
-        for (int i = 0; i < nadKeys.length; i++) {
-            nadKeys[i] = selections.get(i).nadKey(pod.namespace());
-            infos[i] = ctx.nads.get(nadKeys[i]);
-        }
-        String node = pod.nodeName();
-        if (isActive(pod) && node != null) {
-            bindPod(pod, node, nadKeys, infos, ctx, out);
-        }
-        attachments(pod, nadKeys, infos, out);
-        return out;
-    }
-
-    private static void bindPod(
-            Pod pod, String node, String[] nadKeys, @Nullable NadInfo[] infos, Context ctx, PodContribution out) {
-        Topology topology = ctx.topology;
-        Set<String> frozenNetworks = ctx.frozenNetworks;
-        ObjectRef object = pod.ref();
-        for (int i = 0; i < nadKeys.length; i++) {
-            Pod.NetworkSelection sel = pod.networks().get(i);
-            String nadKey = nadKeys[i];
-            int ordinal = ordinal(nadKeys, i);
-            NadInfo info = infos[i];
-            if (info == null) {
-                if (!frozenNetworks.contains(nadKey)) {
-                    out.warning(new Diagnostic(
-                            object, NETWORKS_FIELD + "[" + i + "]", "network " + nadKey + " does not exist"));
-                }
-                continue;
-            }
-            if (!info.bound()) {
-                continue;
-            }
-            NetworkAttachmentDefinition nad = info.nad();
-            NetworkStatus status = statusFor(pod, nadKey, sel.interfaceName(), ordinal);
-            NetworkStatus.Pci pci = status == null || status.deviceInfo() == null
-                    ? null
-                    : status.deviceInfo().pci();
-            SriovNetworkNodeState state = ctx.states.get(node);
-            if (pci != null) {
-                PciAddress pfPci = pci.pfPciAddress();
-                String pfName = null;
-                PhysicalFunction pf = null;
-                if (state != null) {
-                    pf = pfPci != null ? pfByPci(state, pfPci) : pfOfVf(state, pci.pciAddress());
-                    if (pf != null) {
-                        pfPci = pf.pciAddress();
-                        pfName = pf.name().isEmpty() ? null : pf.name();
-                    }
-                }
-                if (pfPci == null && pfName == null) {
-                    out.unmapped(
-                            nadKey,
-                            object,
-                            STATUS_FIELD,
-                            "VF " + pci.pciAddress() + " for " + nadKey
-                                    + " has no pf-pci-address and the node state of " + node + " does not list it");
-                    continue;
-                }
-                TopologyLink l = pf != null
-                        ? ctx.linkIndex.link(topology, node, pf)
-                        : topology.findLink(node, pfName, pfPci).orElse(null);
-                if (l == null) {
-                    out.unmapped(
-                            nadKey,
-                            object,
-                            "spec.nodeName",
-                            "no topology link for node " + node + " PF " + (pfName != null ? pfName + " " : "")
-                                    + (pfPci != null ? pfPci : "") + " (attachment " + nadKey + ")");
-                    continue;
-                }
-                out.bind(l, info, ctx.linkIndex);
-            } else {
-                // The VF is not known yet: every PF that can back the NAD's resource on this node.
-                String resource = nad.resourceName();
-                if (resource == null || state == null) {
-                    out.unmapped(
-                            nadKey,
-                            object,
-                            STATUS_FIELD,
-                            "the VF for " + nadKey + " is not known yet and "
-                                    + (resource == null
-                                            ? "the NAD has no " + NetworkAttachmentDefinition.RESOURCE_ANNOTATION
-                                                    + " annotation"
-                                            : "node " + node + " has no SriovNetworkNodeState"));
-                    continue;
-                }
-                List<PhysicalFunction> pfs = pfsFor(state, resource);
-                if (pfs.isEmpty()) {
-                    out.unmapped(
-                            nadKey,
-                            object,
-                            STATUS_FIELD,
-                            "the VF for " + nadKey + " is not known yet and no PF on node " + node + " backs "
-                                    + resource);
-                    continue;
-                }
-                List<TopologyLink> links = new ArrayList<>(pfs.size());
-                for (PhysicalFunction pf : pfs) {
-                    TopologyLink l = ctx.linkIndex.link(topology, node, pf);
-                    if (l == null) {
-                        out.unmapped(
-                                nadKey,
-                                object,
-                                "spec.nodeName",
-                                "no topology link for node " + node + " PF "
-                                        + (pf.name().isEmpty() ? "" : pf.name() + " ") + pf.pciAddress()
-                                        + " (attachment " + nadKey + ")");
-                    } else {
-                        links.add(l);
-                    }
-                }
-                for (TopologyLink l : links) {
-                    out.bind(l, info, ctx.linkIndex);
-                }
-            }
-        }
-    }
-
-    /** The pod's attachments to fabricbinder-ipam pools (every pod but finished ones). */
-    private static void attachments(Pod pod, String[] nadKeys, @Nullable NadInfo[] infos, PodContribution out) {
-        boolean finished = "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase());
-        if (finished) {
-            return;
-        }
-        String[] interfaces = new String[nadKeys.length];
-        for (int i = 0; i < nadKeys.length; i++) {
-            Pod.NetworkSelection sel = pod.networks().get(i);
-            String nadKey = nadKeys[i];
-            PoolSpec spec = infos[i] == null ? null : infos[i].pool();
-            String iface = interfaceName(pod, sel, nadKeys, i);
-            if (contains(interfaces, iface)) {
-                out.error(new Diagnostic(
-                        out.pod.ref(), NETWORKS_FIELD + "[" + i + "]", "interface " + iface + " is requested twice"));
-                continue;
-            }
-            interfaces[i] = iface;
-            if (spec == null) {
-                continue;
-            }
-            String uid = pod.uid() == null ? "no-uid" : pod.uid();
-            Owner owner;
-            try {
-                owner = new Owner(pod.namespace(), pod.name(), uid, iface);
-            } catch (IllegalArgumentException e) {
-                out.error(
-                        new Diagnostic(out.pod.ref(), NETWORKS_FIELD + "[" + i + "]", String.valueOf(e.getMessage())));
-                continue;
-            }
-            List<@Nullable String> requested = List.of();
-            boolean invalid = false;
-            if (!sel.ips().isEmpty()) {
-                try {
-                    requested = spec.requestedPerRange(sel.ips());
-                } catch (RequestedAddressException e) {
-                    // Frozen, not dropped: the attachment keeps what it holds and gets nothing new.
-                    invalid = true;
-                    out.error(new Diagnostic(
-                            out.pod.ref(),
-                            NETWORKS_FIELD + "[" + i + "].ips",
-                            String.valueOf(e.getMessage()) + "; the attachment gets no address until the request"
-                                    + " or the network is fixed"));
-                }
-            }
-            out.attach(new Attachment(out.podKey, owner, nadKey, pod.isTerminating(), i, spec, requested, invalid));
-        }
-    }
-
-    private static @Nullable PhysicalFunction pfOfVf(SriovNetworkNodeState state, PciAddress vfPci) {
-        for (PhysicalFunction pf : state.interfaces()) {
-            for (VirtualFunction vf : pf.virtualFunctions()) {
-                if (vf.pciAddress().equals(vfPci)) {
-                    return pf;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The network-status entry of one attachment: by interface name, else the n-th entry of that network. */
-    private static @Nullable NetworkStatus statusFor(
-            Pod pod, String nadKey, @Nullable String interfaceName, int ordinal) {
-        int seen = 0;
-        for (NetworkStatus s : pod.networkStatus()) {
-            if (s.isDefault() || !nameMatches(s.name(), nadKey, pod.namespace())) {
-                continue;
-            }
-            if (interfaceName != null) {
-                if (interfaceName.equals(s.interfaceName())) {
-                    return s;
-                }
-            } else if (seen++ == ordinal) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private static boolean nameMatches(String statusName, String nadKey, String podNamespace) {
-        return statusName.equals(nadKey) || (podNamespace + "/" + statusName).equals(nadKey);
-    }
-
-    /** A leaf port and VLAN: two networks wanting the same one conflict. */
-    record PortVlan(String leaf, String port, int vlan) {}
-
-    static final Comparator<PortBinding.Key> BY_NETWORK =
-            (a, b) -> a.virtualNetwork().compareTo(b.virtualNetwork());
-
-    /** The errors of keys (two or more, sorted by network) that want one VLAN on one port. */
-    static List<Diagnostic> conflictErrors(List<PortBinding.Key> keys, Map<String, VirtualNetworkSpec> nets) {
-        List<Diagnostic> out = new ArrayList<>();
-        for (PortBinding.Key k : keys) {
-            List<String> others = new ArrayList<>();
-            for (PortBinding.Key o : keys) {
-                if (!o.equals(k)) {
-                    VirtualNetworkSpec on = nets.get(o.virtualNetwork());
-                    others.add(o.virtualNetwork() + " (subnet " + (on == null ? "none" : on.primarySubnet()) + ")");
-                }
-            }
-            VirtualNetworkSpec mine =
-                    Objects.requireNonNull(nets.get(k.virtualNetwork()), "conflicting key of an unknown network");
-            out.add(new Diagnostic(
-                    nadRef(k.virtualNetwork()),
-                    "spec.config.vlan",
-                    "VLAN " + mine.vlan() + " on " + k.leaf() + " " + k.port() + " is also wanted by " + others
-                            + " (this network's subnet " + mine.primarySubnet()
-                            + "); one port carries a VLAN for one network only, so neither is tagged there"));
-        }
-        return out;
-    }
-
     private Set<PortBinding.Key> portConflicts(List<PortBinding.Key> desired, Map<String, VirtualNetworkSpec> nets) {
         // Only networks sharing a VLAN with another can clash: look at their keys alone.
         Set<Integer> usedVlans = new HashSet<>();
@@ -1050,14 +748,14 @@ final class Planner {
         if (sharing.isEmpty()) {
             return Set.of();
         }
-        Map<PortVlan, Object> byPortVlan = new HashMap<>();
+        Map<PortStage.PortVlan, Object> byPortVlan = new HashMap<>();
         List<List<PortBinding.Key>> clashes = new ArrayList<>();
         for (PortBinding.Key k : desired) {
             Integer vlan = sharing.get(k.virtualNetwork());
             if (vlan == null) {
                 continue;
             }
-            PortVlan pv = new PortVlan(k.leaf(), k.port(), vlan);
+            PortStage.PortVlan pv = new PortStage.PortVlan(k.leaf(), k.port(), vlan);
             Object prev = byPortVlan.putIfAbsent(pv, k);
             if (prev instanceof PortBinding.Key first) {
                 List<PortBinding.Key> list = new ArrayList<>();
@@ -1073,161 +771,14 @@ final class Planner {
         }
         Set<PortBinding.Key> bad = new HashSet<>();
         for (List<PortBinding.Key> keys : clashes) {
-            keys.sort(BY_NETWORK);
-            errors.addAll(conflictErrors(keys, nets));
+            keys.sort(PortStage.BY_NETWORK);
+            errors.addAll(PortStage.conflictErrors(keys, nets));
             bad.addAll(keys);
         }
         return bad;
     }
 
     // ------------------------------------------------------------------ IP allocations
-
-    /** A pool while the pods are planned: how many addresses it has handed out, which owners are wanted. */
-    private static final class PoolRun {
-        final PoolState ps;
-        /** The existing allocations (by identity of their address lists) some attachment wants. */
-        final IdentityHashMap<List<String>, Boolean> wanted;
-
-        long used;
-
-        PoolRun(PoolState ps) {
-            this.ps = ps;
-            this.wanted = new IdentityHashMap<>(ps.existing.size());
-            this.used = ps.existing.size();
-        }
-    }
-
-    /** The {@code unchanged} entries of an attachment that holds addresses. */
-    static void addExisting(Attachment a, List<String> have, List<IpAllocationEntry> out) {
-        for (int r = 0; r < a.pool().ranges().size() && r < have.size(); r++) {
-            out.add(entry(a, r, have.get(r), AllocationAction.UNCHANGED));
-        }
-    }
-
-    /** The {@code allocate} entries of an attachment that holds none yet; a requested address is planned as is. */
-    static void addAllocate(Attachment a, List<IpAllocationEntry> out) {
-        for (int r = 0; r < a.pool().ranges().size(); r++) {
-            String requested = a.requested().isEmpty() ? null : a.requested().get(r);
-            String cidr = requested == null
-                    ? null
-                    : requested + "/"
-                            + a.pool()
-                                    .ranges()
-                                    .get(r)
-                                    .subnet()
-                                    .substring(a.pool().ranges().get(r).subnet().indexOf('/') + 1);
-            out.add(entry(a, r, cidr, AllocationAction.ALLOCATE));
-        }
-    }
-
-    /**
-     * Why an attachment that holds no address gets none (the same rule for both planners): null if it
-     * may allocate; an empty list if its request is invalid (its pod reports that error); a
-     * diagnostic if a requested address is held by another owner. NPWG multi-net spec §4.1.2: a
-     * request is honoured or the attachment fails, never answered with another address.
-     */
-    static @Nullable Object requestBlock(Attachment a, PoolState ps) {
-        if (a.requestInvalid()) {
-            return List.of();
-        }
-        for (String want : a.requested()) {
-            if (want == null) {
-                continue;
-            }
-            String holder = ps.holderOf(want);
-            if (holder != null && !holder.equals(a.owner().key())) {
-                return new Diagnostic(
-                        a.podRef(),
-                        NETWORKS_FIELD + "[" + a.index() + "].ips",
-                        "requested address " + want + " for interface "
-                                + a.owner().interfaceName() + " in "
-                                + a.network() + " is held by " + holder + "; the attachment gets no address until it"
-                                + " is released");
-            }
-        }
-        return null;
-    }
-
-    /** The {@code release} entries of an owner no attachment wants any more. */
-    static void addRelease(PoolState ps, Owner o, List<String> have, List<IpAllocationEntry> out) {
-        for (int r = 0; r < have.size() && r < ps.spec.ranges().size(); r++) {
-            out.add(new IpAllocationEntry(
-                    o,
-                    ps.network,
-                    ps.spec.ranges().get(r).subnet(),
-                    have.get(r),
-                    ps.spec.name(),
-                    AllocationAction.RELEASE));
-        }
-    }
-
-    private static IpAllocationEntry entry(Attachment a, int range, @Nullable String address, AllocationAction action) {
-        return new IpAllocationEntry(
-                a.owner(),
-                a.network(),
-                a.pool().ranges().get(range).subnet(),
-                address,
-                a.pool().name(),
-                action);
-    }
-
-    /** How many selections before {@code index} name the same NAD. */
-    private static int ordinal(String[] nadKeys, int index) {
-        int ordinal = 0;
-        for (int i = 0; i < index; i++) {
-            if (nadKeys[i].equals(nadKeys[index])) {
-                ordinal++;
-            }
-        }
-        return ordinal;
-    }
-
-    private static boolean contains(@Nullable String[] items, String item) {
-        for (String s : items) {
-            if (item.equals(s)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The PF with this PCI address (exact match, as {@code findPhysicalFunction}), without a stream. */
-    private static @Nullable PhysicalFunction pfByPci(SriovNetworkNodeState state, PciAddress pci) {
-        for (PhysicalFunction pf : state.interfaces()) {
-            if (pf.pciAddress().equals(pci)) {
-                return pf;
-            }
-        }
-        return null;
-    }
-
-    /** The distinct PFs backing the resource, in VF-group order (as {@code physicalFunctionsFor}). */
-    private static List<PhysicalFunction> pfsFor(SriovNetworkNodeState state, String resource) {
-        String bare = resource.substring(resource.indexOf('/') + 1);
-        List<PhysicalFunction> out = new ArrayList<>(2);
-        for (SriovNetworkNodeState.VfGroup g : state.vfGroups()) {
-            if (g.resourceName().equals(bare)) {
-                PhysicalFunction pf = pfByPci(state, g.pfPciAddress());
-                if (pf != null && !out.contains(pf)) {
-                    out.add(pf);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The interface name: requested, else reported by Multus, else Multus' default {@code net<n>}. */
-    private static String interfaceName(Pod pod, Pod.NetworkSelection sel, String[] nadKeys, int index) {
-        if (sel.interfaceName() != null) {
-            return sel.interfaceName();
-        }
-        String nadKey = nadKeys[index];
-        NetworkStatus s = statusFor(pod, nadKey, null, ordinal(nadKeys, index));
-        if (s != null && s.interfaceName() != null) {
-            return s.interfaceName();
-        }
-        return "net" + (index + 1);
-    }
 
     /**
      * The ipam pool of a NAD's fabricbinder-ipam block: {@link IpamBlock#pool} of the NAD's CNI
@@ -1267,51 +818,6 @@ final class Planner {
             h = 31 * h + s.charAt(i);
         }
         return h ^ (h >>> 29);
-    }
-
-    /**
-     * One pod attachment to a fabricbinder-ipam pool.
-     *
-     * @param requested the addresses the pod requested ({@code ips}), canonical, one per range of the
-     *     pool (null where none), or empty when it requested none
-     * @param requestInvalid true if the request could not be placed in the pool's ranges (reported as
-     *     the pod's error): the attachment keeps what it holds and is given nothing
-     */
-    record Attachment(
-            String podKey,
-            Owner owner,
-            String network,
-            boolean terminating,
-            int index,
-            PoolSpec pool,
-            List<@Nullable String> requested,
-            boolean requestInvalid) {
-
-        /** The pod, as diagnostics name it. */
-        ObjectRef podRef() {
-            return ObjectRef.of(Pod.KIND, owner.namespace(), owner.pod());
-        }
-    }
-
-    /**
-     * What pods are mapped in: the network-level results of a plan. Read-only once built.
-     *
-     * @param nads every valid NAD by key, with what the plan decided about it
-     * @param frozenNetworks networks kept as they are (invalid or excluded NADs)
-     * @param states node SR-IOV states by node name
-     * @param topology the topology
-     * @param linkIndex the ranked leaf ports of the topology and the links of the node states' PFs
-     */
-    record Context(
-            Map<String, NadInfo> nads,
-            Set<String> frozenNetworks,
-            Map<String, SriovNetworkNodeState> states,
-            Topology topology,
-            LinkIndex linkIndex,
-            Freeze freeze) {
-        /** No networks, no node states, no topology. */
-        static final Context EMPTY =
-                new Context(Map.of(), Set.of(), Map.of(), Topology.empty(), LinkIndex.EMPTY, Freeze.NONE);
     }
 
     /**
@@ -1388,268 +894,6 @@ final class Planner {
             return Freeze.NONE;
         }
         return new Freeze(all, untagAll, Set.copyOf(leafPorts), Set.copyOf(zoneNamespaces));
-    }
-
-    /**
-     * A valid NAD as the pods see it: one lookup per network selection.
-     *
-     * @param nad the NAD
-     * @param key its key (one instance, shared by every port binding key of the network)
-     * @param bound true if ports are bound for it (extended to the fabric and planned)
-     * @param pool its fabricbinder-ipam pool, or null
-     * @param rank its place among the networks the full plan binds ports to, by name; -1 if none
-     */
-    record NadInfo(
-            NetworkAttachmentDefinition nad,
-            String key,
-            boolean bound,
-            @Nullable PoolSpec pool,
-            int rank) {}
-
-    /**
-     * The topology as the pods are mapped in: the distinct leaf ports ranked by leaf, then port (lets
-     * the full plan sort its port bindings by counting instead of comparing strings), and the link of
-     * every PF of the node states (looked up once per plan instead of once per attachment).
-     */
-    static final class LinkIndex {
-        static final LinkIndex EMPTY =
-                new LinkIndex(new IdentityHashMap<>(), new String[0], new String[0], new IdentityHashMap<>());
-
-        /**
-         * By identity: every link looked up comes from the topology the index was built from (see {@link
-         * #rank}), and a link record's equals and hashCode would compare all its fields.
-         */
-        private final IdentityHashMap<TopologyLink, Integer> byLink;
-
-        final String[] leaves;
-        final String[] ports;
-        /**
-         * The link of each PF of the node states (null if it has none), looked up once per plan. By
-         * identity: the PFs looked up are those of the same node states, and a PF that is not found is
-         * looked up in the topology (see {@link #link}).
-         */
-        private final IdentityHashMap<PhysicalFunction, @Nullable TopologyLink> pfLinks;
-
-        private LinkIndex(
-                IdentityHashMap<TopologyLink, Integer> byLink,
-                String[] leaves,
-                String[] ports,
-                IdentityHashMap<PhysicalFunction, @Nullable TopologyLink> pfLinks) {
-            this.byLink = byLink;
-            this.leaves = leaves;
-            this.ports = ports;
-            this.pfLinks = pfLinks;
-        }
-
-        /**
-         * The topology link of a PF of {@code node}'s state: {@code topology.findLink(node, pf.name(),
-         * pf.pciAddress())}, from the table built for the plan's node states.
-         */
-        @Nullable
-        TopologyLink link(Topology topology, String node, PhysicalFunction pf) {
-            TopologyLink l = pfLinks.get(pf);
-            if (l != null || pfLinks.containsKey(pf)) {
-                return l;
-            }
-            return topology.findLink(node, pf).orElse(null);
-        }
-
-        static LinkIndex of(Topology topology, Iterable<SriovNetworkNodeState> states) {
-            IdentityHashMap<PhysicalFunction, @Nullable TopologyLink> pfLinks = new IdentityHashMap<>();
-            for (SriovNetworkNodeState s : states) {
-                for (PhysicalFunction pf : s.interfaces()) {
-                    pfLinks.put(pf, topology.findLink(s.nodeName(), pf).orElse(null));
-                }
-            }
-            List<TopologyLink> links = new ArrayList<>(topology.links());
-            links.sort((a, b) -> {
-                int c = a.leaf().compareTo(b.leaf());
-                return c != 0 ? c : a.port().compareTo(b.port());
-            });
-            IdentityHashMap<TopologyLink, Integer> byLink = new IdentityHashMap<>(links.size());
-            List<String> leaves = new ArrayList<>();
-            List<String> ports = new ArrayList<>();
-            TopologyLink prev = null;
-            for (TopologyLink l : links) {
-                if (prev == null
-                        || !prev.leaf().equals(l.leaf())
-                        || !prev.port().equals(l.port())) {
-                    leaves.add(l.leaf());
-                    ports.add(l.port());
-                }
-                byLink.put(l, leaves.size() - 1);
-                prev = l;
-            }
-            return new LinkIndex(byLink, leaves.toArray(new String[0]), ports.toArray(new String[0]), pfLinks);
-        }
-
-        /** The rank of a link of the topology, -1 for any other. */
-        int rank(TopologyLink l) {
-            Integer r = byLink.get(l);
-            return r == null ? -1 : r;
-        }
-
-        int size() {
-            return leaves.length;
-        }
-    }
-
-    /** A pool of the plan, with what the address book holds in it. */
-    static final class PoolState {
-        final PoolSpec spec;
-        final String network;
-        /** The allocations the address book holds, by {@link Owner#key()}. */
-        Map<String, List<String>> existing = Map.of();
-
-        BigInteger capacity = BigInteger.ZERO;
-
-        /** Owner key by address (no prefix length), built from {@link #existing} when first asked. */
-        private @Nullable Map<String, String> holders;
-
-        PoolState(PoolSpec spec, String network) {
-            this.spec = spec;
-            this.network = network;
-        }
-
-        /** The owner key holding the address (canonical, no prefix length), or null. */
-        @Nullable
-        String holderOf(String address) {
-            Map<String, String> h = holders;
-            if (h == null) {
-                h = new HashMap<>();
-                for (Map.Entry<String, List<String>> e : existing.entrySet()) {
-                    for (String cidr : e.getValue()) {
-                        int slash = cidr.indexOf('/');
-                        h.put(slash < 0 ? cidr : cidr.substring(0, slash), e.getKey());
-                    }
-                }
-                holders = h;
-            }
-            return h.get(address);
-        }
-
-        long capacityLimit() {
-            return capacity.bitLength() < 63 ? capacity.longValue() : Long.MAX_VALUE;
-        }
-
-        Diagnostic exhausted(Attachment a) {
-            return new Diagnostic(
-                    a.podRef(),
-                    NETWORKS_FIELD + "[" + a.index() + "]",
-                    "no address left for interface " + a.owner().interfaceName() + " in " + network + ": pool "
-                            + spec.name() + " holds " + capacity + " addresses and all are allocated");
-        }
-    }
-
-    /** What one pod contributes to a plan (see {@link #contribute}). */
-    static final class PodContribution {
-        final Pod pod;
-        final String podKey;
-        private @Nullable List<PortBinding.Key> keys;
-        private @Nullable List<Diagnostic> errors;
-        private @Nullable List<Diagnostic> warnings;
-        private @Nullable List<String> unmapped;
-        private @Nullable List<Attachment> attachments;
-        /** None yet: shared, never written (a pod with no ranked binding allocates no array). */
-        private static final int[] NO_RANKS = new int[0];
-
-        /** (port rank, network rank) of each binding of a ranked network, flat. */
-        private int[] ranked = NO_RANKS;
-
-        private int rankedSize;
-
-        PodContribution(Pod pod) {
-            this.pod = pod;
-            this.podKey = pod.key();
-        }
-
-        List<PortBinding.Key> keys() {
-            return keys == null ? List.of() : keys;
-        }
-
-        List<Diagnostic> errors() {
-            return errors == null ? List.of() : errors;
-        }
-
-        List<Diagnostic> warnings() {
-            return warnings == null ? List.of() : warnings;
-        }
-
-        /** Networks an attachment of which could not be mapped to a port (one entry per attachment). */
-        List<String> unmapped() {
-            return unmapped == null ? List.of() : unmapped;
-        }
-
-        List<Attachment> attachments() {
-            return attachments == null ? List.of() : attachments;
-        }
-
-        void bind(TopologyLink l, NadInfo net, LinkIndex ranks) {
-            PortBinding.Key k = new PortBinding.Key(l.leaf(), l.port(), net.key());
-            if (keys == null) {
-                keys = new ArrayList<>(2);
-            }
-            if (keys.contains(k)) {
-                return;
-            }
-            keys.add(k);
-            if (net.rank() >= 0) {
-                int port = ranks.rank(l);
-                if (port < 0) {
-                    // Links come from the topology the index was built from; anything else is a bug.
-                    throw new IllegalStateException("link " + l + " is not in the plan's topology index");
-                }
-                if (rankedSize == ranked.length) {
-                    ranked = ranked.length == 0 ? new int[4] : Arrays.copyOf(ranked, ranked.length * 2);
-                }
-                ranked[rankedSize++] = port;
-                ranked[rankedSize++] = net.rank();
-            }
-        }
-
-        /** How many bindings have a port rank and a network rank (see {@link #portRank}). */
-        int rankedCount() {
-            return rankedSize / 2;
-        }
-
-        /** The {@link LinkIndex port rank} of the i-th ranked binding. */
-        int portRank(int i) {
-            return ranked[2 * i];
-        }
-
-        /** The {@link NadInfo#rank() network rank} of the i-th ranked binding. */
-        int netRank(int i) {
-            return ranked[2 * i + 1];
-        }
-
-        void error(Diagnostic d) {
-            if (errors == null) {
-                errors = new ArrayList<>(1);
-            }
-            errors.add(d);
-        }
-
-        void warning(Diagnostic d) {
-            if (warnings == null) {
-                warnings = new ArrayList<>(1);
-            }
-            warnings.add(d);
-        }
-
-        void unmapped(String network, ObjectRef object, String field, String message) {
-            error(new Diagnostic(object, field, message));
-            if (unmapped == null) {
-                unmapped = new ArrayList<>(1);
-            }
-            unmapped.add(network);
-        }
-
-        void attach(Attachment a) {
-            if (attachments == null) {
-                attachments = new ArrayList<>(2);
-            }
-            attachments.add(a);
-        }
     }
 
     /** A network being planned. */
