@@ -3,14 +3,12 @@ package io.fabricbinder.core;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
-import io.fabricbinder.core.manifest.IpPrefix;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.manifest.SriovNetworkNodeState;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.TopologyLink;
-import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
@@ -25,7 +23,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The pure planner: desired fabric from a snapshot, diffed against the owned actual fabric and the
@@ -174,22 +171,24 @@ final class Planner {
         Map<String, VirtualNetworkSpec> actualNets = actual.networksByName();
 
         // 1. Networks (without zone and VNI yet): validate what the fabric needs.
+        Exclusions exclusions = new Exclusions(frozenNetworks, errors);
+        NetworkStage networkStage = new NetworkStage(exclusions, warnings);
         Map<String, NetDraft> drafts = new TreeMap<>();
         for (NetworkAttachmentDefinition nad : nads.values()) {
             if (!nad.extendToFabric()) {
                 continue;
             }
-            NetDraft d = draft(nad);
+            NetDraft d = networkStage.draft(nad);
             if (d != null) {
                 drafts.put(nad.key(), d);
             }
         }
         // 2. Routing zones from mesh VNRs (same namespace as the NAD).
-        assignZones(drafts, nads, m.virtualNetworkRouters());
+        networkStage.assignZones(drafts, nads, m.virtualNetworkRouters());
         // 3. VNIs: pinned first, then the ones already on the fabric, then new ones.
-        assignVnis(drafts, actualNets);
+        new VniStage(exclusions, vniMin, vniMax).assignVnis(drafts, actualNets);
         // 4. Overlapping subnets inside one routing zone.
-        checkOverlaps(drafts);
+        networkStage.checkOverlaps(drafts);
 
         desiredNets = new TreeMap<>();
         for (NetDraft d : drafts.values()) {
@@ -509,224 +508,6 @@ final class Planner {
 
     // ------------------------------------------------------------------ networks
 
-    private @Nullable NetDraft draft(NetworkAttachmentDefinition nad) {
-        ObjectRef object = nad.ref();
-        Integer vlan = nad.vlan();
-        if (vlan == null || vlan == 0) {
-            exclude(
-                    nad.key(),
-                    object,
-                    "spec.config.vlan",
-                    "extending a network to the fabric needs a VLAN 1..4094 on the sriov plugin, got "
-                            + (vlan == null ? "none" : "0"));
-            return null;
-        }
-        NetDraft d = new NetDraft(nad.key(), nad.namespace(), vlan);
-        d.pinnedVni = nad.vni();
-        IpamBlock ipam = nad.ipam();
-        if (ipam != null && ipam.isFabricBinder()) {
-            for (IpRange range : ipam.ranges()) {
-                // The parser gives canonical text; IpPrefix is for the overlap checks.
-                IpPrefix subnet = IpPrefix.parse(range.subnet());
-                Subnet r = new Subnet(subnet, range.gateway());
-                if (r.subnet().isIpv4()) {
-                    if (d.v4 != null) {
-                        exclude(
-                                nad.key(),
-                                object,
-                                "spec.config.ipam.ipRanges",
-                                "a fabric network takes one IPv4 and one IPv6 subnet, got " + d.v4 + " and "
-                                        + r.subnet());
-                        return null;
-                    }
-                    d.v4 = r.subnet();
-                    d.v4Gateway = r.gateway();
-                } else {
-                    if (d.v6 != null) {
-                        exclude(
-                                nad.key(),
-                                object,
-                                "spec.config.ipam.ipRanges",
-                                "a fabric network takes one IPv4 and one IPv6 subnet, got " + d.v6 + " and "
-                                        + r.subnet());
-                        return null;
-                    }
-                    d.v6 = r.subnet();
-                    d.v6Gateway = r.gateway();
-                }
-            }
-        } else {
-            warnings.add(new Diagnostic(
-                    object,
-                    "spec.config.ipam",
-                    ipam == null || ipam.type() == null
-                            ? "no IPAM (" + (ipam == null ? "no ipam block" : "an empty ipam object")
-                                    + "); the network is extended at layer 2 only (no subnet, no gateway)"
-                            : "IPAM type '" + ipam.type() + "' is not fabricbinder-ipam; the network is extended at"
-                                    + " layer 2 only (no subnet, no gateway)"));
-        }
-        return d;
-    }
-
-    private void assignZones(
-            Map<String, NetDraft> drafts,
-            Map<String, NetworkAttachmentDefinition> nads,
-            List<VirtualNetworkRouter> vnrs) {
-        for (NetDraft d : drafts.values()) {
-            // Drafts are made from these NADs, under their keys.
-            NetworkAttachmentDefinition nad = Objects.requireNonNull(nads.get(d.name), "draft without its NAD");
-            List<String> selecting = new ArrayList<>();
-            for (VirtualNetworkRouter vnr : vnrs) {
-                if (vnr.type() == VirtualNetworkRouter.Type.MESH
-                        && vnr.namespace().equals(nad.namespace())
-                        && vnr.virtualNetworkSelector().matches(nad.labels())) {
-                    selecting.add(vnr.key());
-                }
-            }
-            if (selecting.isEmpty()) {
-                continue;
-            }
-            d.zone = selecting.get(0);
-            if (selecting.size() > 1) {
-                warnings.add(new Diagnostic(
-                        nadRef(d.name),
-                        "metadata.labels",
-                        "selected by several VirtualNetworkRouters " + selecting + "; a network can be in one routing"
-                                + " zone only, so it joins " + d.zone + " (the first by namespace/name) and is not"
-                                + " routed to the networks of the others"));
-            }
-        }
-    }
-
-    private void assignVnis(Map<String, NetDraft> drafts, Map<String, VirtualNetworkSpec> actualNets) {
-        Map<Long, List<String>> pinned = new TreeMap<>();
-        for (NetDraft d : drafts.values()) {
-            if (d.pinnedVni != null) {
-                pinned.computeIfAbsent(d.pinnedVni.longValue(), v -> new ArrayList<>())
-                        .add(d.name);
-            }
-        }
-        Map<Long, String> used = new HashMap<>();
-        for (Map.Entry<Long, List<String>> e : pinned.entrySet()) {
-            if (e.getValue().size() > 1) {
-                for (String n : e.getValue()) {
-                    exclude(
-                            n,
-                            nadRef(n),
-                            "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]",
-                            "VNI " + e.getKey() + " is used by several networks: " + e.getValue());
-                    drafts.remove(n);
-                }
-            } else {
-                used.put(e.getKey(), e.getValue().get(0));
-            }
-        }
-        // Networks already on the fabric keep their VNI (stable), unless it is now pinned elsewhere.
-        // Kept networks of invalid NADs hold their VNI too.
-        Map<Long, String> held = new TreeMap<>();
-        for (VirtualNetworkSpec have : actualNets.values()) {
-            if (frozenNetworks.contains(have.name())) {
-                held.put(have.vni(), have.name());
-            }
-        }
-        for (Map.Entry<Long, String> h : held.entrySet()) {
-            String owner = used.get(h.getKey());
-            if (owner != null && !owner.equals(h.getValue())) {
-                exclude(
-                        owner,
-                        nadRef(owner),
-                        "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]",
-                        "VNI " + h.getKey() + " is used by the fabric network of " + h.getValue());
-                drafts.remove(owner);
-                used.remove(h.getKey());
-            }
-            used.put(h.getKey(), h.getValue());
-        }
-        for (NetDraft d : drafts.values()) {
-            if (d.pinnedVni != null) {
-                d.vni = d.pinnedVni;
-                continue;
-            }
-            VirtualNetworkSpec have = actualNets.get(d.name);
-            if (have != null && !used.containsKey(have.vni())) {
-                d.vni = have.vni();
-                used.put(have.vni(), d.name);
-            }
-        }
-        for (NetDraft d : drafts.values()) {
-            if (d.vni != 0) {
-                continue;
-            }
-            long size = vniMax - vniMin + 1;
-            long start = Math.floorMod(hash64(d.name), size);
-            for (long i = 0; i < size; i++) {
-                long candidate = vniMin + (start + i) % size;
-                if (!used.containsKey(candidate)) {
-                    d.vni = candidate;
-                    used.put(candidate, d.name);
-                    break;
-                }
-            }
-        }
-        drafts.values().removeIf(d -> {
-            if (d.vni == 0) {
-                exclude(
-                        d.name,
-                        nadRef(d.name),
-                        "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]",
-                        "the VNI range " + vniMin + ".." + vniMax + " is exhausted; pin a VNI with the annotation");
-                return true;
-            }
-            return false;
-        });
-    }
-
-    private void checkOverlaps(Map<String, NetDraft> drafts) {
-        Map<String, List<NetDraft>> byZone = new TreeMap<>();
-        for (NetDraft d : drafts.values()) {
-            if (d.zone != null) {
-                byZone.computeIfAbsent(d.zone, z -> new ArrayList<>()).add(d);
-            }
-        }
-        Set<String> bad = new TreeSet<>();
-        for (Map.Entry<String, List<NetDraft>> e : byZone.entrySet()) {
-            List<NetDraft> members = e.getValue();
-            for (int i = 0; i < members.size(); i++) {
-                for (int j = i + 1; j < members.size(); j++) {
-                    NetDraft a = members.get(i);
-                    NetDraft b = members.get(j);
-                    IpPrefix overlap = overlap(a.v4, b.v4);
-                    boolean v4 = overlap != null;
-                    if (!v4) {
-                        overlap = overlap(a.v6, b.v6);
-                    }
-                    if (overlap != null) {
-                        for (NetDraft[] pair : new NetDraft[][] {{a, b}, {b, a}}) {
-                            errors.add(new Diagnostic(
-                                    nadRef(pair[0].name),
-                                    "spec.config.ipam.subnet",
-                                    "subnet overlaps " + pair[1].name + " ("
-                                            + (v4 ? a.v4 + " / " + b.v4 : a.v6 + " / " + b.v6)
-                                            + ") in routing zone " + e.getKey()));
-                            bad.add(pair[0].name);
-                        }
-                    }
-                }
-            }
-        }
-        for (String n : bad) {
-            drafts.remove(n);
-            frozenNetworks.add(n);
-        }
-    }
-
-    private static @Nullable IpPrefix overlap(@Nullable IpPrefix a, @Nullable IpPrefix b) {
-        if (a == null || b == null) {
-            return null;
-        }
-        return a.contains(b) || b.contains(a) ? a : null;
-    }
-
     // ------------------------------------------------------------------ pods and ports
 
     private Set<PortBinding.Key> portConflicts(List<PortBinding.Key> desired, Map<String, VirtualNetworkSpec> nets) {
@@ -789,9 +570,6 @@ final class Planner {
         return ipam.pool(nad.cniNetworkName());
     }
 
-    /** A subnet of a fabric network with its gateway (canonical text), or none. */
-    private record Subnet(IpPrefix subnet, @Nullable String gateway) {}
-
     // ------------------------------------------------------------------ helpers
 
     /**
@@ -805,19 +583,6 @@ final class Planner {
     /** A pod of the plan by its {@code namespace/name} key. */
     static ObjectRef podRef(String podKey) {
         return ObjectRef.ofKey(Pod.KIND, podKey);
-    }
-
-    private void exclude(String network, ObjectRef object, String field, String message) {
-        errors.add(new Diagnostic(object, field, message));
-        frozenNetworks.add(network);
-    }
-
-    private static long hash64(String s) {
-        long h = 1125899906842597L;
-        for (int i = 0; i < s.length(); i++) {
-            h = 31 * h + s.charAt(i);
-        }
-        return h ^ (h >>> 29);
     }
 
     /**
@@ -894,51 +659,5 @@ final class Planner {
             return Freeze.NONE;
         }
         return new Freeze(all, untagAll, Set.copyOf(leafPorts), Set.copyOf(zoneNamespaces));
-    }
-
-    /** A network being planned. */
-    private static final class NetDraft {
-        final String name;
-        final String namespace;
-        final int vlan;
-
-        @Nullable
-        Integer pinnedVni;
-
-        long vni;
-
-        @Nullable
-        IpPrefix v4;
-
-        @Nullable
-        String v4Gateway;
-
-        @Nullable
-        IpPrefix v6;
-
-        @Nullable
-        String v6Gateway;
-
-        @Nullable
-        String zone;
-
-        NetDraft(String name, String namespace, int vlan) {
-            this.name = name;
-            this.namespace = namespace;
-            this.vlan = vlan;
-        }
-
-        VirtualNetworkSpec toSpec() {
-            boolean routed = zone != null;
-            return new VirtualNetworkSpec(
-                    name,
-                    vlan,
-                    vni,
-                    v4 == null ? null : v4.toString(),
-                    v6 == null ? null : v6.toString(),
-                    routed ? v4Gateway : null,
-                    routed ? v6Gateway : null,
-                    zone);
-        }
     }
 }
