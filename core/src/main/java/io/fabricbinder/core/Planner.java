@@ -585,6 +585,9 @@ final class Planner {
         return ObjectRef.ofKey(Pod.KIND, podKey);
     }
 
+    /** A leaf port. */
+    record LeafPort(String leaf, String port) {}
+
     /**
      * What input that could not be read (or read as valid) forbids removing. The rule is
      * conservative: what cannot be ruled out is kept.
@@ -602,14 +605,14 @@ final class Planner {
      *
      * @param all nothing is deleted, untagged or released
      * @param untagAll no port binding is untagged
-     * @param leafPorts {@code leaf + "\u0000" + port} of leaf ports whose bindings are not untagged
+     * @param leafPorts leaf ports whose bindings are not untagged
      * @param zoneNamespaces namespaces whose networks keep their routing zone
      */
-    record Freeze(boolean all, boolean untagAll, Set<String> leafPorts, Set<String> zoneNamespaces) {
+    record Freeze(boolean all, boolean untagAll, Set<LeafPort> leafPorts, Set<String> zoneNamespaces) {
         static final Freeze NONE = new Freeze(false, false, Set.of(), Set.of());
 
         boolean keepsBindingOn(String leaf, String port) {
-            return all || untagAll || (!leafPorts.isEmpty() && leafPorts.contains(leaf + "\u0000" + port));
+            return all || untagAll || (!leafPorts.isEmpty() && leafPorts.contains(new LeafPort(leaf, port)));
         }
 
         boolean keepsZoneOf(String namespace) {
@@ -628,7 +631,7 @@ final class Planner {
                             + " untagged or released until it is fixed"));
         }
         boolean untagAll = false;
-        Set<String> leafPorts = new HashSet<>();
+        Set<LeafPort> leafPorts = new HashSet<>();
         for (ManifestSet.InvalidPod p : m.invalidPods()) {
             String node = p.nodeName();
             if (node == null) {
@@ -639,7 +642,7 @@ final class Planner {
                         "the pod has errors and its node cannot be read: no port is untagged until it is fixed"));
             } else if (!node.isEmpty()) {
                 for (TopologyLink l : snapshot.topology().linksOf(node)) {
-                    leafPorts.add(l.leaf() + "\u0000" + l.port());
+                    leafPorts.add(new LeafPort(l.leaf(), l.port()));
                 }
                 warnings.add(new Diagnostic(
                         podRef(p.key()),
