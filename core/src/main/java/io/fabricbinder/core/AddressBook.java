@@ -15,7 +15,8 @@ import java.util.Map;
  * The core's view of the central IPAM: read the allocations of a pool, allocate and release one
  * owner's addresses. Backed by the ipam module's {@link IpAllocator} ({@link #of(IpAllocator)}).
  *
- * <p>The planner only ever calls the read methods ({@link #allocations}, {@link #capacity}); {@link
+ * <p>Planning never calls it: the IPAM state is read before planning (the read methods, {@link
+ * #allocationsByOwnerKey} and {@link #capacity}), like the fabric state; {@link
  * #allocate} and {@link #release} are called when a plan is applied. An owner is one pod incarnation
  * (UID) and interface, so allocation is idempotent per pod UID + interface. Example:
  *

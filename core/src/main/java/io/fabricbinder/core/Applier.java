@@ -6,12 +6,12 @@ import io.fabricbinder.ipam.PoolSpec;
 import io.fabricbinder.ipam.RequestedAddressException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Executes a {@link Plan} in the documented order over two seams, the {@link FabricGateway} (the
@@ -54,7 +54,10 @@ final class Applier {
         Optional<String> refusal = deletionGuard.refusal(plan);
         if (refusal.isPresent()) {
             ApplyResult refused = new ApplyResult(
-                    ApplyResult.Status.REFUSED, 0, List.of(new Diagnostic("Plan", "", refusal.get())), refusal.get());
+                    ApplyResult.Status.REFUSED,
+                    0,
+                    List.of(new Diagnostic(ObjectRef.clusterScoped("Plan", ""), "", refusal.get())),
+                    refusal.get());
             return new ReconcileResult(plan, refused, allocated, released, failures);
         }
         ApplyResult fabric;
@@ -72,7 +75,8 @@ final class Applier {
 
     private void allocate(Plan plan, List<IpAllocationEntry> allocated, List<Diagnostic> failures) {
         // One allocate call per owner (a dual-stack owner has two entries).
-        Map<String, List<IpAllocationEntry>> byOwner = new TreeMap<>();
+        // Insertion order: the plan's entries are sorted, so the calls are made in a stable order.
+        Map<PoolOwner, List<IpAllocationEntry>> byOwner = new LinkedHashMap<>();
         for (IpAllocationEntry e : plan.ipAllocations()) {
             if (e.action() == AllocationAction.ALLOCATE) {
                 byOwner.computeIfAbsent(ownerKey(e), k -> new ArrayList<>()).add(e);
@@ -90,13 +94,11 @@ final class Applier {
                     }
                 }
                 List<String> cidrs = requested.isEmpty()
-                        ? addressBook.allocate(pool, owner(first))
-                        : addressBook.allocate(pool, owner(first), requested);
+                        ? addressBook.allocate(pool, first.owner())
+                        : addressBook.allocate(pool, first.owner(), requested);
                 for (int r = 0; r < cidrs.size(); r++) {
                     allocated.add(new IpAllocationEntry(
-                            first.pod(),
-                            first.podUid(),
-                            first.interfaceName(),
+                            first.owner(),
                             first.virtualNetwork(),
                             pool.ranges().get(r).subnet(),
                             cidrs.get(r),
@@ -123,14 +125,14 @@ final class Applier {
     }
 
     private void release(Plan plan, List<IpAllocationEntry> released, List<Diagnostic> failures) {
-        Set<String> done = new HashSet<>();
+        Set<PoolOwner> done = new HashSet<>();
         for (IpAllocationEntry e : plan.ipAllocations()) {
             if (e.action() != AllocationAction.RELEASE) {
                 continue;
             }
             try {
                 if (done.add(ownerKey(e))) {
-                    addressBook.release(poolOf(plan, e), owner(e));
+                    addressBook.release(poolOf(plan, e), e.owner());
                 }
                 released.add(e);
             } catch (RuntimeException ex) {
@@ -141,17 +143,15 @@ final class Applier {
     }
 
     /** One IPAM owner within one pool: the unit of allocate and release calls. */
-    private static String ownerKey(IpAllocationEntry e) {
-        return e.pool() + "\u0000" + e.pod() + "\u0000" + e.podUid() + "\u0000" + e.interfaceName();
-    }
+    private record PoolOwner(String pool, Owner owner) {}
 
-    private static Owner owner(IpAllocationEntry e) {
-        String[] podParts = e.pod().split("/", 2);
-        return new Owner(podParts[0], podParts[1], e.podUid(), e.interfaceName());
+    private static PoolOwner ownerKey(IpAllocationEntry e) {
+        return new PoolOwner(e.pool(), e.owner());
     }
 
     private static Diagnostic podError(IpAllocationEntry e, String message) {
-        return new Diagnostic("Pod " + e.pod(), Planner.NETWORKS_FIELD, message);
+        Owner o = e.owner();
+        return new Diagnostic(ObjectRef.of("Pod", o.namespace(), o.pod()), Planner.NETWORKS_FIELD, message);
     }
 
     /**

@@ -4,18 +4,18 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * An error or warning about one object: which object, which field, what is wrong.
+ * An error or warning about one object: which object, which field, what is wrong. The one
+ * diagnostic type of FabricBinder: manifest validation, topology sources, the planner and the
+ * appliers all report with it.
  *
- * <p>Example: {@code Diagnostic[object=NetworkAttachmentDefinition ns/red, field=spec.config.vlan,
- * message=VLAN 100 on leaf1 xe-0/0/10 is also used by ns/blue with subnet 10.2.0.0/24]}. Objects are
- * named {@code Kind namespace/name} as in {@link io.fabricbinder.core.manifest.ManifestError}.
- * Immutable and thread-safe.
+ * <p>Example: {@code NetworkAttachmentDefinition ns/red: spec.config.vlan: VLAN 100 on leaf1
+ * xe-0/0/10 is also wanted by ...}. Immutable and thread-safe.
  *
- * @param object the object, {@code Kind namespace/name}
+ * @param object the object (its text is {@code Kind namespace/name}, see {@link ObjectRef})
  * @param field the dotted field path, empty when the whole object is concerned
  * @param message what is wrong, with the bad value
  */
-public record Diagnostic(String object, String field, String message) implements Comparable<Diagnostic> {
+public record Diagnostic(ObjectRef object, String field, String message) implements Comparable<Diagnostic> {
 
     private static final Comparator<Diagnostic> ORDER = Comparator.comparing(Diagnostic::object)
             .thenComparing(Diagnostic::field)

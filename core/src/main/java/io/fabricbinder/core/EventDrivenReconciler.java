@@ -56,7 +56,7 @@ public final class EventDrivenReconciler {
     private final Map<String, Pod> pods = new HashMap<>();
     private final Map<String, VirtualNetworkRouter> routers = new HashMap<>();
     private final Map<String, SriovNetworkNodeState> nodeStates = new HashMap<>();
-    private final Map<String, ManifestSet> invalid = new TreeMap<>();
+    private final Map<ObjectRef, ManifestSet> invalid = new TreeMap<>();
     private Topology topology = Topology.empty();
     private final IncrementalPlanner incremental;
     /** True when the incremental planner must be rebuilt (anything but a valid pod changed). */
@@ -97,7 +97,7 @@ public final class EventDrivenReconciler {
         ManifestSet one = Manifests.convert(resource);
         synchronized (lock) {
             if (!one.errors().isEmpty()) {
-                String object = one.errors().get(0).object();
+                ObjectRef object = one.errors().get(0).object();
                 removeValid(object);
                 invalid.put(object, one);
                 stale = true;
@@ -161,7 +161,7 @@ public final class EventDrivenReconciler {
                 case SriovNetworkNodeState.KIND -> nodeStates.remove(key);
                 default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
             }
-            if (!kind.equals(Pod.KIND) || invalid.remove(kind + " " + key) != null) {
+            if (!kind.equals(Pod.KIND) || invalid.remove(ObjectRef.of(kind, namespace, name)) != null) {
                 stale = true;
             }
             changed();
@@ -221,7 +221,8 @@ public final class EventDrivenReconciler {
         synchronized (lock) {
             if (stale || !incremental.isBuilt()) {
                 FabricState actual = binder.gateway().readOwnedState();
-                incremental.rebuild(binder.checkedAgainstFabric(snapshot()), actual);
+                ClusterSnapshot checked = binder.checkedAgainstFabric(snapshot());
+                incremental.rebuild(checked, actual, binder.readIpam(checked));
                 stale = false;
                 pendingPods.clear();
             } else {
@@ -374,14 +375,12 @@ public final class EventDrivenReconciler {
         }
     }
 
-    private void removeValid(String object) {
-        int space = object.indexOf(' ');
-        if (space < 0) {
-            return;
+    private void removeValid(ObjectRef object) {
+        if (object.namespace() == null) {
+            return; // not a namespaced object of a kind the model holds
         }
-        String kind = object.substring(0, space);
-        String key = object.substring(space + 1);
-        switch (kind) {
+        String key = object.key();
+        switch (object.kind()) {
             case NetworkAttachmentDefinition.KIND -> nads.remove(key);
             case Pod.KIND -> pods.remove(key);
             case VirtualNetworkRouter.KIND -> routers.remove(key);
@@ -392,14 +391,14 @@ public final class EventDrivenReconciler {
 
     private void putNad(NetworkAttachmentDefinition nad) {
         nads.put(nad.key(), nad);
-        invalid.remove(NetworkAttachmentDefinition.KIND + " " + nad.key());
+        invalid.remove(nad.ref());
         stale = true;
     }
 
     private void putPod(Pod pod) {
         String key = pod.key();
         pods.put(key, pod);
-        if (invalid.remove(Pod.KIND + " " + key) != null || incremental.isInvalidPod(key)) {
+        if (invalid.remove(pod.ref()) != null || incremental.isInvalidPod(key)) {
             stale = true;
         }
         pendingPods.add(key);
@@ -407,13 +406,13 @@ public final class EventDrivenReconciler {
 
     private void putRouter(VirtualNetworkRouter r) {
         routers.put(r.key(), r);
-        invalid.remove(VirtualNetworkRouter.KIND + " " + r.key());
+        invalid.remove(r.ref());
         stale = true;
     }
 
     private void putNodeState(SriovNetworkNodeState s) {
         nodeStates.put(s.key(), s);
-        invalid.remove(SriovNetworkNodeState.KIND + " " + s.key());
+        invalid.remove(s.ref());
         stale = true;
     }
 }

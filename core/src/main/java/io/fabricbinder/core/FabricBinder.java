@@ -77,15 +77,23 @@ public final class FabricBinder {
     public Plan plan(ClusterSnapshot snapshot, FabricState actual) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(actual, "actual");
-        Planner planner = new Planner(snapshot, actual, addressBook, vniMin, vniMax).knownPoolSpecs(poolSpecs);
+        Map<Planner.PoolKey, PoolSpec> specs = Planner.poolSpecs(snapshot.manifests(), poolSpecs);
+        IpamState ipam = IpamState.read(addressBook, specs.values());
+        Planner planner = new Planner(snapshot, actual, ipam, vniMin, vniMax).knownPoolSpecs(specs);
         Plan plan = planner.plan();
         poolSpecs = Collections.unmodifiableMap(planner.usedPoolSpecs);
         return plan;
     }
 
-    /** A new incremental planner over this instance's address book and VNI range. */
+    /** The IPAM state a plan of this snapshot reads: the allocations of the pools its NADs need. */
+    IpamState readIpam(ClusterSnapshot snapshot) {
+        return IpamState.read(
+                addressBook, Planner.poolSpecs(snapshot.manifests(), poolSpecs).values());
+    }
+
+    /** A new incremental planner over this instance's VNI range. */
     IncrementalPlanner incrementalPlanner() {
-        return new IncrementalPlanner(addressBook, vniMin, vniMax);
+        return new IncrementalPlanner(vniMin, vniMax);
     }
 
     /**

@@ -136,14 +136,14 @@ public final class InMemoryFabricGateway implements FabricGateway {
         return null;
     }
 
-    private static String objectOf(PlanChange change) {
+    private static ObjectRef objectOf(PlanChange change) {
         if (change instanceof RoutingZoneChange z) {
-            return "RoutingZone " + z.zone().name();
+            return ObjectRef.clusterScoped("RoutingZone", z.zone().name());
         }
         if (change instanceof VirtualNetworkChange v) {
-            return "VirtualNetwork " + v.network().name();
+            return ObjectRef.clusterScoped("VirtualNetwork", v.network().name());
         }
         PortBinding b = ((PortBindingChange) change).binding();
-        return "PortBinding " + b.leaf() + " " + b.port() + " " + b.virtualNetwork();
+        return ObjectRef.clusterScoped("PortBinding", b.leaf() + " " + b.port() + " " + b.virtualNetwork());
     }
 }

@@ -3,10 +3,7 @@ package io.fabricbinder.core;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
-import io.fabricbinder.core.Planner.Attachment;
-import io.fabricbinder.core.Planner.PodContribution;
-import io.fabricbinder.core.Planner.PoolState;
-import io.fabricbinder.core.Planner.PortVlan;
+import io.fabricbinder.core.PortStage.PortVlan;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
@@ -41,7 +38,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class IncrementalPlanner {
 
-    private final AddressBook addresses;
     private final long vniMin;
     private final long vniMax;
 
@@ -49,7 +45,7 @@ final class IncrementalPlanner {
     private boolean bulk;
 
     // Network level, fixed between rebuilds.
-    private Planner.Context ctx = Planner.Context.EMPTY;
+    private MappingContext ctx = MappingContext.EMPTY;
     private List<RoutingZoneChange> zones = List.of();
     private List<VirtualNetworkChange> nets = List.of();
     private Map<String, PoolSpec> pools = Map.of();
@@ -94,8 +90,7 @@ final class IncrementalPlanner {
     private final Set<String> touchedNets = new LinkedHashSet<>();
     private final Set<PoolCandidates> touchedPools = new LinkedHashSet<>();
 
-    IncrementalPlanner(AddressBook addresses, long vniMin, long vniMax) {
-        this.addresses = addresses;
+    IncrementalPlanner(long vniMin, long vniMax) {
         this.vniMin = vniMin;
         this.vniMax = vniMax;
     }
@@ -110,17 +105,17 @@ final class IncrementalPlanner {
         return invalidPods.contains(podKey);
     }
 
-    /** Plans from scratch: the network level from the snapshot, fabric and address book, then every pod. */
-    void rebuild(ClusterSnapshot snapshot, FabricState actual) {
+    /** Plans from scratch: the network level from the snapshot, fabric and IPAM state, then every pod. */
+    void rebuild(ClusterSnapshot snapshot, FabricState actual, IpamState ipam) {
         clear();
-        Planner p = new Planner(snapshot, actual, addresses, vniMin, vniMax);
-        p.prepare();
-        ctx = p.context;
-        zones = List.copyOf(p.zoneChanges);
-        nets = List.copyOf(p.netChanges);
-        pools = p.pools;
-        netIndex = new HashMap<>(p.desiredNets);
-        invalidPods = Set.copyOf(p.invalidPods());
+        Planner p = new Planner(snapshot, actual, ipam, vniMin, vniMax);
+        Planner.NetworkLevel level = p.prepare();
+        ctx = level.context();
+        zones = List.copyOf(level.zoneChanges());
+        nets = List.copyOf(level.netChanges());
+        pools = level.pools();
+        netIndex = new HashMap<>(level.desiredNets());
+        invalidPods = level.invalidPods();
         actualPorts = new HashMap<>(actual.bindingsByKey());
         for (PortBinding.Key k : actualPorts.keySet()) {
             actualKeysByNet
@@ -130,7 +125,7 @@ final class IncrementalPlanner {
             touchedKeys.add(k);
             touchedNets.add(k.virtualNetwork());
         }
-        for (PoolState ps : p.poolStates.values()) {
+        for (PoolState ps : level.poolStates().values()) {
             poolsByName.put(ps.spec.name(), new PoolCandidates(ps));
             for (Map.Entry<String, List<String>> e : ps.existing.entrySet()) {
                 // An owner key is namespace/pod/podUid/interface: the pod key is its first two parts.
@@ -142,10 +137,10 @@ final class IncrementalPlanner {
             }
         }
         bulk = true;
-        p.baseErrors().forEach(d -> count(errorCounts, d, 1));
-        p.baseWarnings().forEach(d -> count(warningCounts, d, 1));
+        level.errors().forEach(d -> count(errorCounts, d, 1));
+        level.warnings().forEach(d -> count(warningCounts, d, 1));
         for (Pod pod : snapshot.manifests().pods()) {
-            add(Planner.contribute(pod, ctx));
+            add(PodStage.contribute(pod, ctx));
         }
         for (String podKey : existingByPod.keySet()) {
             refreshExisting(podKey);
@@ -179,7 +174,7 @@ final class IncrementalPlanner {
         if (old != null) {
             retract(old);
         }
-        add(Planner.contribute(pod, ctx));
+        add(PodStage.contribute(pod, ctx));
         refreshExisting(key);
         settle();
     }
@@ -223,7 +218,7 @@ final class IncrementalPlanner {
             touchedKeys.add(k);
             if (first && eligible(k)) {
                 PortVlan pv = portVlan(k);
-                groups.computeIfAbsent(pv, x -> new TreeSet<>(Planner.BY_NETWORK))
+                groups.computeIfAbsent(pv, x -> new TreeSet<>(PortStage.BY_NETWORK))
                         .add(k);
                 touchedGroups.add(pv);
             }
@@ -292,9 +287,9 @@ final class IncrementalPlanner {
         for (Existing e : held) {
             Attachment a = c == null ? null : find(c, e.pool.spec.name(), e.ownerKey);
             if (a != null) {
-                Planner.addExisting(a, e.have, now);
+                AddressStage.addExisting(a, e.have, now);
             } else if (!ctx.freeze().all() && !invalidPods.contains(podKey)) {
-                Planner.addRelease(e.pool, Owner.fromKey(e.ownerKey), e.have, now);
+                AddressStage.addRelease(e.pool, Owner.fromKey(e.ownerKey), e.have, now);
             }
         }
         List<IpAllocationEntry> before = existingEntries.put(podKey, now);
@@ -328,7 +323,7 @@ final class IncrementalPlanner {
             if (g != null) {
                 touchedKeys.addAll(g);
                 if (g.size() > 1) {
-                    List<Diagnostic> now = Planner.conflictErrors(new ArrayList<>(g), netIndex);
+                    List<Diagnostic> now = PortStage.conflictErrors(new ArrayList<>(g), netIndex);
                     now.forEach(d -> error(d, 1));
                     groupErrors.put(pv, now);
                 }
@@ -426,7 +421,7 @@ final class IncrementalPlanner {
             long rank = 0;
             for (Map.Entry<AttKey, Attachment> e : pc.waiting.entrySet()) {
                 // As the full planner: a blocked request takes no room.
-                Object blocked = Planner.requestBlock(e.getValue(), pc.ps);
+                Object blocked = AddressStage.requestBlock(e.getValue(), pc.ps);
                 Object d = blocked != null
                         ? blocked
                         : rank++ < room ? allocateEntries(e.getValue()) : pc.ps.exhausted(e.getValue());
@@ -441,7 +436,7 @@ final class IncrementalPlanner {
                 }
                 Attachment a = pc.waiting.get(ak);
                 if (a != null) {
-                    Object blocked = Planner.requestBlock(a, pc.ps);
+                    Object blocked = AddressStage.requestBlock(a, pc.ps);
                     Object d = blocked != null ? blocked : allocateEntries(a);
                     pc.decided.put(ak, d);
                     redo(d);
@@ -454,7 +449,7 @@ final class IncrementalPlanner {
 
     private static List<IpAllocationEntry> allocateEntries(Attachment a) {
         List<IpAllocationEntry> out = new ArrayList<>(a.pool().ranges().size());
-        Planner.addAllocate(a, out);
+        AddressStage.addAllocate(a, out);
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.Owner;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -11,9 +12,8 @@ import org.jspecify.annotations.Nullable;
  * for any free address, allocated when the plan is applied (planning never allocates). Immutable and
  * thread-safe.
  *
- * @param pod {@code namespace/name}
- * @param podUid the pod UID (the allocation owner is pod UID + interface)
- * @param interfaceName the interface in the pod, e.g. {@code net1}
+ * @param owner who holds (or will hold) the address: namespace, pod, pod UID and interface, the
+ *     ipam module's allocation owner (allocation is idempotent per pod UID + interface)
  * @param virtualNetwork the network, {@code namespace/nad}
  * @param subnet the subnet the address comes from (CIDR)
  * @param address the address in CIDR form; for {@code allocate} the requested one, or null for any
@@ -21,9 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param action what applying the plan does
  */
 public record IpAllocationEntry(
-        String pod,
-        String podUid,
-        String interfaceName,
+        Owner owner,
         String virtualNetwork,
         String subnet,
         @Nullable String address,
@@ -33,9 +31,7 @@ public record IpAllocationEntry(
 
     /** Validates. */
     public IpAllocationEntry {
-        Objects.requireNonNull(pod, "pod");
-        Objects.requireNonNull(podUid, "podUid");
-        Objects.requireNonNull(interfaceName, "interfaceName");
+        Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(virtualNetwork, "virtualNetwork");
         Objects.requireNonNull(subnet, "subnet");
         Objects.requireNonNull(pool, "pool");
@@ -45,17 +41,33 @@ public record IpAllocationEntry(
         }
     }
 
+    /** The pod, {@code namespace/name} (derived from {@link #owner()}). */
+    public String pod() {
+        return owner.namespace() + "/" + owner.pod();
+    }
+
+    /** The pod UID (derived from {@link #owner()}). */
+    public String podUid() {
+        return owner.podUid();
+    }
+
+    /** The interface in the pod, e.g. {@code net1} (derived from {@link #owner()}). */
+    public String interfaceName() {
+        return owner.interfaceName();
+    }
+
+    /** Plan order: pod ({@code namespace/name} as text), interface, network, pod UID, subnet, address. */
     @Override
     public int compareTo(IpAllocationEntry o) {
-        int c = pod.compareTo(o.pod);
+        int c = comparePodKeys(owner, o.owner);
         if (c == 0) {
-            c = interfaceName.compareTo(o.interfaceName);
+            c = owner.interfaceName().compareTo(o.owner.interfaceName());
         }
         if (c == 0) {
             c = virtualNetwork.compareTo(o.virtualNetwork);
         }
         if (c == 0) {
-            c = podUid.compareTo(o.podUid);
+            c = owner.podUid().compareTo(o.owner.podUid());
         }
         if (c == 0) {
             c = subnet.compareTo(o.subnet);
@@ -64,5 +76,27 @@ public record IpAllocationEntry(
             c = (address == null ? "" : address).compareTo(o.address == null ? "" : o.address);
         }
         return c;
+    }
+
+    /**
+     * Compares {@code namespace + "/" + pod} of both owners as text, without building the strings:
+     * the plan has always sorted by the pod key's text, in which {@code a-b/x} comes before {@code a/x}.
+     */
+    private static int comparePodKeys(Owner a, Owner b) {
+        String an = a.namespace();
+        String bn = b.namespace();
+        if (an.equals(bn)) {
+            return a.pod().compareTo(b.pod());
+        }
+        int n = Math.min(an.length(), bn.length());
+        for (int i = 0; i < n; i++) {
+            char x = an.charAt(i);
+            char y = bn.charAt(i);
+            if (x != y) {
+                return x - y;
+            }
+        }
+        // One namespace is a prefix of the other: the shorter one continues with '/'.
+        return an.length() < bn.length() ? '/' - bn.charAt(n) : an.charAt(n) - '/';
     }
 }

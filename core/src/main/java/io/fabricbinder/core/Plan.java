@@ -508,7 +508,7 @@ public final class Plan {
         List<Object> out = new ArrayList<>();
         for (Diagnostic d : ds) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("object", d.object());
+            m.put("object", d.object().toString());
             m.put("field", d.field());
             m.put("message", d.message());
             out.add(m);

@@ -40,7 +40,7 @@ final class TopologyCheck {
                 kept.add(l);
             } else {
                 errors.add(new Diagnostic(
-                        "Topology " + l.node() + "/" + l.nic(),
+                        ObjectRef.clusterScoped("Topology", l.node() + "/" + l.nic()),
                         field,
                         problem + "; the NIC is left unmapped and the ports of its pods keep their tags until the"
                                 + " topology is fixed"));

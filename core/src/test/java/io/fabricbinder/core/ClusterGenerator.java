@@ -10,6 +10,7 @@ import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,7 +128,7 @@ final class ClusterGenerator {
                 nads.stream().filter(n -> n.namespace().equals(ns)).toList();
         int count = mine.isEmpty() ? 0 : 1 + r.nextInt(Math.min(2, mine.size()));
         List<Pod.NetworkSelection> sel = new ArrayList<>();
-        List<Pod.NetworkStatus> status = new ArrayList<>();
+        List<NetworkStatus> status = new ArrayList<>();
         int state = r.nextInt(20);
         boolean scheduled = state != 0;
         boolean vfKnown = state > 4;
@@ -144,16 +145,17 @@ final class ClusterGenerator {
             if (vfKnown) {
                 int pf = r.nextInt(2);
                 String vf = String.format(Locale.ROOT, "0000:3b:%02x.%d", 2 + k, pf);
-                status.add(new Pod.NetworkStatus(
+                status.add(new NetworkStatus(
                         n.key(),
                         iface,
                         List.of(),
                         null,
                         false,
-                        new Pod.DeviceInfo(
+                        new NetworkStatus.DeviceInfo(
                                 "pci",
                                 "1.1.0",
-                                new Pod.Pci(PciAddress.parse(vf), PciAddress.parse(pfPci(pf)), null, null, null))));
+                                new NetworkStatus.Pci(
+                                        PciAddress.parse(vf), PciAddress.parse(pfPci(pf)), null, null, null))));
             }
         }
         String phase = state == 1 ? "Succeeded" : state == 2 ? "Failed" : scheduled ? "Running" : "Pending";

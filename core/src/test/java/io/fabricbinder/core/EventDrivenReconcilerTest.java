@@ -100,7 +100,7 @@ class EventDrivenReconcilerTest {
         awaitResults(1);
 
         ReconcileResult r = results.get(results.size() - 1);
-        assertThat(r.errors()).extracting(Diagnostic::object).containsExactly("Pod ns/bad");
+        assertThat(r.errors()).extracting(d -> d.object().toString()).containsExactly("Pod ns/bad");
         assertThat(r.plan().portBindings())
                 .singleElement()
                 .satisfies(c -> assertThat(c.binding().pods()).containsExactly("ns/good"));

@@ -1,7 +1,6 @@
 package io.fabricbinder.core;
 
 import io.fabricbinder.core.manifest.LabelSelector;
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
@@ -11,6 +10,7 @@ import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,22 +73,22 @@ final class Fixtures {
     /** A running pod on {@code node} attached to {@code nads} (same namespace), VFs known on PF {@code pfPci}. */
     static Pod pod(String ns, String name, String node, @Nullable String pfPci, String... nads) {
         List<Pod.NetworkSelection> sel = new ArrayList<>();
-        List<Pod.NetworkStatus> status = new ArrayList<>();
+        List<NetworkStatus> status = new ArrayList<>();
         for (int i = 0; i < nads.length; i++) {
             String iface = "net" + (i + 1);
             sel.add(new Pod.NetworkSelection(null, nads[i], iface, List.of(), null));
             if (pfPci != null) {
                 String vf = pfPci.substring(0, 8) + String.format(java.util.Locale.ROOT, "%02x", 2 + i) + ".0";
-                status.add(new Pod.NetworkStatus(
+                status.add(new NetworkStatus(
                         ns + "/" + nads[i],
                         iface,
                         List.of(),
                         null,
                         false,
-                        new Pod.DeviceInfo(
+                        new NetworkStatus.DeviceInfo(
                                 "pci",
                                 "1.1.0",
-                                new Pod.Pci(
+                                new NetworkStatus.Pci(
                                         PciAddress.parse(vf),
                                         pfPci == null ? null : PciAddress.parse(pfPci),
                                         null,
@@ -142,7 +142,7 @@ final class Fixtures {
         return new TopologyLink(node, nic, leaf, port);
     }
 
-    static ClusterSnapshot snapshot(List<?> objects, List<TopologyLink> links, ManifestError... errors) {
+    static ClusterSnapshot snapshot(List<?> objects, List<TopologyLink> links, Diagnostic... errors) {
         ManifestSet.Builder b = ManifestSet.builder();
         for (Object o : objects) {
             if (o instanceof NetworkAttachmentDefinition n) {
@@ -157,7 +157,7 @@ final class Fixtures {
                 throw new IllegalArgumentException(String.valueOf(o));
             }
         }
-        for (ManifestError e : errors) {
+        for (Diagnostic e : errors) {
             b.error(e);
         }
         return new ClusterSnapshot(b.build(), Topology.of(links));

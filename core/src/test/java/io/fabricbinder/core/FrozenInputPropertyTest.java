@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
@@ -106,18 +105,20 @@ class FrozenInputPropertyTest {
             if (r.nextDouble() >= p) {
                 b.add(nad);
             } else if (r.nextInt(4) == 0) {
-                b.unreadable(new ManifestError("gen.yaml#" + ++doc, "", "syntax error (line 1, column 1): x"));
+                b.unreadable(new Diagnostic(
+                        ObjectRef.document("gen.yaml#" + ++doc), "", "syntax error (line 1, column 1): x"));
             } else {
-                b.error(new ManifestError(NetworkAttachmentDefinition.KIND + " " + nad.key(), "spec.config", "bad"));
+                b.error(new Diagnostic(nad.ref(), "spec.config", "bad"));
             }
         }
         for (Pod pod : m.pods()) {
             if (r.nextDouble() >= p) {
                 b.add(pod);
             } else if (r.nextInt(6) == 0) {
-                b.unreadable(new ManifestError("gen.yaml#" + ++doc, "", "syntax error (line 1, column 1): x"));
+                b.unreadable(new Diagnostic(
+                        ObjectRef.document("gen.yaml#" + ++doc), "", "syntax error (line 1, column 1): x"));
             } else {
-                b.error(new ManifestError(Pod.KIND + " " + pod.key(), "metadata.uid", "bad"));
+                b.error(new Diagnostic(pod.ref(), "metadata.uid", "bad"));
                 String node = pod.nodeName();
                 // As the converter records it: the node if readable, else unknown.
                 b.invalidPod(
@@ -128,7 +129,7 @@ class FrozenInputPropertyTest {
             if (r.nextDouble() >= p) {
                 b.add(vnr);
             } else {
-                b.error(new ManifestError(VirtualNetworkRouter.KIND + " " + vnr.key(), "spec.type", "bad"));
+                b.error(new Diagnostic(vnr.ref(), "spec.type", "bad"));
             }
         }
         m.nodeStates().forEach(b::add);

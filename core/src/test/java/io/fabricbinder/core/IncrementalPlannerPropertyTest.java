@@ -8,6 +8,7 @@ import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,27 +155,27 @@ class IncrementalPlannerPropertyTest {
             @Nullable String node,
             @Nullable String phase,
             @Nullable Instant deletion,
-            List<Pod.NetworkStatus> status) {
+            List<NetworkStatus> status) {
         return new Pod(p.namespace(), p.name(), p.uid(), node, phase, deletion, p.labels(), p.networks(), status);
     }
 
     /** The pod with its VFs reported (same UID): network-status with device-info for each network. */
     private static Pod withStatus(Pod p, SplittableRandom r) {
-        List<Pod.NetworkStatus> status = new ArrayList<>();
+        List<NetworkStatus> status = new ArrayList<>();
         int k = 0;
         for (Pod.NetworkSelection sel : p.networks()) {
             int pf = r.nextInt(2);
             String vf = String.format(Locale.ROOT, "0000:3b:%02x.%d", 2 + k++, pf);
-            status.add(new Pod.NetworkStatus(
+            status.add(new NetworkStatus(
                     sel.nadKey(p.namespace()),
                     sel.interfaceName(),
                     List.of(),
                     null,
                     false,
-                    new Pod.DeviceInfo(
+                    new NetworkStatus.DeviceInfo(
                             "pci",
                             "1.1.0",
-                            new Pod.Pci(
+                            new NetworkStatus.Pci(
                                     PciAddress.parse(vf),
                                     PciAddress.parse(ClusterGenerator.pfPci(pf)),
                                     null,

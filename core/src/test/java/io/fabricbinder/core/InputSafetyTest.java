@@ -89,7 +89,8 @@ class InputSafetyTest {
         String nads = NADS.replace("  name: blue-db\n", "  name: [blue-db\n");
         Plan plan = binder.plan(snapshot(nads, STATE, VNR.replace("type: mesh", "type: : mesh")));
 
-        assertThat(plan.errors()).anySatisfy(e -> assertThat(e.object()).isEqualTo("all.yaml#2"));
+        assertThat(plan.errors())
+                .anySatisfy(e -> assertThat(e.object().toString()).isEqualTo("all.yaml#2"));
         assertRemovesNothing(plan);
         assertThat(plan.warnings())
                 .anySatisfy(w -> assertThat(w.message()).contains("nothing is deleted, untagged or released"));
@@ -113,7 +114,7 @@ class InputSafetyTest {
             Plan plan = binder.plan(snapshot(NADS, broken, STATE, VNR));
             assertThat(plan.errors())
                     .as(broken)
-                    .anySatisfy(e -> assertThat(e.object()).isEqualTo("Pod tenant-blue/web-0"));
+                    .anySatisfy(e -> assertThat(e.object().toString()).isEqualTo("Pod tenant-blue/web-0"));
             assertRemovesNothing(plan);
             assertThat(plan.portBindings()).as(broken).isNotEmpty().allMatch(c -> c.action() == PortAction.UNCHANGED);
         }
@@ -150,7 +151,7 @@ class InputSafetyTest {
 
         assertThat(plan.virtualNetworks()).extracting(c -> c.network().name()).containsExactly("tenant-blue/blue-db");
         assertThat(plan.errors()).anySatisfy(e -> {
-            assertThat(e.object()).isEqualTo("NetworkAttachmentDefinition tenant-blue/x') or 1=1 --");
+            assertThat(e.object().toString()).isEqualTo("NetworkAttachmentDefinition tenant-blue/x') or 1=1 --");
             assertThat(e.field()).isEqualTo("metadata.name");
             assertThat(e.message()).contains("DNS-1123 subdomain");
         });

@@ -6,6 +6,7 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import io.fabricbinder.ipam.IpRange;
+import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,26 +66,24 @@ class PlanRenderingTest {
                                         List.of("tenant-blue/web-2")))),
                 List.of(
                         new IpAllocationEntry(
-                                "tenant-blue/web-1",
-                                "uid-1",
-                                "net1",
+                                new Owner("tenant-blue", "web-1", "uid-1", "net1"),
                                 "tenant-blue/blue-web",
                                 "10.100.0.0/24",
                                 null,
                                 "fb-web",
                                 AllocationAction.ALLOCATE),
                         new IpAllocationEntry(
-                                "tenant-blue/web-0",
-                                "uid-0",
-                                "net1",
+                                new Owner("tenant-blue", "web-0", "uid-0", "net1"),
                                 "tenant-blue/blue-web",
                                 "10.100.0.0/24",
                                 "10.100.0.7/24",
                                 "fb-web",
                                 AllocationAction.UNCHANGED)),
                 List.of(new Diagnostic(
-                        "NetworkAttachmentDefinition ns/bad", "spec.config.vlan", "VLAN 4095 is out of range 0..4094")),
-                List.of(new Diagnostic("Pod ns/p", "spec.nodeName", "not scheduled yet")),
+                        ObjectRef.of("NetworkAttachmentDefinition", "ns", "bad"),
+                        "spec.config.vlan",
+                        "VLAN 4095 is out of range 0..4094")),
+                List.of(new Diagnostic(ObjectRef.of("Pod", "ns", "p"), "spec.nodeName", "not scheduled yet")),
                 Map.of("fb-web", pool));
     }
 

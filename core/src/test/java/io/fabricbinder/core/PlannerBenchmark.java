@@ -181,21 +181,21 @@ public final class PlannerBenchmark {
 
     /** The pod with a VF reported for each of its networks. */
     static io.fabricbinder.core.manifest.Pod withStatus(io.fabricbinder.core.manifest.Pod p) {
-        java.util.List<io.fabricbinder.core.manifest.Pod.NetworkStatus> status = new java.util.ArrayList<>();
+        java.util.List<io.fabricbinder.sriov.NetworkStatus> status = new java.util.ArrayList<>();
         int k = 0;
         for (io.fabricbinder.core.manifest.Pod.NetworkSelection sel : p.networks()) {
             int pf = k % 2;
             String vf = String.format(java.util.Locale.ROOT, "0000:3b:%02x.%d", 2 + k++, pf);
-            status.add(new io.fabricbinder.core.manifest.Pod.NetworkStatus(
+            status.add(new io.fabricbinder.sriov.NetworkStatus(
                     sel.nadKey(p.namespace()),
                     sel.interfaceName(),
                     java.util.List.of(),
                     null,
                     false,
-                    new io.fabricbinder.core.manifest.Pod.DeviceInfo(
+                    new io.fabricbinder.sriov.NetworkStatus.DeviceInfo(
                             "pci",
                             "1.1.0",
-                            new io.fabricbinder.core.manifest.Pod.Pci(
+                            new io.fabricbinder.sriov.NetworkStatus.Pci(
                                     io.fabricbinder.sriov.PciAddress.parse(vf),
                                     io.fabricbinder.sriov.PciAddress.parse(ClusterGenerator.pfPci(pf)),
                                     null,

@@ -6,6 +6,7 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.topology.TopologyLink;
+import io.fabricbinder.sriov.NetworkStatus;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -119,9 +120,9 @@ class PlannerPropertyTest {
     }
 
     /** The PF PCI address of a network status: the generator always reports it, in device-info. */
-    private static String generatedPfPci(Pod.NetworkStatus s) {
-        Pod.DeviceInfo info = Objects.requireNonNull(s.deviceInfo(), "generated status without device-info");
-        Pod.Pci pci = Objects.requireNonNull(info.pci(), "generated device-info without pci");
+    private static String generatedPfPci(NetworkStatus s) {
+        NetworkStatus.DeviceInfo info = Objects.requireNonNull(s.deviceInfo(), "generated status without device-info");
+        NetworkStatus.Pci pci = Objects.requireNonNull(info.pci(), "generated device-info without pci");
         return Objects.requireNonNull(pci.pfPciAddress(), "generated pci without pf-pci-address")
                 .toString();
     }

@@ -11,11 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.PoolSpec;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,7 +223,7 @@ class PlannerTest {
 
         assertThat(plan.virtualNetworks()).isEmpty();
         assertThat(plan.errors())
-                .extracting(Diagnostic::object)
+                .extracting(d -> d.object().toString())
                 .containsExactly("NetworkAttachmentDefinition ns/a", "NetworkAttachmentDefinition ns/b");
         assertThat(plan.errors().get(0).field()).isEqualTo("metadata.annotations[fabricbinder.io/vni]");
     }
@@ -234,7 +234,7 @@ class PlannerTest {
         NetworkAttachmentDefinition b = nad("ns", "b", 101, null, BLUE, range("10.1.2.0/24", null));
         Plan routed = binder.plan(snapshot(List.of(a, b, mesh("ns", "m", BLUE)), links));
         assertThat(routed.errors())
-                .extracting(Diagnostic::object, Diagnostic::field)
+                .extracting(d -> d.object().toString(), Diagnostic::field)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(
                                 "NetworkAttachmentDefinition ns/a", "spec.config.ipam.subnet"),
@@ -277,7 +277,7 @@ class PlannerTest {
                 links));
 
         assertThat(plan.errors())
-                .extracting(Diagnostic::object, Diagnostic::field)
+                .extracting(d -> d.object().toString(), Diagnostic::field)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("NetworkAttachmentDefinition ns/a", "spec.config.vlan"),
                         org.assertj.core.groups.Tuple.tuple("NetworkAttachmentDefinition ns/b", "spec.config.vlan"));
@@ -350,16 +350,16 @@ class PlannerTest {
                 null,
                 Map.of(),
                 List.of(new Pod.NetworkSelection(null, "a", null, List.of(), null)),
-                List.of(new Pod.NetworkStatus(
+                List.of(new NetworkStatus(
                         "ns/a",
                         "net1",
                         List.of(),
                         null,
                         false,
-                        new Pod.DeviceInfo(
+                        new NetworkStatus.DeviceInfo(
                                 "pci",
                                 "1.1.0",
-                                new Pod.Pci(PciAddress.parse("0000:3b:0a.3"), null, null, null, null)))));
+                                new NetworkStatus.Pci(PciAddress.parse("0000:3b:0a.3"), null, null, null, null)))));
         var state = new io.fabricbinder.core.manifest.SriovNetworkNodeState(
                 "sriov",
                 "w1",
@@ -389,7 +389,7 @@ class PlannerTest {
         Pod moved = pod("ns", "p1", "w9", PF0, "a");
         Plan plan = binder.plan(snapshot(List.of(a, moved), links));
         assertThat(plan.errors()).singleElement().satisfies(e -> {
-            assertThat(e.object()).isEqualTo("Pod ns/p1");
+            assertThat(e.object().toString()).isEqualTo("Pod ns/p1");
             assertThat(e.message()).contains("no topology link for node w9");
         });
         assertThat(ports(plan, PortAction.UNTAG)).isEmpty();
@@ -403,15 +403,19 @@ class PlannerTest {
         Pod p1 = pod("ns", "p1", "w1", PF0, "a");
         binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), p1), links));
 
-        ManifestError bad = new ManifestError(
-                "NetworkAttachmentDefinition ns/a", "spec.config.vlan", "VLAN 5000 is out of range 0..4094");
+        Diagnostic bad = new Diagnostic(
+                ObjectRef.of("NetworkAttachmentDefinition", "ns", "a"),
+                "spec.config.vlan",
+                "VLAN 5000 is out of range 0..4094");
         Plan invalid = binder.plan(snapshot(List.of(nodeState("w1", PF0), p1), links, bad));
         assertThat(invalid.hasFabricChanges()).as(invalid.toText()).isFalse();
         assertThat(net(invalid, "ns/a").orElseThrow().action()).isEqualTo(ChangeAction.UNCHANGED);
         assertThat(ports(invalid, PortAction.UNCHANGED)).hasSize(1);
         assertThat(invalid.errors())
                 .containsExactly(new Diagnostic(
-                        "NetworkAttachmentDefinition ns/a", "spec.config.vlan", "VLAN 5000 is out of range 0..4094"));
+                        ObjectRef.of("NetworkAttachmentDefinition", "ns", "a"),
+                        "spec.config.vlan",
+                        "VLAN 5000 is out of range 0..4094"));
 
         Plan deleted = binder.plan(snapshot(List.of(nodeState("w1", PF0), p1), links));
         assertThat(net(deleted, "ns/a").orElseThrow().action()).isEqualTo(ChangeAction.DELETE);
@@ -437,7 +441,7 @@ class PlannerTest {
                 new NetworkAttachmentDefinition("ns", "a", Map.of(), Fixtures.RESOURCE, true, null, null, 0, null);
         Plan plan = binder.plan(snapshot(List.of(noVlan), links));
         assertThat(plan.errors()).singleElement().satisfies(e -> {
-            assertThat(e.object()).isEqualTo("NetworkAttachmentDefinition ns/a");
+            assertThat(e.object().toString()).isEqualTo("NetworkAttachmentDefinition ns/a");
             assertThat(e.field()).isEqualTo("spec.config.vlan");
         });
         VirtualNetworkSpec have = new VirtualNetworkSpec("ns/a", 100, 5000, null, null, null, null, null);
@@ -455,7 +459,7 @@ class PlannerTest {
         }
         ReconcileResult r = binder.reconcile(snapshot(objs, links));
         assertThat(r.plan().errors()).singleElement().satisfies(e -> {
-            assertThat(e.object()).isEqualTo("Pod ns/p2");
+            assertThat(e.object().toString()).isEqualTo("Pod ns/p2");
             assertThat(e.field()).isEqualTo("metadata.annotations[k8s.v1.cni.cncf.io/networks][0]");
             assertThat(e.message()).contains("no address left");
         });
@@ -537,7 +541,7 @@ class PlannerTest {
         ReconcileResult r = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), good, bad, gateway), links));
 
         assertThat(r.plan().errors())
-                .extracting(Diagnostic::object, Diagnostic::field)
+                .extracting(d -> d.object().toString(), Diagnostic::field)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(
                                 "Pod ns/bad", "metadata.annotations[k8s.v1.cni.cncf.io/networks][0].ips"),
@@ -562,7 +566,7 @@ class PlannerTest {
         ReconcileResult r2 = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), first, second), links));
 
         assertThat(r2.plan().errors()).singleElement().satisfies(e -> {
-            assertThat(e.object()).isEqualTo("Pod ns/second");
+            assertThat(e.object().toString()).isEqualTo("Pod ns/second");
             assertThat(e.message())
                     .startsWith(
                             "requested address 10.1.0.50 for interface net1 in ns/a is held by ns/first/uid-first/net1");
@@ -583,7 +587,7 @@ class PlannerTest {
 
         assertThat(r.allocated()).extracting(IpAllocationEntry::pod).containsExactly("ns/x");
         assertThat(r.allocationErrors()).singleElement().satisfies(f -> {
-            assertThat(f.object()).isEqualTo("Pod ns/y");
+            assertThat(f.object().toString()).isEqualTo("Pod ns/y");
             assertThat(f.message()).contains("is held by ns/x/uid-x/net1");
         });
     }
@@ -613,8 +617,8 @@ class PlannerTest {
         NetworkAttachmentDefinition a = nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1");
         Pod p = pod("ns", "p", "w1", PF0, "a");
         binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), p), links));
-        ManifestError bad =
-                new ManifestError("Pod ns/p", "metadata.annotations[k8s.v1.cni.cncf.io/networks][0]", "bad");
+        Diagnostic bad = new Diagnostic(
+                ObjectRef.of("Pod", "ns", "p"), "metadata.annotations[k8s.v1.cni.cncf.io/networks][0]", "bad");
         Plan plan = binder.plan(snapshot(List.of(a, nodeState("w1", PF0)), links, bad));
         assertThat(plan.ipAllocations()).noneMatch(e -> e.action() == AllocationAction.RELEASE);
     }

@@ -1,6 +1,5 @@
 package io.fabricbinder.sriov;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.Objects;
  */
 public final class PodDevices {
     /** The network-status annotation key (older Multus wrote {@code networks-status}; same format). */
-    public static final String NETWORK_STATUS_ANNOTATION = "k8s.v1.cni.cncf.io/network-status";
+    public static final String NETWORK_STATUS_ANNOTATION = NetworkStatus.ANNOTATION;
 
     private PodDevices() {}
 
@@ -29,39 +28,31 @@ public final class PodDevices {
      * {@code device-info} has a {@code pci-address} ({@code type} {@code pci}, or {@code vdpa}
      * with an address). Entries without device-info (the default network) are skipped.
      *
-     * @throws IllegalArgumentException naming the entry if the JSON or an address is malformed
+     * @throws IllegalArgumentException naming the field of the first problem {@link
+     *     NetworkStatus#parseAnnotation} found (malformed JSON, a bad address, ...)
      */
     public static List<PodDevice> fromNetworkStatus(String annotationValue) {
         Objects.requireNonNull(annotationValue, "annotationValue");
         if (annotationValue.isBlank()) {
             return List.of();
         }
-        JsonNode root = Json.tree(annotationValue, "network-status annotation");
-        if (!root.isArray()) {
-            throw new IllegalArgumentException("network-status annotation must be a JSON list");
+        NetworkStatus.Parsed parsed = NetworkStatus.parseAnnotation(annotationValue);
+        if (!parsed.problems().isEmpty()) {
+            NetworkStatus.Problem p = parsed.problems().get(0);
+            throw new IllegalArgumentException("network-status" + p.field() + ": " + p.message());
         }
         List<PodDevice> out = new ArrayList<>();
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode entry = root.get(i);
-            JsonNode info = entry.path("device-info");
-            if (!info.isObject()) {
+        for (NetworkStatus s : parsed.statuses()) {
+            NetworkStatus.DeviceInfo info = s.deviceInfo();
+            if (info == null) {
                 continue;
             }
-            String type = Json.text(info, "type");
-            JsonNode body = info.path(type.isEmpty() ? "pci" : type);
-            String address = Json.text(body, "pci-address");
-            String where = "network-status[" + i + "] (" + Json.text(entry, "name") + ")";
-            if (address.isEmpty()) {
+            NetworkStatus.Pci body = "vdpa".equals(info.type()) && info.vdpa() != null ? info.vdpa() : info.pci();
+            if (body == null) {
                 continue; // vhost-user, memif: no PCI device
             }
-            PciAddress vf = parse(address, where + ".device-info." + type + ".pci-address");
-            String pf = Json.text(body, "pf-pci-address");
             out.add(new PodDevice(
-                    Json.text(entry, "name"),
-                    Json.text(entry, "interface"),
-                    vf,
-                    pf.isEmpty() ? null : parse(pf, where + ".device-info." + type + ".pf-pci-address"),
-                    "network-status"));
+                    s.name(), s.interfaceName(), body.pciAddress(), body.pfPciAddress(), "network-status"));
         }
         return List.copyOf(out);
     }
@@ -75,13 +66,5 @@ public final class PodDevices {
             }
         }
         return List.copyOf(out);
-    }
-
-    private static PciAddress parse(String text, String where) {
-        try {
-            return PciAddress.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -95,7 +95,7 @@ class NodeInventoryTest {
     void malformedNetworkStatusNamesTheEntry() {
         assertThatThrownBy(() -> PodDevices.fromNetworkStatus(
                         "[{\"name\":\"a/b\",\"device-info\":{\"type\":\"pci\",\"pci\":{\"pci-address\":\"zz\"}}}]"))
-                .hasMessageContaining("network-status[0] (a/b).device-info.pci.pci-address");
+                .hasMessageContaining("network-status[0].device-info.pci.pci-address");
         assertThatThrownBy(() -> PodDevices.fromNetworkStatus("{}")).hasMessageContaining("JSON list");
     }
 

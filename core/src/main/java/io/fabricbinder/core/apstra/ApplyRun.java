@@ -6,6 +6,7 @@ import io.fabricbinder.apstra.BlueprintClient;
 import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.ChangeAction;
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
@@ -53,7 +54,7 @@ final class ApplyRun {
         for (RoutingZoneChange c : plan.routingZones()) {
             if (c.action() == ChangeAction.CREATE || c.action() == ChangeAction.UPDATE) {
                 if (attempt(
-                        "RoutingZone " + c.zone().name(),
+                        ObjectRef.clusterScoped("RoutingZone", c.zone().name()),
                         () -> zones.ensureZone(c.zone().name()))) {
                     applied++;
                 }
@@ -62,7 +63,9 @@ final class ApplyRun {
         // 2. Virtual networks created or updated, bound to the leafs that get tagged ports.
         for (VirtualNetworkChange c : plan.virtualNetworks()) {
             if (c.action() == ChangeAction.CREATE || c.action() == ChangeAction.UPDATE) {
-                if (attempt("VirtualNetwork " + c.network().name(), () -> networkStep.ensureNetwork(c.network()))) {
+                if (attempt(
+                        ObjectRef.clusterScoped("VirtualNetwork", c.network().name()),
+                        () -> networkStep.ensureNetwork(c.network()))) {
                     applied++;
                 }
             }
@@ -77,7 +80,7 @@ final class ApplyRun {
         }
         for (String name : tagging) {
             if (!networkStep.networkFailures.containsKey(name)) {
-                attempt("VirtualNetwork " + name, () -> networkStep.ensureCt(name));
+                attempt(ObjectRef.clusterScoped("VirtualNetwork", name), () -> networkStep.ensureCt(name));
             }
         }
         // 4. Every port change in one batch call.
@@ -91,19 +94,22 @@ final class ApplyRun {
             }
         }
         for (String name : untagging) {
-            attempt("VirtualNetwork " + name, () -> networkStep.shrinkBindings(name));
+            attempt(ObjectRef.clusterScoped("VirtualNetwork", name), () -> networkStep.shrinkBindings(name));
         }
         // 6. Removals in reverse: templates and networks, then zones.
         for (VirtualNetworkChange c : plan.virtualNetworks()) {
             if (c.action() == ChangeAction.DELETE) {
-                if (attempt("VirtualNetwork " + c.network().name(), () -> networkStep.deleteNetwork(c.network()))) {
+                if (attempt(
+                        ObjectRef.clusterScoped("VirtualNetwork", c.network().name()),
+                        () -> networkStep.deleteNetwork(c.network()))) {
                     applied++;
                 }
             }
         }
         for (RoutingZoneChange c : plan.routingZones()) {
             if (c.action() == ChangeAction.DELETE) {
-                if (attempt("RoutingZone " + c.zone().name(), () -> zones.deleteZone(c.zone()))) {
+                if (attempt(
+                        ObjectRef.clusterScoped("RoutingZone", c.zone().name()), () -> zones.deleteZone(c.zone()))) {
                     applied++;
                 }
             }
@@ -121,7 +127,7 @@ final class ApplyRun {
                 failures.size() + " failures; " + message + "; the next apply continues from here");
     }
 
-    private boolean attempt(String object, Runnable step) {
+    private boolean attempt(ObjectRef object, Runnable step) {
         try {
             step.run();
             return true;
@@ -132,6 +138,6 @@ final class ApplyRun {
     }
 
     Diagnostic blueprintDiag(String field, String message) {
-        return new Diagnostic("Blueprint " + blueprint.id(), field, message);
+        return new Diagnostic(ObjectRef.clusterScoped("Blueprint", blueprint.id()), field, message);
     }
 }

@@ -11,6 +11,7 @@ import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.FabricGateway;
 import io.fabricbinder.core.FabricNames;
 import io.fabricbinder.core.FabricState;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
@@ -287,7 +288,7 @@ public final class ApstraFabricGateway implements FabricGateway, AutoCloseable {
     }
 
     private Diagnostic blueprintDiag(String field, String message) {
-        return new Diagnostic("Blueprint " + blueprint.id(), field, message);
+        return new Diagnostic(ObjectRef.clusterScoped("Blueprint", blueprint.id()), field, message);
     }
 
     private StagingRead observe() {

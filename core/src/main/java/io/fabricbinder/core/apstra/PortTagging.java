@@ -8,6 +8,7 @@ import io.fabricbinder.apstra.CtAssignment;
 import io.fabricbinder.apstra.VirtualNetwork;
 import io.fabricbinder.core.ChangeAction;
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import io.fabricbinder.core.PortAction;
@@ -42,14 +43,14 @@ final class PortTagging {
         Map<CtKey, Boolean> wanted = new LinkedHashMap<>();
         Map<CtKey, List<PortBindingChange>> owners = new HashMap<>();
         List<PortBindingChange> done = new ArrayList<>();
-        Set<String> keepPointNetwork = new HashSet<>();
+        Set<PointNetwork> keepPointNetwork = new HashSet<>();
         for (PortBindingChange c : run.plan.portBindings()) {
             if (c.action() != PortAction.UNTAG) {
                 PortBinding b = c.binding();
                 run.obs
                         .ports
                         .pointOf(b.leaf(), b.port())
-                        .ifPresent(p -> keepPointNetwork.add(p + "\u0000" + b.virtualNetwork()));
+                        .ifPresent(p -> keepPointNetwork.add(new PointNetwork(p, b.virtualNetwork())));
             }
         }
         for (PortBindingChange c : run.plan.portBindings()) {
@@ -57,7 +58,8 @@ final class PortTagging {
                 continue;
             }
             PortBinding b = c.binding();
-            String object = "PortBinding " + b.leaf() + " " + b.port() + " " + b.virtualNetwork();
+            ObjectRef object =
+                    ObjectRef.clusterScoped("PortBinding", b.leaf() + " " + b.port() + " " + b.virtualNetwork());
             Optional<String> point = run.obs.ports.pointOf(b.leaf(), b.port());
             if (c.action() == PortAction.TAG) {
                 if (point.isEmpty()) {
@@ -86,7 +88,7 @@ final class PortTagging {
                     done.add(c); // nothing of ours is on a port or network that does not exist
                     continue;
                 }
-                if (keepPointNetwork.contains(point.get() + "\u0000" + b.virtualNetwork())) {
+                if (keepPointNetwork.contains(new PointNetwork(point.get(), b.virtualNetwork()))) {
                     done.add(c); // another member port of the same aggregate still needs it
                     continue;
                 }
@@ -187,17 +189,20 @@ final class PortTagging {
         }
     }
 
-    private String describePoint(String point) {
+    private ObjectRef describePoint(String point) {
         List<PortIndex.Port> ports = run.obs.ports.portsOf(point);
         if (ports.isEmpty()) {
-            return "ApplicationPoint " + point;
+            return ObjectRef.clusterScoped("ApplicationPoint", point);
         }
-        StringBuilder b = new StringBuilder("PortBinding");
+        StringBuilder b = new StringBuilder();
         for (PortIndex.Port p : ports) {
-            b.append(' ').append(p.leaf()).append(' ').append(p.port());
+            b.append(b.length() == 0 ? "" : " ").append(p.leaf()).append(' ').append(p.port());
         }
-        return b.toString();
+        return ObjectRef.clusterScoped("PortBinding", b.toString());
     }
 
     private record CtKey(String point, String ct) {}
+
+    /** A leaf port (its application point) that still carries a network after this plan. */
+    private record PointNetwork(String point, String network) {}
 }

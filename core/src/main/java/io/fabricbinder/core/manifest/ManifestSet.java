@@ -1,5 +1,7 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,9 +33,9 @@ public final class ManifestSet {
     private final Map<String, Pod> pods;
     private final Map<String, VirtualNetworkRouter> routers;
     private final Map<String, SriovNetworkNodeState> nodeStates;
-    private final List<ManifestError> errors;
-    private final List<ManifestError> warnings;
-    private final List<ManifestError> unreadable;
+    private final List<Diagnostic> errors;
+    private final List<Diagnostic> warnings;
+    private final List<Diagnostic> unreadable;
     private final Map<String, InvalidPod> invalidPods;
     private final int skipped;
 
@@ -42,13 +44,13 @@ public final class ManifestSet {
         this.pods = Collections.unmodifiableMap(new TreeMap<>(b.pods));
         this.routers = Collections.unmodifiableMap(new TreeMap<>(b.routers));
         this.nodeStates = Collections.unmodifiableMap(new TreeMap<>(b.nodeStates));
-        List<ManifestError> e = new ArrayList<>(b.errors);
+        List<Diagnostic> e = new ArrayList<>(b.errors);
         Collections.sort(e);
         this.errors = List.copyOf(e);
-        List<ManifestError> w = new ArrayList<>(b.warnings);
+        List<Diagnostic> w = new ArrayList<>(b.warnings);
         Collections.sort(w);
         this.warnings = List.copyOf(w);
-        List<ManifestError> u = new ArrayList<>(b.unreadable);
+        List<Diagnostic> u = new ArrayList<>(b.unreadable);
         Collections.sort(u);
         this.unreadable = List.copyOf(u);
         this.invalidPods = Collections.unmodifiableMap(new TreeMap<>(b.invalidPods));
@@ -98,7 +100,7 @@ public final class ManifestSet {
     }
 
     /** Every validation error, sorted. */
-    public List<ManifestError> errors() {
+    public List<Diagnostic> errors() {
         return errors;
     }
 
@@ -109,7 +111,7 @@ public final class ManifestSet {
      * such a document held, the planner deletes, untags and releases nothing while any is present
      * (docs/architecture.md, "Bad input and safety rules").
      */
-    public List<ManifestError> unreadable() {
+    public List<Diagnostic> unreadable() {
         return unreadable;
     }
 
@@ -137,7 +139,7 @@ public final class ManifestSet {
     }
 
     /** Things accepted but not acted on (e.g. a hub/spoke VNR), sorted. */
-    public List<ManifestError> warnings() {
+    public List<Diagnostic> warnings() {
         return warnings;
     }
 
@@ -171,9 +173,9 @@ public final class ManifestSet {
         private final Map<String, Pod> pods = new TreeMap<>();
         private final Map<String, VirtualNetworkRouter> routers = new TreeMap<>();
         private final Map<String, SriovNetworkNodeState> nodeStates = new TreeMap<>();
-        private final List<ManifestError> errors = new ArrayList<>();
-        private final List<ManifestError> warnings = new ArrayList<>();
-        private final List<ManifestError> unreadable = new ArrayList<>();
+        private final List<Diagnostic> errors = new ArrayList<>();
+        private final List<Diagnostic> warnings = new ArrayList<>();
+        private final List<Diagnostic> unreadable = new ArrayList<>();
         private final Map<String, InvalidPod> invalidPods = new TreeMap<>();
         private int skipped;
 
@@ -182,7 +184,7 @@ public final class ManifestSet {
         /** Adds a NAD; a second one with the same key is recorded as an error. */
         public Builder add(NetworkAttachmentDefinition nad) {
             if (nads.putIfAbsent(nad.key(), nad) != null) {
-                duplicate(NetworkAttachmentDefinition.KIND, nad.key());
+                duplicate(nad.ref());
             }
             return this;
         }
@@ -190,7 +192,7 @@ public final class ManifestSet {
         /** Adds a pod; a second one with the same key is recorded as an error. */
         public Builder add(Pod pod) {
             if (pods.putIfAbsent(pod.key(), pod) != null) {
-                duplicate(Pod.KIND, pod.key());
+                duplicate(pod.ref());
             }
             return this;
         }
@@ -198,10 +200,10 @@ public final class ManifestSet {
         /** Adds a VNR (a warning is recorded for hub/spoke); duplicates are errors. */
         public Builder add(VirtualNetworkRouter vnr) {
             if (routers.putIfAbsent(vnr.key(), vnr) != null) {
-                duplicate(VirtualNetworkRouter.KIND, vnr.key());
+                duplicate(vnr.ref());
             } else if (!vnr.type().isSupported()) {
-                warnings.add(new ManifestError(
-                        VirtualNetworkRouter.KIND + " " + vnr.key(),
+                warnings.add(new Diagnostic(
+                        vnr.ref(),
                         "spec.type",
                         "type '" + vnr.type().spelling() + "' is parsed but not yet supported (only mesh is applied)"));
             }
@@ -211,13 +213,13 @@ public final class ManifestSet {
         /** Adds a node state; duplicates are errors. */
         public Builder add(SriovNetworkNodeState state) {
             if (nodeStates.putIfAbsent(state.key(), state) != null) {
-                duplicate(SriovNetworkNodeState.KIND, state.key());
+                duplicate(state.ref());
             }
             return this;
         }
 
         /** Records an error. */
-        public Builder error(ManifestError error) {
+        public Builder error(Diagnostic error) {
             errors.add(error);
             return this;
         }
@@ -226,7 +228,7 @@ public final class ManifestSet {
          * Records a document that could not be read as an identifiable object (also an error); see
          * {@link ManifestSet#unreadable()}.
          */
-        public Builder unreadable(ManifestError error) {
+        public Builder unreadable(Diagnostic error) {
             errors.add(error);
             unreadable.add(error);
             return this;
@@ -234,7 +236,7 @@ public final class ManifestSet {
 
         /**
          * Records a pod that is present but invalid (its errors are recorded with {@link
-         * #error(ManifestError)}); see {@link ManifestSet#invalidPods()}.
+         * #error(Diagnostic)}); see {@link ManifestSet#invalidPods()}.
          */
         public Builder invalidPod(InvalidPod pod) {
             invalidPods.merge(
@@ -249,7 +251,7 @@ public final class ManifestSet {
          * valid objects — e.g. to rebuild a snapshot from objects validated one by one.
          */
         public Builder addProblemsOf(ManifestSet other) {
-            for (ManifestError e : other.errors) {
+            for (Diagnostic e : other.errors) {
                 if (!other.unreadable.contains(e)) {
                     errors.add(e);
                 }
@@ -261,7 +263,7 @@ public final class ManifestSet {
         }
 
         /** Records a warning. */
-        public Builder warning(ManifestError warning) {
+        public Builder warning(Diagnostic warning) {
             warnings.add(warning);
             return this;
         }
@@ -288,8 +290,8 @@ public final class ManifestSet {
             return new ManifestSet(this);
         }
 
-        private void duplicate(String kind, String key) {
-            errors.add(new ManifestError(kind + " " + key, "metadata.name", "duplicate object; the first one is kept"));
+        private void duplicate(ObjectRef object) {
+            errors.add(new Diagnostic(object, "metadata.name", "duplicate object; the first one is kept"));
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.fabricbinder.core.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -30,7 +32,7 @@ import java.util.stream.Stream;
  * does not exist, a directory without manifest files, an empty file, a file that cannot be read or
  * is not UTF-8 — throws {@link UnreadableManifestException} before anything is returned: such input
  * is not an empty cluster, and planning against it would delete what FabricBinder owns. Bad
- * <b>content</b> never throws: every problem becomes a {@link ManifestError} and the other objects
+ * <b>content</b> never throws: every problem becomes a {@link Diagnostic} and the other objects
  * are still returned; a document that cannot be read as an object (a YAML syntax error, a document
  * that is not a mapping, an object without {@code kind} or {@code metadata.name}) is also listed in
  * {@link ManifestSet#unreadable()}, and the planner then deletes and untags nothing (it cannot
@@ -239,7 +241,7 @@ public final class Manifests {
             String source = name + "#" + doc.number();
             YamlDocuments.SyntaxError error = doc.error();
             if (error != null) {
-                b.unreadable(new ManifestError(source, "", error.toString()));
+                b.unreadable(new Diagnostic(ObjectRef.document(source), "", error.toString()));
             } else if (doc.value() != null) {
                 accept(source, doc.value(), b);
             }
@@ -249,14 +251,16 @@ public final class Manifests {
     private static void json(String source, String text, ManifestSet.Builder b) {
         Object value;
         try {
-            value = ResourceConverter.JSON.readValue(text, Object.class);
+            value = FieldReader.JSON.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null
                     ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ")";
-            b.unreadable(new ManifestError(
-                    source, "", "syntax error" + where + ": " + ResourceConverter.firstLine(e.getOriginalMessage())));
+            b.unreadable(new Diagnostic(
+                    ObjectRef.document(source),
+                    "",
+                    "syntax error" + where + ": " + FieldReader.firstLine(e.getOriginalMessage())));
             return;
         }
         if (value != null) {
@@ -266,17 +270,17 @@ public final class Manifests {
 
     private static void accept(String source, Object value, ManifestSet.Builder b) {
         if (value instanceof Map<?, ?> m) {
-            b.addResource(source, ResourceConverter.asStringMap(m));
+            b.addResource(source, FieldReader.asStringMap(m));
         } else if (value instanceof List<?> l) {
             for (int i = 0; i < l.size(); i++) {
                 if (l.get(i) instanceof Map<?, ?> m) {
-                    b.addResource(source + "[" + i + "]", ResourceConverter.asStringMap(m));
+                    b.addResource(source + "[" + i + "]", FieldReader.asStringMap(m));
                 } else {
-                    b.unreadable(new ManifestError(source + "[" + i + "]", "", "is not an object"));
+                    b.unreadable(new Diagnostic(ObjectRef.document(source + "[" + i + "]"), "", "is not an object"));
                 }
             }
         } else {
-            b.unreadable(new ManifestError(source, "", "document is not an object"));
+            b.unreadable(new Diagnostic(ObjectRef.document(source), "", "document is not an object"));
         }
     }
 }

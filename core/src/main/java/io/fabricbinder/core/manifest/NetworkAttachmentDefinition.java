@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.ipam.IpamBlock;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,11 @@ public record NetworkAttachmentDefinition(
     /** {@code namespace/name}. */
     public String key() {
         return namespace + "/" + name;
+    }
+
+    /** The reference diagnostics name this object by ({@code NetworkAttachmentDefinition namespace/name}). */
+    public ObjectRef ref() {
+        return ObjectRef.of(KIND, namespace, name);
     }
 
     /**

@@ -1,11 +1,11 @@
 package io.fabricbinder.core.manifest;
 
-import io.fabricbinder.sriov.PciAddress;
+import io.fabricbinder.core.ObjectRef;
+import io.fabricbinder.sriov.NetworkStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,9 +42,9 @@ public record Pod(
     /** The selection annotation. */
     public static final String NETWORKS_ANNOTATION = "k8s.v1.cni.cncf.io/networks";
     /** The status annotation. */
-    public static final String NETWORK_STATUS_ANNOTATION = "k8s.v1.cni.cncf.io/network-status";
+    public static final String NETWORK_STATUS_ANNOTATION = NetworkStatus.ANNOTATION;
     /** The status annotation older Multus wrote. */
-    public static final String OLD_NETWORK_STATUS_ANNOTATION = "k8s.v1.cni.cncf.io/networks-status";
+    public static final String OLD_NETWORK_STATUS_ANNOTATION = NetworkStatus.OLD_ANNOTATION;
 
     /** Validates and copies. */
     public Pod {
@@ -58,6 +58,11 @@ public record Pod(
     /** {@code namespace/name}. */
     public String key() {
         return namespace + "/" + name;
+    }
+
+    /** The reference diagnostics name this object by ({@code Pod namespace/name}). */
+    public ObjectRef ref() {
+        return ObjectRef.of(KIND, namespace, name);
     }
 
     /** True if {@code metadata.deletionTimestamp} is set. */
@@ -93,74 +98,6 @@ public record Pod(
         /** The NAD key {@code namespace/name}, using the pod namespace when none was given. */
         public String nadKey(String podNamespace) {
             return (namespace == null ? podNamespace : namespace) + "/" + name;
-        }
-    }
-
-    /**
-     * One element of {@code k8s.v1.cni.cncf.io/network-status}.
-     *
-     * @param name the network, {@code ns/name}
-     * @param interfaceName the interface, or null
-     * @param ips assigned IPs
-     * @param mac the MAC, or null
-     * @param isDefault true for the cluster default network
-     * @param deviceInfo the device-info, or null
-     */
-    public record NetworkStatus(
-            String name,
-            @Nullable String interfaceName,
-            List<String> ips,
-            @Nullable String mac,
-            boolean isDefault,
-            @Nullable DeviceInfo deviceInfo) {
-
-        /** Validates and copies. */
-        public NetworkStatus {
-            Objects.requireNonNull(name, "name");
-            ips = List.copyOf(ips);
-        }
-
-        /** The device-info, if present. */
-        public Optional<DeviceInfo> findDeviceInfo() {
-            return Optional.ofNullable(deviceInfo);
-        }
-    }
-
-    /**
-     * NPWG device-info (v1.0.0/v1.1.0).
-     *
-     * @param type {@code pci}, {@code vdpa}, {@code vhost-user} or {@code memif}
-     * @param version the spec version, or null
-     * @param pci the {@code pci} block, or null
-     */
-    public record DeviceInfo(
-            String type, @Nullable String version, @Nullable Pci pci) {
-
-        /** Validates. */
-        public DeviceInfo {
-            Objects.requireNonNull(type, "type");
-        }
-    }
-
-    /**
-     * The {@code pci} block of device-info.
-     *
-     * @param pciAddress the VF PCI address
-     * @param pfPciAddress the PF PCI address, or null
-     * @param vhostNet {@code vhost-net}, or null
-     * @param rdmaDevice {@code rdma-device}, or null
-     * @param representorDevice {@code representor-device}, or null
-     */
-    public record Pci(
-            PciAddress pciAddress,
-            @Nullable PciAddress pfPciAddress,
-            @Nullable String vhostNet,
-            @Nullable String rdmaDevice,
-            @Nullable String representorDevice) {
-
-        /** Validates. */
-        public Pci {
-            Objects.requireNonNull(pciAddress, "pciAddress");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.sriov.PciAddress;
 import io.fabricbinder.sriov.PhysicalFunction;
 import io.fabricbinder.sriov.VirtualFunction;
@@ -44,6 +45,11 @@ public record SriovNetworkNodeState(
     /** {@code namespace/nodeName}. */
     public String key() {
         return namespace + "/" + nodeName;
+    }
+
+    /** The reference diagnostics name this object by ({@code SriovNetworkNodeState namespace/nodeName}). */
+    public ObjectRef ref() {
+        return ObjectRef.of(KIND, namespace, nodeName);
     }
 
     /** The PF with this PCI address, if reported. */

@@ -1,5 +1,6 @@
 package io.fabricbinder.core.manifest;
 
+import io.fabricbinder.core.ObjectRef;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +45,11 @@ public record VirtualNetworkRouter(
     /** {@code namespace/name}. */
     public String key() {
         return namespace + "/" + name;
+    }
+
+    /** The reference diagnostics name this object by ({@code VirtualNetworkRouter namespace/name}). */
+    public ObjectRef ref() {
+        return ObjectRef.of(KIND, namespace, name);
     }
 
     /** VNR routing type. */

@@ -2,6 +2,7 @@ package io.fabricbinder.core.topology;
 
 import io.fabricbinder.apstra.CablingLink;
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,7 +61,7 @@ public final class ApstraCablingTopologySource implements TopologySource {
             if (server == null || leaf == null || server.systemLabel() == null || leaf.systemLabel() == null) {
                 continue;
             }
-            String object = "CablingLink " + l.id();
+            ObjectRef object = ObjectRef.clusterScoped("CablingLink", l.id());
             if ("aggregate_link".equals(l.type()) || "port_channel".equals(leaf.interfaceType())) {
                 warnings.add(new Diagnostic(object, "type", "aggregate link to " + server.systemLabel() + " skipped"));
                 continue;

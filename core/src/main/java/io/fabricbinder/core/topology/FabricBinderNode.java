@@ -1,6 +1,7 @@
 package io.fabricbinder.core.topology;
 
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.sriov.DiscoveryProblem;
 import io.fabricbinder.sriov.LldpNeighbor;
 import io.fabricbinder.sriov.NodeInventory;
@@ -115,8 +116,8 @@ public record FabricBinderNode(
     }
 
     /** The object name as diagnostics name it: {@code FabricBinderNode worker-1}. */
-    public String object() {
-        return KIND + " " + name;
+    public ObjectRef object() {
+        return ObjectRef.clusterScoped(KIND, name);
     }
 
     /**
@@ -250,7 +251,7 @@ public record FabricBinderNode(
         if (resource.get("metadata") instanceof Map<?, ?> meta && meta.get("name") instanceof String s) {
             name = s;
         }
-        r.object = KIND + " " + name;
+        r.object = ObjectRef.clusterScoped(KIND, name);
         if (name.isEmpty()) {
             r.error("metadata.name", "is required");
             return new Parsed(name, null, r.errors);
@@ -334,7 +335,7 @@ public record FabricBinderNode(
 
     /** Collects errors for one object. */
     private static final class Reader {
-        String object = KIND;
+        ObjectRef object = ObjectRef.clusterScoped(KIND, "");
         final List<Diagnostic> errors = new ArrayList<>();
 
         void error(String field, String message) {

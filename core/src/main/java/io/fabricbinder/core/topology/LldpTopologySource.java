@@ -1,6 +1,7 @@
 package io.fabricbinder.core.topology;
 
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.sriov.LldpNeighbor;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,7 +164,7 @@ public final class LldpTopologySource implements TopologySource {
                 names.add(name);
             }
             warnings.add(new Diagnostic(
-                    FabricBinderNode.KIND + " " + l.node(),
+                    ObjectRef.clusterScoped(FabricBinderNode.KIND, l.node()),
                     "status.physicalFunctions",
                     "no LLDP neighbour heard on " + (name != null ? name.name() : l.nic()) + " since " + held.at()
                             + "; keeping its last known link "
@@ -180,7 +181,7 @@ public final class LldpTopologySource implements TopologySource {
             LldpNeighbor n,
             List<Diagnostic> errors,
             List<Diagnostic> warnings) {
-        String object = node.object();
+        ObjectRef object = node.object();
         String field = "status.physicalFunctions[" + index + "].lldp";
         String leaf = n.switchHostname().strip();
         if (leaf.isEmpty()) {

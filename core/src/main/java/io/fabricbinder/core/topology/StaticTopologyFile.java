@@ -1,6 +1,7 @@
 package io.fabricbinder.core.topology;
 
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.manifest.YamlDocuments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,7 +60,7 @@ public final class StaticTopologyFile {
 
     /** Parses topology text; {@code name} names the source in diagnostics. Never throws for bad content. */
     public static TopologySource.Result parse(String name, String content) {
-        String object = "Topology " + name;
+        ObjectRef object = ObjectRef.clusterScoped("Topology", name);
         List<Diagnostic> errors = new ArrayList<>();
         List<TopologyLink> links = new ArrayList<>();
         Object root;

@@ -1,6 +1,7 @@
 package io.fabricbinder.core.topology;
 
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.sriov.PciAddress;
 import io.fabricbinder.sriov.PhysicalFunction;
 import java.util.ArrayList;
@@ -88,7 +89,8 @@ public final class Topology {
             try {
                 r = source.read();
             } catch (RuntimeException e) {
-                errors.add(new Diagnostic("Topology " + source.name(), "", "cannot read: " + e.getMessage()));
+                errors.add(new Diagnostic(
+                        ObjectRef.clusterScoped("Topology", source.name()), "", "cannot read: " + e.getMessage()));
                 continue;
             }
             errors.addAll(r.errors());
@@ -114,7 +116,7 @@ public final class Topology {
             if (distinct.size() > 1) {
                 TopologyLink first = distinct.get(0).link();
                 errors.add(new Diagnostic(
-                        "Topology " + first.node() + "/" + first.nic(),
+                        ObjectRef.clusterScoped("Topology", first.node() + "/" + first.nic()),
                         "leaf/port",
                         "sources disagree: " + describe(distinct) + "; the NIC is left unmapped until they agree"));
                 distinct.forEach(s -> bad.add(s.link()));
@@ -125,7 +127,7 @@ public final class Topology {
             if (distinct.size() > 1) {
                 TopologyLink first = distinct.get(0).link();
                 errors.add(new Diagnostic(
-                        "Topology " + first.leaf() + " " + first.port(),
+                        ObjectRef.clusterScoped("Topology", first.leaf() + " " + first.port()),
                         "node/nic",
                         "one leaf port is cabled to several NICs: " + describe(distinct)
                                 + "; the port is left unmapped"));

@@ -98,8 +98,10 @@ class ApstraFabricGatewayFaultsTest {
         ApplyResult r = converge(seed());
 
         assertThat(r.status()).isEqualTo(ApplyResult.Status.FAILED);
-        assertThat(r.failures()).anySatisfy(d -> assertThat(d.object()).isEqualTo("VirtualNetwork " + BLUE));
-        assertThat(r.failures()).noneSatisfy(d -> assertThat(d.object()).isEqualTo("VirtualNetwork " + RED));
+        assertThat(r.failures())
+                .anySatisfy(d -> assertThat(d.object().toString()).isEqualTo("VirtualNetwork " + BLUE));
+        assertThat(r.failures())
+                .noneSatisfy(d -> assertThat(d.object().toString()).isEqualTo("VirtualNetwork " + RED));
         // red was applied and deployed; blue's port waits for the next round.
         assertThat(apstra.taggedVlans(Stage.DEPLOYED))
                 .extracting(PortVlan::vlanId)
@@ -116,7 +118,8 @@ class ApstraFabricGatewayFaultsTest {
 
         assertThat(r.status()).isEqualTo(ApplyResult.Status.FAILED);
         assertThat(r.failures())
-                .anySatisfy(d -> assertThat(d.object()).isEqualTo("RoutingZone " + ApstraFabricGatewayTest.MESH));
+                .anySatisfy(d ->
+                        assertThat(d.object().toString()).isEqualTo("RoutingZone " + ApstraFabricGatewayTest.MESH));
         assertThat(apstra.callCount("PUT /api/blueprints/{bp}/deploy")).isZero();
         assertThat(apstra.designTagLabels()).isEmpty();
         assertNextApplyConverges(seed());

@@ -320,7 +320,7 @@ class ApstraFabricGatewayTest {
 
         assertThat(r.status()).isEqualTo(ApplyResult.Status.FAILED);
         assertThat(r.failures())
-                .anySatisfy(d -> assertThat(d.object()).isEqualTo("VirtualNetwork " + RED))
+                .anySatisfy(d -> assertThat(d.object().toString()).isEqualTo("VirtualNetwork " + RED))
                 .anySatisfy(d -> assertThat(d.message()).contains("does not own"));
         // blue went through and was deployed; the foreign network kept its VNI and zone.
         assertThat(ours(Stage.DEPLOYED))

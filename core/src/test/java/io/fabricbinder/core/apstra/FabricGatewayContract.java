@@ -214,8 +214,8 @@ abstract class FabricGatewayContract {
         assertThat(r.status()).isEqualTo(ApplyResult.Status.FAILED);
         assertThat(r.failures())
                 .as("only what needs the missing network fails")
-                .allSatisfy(d -> assertThat(d.object()).contains("tenant-a/ghost"))
-                .anySatisfy(d -> assertThat(d.object()).startsWith("PortBinding leaf1 xe-0/0/11"));
+                .allSatisfy(d -> assertThat(d.object().toString()).contains("tenant-a/ghost"))
+                .anySatisfy(d -> assertThat(d.object().toString()).startsWith("PortBinding leaf1 xe-0/0/11"));
         assertThat(r.changesApplied()).as("everything else").isEqualTo(1 + 2 + 4);
         assertReads(g, desired);
         assertThat(converge(g, desired).isSuccess()).isTrue();

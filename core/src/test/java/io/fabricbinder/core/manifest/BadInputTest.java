@@ -2,14 +2,16 @@ package io.fabricbinder.core.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BadInputTest {
 
-    private static final String NAD = "NetworkAttachmentDefinition ns/n1";
+    private static final ObjectRef NAD = ObjectRef.of("NetworkAttachmentDefinition", "ns", "n1");
 
-    private static List<ManifestError> errors(String yaml) {
+    private static List<Diagnostic> errors(String yaml) {
         ManifestSet set = Manifests.parse("bad.yaml", yaml);
         assertThat(set.nads()).as("a NAD with an error is excluded").isEmpty();
         assertThat(set.pods()).isEmpty();
@@ -18,12 +20,12 @@ class BadInputTest {
         return set.errors();
     }
 
-    private static List<ManifestError> ipam(String ipamJson) {
+    private static List<Diagnostic> ipam(String ipamJson) {
         return errors(ManifestsTest.nad("{\"type\":\"sriov\",\"ipam\":" + ipamJson + "}"));
     }
 
-    private static ManifestError e(String field, String message) {
-        return new ManifestError(NAD, field, message);
+    private static Diagnostic e(String field, String message) {
+        return new Diagnostic(NAD, field, message);
     }
 
     @Test
@@ -56,9 +58,9 @@ class BadInputTest {
                     k8s.v1.cni.cncf.io/networks: '[{"name": "a"'
                     k8s.v1.cni.cncf.io/network-status: '{"name": "a"}'
                 """;
-        List<ManifestError> errs = errors(pod);
+        List<Diagnostic> errs = errors(pod);
         assertThat(errs).hasSize(2);
-        assertThat(errs.get(0).object()).isEqualTo("Pod ns/p");
+        assertThat(errs.get(0).object().toString()).isEqualTo("Pod ns/p");
         assertThat(errs.get(0).field()).isEqualTo("metadata.annotations[k8s.v1.cni.cncf.io/network-status]");
         assertThat(errs.get(0).message()).isEqualTo("must be a JSON list");
         assertThat(errs.get(1).field()).isEqualTo("metadata.annotations[k8s.v1.cni.cncf.io/networks]");
@@ -203,25 +205,25 @@ class BadInputTest {
                     - {key: b, operator: In}
                     - {operator: Exists}
                 """;
-        String o = "VirtualNetworkRouter ns/r";
+        ObjectRef o = ObjectRef.of("VirtualNetworkRouter", "ns", "r");
         assertThat(errors(yaml))
                 .containsExactly(
-                        new ManifestError(o, "spec.type", "unknown type 'star' (expected mesh, hub or spoke)"),
-                        new ManifestError(
+                        new Diagnostic(o, "spec.type", "unknown type 'star' (expected mesh, hub or spoke)"),
+                        new Diagnostic(
                                 o,
                                 "spec.virtualNetworkSelector.matchExpressions[0].operator",
                                 "unknown operator 'Like' (expected In, NotIn, Exists or DoesNotExist)"),
-                        new ManifestError(
+                        new Diagnostic(
                                 o,
                                 "spec.virtualNetworkSelector.matchExpressions[1].values",
                                 "operator In needs at least one value"),
-                        new ManifestError(o, "spec.virtualNetworkSelector.matchExpressions[2].key", "is required"));
+                        new Diagnostic(o, "spec.virtualNetworkSelector.matchExpressions[2].key", "is required"));
         assertThat(
                         errors(
                                 "apiVersion: fabricbinder.io/v1alpha1\nkind: VirtualNetworkRouter\nmetadata: {name: r, namespace: ns}\nspec: {}\n"))
                 .containsExactly(
-                        new ManifestError(o, "spec.type", "is required"),
-                        new ManifestError(o, "spec.virtualNetworkSelector", "is required"));
+                        new Diagnostic(o, "spec.type", "is required"),
+                        new Diagnostic(o, "spec.virtualNetworkSelector", "is required"));
     }
 
     @Test
@@ -238,19 +240,19 @@ class BadInputTest {
                     k8s.v1.cni.cncf.io/network-status: '[{"interface": "net1"}, {"name": "x", "default": "yes", "device-info": {"type": "pci", "pci": {}}}]'
                 spec: {nodeName: 5}
                 """;
-        String o = "Pod ns/p";
+        ObjectRef o = ObjectRef.of("Pod", "ns", "p");
         String nets = "metadata.annotations[k8s.v1.cni.cncf.io/networks]";
         String st = "metadata.annotations[k8s.v1.cni.cncf.io/network-status]";
         assertThat(errors(yaml))
                 .containsExactly(
-                        new ManifestError(o, st + "[0].name", "is required"),
-                        new ManifestError(o, st + "[1].default", "must be true or false, got 'yes'"),
-                        new ManifestError(o, st + "[1].device-info.pci.pci-address", "is required"),
-                        new ManifestError(o, nets + "[1]", "'ns/b/c' is not of the form [namespace/]name[@interface]"),
-                        new ManifestError(o, nets + "[2]", "'@eth1' is not of the form [namespace/]name[@interface]"),
-                        new ManifestError(o, nets + "[3]", "'d@' is not of the form [namespace/]name[@interface]"),
-                        new ManifestError(o, "metadata.deletionTimestamp", "'yesterday' is not an RFC 3339 time"),
-                        new ManifestError(o, "spec.nodeName", "must be a string, got 5"));
+                        new Diagnostic(o, st + "[0].name", "is required"),
+                        new Diagnostic(o, st + "[1].default", "must be true or false, got 'yes'"),
+                        new Diagnostic(o, st + "[1].device-info.pci.pci-address", "is required"),
+                        new Diagnostic(o, nets + "[1]", "'ns/b/c' is not of the form [namespace/]name[@interface]"),
+                        new Diagnostic(o, nets + "[2]", "'@eth1' is not of the form [namespace/]name[@interface]"),
+                        new Diagnostic(o, nets + "[3]", "'d@' is not of the form [namespace/]name[@interface]"),
+                        new Diagnostic(o, "metadata.deletionTimestamp", "'yesterday' is not an RFC 3339 time"),
+                        new Diagnostic(o, "spec.nodeName", "must be a string, got 5"));
     }
 
     @Test
@@ -266,14 +268,14 @@ class BadInputTest {
                   interfaces:
                   - {name: ens1f0, numVfs: -2, Vfs: [{vfID: 0}]}
                 """;
-        String o = "SriovNetworkNodeState sriov/w1";
+        ObjectRef o = ObjectRef.of("SriovNetworkNodeState", "sriov", "w1");
         assertThat(errors(yaml))
                 .containsExactly(
-                        new ManifestError(o, "spec.interfaces[0].pciAddress", "is required"),
-                        new ManifestError(o, "spec.interfaces[0].vfGroups[0].resourceName", "is required"),
-                        new ManifestError(o, "status.interfaces[0].Vfs[0].pciAddress", "is required"),
-                        new ManifestError(o, "status.interfaces[0].numVfs", "must not be negative, got -2"),
-                        new ManifestError(o, "status.interfaces[0].pciAddress", "is required"));
+                        new Diagnostic(o, "spec.interfaces[0].pciAddress", "is required"),
+                        new Diagnostic(o, "spec.interfaces[0].vfGroups[0].resourceName", "is required"),
+                        new Diagnostic(o, "status.interfaces[0].Vfs[0].pciAddress", "is required"),
+                        new Diagnostic(o, "status.interfaces[0].numVfs", "must not be negative, got -2"),
+                        new Diagnostic(o, "status.interfaces[0].pciAddress", "is required"));
     }
 
     @Test
@@ -295,18 +297,20 @@ class BadInputTest {
                 """);
         assertThat(set.errors()).hasSize(5);
         assertThat(set.errors().get(0))
-                .isEqualTo(new ManifestError("Pod mixed.yaml#1", "metadata.name", "is required"));
-        assertThat(set.errors().get(1)).isEqualTo(new ManifestError("mixed.yaml#2", "kind", "is required (a string)"));
-        assertThat(set.errors().get(2).object()).isEqualTo("mixed.yaml#3");
+                .isEqualTo(new Diagnostic(ObjectRef.document("Pod", "mixed.yaml#1"), "metadata.name", "is required"));
+        assertThat(set.errors().get(1))
+                .isEqualTo(new Diagnostic(ObjectRef.document("mixed.yaml#2"), "kind", "is required (a string)"));
+        assertThat(set.errors().get(2).object().toString()).isEqualTo("mixed.yaml#3");
         assertThat(set.errors().get(2).field()).isEmpty();
         assertThat(set.errors().get(2).message()).startsWith("syntax error (line ");
-        assertThat(set.errors().get(3)).isEqualTo(new ManifestError("mixed.yaml#4", "", "document is not an object"));
+        assertThat(set.errors().get(3))
+                .isEqualTo(new Diagnostic(ObjectRef.document("mixed.yaml#4"), "", "document is not an object"));
         assertThat(set.errors().get(4))
-                .isEqualTo(new ManifestError("mixed.yaml#5", "items", "a List needs an items list"));
+                .isEqualTo(new Diagnostic(ObjectRef.document("mixed.yaml#5"), "items", "a List needs an items list"));
         assertThat(Manifests.parse("x.json", "{\"kind\": ").errors())
                 .singleElement()
                 .satisfies(err -> {
-                    assertThat(err.object()).isEqualTo("x.json#1");
+                    assertThat(err.object().toString()).isEqualTo("x.json#1");
                     assertThat(err.message()).startsWith("syntax error");
                 });
     }
@@ -321,7 +325,7 @@ class BadInputTest {
         assertThat(set.nads()).extracting(NetworkAttachmentDefinition::vlan).containsExactly(10, 11);
         assertThat(set.errors()).hasSize(2);
         assertThat(set.errors().get(0)).isEqualTo(e("spec.config.vlan", "VLAN 9999 is out of range 0..4094"));
-        assertThat(set.errors().get(1).object()).isEqualTo("three.yaml#3");
+        assertThat(set.errors().get(1).object().toString()).isEqualTo("three.yaml#3");
         assertThat(set.isValid()).isFalse();
     }
 }

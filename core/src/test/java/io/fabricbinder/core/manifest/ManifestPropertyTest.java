@@ -92,7 +92,8 @@ class ManifestPropertyTest {
             assertThatCode(() -> {
                         ManifestSet set = Manifests.parse(file, input);
                         assertThat(set.errors())
-                                .allSatisfy(e -> assertThat(e.object()).isNotEmpty());
+                                .allSatisfy(
+                                        e -> assertThat(e.object().toString()).isNotEmpty());
                     })
                     .as("seed %d input %s", seed, input)
                     .doesNotThrowAnyException();

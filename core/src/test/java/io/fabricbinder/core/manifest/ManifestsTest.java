@@ -3,8 +3,11 @@ package io.fabricbinder.core.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -164,8 +167,8 @@ class ManifestsTest {
                         .subnet())
                 .isEqualTo("192.168.2.224/28");
         assertThat(set.warnings())
-                .contains(new ManifestError(
-                        "NetworkAttachmentDefinition ns/n1",
+                .contains(new Diagnostic(
+                        ObjectRef.of("NetworkAttachmentDefinition", "ns", "n1"),
                         "spec.config.ipam.range",
                         "192.168.2.225/28 has host bits set; read as 192.168.2.224/28, the network containing it (as"
                                 + " whereabouts does)"));
@@ -202,20 +205,20 @@ class ManifestsTest {
                         new Pod.NetworkSelection("tenant-blue", "blue-db", "net2", List.of(), null));
         assertThat(pod.networks().get(0).nadKey("tenant-blue")).isEqualTo("tenant-blue/blue-web");
         assertThat(pod.networkStatus()).hasSize(2);
-        Pod.NetworkStatus def = pod.networkStatus().get(0);
+        NetworkStatus def = pod.networkStatus().get(0);
         assertThat(def.isDefault()).isTrue();
         assertThat(def.findDeviceInfo()).isEmpty();
-        Pod.NetworkStatus sr = pod.networkStatus().get(1);
+        NetworkStatus sr = pod.networkStatus().get(1);
         assertThat(sr.name()).isEqualTo("tenant-blue/blue-web");
         assertThat(sr.interfaceName()).isEqualTo("net1");
         assertThat(sr.ips()).containsExactly("10.100.0.50");
         assertThat(sr.mac()).isEqualTo("02:00:00:00:01:50");
         assertThat(sr.isDefault()).isFalse();
-        Pod.DeviceInfo info = sr.findDeviceInfo().orElseThrow();
+        NetworkStatus.DeviceInfo info = sr.findDeviceInfo().orElseThrow();
         assertThat(info.type()).isEqualTo("pci");
         assertThat(info.version()).isEqualTo("1.1.0");
         assertThat(info.pci())
-                .isEqualTo(new Pod.Pci(
+                .isEqualTo(new NetworkStatus.Pci(
                         PciAddress.parse("0000:3b:02.5"), PciAddress.parse("0000:3b:00.0"), null, "mlx5_3", null));
     }
 
@@ -231,10 +234,12 @@ class ManifestsTest {
                 .containsExactly(
                         new Pod.NetworkSelection(null, "whereabouts-net", "net1", List.of(), null),
                         new Pod.NetworkSelection("other", "foo", null, List.of(), null));
-        Pod.NetworkStatus st = pod.networkStatus().get(0);
+        NetworkStatus st = pod.networkStatus().get(0);
         assertThat(st.deviceInfo())
-                .isEqualTo(new Pod.DeviceInfo(
-                        "pci", "1.0.0", new Pod.Pci(PciAddress.parse("0000:18:02.5"), null, null, null, null)));
+                .isEqualTo(new NetworkStatus.DeviceInfo(
+                        "pci",
+                        "1.0.0",
+                        new NetworkStatus.Pci(PciAddress.parse("0000:18:02.5"), null, null, null, null)));
     }
 
     @Test
@@ -278,8 +283,8 @@ class ManifestsTest {
         assertThat(vnr.apiVersion()).isEqualTo("core.contrail.juniper.net/v1alpha1");
         assertThat(vnr.type()).isEqualTo(VirtualNetworkRouter.Type.HUB);
         assertThat(set.warnings())
-                .containsExactly(new ManifestError(
-                        "VirtualNetworkRouter ns1/hub",
+                .containsExactly(new Diagnostic(
+                        ObjectRef.of("VirtualNetworkRouter", "ns1", "hub"),
                         "spec.type",
                         "type 'hub' is parsed but not yet supported (only mesh is applied)"));
         LabelSelector sel = vnr.virtualNetworkSelector();
@@ -344,8 +349,8 @@ class ManifestsTest {
         assertThat(rebuilt.nads()).isEqualTo(parsed.nads());
         assertThat(rebuilt.pods()).isEqualTo(parsed.pods());
         assertThat(rebuilt.errors())
-                .containsExactly(new ManifestError(
-                        "NetworkAttachmentDefinition tenant-blue/blue-db",
+                .containsExactly(new Diagnostic(
+                        ObjectRef.of("NetworkAttachmentDefinition", "tenant-blue", "blue-db"),
                         "metadata.name",
                         "duplicate object; the first one is kept"));
 
@@ -361,8 +366,8 @@ class ManifestsTest {
         ManifestSet converted = Manifests.convert(generic);
         assertThat(converted.nads()).isEmpty();
         assertThat(converted.errors())
-                .containsExactly(new ManifestError(
-                        "NetworkAttachmentDefinition x/n",
+                .containsExactly(new Diagnostic(
+                        ObjectRef.of("NetworkAttachmentDefinition", "x", "n"),
                         "metadata.annotations[fabricbinder.io/vni]",
                         "VNI 7 is out of range 4096..16777214"));
     }

@@ -3,6 +3,7 @@ package io.fabricbinder.core.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabricbinder.core.Diagnostic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,8 +90,8 @@ class UnreadableInputTest {
 
         assertThat(set.nads()).extracting(NetworkAttachmentDefinition::name).containsExactly("blue", "red");
         assertThat(set.unreadable()).hasSize(1);
-        ManifestError e = set.unreadable().get(0);
-        assertThat(e.object()).isEqualTo("nads.yaml#2");
+        Diagnostic e = set.unreadable().get(0);
+        assertThat(e.object().toString()).isEqualTo("nads.yaml#2");
         // The flow sequence opened on line 9 of the file is never closed: reported at line 10 or 11.
         assertThat(e.message()).startsWith("syntax error (line ").contains(", column ");
         int line = Integer.parseInt(e.message().replaceAll("^syntax error \\(line (\\d+),.*$", "$1"));
@@ -110,7 +111,7 @@ class UnreadableInputTest {
                 metadata: {name: nokind}
                 """);
         assertThat(set.unreadable())
-                .extracting(ManifestError::object)
+                .extracting(d -> d.object().toString())
                 .containsExactly("Pod x.yaml#1", "x.yaml#2[0]", "x.yaml#3");
     }
 
@@ -178,7 +179,7 @@ class UnreadableInputTest {
 
         Object typed = Objects.requireNonNull(YamlDocuments.readOne("a: yes\nb: on\nc: 1:30\nd: true\ne: 0x1F\nf: ~"));
         assertThat(typed).isInstanceOf(Map.class);
-        assertThat(ResourceConverter.asStringMap((Map<?, ?>) typed))
+        assertThat(FieldReader.asStringMap((Map<?, ?>) typed))
                 .containsEntry("a", "yes")
                 .containsEntry("b", "on")
                 .containsEntry("c", "1:30")

@@ -171,7 +171,7 @@ class FabricBinderNodeTest {
                 LldpTopologySource.builder(() -> List.of(bad, good)).build().read();
 
         assertThat(r.links()).containsExactly(new TopologyLink("w1", "0000:3b:00.0", "leaf1", "xe-0/0/12"));
-        assertThat(r.errors()).extracting(Diagnostic::object).containsExactly("FabricBinderNode w2");
+        assertThat(r.errors()).extracting(d -> d.object().toString()).containsExactly("FabricBinderNode w2");
     }
 
     private static List<String> errors(Map<String, Object> status) {

@@ -52,7 +52,7 @@ class TopologyTest {
                 .contains("leaf2");
         assertThat(t.findLink("worker-2", "ens1f1", null)).isEmpty();
         assertThat(t.errors()).extracting(Diagnostic::field).containsExactly("links[2].port", "links[3].speed");
-        assertThat(t.errors().get(0).object()).isEqualTo("Topology static:topology.yaml");
+        assertThat(t.errors().get(0).object().toString()).isEqualTo("Topology static:topology.yaml");
     }
 
     @Test
@@ -143,7 +143,7 @@ class TopologyTest {
                 .singleElement()
                 .satisfies(w -> assertThat(w.field()).isEqualTo("status.physicalFunctions[0].lldp.portDescription"));
         assertThat(r.errors())
-                .extracting(Diagnostic::object, Diagnostic::field)
+                .extracting(d -> d.object().toString(), Diagnostic::field)
                 .containsExactly(
                         tuple("FabricBinderNode w3", "status.physicalFunctions[0].lldp.portId"),
                         tuple("FabricBinderNode w4", "status.physicalFunctions[0].lldp.systemName"));
@@ -308,6 +308,6 @@ class TopologyTest {
                 .read();
 
         assertThat(r.links()).containsExactly(new TopologyLink("worker-1", "ens1f0", "leaf1", "xe-0/0/10"));
-        assertThat(r.warnings()).extracting(Diagnostic::object).containsExactly("CablingLink l3");
+        assertThat(r.warnings()).extracting(d -> d.object().toString()).containsExactly("CablingLink l3");
     }
 }

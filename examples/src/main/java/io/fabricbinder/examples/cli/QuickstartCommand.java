@@ -6,6 +6,7 @@ import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Stage;
 import io.fabricbinder.core.AddressBook;
 import io.fabricbinder.core.ClusterSnapshot;
+import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.FabricBinder;
 import io.fabricbinder.core.IpAllocationEntry;
 import io.fabricbinder.core.Plan;
@@ -14,7 +15,6 @@ import io.fabricbinder.core.PortAction;
 import io.fabricbinder.core.PortBinding;
 import io.fabricbinder.core.ReconcileResult;
 import io.fabricbinder.core.apstra.ApstraFabricGateway;
-import io.fabricbinder.core.manifest.ManifestError;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
@@ -203,8 +203,8 @@ final class QuickstartCommand implements Callable<Integer> {
                             .links()));
         }
 
-        List<ManifestError> problems() {
-            List<ManifestError> all = new ArrayList<>();
+        List<Diagnostic> problems() {
+            List<Diagnostic> all = new ArrayList<>();
             for (ManifestSet s : List.of(nads, vnr, pods, nodeStates)) {
                 all.addAll(s.errors());
             }

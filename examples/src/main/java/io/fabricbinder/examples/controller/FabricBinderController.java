@@ -14,8 +14,9 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.EventDrivenReconciler;
-import io.fabricbinder.core.manifest.ManifestError;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.manifest.ManifestSet;
 import io.fabricbinder.core.manifest.Manifests;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class FabricBinderController implements AutoCloseable {
 
     private final Object lock = new Object();
     private final Map<String, ManifestSet> lastValid = new TreeMap<>();
-    private final Map<String, List<ManifestError>> invalid = new TreeMap<>();
+    private final Map<String, List<Diagnostic>> invalid = new TreeMap<>();
     private final Map<String, GenericKubernetesResource> resources = new TreeMap<>();
     /** The UID of every pod in {@link #resources}, by key (for {@link #podUids()}). */
     private final Map<String, String> podUidByKey = new HashMap<>();
@@ -172,7 +173,7 @@ public final class FabricBinderController implements AutoCloseable {
             String namespace,
             String name,
             Map<String, Object> resource,
-            List<ManifestError> errors) {
+            List<Diagnostic> errors) {
         /** Copies. */
         public Change {
             resource = Collections.unmodifiableMap(new LinkedHashMap<>(resource));
@@ -376,7 +377,7 @@ public final class FabricBinderController implements AutoCloseable {
                     }
                 }
                 for (Map.Entry<String, GenericKubernetesResource> e : resources.entrySet()) {
-                    List<ManifestError> errors = invalid.getOrDefault(e.getKey(), List.of());
+                    List<Diagnostic> errors = invalid.getOrDefault(e.getKey(), List.of());
                     errors.forEach(err -> report(e.getKey(), err.field(), err.message()));
                     notifyListener(e.getKey(), upserted(e.getValue(), errors));
                 }
@@ -506,14 +507,14 @@ public final class FabricBinderController implements AutoCloseable {
      * event mode's reconcile result) as a Warning Event on that object, once per distinct problem.
      * Ignored on a follower, and for objects not in the cache.
      *
-     * @param object the object as {@code Kind namespace/name}, as FabricBinder's diagnostics name it
+     * @param object the object, as FabricBinder's diagnostics name it
      * @param field the field, or empty
      * @param message what is wrong
      */
-    public void reportProblem(String object, String field, String message) {
+    public void reportProblem(ObjectRef object, String field, String message) {
         synchronized (lock) {
             if (leading.get()) {
-                report(object, field, message);
+                report(object.toString(), field, message);
             }
         }
     }
@@ -566,7 +567,7 @@ public final class FabricBinderController implements AutoCloseable {
         }
     }
 
-    private Change upserted(GenericKubernetesResource resource, List<ManifestError> errors) {
+    private Change upserted(GenericKubernetesResource resource, List<Diagnostic> errors) {
         return new Change(
                 Change.Type.UPSERTED,
                 resource.getKind(),

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.ReconcileResult;
 import io.fabricbinder.core.RoutingZoneSpec;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
@@ -115,9 +116,10 @@ public final class RouterStatusWriter {
 
     /** The status {@code router} should have after {@code result} (transition times: now). */
     Map<String, Object> status(GenericKubernetesResource router, ReconcileResult result) {
-        String key =
-                router.getMetadata().getNamespace() + "/" + router.getMetadata().getName();
-        String object = VirtualNetworkRouter.KIND + " " + key;
+        ObjectRef object = ObjectRef.of(
+                VirtualNetworkRouter.KIND,
+                router.getMetadata().getNamespace(),
+                router.getMetadata().getName());
         @Nullable Long generation = router.getMetadata().getGeneration();
         List<Diagnostic> errors = new ArrayList<>();
         for (Diagnostic d : result.errors()) {
@@ -131,7 +133,7 @@ public final class RouterStatusWriter {
                 warnings.add(d);
             }
         }
-        Optional<RoutingZoneSpec> zone = result.plan().desiredState().findZone(key);
+        Optional<RoutingZoneSpec> zone = result.plan().desiredState().findZone(object.key());
         ApplyResult.Status fabric = result.fabric().status();
         boolean fabricOk = fabric == ApplyResult.Status.APPLIED || fabric == ApplyResult.Status.NO_CHANGES;
 

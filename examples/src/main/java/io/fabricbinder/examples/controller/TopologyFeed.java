@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabricbinder.apstra.CablingLink;
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.PlanChange;
 import io.fabricbinder.core.PortAction;
@@ -129,7 +130,10 @@ public final class TopologyFeed implements AutoCloseable {
                     obj.getMetadata().getName(),
                     null,
                     List.of(new Diagnostic(
-                            FabricBinderNode.KIND + " " + obj.getMetadata().getName(), "", "cannot read: " + e)));
+                            ObjectRef.clusterScoped(
+                                    FabricBinderNode.KIND, obj.getMetadata().getName()),
+                            "",
+                            "cannot read: " + e)));
         }
         nodes.put(obj.getMetadata().getName(), parsed);
     }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabricbinder.core.ObjectRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -62,7 +63,7 @@ class ControllerEventRateLimitTest {
             await(controller::isLeader, "leading");
             await(() -> controller.objects("Pod").size() == 1, "the pod in the cache");
 
-            String object = "Pod tenant-blue/web-1";
+            ObjectRef object = ObjectRef.of("Pod", "tenant-blue", "web-1");
             controller.reportProblem(object, "metadata.annotations", "no address left");
             controller.reportProblem(object, "metadata.annotations", "no address left");
             now[0] = now[0].plus(Duration.ofMinutes(9));

@@ -15,6 +15,7 @@ import io.fabricbinder.core.ClusterSnapshot;
 import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.FabricBinder;
 import io.fabricbinder.core.InMemoryFabricGateway;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.ReconcileResult;
 import io.fabricbinder.core.manifest.Manifests;
 import io.fabricbinder.core.topology.StaticTopologyFile;
@@ -113,7 +114,9 @@ class RouterStatusWriterTest {
                 List.of(),
                 List.of(),
                 List.of(new Diagnostic(
-                        "VirtualNetworkRouter tenant-blue/blue-mesh", "spec.type", "unknown type 'star'")));
+                        ObjectRef.of("VirtualNetworkRouter", "tenant-blue", "blue-mesh"),
+                        "spec.type",
+                        "unknown type 'star'")));
         later.update(routers(), invalid);
         assertThat(condition("blue-mesh", "Ready"))
                 .containsEntry("status", "False")

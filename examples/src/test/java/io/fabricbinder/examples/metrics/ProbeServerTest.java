@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.Diagnostic;
+import io.fabricbinder.core.ObjectRef;
 import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.ReconcileResult;
 import java.io.IOException;
@@ -66,7 +67,9 @@ class ProbeServerTest {
                 result(
                         ApplyResult.noChanges(),
                         List.of(new Diagnostic(
-                                "Pod ns/p", "metadata.annotations", "no address left for interface net1"))),
+                                ObjectRef.of("Pod", "ns", "p"),
+                                "metadata.annotations",
+                                "no address left for interface net1"))),
                 Duration.ofSeconds(2));
         m.reconciled(
                 result(new ApplyResult(ApplyResult.Status.REFUSED, 0, List.of(), "lock held"), List.of()),

@@ -1,0 +1,50 @@
+package io.fabricbinder.core;
+
+import io.fabricbinder.core.manifest.IpPrefix;
+import org.jspecify.annotations.Nullable;
+
+/** A network being planned. */
+final class NetDraft {
+    final String name;
+    final String namespace;
+    final int vlan;
+
+    @Nullable
+    Integer pinnedVni;
+
+    long vni;
+
+    @Nullable
+    IpPrefix v4;
+
+    @Nullable
+    String v4Gateway;
+
+    @Nullable
+    IpPrefix v6;
+
+    @Nullable
+    String v6Gateway;
+
+    @Nullable
+    String zone;
+
+    NetDraft(String name, String namespace, int vlan) {
+        this.name = name;
+        this.namespace = namespace;
+        this.vlan = vlan;
+    }
+
+    VirtualNetworkSpec toSpec() {
+        boolean routed = zone != null;
+        return new VirtualNetworkSpec(
+                name,
+                vlan,
+                vni,
+                v4 == null ? null : v4.toString(),
+                v6 == null ? null : v6.toString(),
+                routed ? v4Gateway : null,
+                routed ? v6Gateway : null,
+                zone);
+    }
+}
