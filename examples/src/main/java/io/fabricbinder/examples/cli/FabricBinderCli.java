@@ -2,6 +2,7 @@ package io.fabricbinder.examples.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -87,6 +88,7 @@ public final class FabricBinderCli implements Callable<Integer> {
         commandLine.addSubcommand(new ControllerCommand(env));
         commandLine.addSubcommand(new NodeAgentCommand(env));
         commandLine.addSubcommand(new CniInstallCommand(env));
+        commandLine.registerConverter(Duration.class, new DurationText());
         return commandLine;
     }
 
