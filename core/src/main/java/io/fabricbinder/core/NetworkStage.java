@@ -1,8 +1,8 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.core.manifest.IpPrefix;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
+import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
 import java.util.ArrayList;
