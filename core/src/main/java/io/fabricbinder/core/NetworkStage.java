@@ -49,9 +49,7 @@ final class NetworkStage {
         IpamBlock ipam = nad.ipam();
         if (ipam != null && ipam.isFabricBinder()) {
             for (IpRange range : ipam.ranges()) {
-                // The parser gives canonical text; IpPrefix is for the overlap checks.
-                IpPrefix subnet = IpPrefix.parse(range.subnet());
-                Subnet r = new Subnet(subnet, range.gateway());
+                Subnet r = new Subnet(range.prefix(), range.gateway());
                 if (r.subnet().isIpv4()) {
                     if (d.v4 != null) {
                         exclusions.exclude(

@@ -43,6 +43,13 @@ class IpPrefixTest {
     }
 
     @Test
+    void aRangesSubnetIsItsPrefix() {
+        assertThat(IpRange.ofSubnet("10.20.0.0/16").prefix()).isEqualTo(IpPrefix.parse("10.20.0.0/16"));
+        assertThat(IpRange.ofSubnet("fd00:20::/64").prefix().prefixLength()).isEqualTo(64);
+        assertThat(IpRange.ofSubnet("FD00:20:0::/64").prefix()).hasToString("fd00:20::/64");
+    }
+
+    @Test
     void badTextIsRejectedNamingIt() {
         assertThatThrownBy(() -> IpPrefix.parse("10.0.0.1/24"))
                 .hasMessage("host bits are set in 10.0.0.1/24 (did you mean 10.0.0.0/24?)");
