@@ -42,12 +42,7 @@ final class AddressStage {
             String requested = a.requested().isEmpty() ? null : a.requested().get(r);
             String cidr = requested == null
                     ? null
-                    : requested + "/"
-                            + a.pool()
-                                    .ranges()
-                                    .get(r)
-                                    .subnet()
-                                    .substring(a.pool().ranges().get(r).subnet().indexOf('/') + 1);
+                    : requested + "/" + a.pool().ranges().get(r).prefix().prefixLength();
             out.add(entry(a, r, cidr, AllocationAction.ALLOCATE));
         }
     }

@@ -128,12 +128,11 @@ final class IncrementalPlanner {
         for (PoolState ps : level.poolStates().values()) {
             poolsByName.put(ps.spec.name(), new PoolCandidates(ps));
             for (Map.Entry<String, List<String>> e : ps.existing.entrySet()) {
-                // An owner key is namespace/pod/podUid/interface: the pod key is its first two parts.
-                String ownerKey = e.getKey();
-                int slash = ownerKey.indexOf('/', ownerKey.indexOf('/') + 1);
+                // The address book's keys are Owner keys (it validated them when it stored them).
+                Owner owner = Owner.fromKey(e.getKey());
                 existingByPod
-                        .computeIfAbsent(ownerKey.substring(0, slash), k -> new ArrayList<>())
-                        .add(new Existing(ps, ownerKey, e.getValue()));
+                        .computeIfAbsent(podKey(owner), k -> new ArrayList<>())
+                        .add(new Existing(ps, owner, e.getValue()));
             }
         }
         bulk = true;
@@ -285,11 +284,11 @@ final class IncrementalPlanner {
         PodContribution c = contributions.get(podKey);
         List<IpAllocationEntry> now = new ArrayList<>();
         for (Existing e : held) {
-            Attachment a = c == null ? null : find(c, e.pool.spec.name(), e.ownerKey);
+            Attachment a = c == null ? null : find(c, e.pool.spec.name(), e.owner);
             if (a != null) {
                 AddressStage.addExisting(a, e.have, now);
             } else if (!ctx.freeze().all() && !invalidPods.contains(podKey)) {
-                AddressStage.addRelease(e.pool, Owner.fromKey(e.ownerKey), e.have, now);
+                AddressStage.addRelease(e.pool, e.owner, e.have, now);
             }
         }
         List<IpAllocationEntry> before = existingEntries.put(podKey, now);
@@ -302,9 +301,14 @@ final class IncrementalPlanner {
         now.forEach(this::addEntry);
     }
 
-    private static @Nullable Attachment find(PodContribution c, String pool, String ownerKey) {
+    /** The key of the pod an owner is an interface of, as {@link Pod#key()} and the contributions use it. */
+    private static String podKey(Owner owner) {
+        return ObjectRef.of(Pod.KIND, owner.namespace(), owner.pod()).key();
+    }
+
+    private static @Nullable Attachment find(PodContribution c, String pool, Owner owner) {
         for (Attachment a : c.attachments()) {
-            if (a.pool().name().equals(pool) && a.owner().key().equals(ownerKey)) {
+            if (a.pool().name().equals(pool) && a.owner().equals(owner)) {
                 return a;
             }
         }
@@ -574,8 +578,8 @@ final class IncrementalPlanner {
         }
     }
 
-    /** Addresses an owner (by {@link Owner#key()}) holds in a pool (read at the last rebuild). */
-    private record Existing(PoolState pool, String ownerKey, List<String> have) {}
+    /** Addresses an owner holds in a pool (read at the last rebuild). */
+    private record Existing(PoolState pool, Owner owner, List<String> have) {}
 
     /** A pool's attachments waiting for addresses, in pod order, and what each gets. */
     private static final class PoolCandidates {

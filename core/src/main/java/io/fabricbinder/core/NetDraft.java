@@ -1,6 +1,6 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.core.manifest.IpPrefix;
+import io.fabricbinder.ipam.IpPrefix;
 import org.jspecify.annotations.Nullable;
 
 /** A network being planned. */

@@ -1,8 +1,8 @@
 package io.fabricbinder.core;
 
-import io.fabricbinder.core.manifest.IpPrefix;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
+import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
 import java.util.ArrayList;
@@ -49,9 +49,7 @@ final class NetworkStage {
         IpamBlock ipam = nad.ipam();
         if (ipam != null && ipam.isFabricBinder()) {
             for (IpRange range : ipam.ranges()) {
-                // The parser gives canonical text; IpPrefix is for the overlap checks.
-                IpPrefix subnet = IpPrefix.parse(range.subnet());
-                Subnet r = new Subnet(subnet, range.gateway());
+                Subnet r = new Subnet(range.prefix(), range.gateway());
                 if (r.subnet().isIpv4()) {
                     if (d.v4 != null) {
                         exclusions.exclude(

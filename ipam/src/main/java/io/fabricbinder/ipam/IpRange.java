@@ -47,6 +47,11 @@ public record IpRange(
         return new IpRange(subnet, null, null, List.of(), null);
     }
 
+    /** The subnet as a prefix; its text is {@link #subnet()} in canonical form. */
+    public IpPrefix prefix() {
+        return IpPrefix.parse(subnet);
+    }
+
     /** Whether this is an IPv6 range. */
     public boolean isIpv6() {
         return subnet.indexOf(':') >= 0;

@@ -69,10 +69,21 @@ public final class LldpTopologySource implements TopologySource {
     private final @Nullable Duration maxAge;
     private final Duration holdTime;
     private final Predicate<TopologyLink> inUse;
-    /** Last link seen per node and NIC (key: node NUL nic), with when it was last seen. */
-    private final Map<String, Seen> lastSeen = new TreeMap<>();
+    /** Last link seen per node and NIC, with when it was last seen; in node, then NIC order. */
+    private final Map<NodeNic, Seen> lastSeen = new TreeMap<>();
 
     private record Seen(TopologyLink link, Instant at, TopologySource.@Nullable NicName name) {}
+
+    /** A NIC of a node, the NIC as its {@link TopologyLink#nicKey lookup key}; sorts by node, then NIC. */
+    private record NodeNic(String node, String nic) implements Comparable<NodeNic> {
+        private static final Comparator<NodeNic> ORDER =
+                Comparator.comparing(NodeNic::node).thenComparing(NodeNic::nic);
+
+        @Override
+        public int compareTo(NodeNic o) {
+            return ORDER.compare(this, o);
+        }
+    }
 
     private LldpTopologySource(Builder b) {
         this.nodes = b.nodes;
@@ -106,7 +117,7 @@ public final class LldpTopologySource implements TopologySource {
         List<TopologyLink> links = new ArrayList<>();
         List<Diagnostic> errors = new ArrayList<>();
         List<Diagnostic> warnings = new ArrayList<>();
-        Set<String> seenNow = new HashSet<>();
+        Set<NodeNic> seenNow = new HashSet<>();
         List<TopologySource.NicName> names = new ArrayList<>();
         List<FabricBinderNode.Parsed> all = new ArrayList<>(nodes.get());
         all.sort(Comparator.comparing(FabricBinderNode.Parsed::name));
@@ -139,15 +150,15 @@ public final class LldpTopologySource implements TopologySource {
                 }
                 TopologyLink l = link(node, i, pf, n, errors, warnings);
                 if (l != null) {
-                    String key = node.name() + "\u0000" + TopologyLink.nicKey(l.nic());
+                    NodeNic key = new NodeNic(node.name(), TopologyLink.nicKey(l.nic()));
                     seenNow.add(key);
                     lastSeen.put(key, new Seen(l, now, name));
                     links.add(l);
                 }
             }
         }
-        for (Iterator<Map.Entry<String, Seen>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Seen> e = it.next();
+        for (Iterator<Map.Entry<NodeNic, Seen>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<NodeNic, Seen> e = it.next();
             if (seenNow.contains(e.getKey())) {
                 continue;
             }

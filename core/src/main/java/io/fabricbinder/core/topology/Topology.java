@@ -80,8 +80,8 @@ public final class Topology {
     public static Topology merge(List<? extends TopologySource> sources) {
         List<Diagnostic> errors = new ArrayList<>();
         List<Diagnostic> warnings = new ArrayList<>();
-        Map<String, List<Sourced>> byNic = new HashMap<>();
-        Map<String, List<Sourced>> byPort = new HashMap<>();
+        Map<NodeNic, List<Sourced>> byNic = new HashMap<>();
+        Map<LeafPort, List<Sourced>> byPort = new HashMap<>();
         List<Sourced> all = new ArrayList<>();
         Map<NodeNic, String> pciOfName = new HashMap<>();
         for (TopologySource source : sources) {
@@ -105,9 +105,9 @@ public final class Topology {
         }
         for (Sourced s : all) {
             TopologyLink l = s.link();
-            byNic.computeIfAbsent(key(pciOfName, l.node(), l.nic()), k -> new ArrayList<>())
+            byNic.computeIfAbsent(lookupKey(pciOfName, l.node(), l.nic()), k -> new ArrayList<>())
                     .add(s);
-            byPort.computeIfAbsent(l.leaf() + "\u0000" + l.port(), k -> new ArrayList<>())
+            byPort.computeIfAbsent(new LeafPort(l.leaf(), l.port()), k -> new ArrayList<>())
                     .add(s);
         }
         List<TopologyLink> bad = new ArrayList<>();
@@ -192,10 +192,6 @@ public final class Topology {
         return "Topology[links=" + links.size() + ", errors=" + errors.size() + "]";
     }
 
-    private static String key(Map<NodeNic, String> pciOfName, String node, String nic) {
-        return node + "\u0000" + canonical(pciOfName, node, nic);
-    }
-
     private static NodeNic lookupKey(Map<NodeNic, String> pciOfName, String node, String nic) {
         return new NodeNic(node, canonical(pciOfName, node, nic));
     }
@@ -212,6 +208,9 @@ public final class Topology {
 
     private record NodeNic(String node, String nic) {}
 
+    /** One port of one leaf switch. */
+    private record LeafPort(String leaf, String port) {}
+
     private static List<Sourced> distinctLinks(Map<NodeNic, String> pciOfName, List<Sourced> group) {
         List<Sourced> out = new ArrayList<>();
         for (Sourced s : group) {
@@ -225,7 +224,7 @@ public final class Topology {
 
     private static boolean sameCable(Map<NodeNic, String> pciOfName, TopologyLink a, TopologyLink b) {
         return a.node().equals(b.node())
-                && key(pciOfName, a.node(), a.nic()).equals(key(pciOfName, b.node(), b.nic()))
+                && lookupKey(pciOfName, a.node(), a.nic()).equals(lookupKey(pciOfName, b.node(), b.nic()))
                 && a.leaf().equals(b.leaf())
                 && a.port().equals(b.port());
     }

@@ -391,31 +391,6 @@ class ManifestsTest {
                 .hasMessageContaining("no such file or directory");
     }
 
-    @Test
-    void ipPrefix() {
-        assertThat(IpPrefix.parse("10.0.0.0/8").contains(IpPrefix.parseAddress("10.255.1.1")))
-                .isTrue();
-        assertThat(IpPrefix.parse("10.0.0.0/8").contains(IpPrefix.parseAddress("11.0.0.1")))
-                .isFalse();
-        assertThat(IpPrefix.parse("10.0.0.0/8").contains(IpPrefix.parseAddress("::1")))
-                .isFalse();
-        assertThat(IpPrefix.parse("0.0.0.0/0").contains(IpPrefix.parse("1.2.3.0/24")))
-                .isTrue();
-        assertThat(IpPrefix.parse("10.1.0.0/16").last()).isEqualTo(IpPrefix.parseAddress("10.1.255.255"));
-        assertThat(IpPrefix.parse("fd00::/8").isIpv4()).isFalse();
-        assertThat(IpPrefix.parse("2001:db8::/32").contains(IpPrefix.parseAddress("2001:db8:ffff::1")))
-                .isTrue();
-        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.1/24"))
-                .hasMessage("host bits are set in 10.0.0.1/24 (did you mean 10.0.0.0/24?)");
-        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/33")).hasMessage("prefix length 33 is out of range 0..32");
-        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0"))
-                .hasMessage("'10.0.0.0' is not a CIDR (expected address/length)");
-        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/x")).hasMessage("'10.0.0.0/x' has a bad prefix length 'x'");
-        assertThatThrownBy(() -> IpPrefix.parseAddress("example.com")).hasMessage("'example.com' is not an IP address");
-        assertThatThrownBy(() -> IpPrefix.parseAddress("256.0.0.1")).hasMessage("'256.0.0.1' is not an IP address");
-        assertThatThrownBy(() -> IpPrefix.parseAddress("fd00:::zz")).hasMessage("'fd00:::zz' is not an IP address");
-    }
-
     static String nad(String config) {
         return """
                 apiVersion: k8s.cni.cncf.io/v1
