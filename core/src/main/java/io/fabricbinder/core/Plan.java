@@ -318,7 +318,7 @@ public final class Plan {
             m.put("interface", e.interfaceName());
             m.put("virtualNetwork", e.virtualNetwork());
             m.put("address", e.address());
-            m.put("subnet", e.subnet());
+            m.put("subnet", e.subnet().toString());
             m.put("action", e.action().spelling());
             allocs.add(m);
         }

@@ -77,14 +77,14 @@ class PlanRenderingTest {
                         new IpAllocationEntry(
                                 new Owner("tenant-blue", "web-1", "uid-1", "net1"),
                                 "tenant-blue/blue-web",
-                                "10.100.0.0/24",
+                                IpPrefix.parse("10.100.0.0/24"),
                                 null,
                                 "fb-web",
                                 AllocationAction.ALLOCATE),
                         new IpAllocationEntry(
                                 new Owner("tenant-blue", "web-0", "uid-0", "net1"),
                                 "tenant-blue/blue-web",
-                                "10.100.0.0/24",
+                                IpPrefix.parse("10.100.0.0/24"),
                                 "10.100.0.7/24",
                                 "fb-web",
                                 AllocationAction.UNCHANGED)),
