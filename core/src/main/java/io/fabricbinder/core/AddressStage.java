@@ -81,7 +81,7 @@ final class AddressStage {
             out.add(new IpAllocationEntry(
                     o,
                     ps.network,
-                    ps.spec.ranges().get(r).subnet(),
+                    ps.spec.ranges().get(r).prefix(),
                     have.get(r),
                     ps.spec.name(),
                     AllocationAction.RELEASE));
@@ -92,7 +92,7 @@ final class AddressStage {
         return new IpAllocationEntry(
                 a.owner(),
                 a.network(),
-                a.pool().ranges().get(range).subnet(),
+                a.pool().ranges().get(range).prefix(),
                 address,
                 a.pool().name(),
                 action);

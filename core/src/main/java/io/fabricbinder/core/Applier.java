@@ -100,7 +100,7 @@ final class Applier {
                     allocated.add(new IpAllocationEntry(
                             first.owner(),
                             first.virtualNetwork(),
-                            pool.ranges().get(r).subnet(),
+                            pool.ranges().get(r).prefix(),
                             cidrs.get(r),
                             pool.name(),
                             AllocationAction.UNCHANGED));

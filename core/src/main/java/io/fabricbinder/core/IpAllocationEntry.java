@@ -1,5 +1,6 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.Owner;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param owner who holds (or will hold) the address: namespace, pod, pod UID and interface, the
  *     ipam module's allocation owner (allocation is idempotent per pod UID + interface)
  * @param virtualNetwork the network, {@code namespace/nad}
- * @param subnet the subnet the address comes from (CIDR)
+ * @param subnet the subnet the address comes from (its text in the plan JSON is canonical)
  * @param address the address in CIDR form; for {@code allocate} the requested one, or null for any
  * @param pool the IPAM pool name
  * @param action what applying the plan does
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 public record IpAllocationEntry(
         Owner owner,
         String virtualNetwork,
-        String subnet,
+        IpPrefix subnet,
         @Nullable String address,
         String pool,
         AllocationAction action)
@@ -70,7 +71,8 @@ public record IpAllocationEntry(
             c = owner.podUid().compareTo(o.owner.podUid());
         }
         if (c == 0) {
-            c = subnet.compareTo(o.subnet);
+            // by text, as the plan has always been ordered
+            c = subnet.toString().compareTo(o.subnet.toString());
         }
         if (c == 0) {
             c = (address == null ? "" : address).compareTo(o.address == null ? "" : o.address);

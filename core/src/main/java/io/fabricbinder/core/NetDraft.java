@@ -38,13 +38,6 @@ final class NetDraft {
     VirtualNetworkSpec toSpec() {
         boolean routed = zone != null;
         return new VirtualNetworkSpec(
-                name,
-                vlan,
-                vni,
-                v4 == null ? null : v4.toString(),
-                v6 == null ? null : v6.toString(),
-                routed ? v4Gateway : null,
-                routed ? v6Gateway : null,
-                zone);
+                name, vlan, vni, v4, v6, routed ? v4Gateway : null, routed ? v6Gateway : null, zone);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
+import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.PoolSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -277,8 +278,8 @@ public final class Plan {
             m.put("name", n.name());
             m.put("vlan", n.vlan());
             m.put("vni", n.vni());
-            m.put("subnet", n.primarySubnet());
-            m.put("ipv6Subnet", n.isDualStack() ? n.ipv6Subnet() : null);
+            m.put("subnet", text(n.primarySubnet()));
+            m.put("ipv6Subnet", n.isDualStack() ? text(n.ipv6Subnet()) : null);
             m.put("gateway", n.primaryGateway());
             if (n.isDualStack()) {
                 m.put("ipv6Gateway", n.ipv6Gateway());
@@ -317,7 +318,7 @@ public final class Plan {
             m.put("interface", e.interfaceName());
             m.put("virtualNetwork", e.virtualNetwork());
             m.put("address", e.address());
-            m.put("subnet", e.subnet());
+            m.put("subnet", e.subnet().toString());
             m.put("action", e.action().spelling());
             allocs.add(m);
         }
@@ -461,6 +462,11 @@ public final class Plan {
     @Override
     public String toString() {
         return summary();
+    }
+
+    /** A subnet's canonical text for the JSON, or null. */
+    private static @Nullable String text(@Nullable IpPrefix subnet) {
+        return subnet == null ? null : subnet.toString();
     }
 
     private static String describe(VirtualNetworkSpec n) {

@@ -102,7 +102,7 @@ public record ReconcileResult(
             m.put("interface", e.interfaceName());
             m.put("virtualNetwork", e.virtualNetwork());
             m.put("address", e.address());
-            m.put("subnet", e.subnet());
+            m.put("subnet", e.subnet().toString());
             out.add(m);
         }
         return out;

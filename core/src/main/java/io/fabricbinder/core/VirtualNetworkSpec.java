@@ -1,21 +1,24 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.IpPrefix;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One fabric virtual network as FabricBinder wants it (desired) or found it (actual, owned only).
  *
- * <p>Example: {@code new VirtualNetworkSpec("tenant-blue/blue-web", 100, 10100, "10.100.0.0/24",
- * null, "10.100.0.1", null, "tenant-blue/blue-mesh")}. The Apstra label is derived from the name
+ * <p>Example: {@code new VirtualNetworkSpec("tenant-blue/blue-web", 100, 10100,
+ * IpPrefix.parse("10.100.0.0/24"), null, "10.100.0.1", null, "tenant-blue/blue-mesh")}. Subnets are
+ * typed ({@link IpPrefix}) from the planner to the Apstra request body; they become text (canonical,
+ * {@link IpPrefix#toString()}) only in the plan JSON and where the Apstra request is built. The Apstra label is derived from the name
  * ({@link FabricNames#virtualNetworkLabel}). Which leafs the network is bound to follows from the
  * port bindings and is not part of this value. Immutable and thread-safe.
  *
  * @param name {@code namespace/nad}
  * @param vlan the VLAN tagged on the leaf ports, 1..4094
  * @param vni the VXLAN VNI
- * @param ipv4Subnet the IPv4 subnet (CIDR), or null
- * @param ipv6Subnet the IPv6 subnet (CIDR), or null
+ * @param ipv4Subnet the IPv4 subnet, or null
+ * @param ipv6Subnet the IPv6 subnet, or null
  * @param ipv4Gateway the IPv4 anycast gateway (plain address), or null when the network has no
  *     gateway (isolated, or no gateway in the IPAM block)
  * @param ipv6Gateway the IPv6 anycast gateway, or null
@@ -26,8 +29,8 @@ public record VirtualNetworkSpec(
         String name,
         int vlan,
         long vni,
-        @Nullable String ipv4Subnet,
-        @Nullable String ipv6Subnet,
+        @Nullable IpPrefix ipv4Subnet,
+        @Nullable IpPrefix ipv6Subnet,
         @Nullable String ipv4Gateway,
         @Nullable String ipv6Gateway,
         @Nullable String routingZone) {
@@ -44,7 +47,7 @@ public record VirtualNetworkSpec(
     }
 
     /** The IPv4 subnet, or the only one (IPv6-only network), or null: the JSON {@code subnet}. */
-    public @Nullable String primarySubnet() {
+    public @Nullable IpPrefix primarySubnet() {
         return ipv4Subnet != null ? ipv4Subnet : ipv6Subnet;
     }
 

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
+import io.fabricbinder.ipam.IpPrefix;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InMemoryFabricGatewayTest {
 
-    private static final VirtualNetworkSpec RED =
-            new VirtualNetworkSpec("ns/red", 100, 5000, "10.0.0.0/24", null, "10.0.0.1", null, "ns/mesh");
+    private static final VirtualNetworkSpec RED = new VirtualNetworkSpec(
+            "ns/red", 100, 5000, IpPrefix.parse("10.0.0.0/24"), null, "10.0.0.1", null, "ns/mesh");
     private static final RoutingZoneSpec MESH = new RoutingZoneSpec("ns/mesh", List.of("ns/red"));
     private static final PortBinding PORT = new PortBinding("leaf1", "xe-0/0/1", "ns/red", 100, List.of("ns/p"));
 
@@ -66,8 +67,8 @@ class InMemoryFabricGatewayTest {
     void aVlanChangeCarriesOverToTheTaggedPorts() {
         InMemoryFabricGateway fabric =
                 new InMemoryFabricGateway(new FabricState(List.of(RED), List.of(MESH), List.of(PORT)));
-        VirtualNetworkSpec red200 =
-                new VirtualNetworkSpec("ns/red", 200, 5000, "10.0.0.0/24", null, "10.0.0.1", null, "ns/mesh");
+        VirtualNetworkSpec red200 = new VirtualNetworkSpec(
+                "ns/red", 200, 5000, IpPrefix.parse("10.0.0.0/24"), null, "10.0.0.1", null, "ns/mesh");
 
         fabric.apply(plan(List.of(), List.of(new VirtualNetworkChange(ChangeAction.UPDATE, red200, RED)), List.of()));
 

@@ -2,6 +2,7 @@ package io.fabricbinder.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.Owner;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,8 @@ class ObjectRefTest {
     }
 
     private static IpAllocationEntry entry(Owner o) {
-        return new IpAllocationEntry(o, "ns/net", "10.0.0.0/24", "10.0.0.1/24", "pool", AllocationAction.UNCHANGED);
+        return new IpAllocationEntry(
+                o, "ns/net", IpPrefix.parse("10.0.0.0/24"), "10.0.0.1/24", "pool", AllocationAction.UNCHANGED);
     }
 
     private static String word(SplittableRandom r, String alphabet) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
+import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
@@ -19,19 +20,27 @@ class PlanRenderingTest {
 
     static Plan samplePlan() {
         VirtualNetworkSpec web = new VirtualNetworkSpec(
-                "tenant-blue/blue-web", 100, 10100, "10.100.0.0/24", null, "10.100.0.1", null, "tenant-blue/blue-mesh");
+                "tenant-blue/blue-web",
+                100,
+                10100,
+                IpPrefix.parse("10.100.0.0/24"),
+                null,
+                "10.100.0.1",
+                null,
+                "tenant-blue/blue-mesh");
         VirtualNetworkSpec db = new VirtualNetworkSpec(
                 "tenant-blue/blue-db",
                 200,
                 10200,
-                "10.200.0.0/24",
-                "fd00:200::/64",
+                IpPrefix.parse("10.200.0.0/24"),
+                IpPrefix.parse("fd00:200::/64"),
                 "10.200.0.1",
                 "fd00:200::1",
                 "tenant-blue/blue-mesh");
-        VirtualNetworkSpec lonely =
-                new VirtualNetworkSpec("ops/lonely", 300, 10300, null, "fd00:300::/64", null, null, null);
-        VirtualNetworkSpec gone = new VirtualNetworkSpec("old/gone", 400, 10400, "10.4.0.0/24", null, null, null, null);
+        VirtualNetworkSpec lonely = new VirtualNetworkSpec(
+                "ops/lonely", 300, 10300, null, IpPrefix.parse("fd00:300::/64"), null, null, null);
+        VirtualNetworkSpec gone =
+                new VirtualNetworkSpec("old/gone", 400, 10400, IpPrefix.parse("10.4.0.0/24"), null, null, null, null);
         RoutingZoneSpec mesh =
                 new RoutingZoneSpec("tenant-blue/blue-mesh", List.of("tenant-blue/blue-web", "tenant-blue/blue-db"));
         RoutingZoneSpec isolated = new RoutingZoneSpec(FabricNames.ISOLATED_ZONE, List.of("ops/lonely"));
@@ -68,14 +77,14 @@ class PlanRenderingTest {
                         new IpAllocationEntry(
                                 new Owner("tenant-blue", "web-1", "uid-1", "net1"),
                                 "tenant-blue/blue-web",
-                                "10.100.0.0/24",
+                                IpPrefix.parse("10.100.0.0/24"),
                                 null,
                                 "fb-web",
                                 AllocationAction.ALLOCATE),
                         new IpAllocationEntry(
                                 new Owner("tenant-blue", "web-0", "uid-0", "net1"),
                                 "tenant-blue/blue-web",
-                                "10.100.0.0/24",
+                                IpPrefix.parse("10.100.0.0/24"),
                                 "10.100.0.7/24",
                                 "fb-web",
                                 AllocationAction.UNCHANGED)),

@@ -7,6 +7,7 @@ import io.fabricbinder.apstra.ConnectivityTemplate;
 import io.fabricbinder.apstra.Credentials;
 import io.fabricbinder.apstra.DiffStatus;
 import io.fabricbinder.apstra.VirtualNetwork;
+import io.fabricbinder.ipam.IpPrefix;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,14 +51,14 @@ final class FabricReader implements AutoCloseable {
         Map<String, VirtualNetwork> vns = blueprint.virtualNetworks().list();
         Map<String, Integer> vlanBySubnet = new TreeMap<>();
         for (VirtualNetwork vn : vns.values()) {
-            vlanBySubnet.put(String.valueOf(vn.ipv4Subnet()), vn.reservedVlanId() == null ? -1 : vn.reservedVlanId());
+            vlanBySubnet.put(subnet(vn), vn.reservedVlanId() == null ? -1 : vn.reservedVlanId());
         }
         Map<String, Set<String>> tagged = new TreeMap<>();
         for (ConnectivityTemplate ct : blueprint.connectivityTemplates().list()) {
             Set<String> assigned = blueprint.connectivityTemplates().assignments(ct.id());
             for (String vnId : ct.taggedVnIds()) {
                 VirtualNetwork vn = vns.get(vnId);
-                String subnet = vn == null ? "unknown network " + vnId : String.valueOf(vn.ipv4Subnet());
+                String subnet = vn == null ? "unknown network " + vnId : subnet(vn);
                 for (String point : assigned) {
                     tagged.computeIfAbsent(portByInterfaceId.getOrDefault(point, point), k -> new TreeSet<>())
                             .add(subnet);
@@ -65,6 +66,15 @@ final class FabricReader implements AutoCloseable {
             }
         }
         return new View(vlanBySubnet, tagged, blueprint.diffStatus());
+    }
+
+    /**
+     * The network's IPv4 subnet as Apstra wrote it, read as an {@link IpPrefix} (so any spelling of a
+     * prefix gives its canonical text), or "null" when it has none.
+     */
+    private static String subnet(VirtualNetwork vn) {
+        String text = vn.ipv4Subnet();
+        return text == null ? "null" : IpPrefix.parse(text).toString();
     }
 
     /** How many times the blueprint was deployed (its revisions). */

@@ -11,6 +11,7 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import io.fabricbinder.core.PortAction;
 import io.fabricbinder.core.VirtualNetworkSpec;
+import io.fabricbinder.ipam.IpPrefix;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -132,11 +133,11 @@ final class NetworkStep {
                 .securityZoneId(zoneId)
                 .reservedVlanId(spec.vlan())
                 .ipv4Enabled(spec.ipv4Subnet() != null)
-                .ipv4Subnet(spec.ipv4Subnet())
+                .ipv4Subnet(text(spec.ipv4Subnet()))
                 .virtualGatewayIpv4Enabled(spec.ipv4Gateway() != null)
                 .virtualGatewayIpv4(spec.ipv4Gateway())
                 .ipv6Enabled(spec.ipv6Subnet() != null)
-                .ipv6Subnet(spec.ipv6Subnet())
+                .ipv6Subnet(text(spec.ipv6Subnet()))
                 .virtualGatewayIpv6Enabled(spec.ipv6Gateway() != null)
                 .virtualGatewayIpv6(spec.ipv6Gateway())
                 .boundTo(boundTo)
@@ -177,12 +178,17 @@ final class NetworkStep {
                 && zoneId.equals(vn.securityZoneId())
                 && Objects.equals(vn.reservedVlanId(), spec.vlan())
                 && Boolean.valueOf(v4).equals(Boolean.TRUE.equals(vn.ipv4Enabled()))
-                && Objects.equals(v4 ? spec.ipv4Subnet() : null, v4 ? vn.ipv4Subnet() : null)
+                && Objects.equals(spec.ipv4Subnet(), v4 ? StagingRead.subnet(spec.name(), vn.ipv4Subnet()) : null)
                 && Objects.equals(spec.ipv4Gateway(), gateway(vn.virtualGatewayIpv4Enabled(), vn.virtualGatewayIpv4()))
                 && Boolean.valueOf(v6).equals(Boolean.TRUE.equals(vn.ipv6Enabled()))
-                && Objects.equals(v6 ? spec.ipv6Subnet() : null, v6 ? vn.ipv6Subnet() : null)
+                && Objects.equals(spec.ipv6Subnet(), v6 ? StagingRead.subnet(spec.name(), vn.ipv6Subnet()) : null)
                 && Objects.equals(spec.ipv6Gateway(), gateway(vn.virtualGatewayIpv6Enabled(), vn.virtualGatewayIpv6()))
                 && have.equals(want);
+    }
+
+    /** The request body's subnet text: canonical ({@link IpPrefix#toString()}), or null. */
+    private static @Nullable String text(@Nullable IpPrefix subnet) {
+        return subnet == null ? null : subnet.toString();
     }
 
     private static @Nullable String gateway(@Nullable Boolean enabled, @Nullable String address) {

@@ -11,6 +11,7 @@ import io.fabricbinder.core.FabricState;
 import io.fabricbinder.core.PortBinding;
 import io.fabricbinder.core.RoutingZoneSpec;
 import io.fabricbinder.core.VirtualNetworkSpec;
+import io.fabricbinder.ipam.IpPrefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -169,6 +170,34 @@ final class StagingRead {
         String gw6 = v6 && Boolean.TRUE.equals(vn.virtualGatewayIpv6Enabled()) ? vn.virtualGatewayIpv6() : null;
         String zone = FabricNames.ISOLATED_ZONE.equals(zoneName) ? null : zoneName;
         return new VirtualNetworkSpec(
-                name, v, vni, v4 ? vn.ipv4Subnet() : null, v6 ? vn.ipv6Subnet() : null, gw4, gw6, zone);
+                name,
+                v,
+                vni,
+                v4 ? subnet(name, vn.ipv4Subnet()) : null,
+                v6 ? subnet(name, vn.ipv6Subnet()) : null,
+                gw4,
+                gw6,
+                zone);
+    }
+
+    /**
+     * Apstra's subnet text as a value, so {@code 10.1.0.0/24} and other spellings of the same prefix
+     * compare equal. Text that is no prefix reads as null: never what the planner wants, so it plans an
+     * update that rewrites it (nothing is deleted for it).
+     */
+    static @Nullable IpPrefix subnet(String network, @Nullable String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return IpPrefix.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "virtual network {} has a subnet Apstra wrote as '{}', which is no prefix: {}",
+                    network,
+                    text,
+                    e.getMessage());
+            return null;
+        }
     }
 }

@@ -23,6 +23,7 @@ import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.PortBinding;
 import io.fabricbinder.core.RoutingZoneSpec;
 import io.fabricbinder.core.VirtualNetworkSpec;
+import io.fabricbinder.ipam.IpPrefix;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,11 +73,11 @@ class ApstraFabricGatewayTest {
     }
 
     static VirtualNetworkSpec red() {
-        return new VirtualNetworkSpec(RED, 100, 10100, "10.1.0.0/24", null, "10.1.0.1", null, MESH);
+        return new VirtualNetworkSpec(RED, 100, 10100, IpPrefix.parse("10.1.0.0/24"), null, "10.1.0.1", null, MESH);
     }
 
     static VirtualNetworkSpec blue() {
-        return new VirtualNetworkSpec(BLUE, 200, 10200, "10.2.0.0/24", null, "10.2.0.1", null, MESH);
+        return new VirtualNetworkSpec(BLUE, 200, 10200, IpPrefix.parse("10.2.0.0/24"), null, "10.2.0.1", null, MESH);
     }
 
     static PortBinding bind(String leaf, String port, VirtualNetworkSpec n, String... pods) {
@@ -216,7 +217,8 @@ class ApstraFabricGatewayTest {
     @Test
     void changesVlanAndMovesNetworkToIsolatedZone() {
         converge(seed());
-        VirtualNetworkSpec redIsolated = new VirtualNetworkSpec(RED, 150, 10100, "10.1.0.0/24", null, null, null, null);
+        VirtualNetworkSpec redIsolated =
+                new VirtualNetworkSpec(RED, 150, 10100, IpPrefix.parse("10.1.0.0/24"), null, null, null, null);
         FabricState next = new FabricState(
                 List.of(redIsolated, blue()),
                 List.of(
@@ -367,7 +369,14 @@ class ApstraFabricGatewayTest {
         List<PortBinding> bindings = new ArrayList<>();
         for (int n = 0; n < 4; n++) {
             VirtualNetworkSpec spec = new VirtualNetworkSpec(
-                    "bulk/net-" + n, 300 + n, 30000 + n, "10.50." + n + ".0/24", null, "10.50." + n + ".1", null, MESH);
+                    "bulk/net-" + n,
+                    300 + n,
+                    30000 + n,
+                    IpPrefix.parse("10.50." + n + ".0/24"),
+                    null,
+                    "10.50." + n + ".1",
+                    null,
+                    MESH);
             nets.add(spec);
             for (int i = 0; i < servers; i++) {
                 bindings.add(bind(i % 2 == 0 ? "leaf1" : "leaf2", "xe-0/0/" + (i / 2), spec, "bulk/pod-" + i));

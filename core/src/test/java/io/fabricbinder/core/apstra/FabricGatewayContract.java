@@ -17,6 +17,7 @@ import io.fabricbinder.core.Plan;
 import io.fabricbinder.core.PortBinding;
 import io.fabricbinder.core.RoutingZoneSpec;
 import io.fabricbinder.core.VirtualNetworkSpec;
+import io.fabricbinder.ipam.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,7 +103,8 @@ abstract class FabricGatewayContract {
     void updatesANetworkAndItsTaggedPortsFollowTheNewVlan() {
         FabricGateway g = gateway();
         converge(g, seed());
-        VirtualNetworkSpec red2 = new VirtualNetworkSpec(RED, 150, 10100, "10.9.0.0/24", null, "10.9.0.1", null, MESH);
+        VirtualNetworkSpec red2 =
+                new VirtualNetworkSpec(RED, 150, 10100, IpPrefix.parse("10.9.0.0/24"), null, "10.9.0.1", null, MESH);
         FabricState changed = new FabricState(
                 List.of(red2, blue()),
                 seed().routingZones(),
