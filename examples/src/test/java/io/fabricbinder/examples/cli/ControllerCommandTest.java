@@ -2,20 +2,10 @@ package io.fabricbinder.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Stage;
-import io.fabricbinder.examples.controller.FabricBinderController;
 import io.fabricbinder.ipam.FileIpPoolStore;
 import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.IpRange;
@@ -26,7 +16,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,8 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControllerCommandTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     @Test
     void eachReplicaNeedsAnIdentity() {
         CliRun run = CliRun.withEnv(Map.of(), "controller", "--topology", PlanCommandTest.TOPOLOGY.toString());
@@ -65,34 +52,12 @@ class ControllerCommandTest {
 
     @Test
     void reconcilesTheClusterOntoTheFabricAndReportsBadObjectsAsEvents(@TempDir Path dir) throws Exception {
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
-        server.init();
-        for (FabricBinderController.WatchedKind k : FabricBinderController.KINDS) {
-            int slash = k.apiVersion().indexOf('/');
-            if (slash > 0) {
-                server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                        .withGroup(k.apiVersion().substring(0, slash))
-                        .withVersion(k.apiVersion().substring(slash + 1))
-                        .withKind(k.kind())
-                        .withPlural(k.plural())
-                        .withScope("Namespaced")
-                        .build());
-            }
-        }
-        try (KubernetesClient client = server.createClient();
+        try (MockCluster cluster = MockCluster.start();
                 ApstraEmulator apstra = ApstraEmulator.builder()
                         .topology(BundledExamples.emulatorFabric())
                         .start()) {
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
-                    users: [{name: test, user: {token: test-token}}]
-                    contexts: [{name: mock, context: {cluster: mock, user: test, namespace: default}}]
-                    current-context: mock
-                    """.formatted(client.getMasterUrl().toString()));
+            KubernetesClient client = cluster.client;
+            Path kubeconfig = cluster.kubeconfig(dir);
             // A leak in the store: an address the CNI plugin gave a pod that is gone, in a pool no NAD
             // names (its NAD was deleted too). The controller's leak reclaim releases it.
             PoolSpec leakyPool = PoolSpec.of("deleted-net", IpRange.ofSubnet("10.99.0.0/24"));
@@ -134,9 +99,9 @@ class ControllerCommandTest {
                 await(() -> out.toString().contains("watching all namespaces"), "the controller to start");
                 for (String file : List.of(
                         BundledExamples.NADS, BundledExamples.VNR, BundledExamples.NODE_STATES, BundledExamples.PODS)) {
-                    createAll(client, BundledExamples.text(file));
+                    cluster.createAll(BundledExamples.text(file));
                 }
-                createAll(client, """
+                cluster.createAll("""
                         apiVersion: k8s.cni.cncf.io/v1
                         kind: NetworkAttachmentDefinition
                         metadata: {name: red, namespace: tenant-blue, labels: {tenant: blue},
@@ -213,22 +178,6 @@ class ControllerCommandTest {
                                 .find(Objects.requireNonNull(web1Pool), Objects.requireNonNull(renamed)))
                         .as("a live pod's address under an interface name the planner does not know")
                         .isPresent();
-            }
-        } finally {
-            server.destroy();
-        }
-    }
-
-    private static void createAll(KubernetesClient client, String yaml) throws Exception {
-        try (MappingIterator<Map<String, Object>> docs =
-                YAML.readerForMapOf(Object.class).readValues(yaml)) {
-            while (docs.hasNextValue()) {
-                GenericKubernetesResource r = client.getKubernetesSerialization()
-                        .convertValue(docs.nextValue(), GenericKubernetesResource.class);
-                client.genericKubernetesResources(r.getApiVersion(), r.getKind())
-                        .inNamespace(r.getMetadata().getNamespace())
-                        .resource(r)
-                        .create();
             }
         }
     }

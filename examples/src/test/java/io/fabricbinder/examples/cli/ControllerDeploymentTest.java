@@ -2,19 +2,10 @@ package io.fabricbinder.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Stage;
-import io.fabricbinder.examples.controller.FabricBinderController;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,39 +35,14 @@ import picocli.CommandLine;
  * emulator.
  */
 class ControllerDeploymentTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     @Test
     void configFileSettingsMetricsProbesAndRouterStatus(@TempDir Path dir) throws Exception {
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
-        server.init();
-        for (FabricBinderController.WatchedKind k : FabricBinderController.KINDS) {
-            int slash = k.apiVersion().indexOf('/');
-            if (slash > 0) {
-                server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                        .withGroup(k.apiVersion().substring(0, slash))
-                        .withVersion(k.apiVersion().substring(slash + 1))
-                        .withKind(k.kind())
-                        .withPlural(k.plural())
-                        .withScope("Namespaced")
-                        .withStatusSubresource(k.kind().equals("VirtualNetworkRouter"))
-                        .build());
-            }
-        }
-        try (KubernetesClient client = server.createClient();
+        try (MockCluster cluster = MockCluster.start();
                 ApstraEmulator apstra = ApstraEmulator.builder()
                         .topology(BundledExamples.emulatorFabric())
                         .start()) {
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
-                    users: [{name: test, user: {token: test-token}}]
-                    contexts: [{name: mock, context: {cluster: mock, user: test, namespace: default}}]
-                    current-context: mock
-                    """.formatted(client.getMasterUrl().toString()));
+            KubernetesClient client = cluster.client;
+            Path kubeconfig = cluster.kubeconfig(dir);
             Path password = dir.resolve("apstra-password");
             Files.writeString(password, apstra.password() + "\n");
             int port = freePort();
@@ -122,7 +87,7 @@ class ControllerDeploymentTest {
                 assertThat(get(base.resolve("/healthz"))).isEqualTo("200 ok\n");
                 for (String file : List.of(
                         BundledExamples.NADS, BundledExamples.VNR, BundledExamples.NODE_STATES, BundledExamples.PODS)) {
-                    createAll(client, BundledExamples.text(file));
+                    cluster.createAll(BundledExamples.text(file));
                 }
                 await(() -> apstra.taggedVlans(Stage.DEPLOYED).size() == 3, "three tagged leaf ports, deployed");
                 // An earlier reconcile (before the pods, or before the router's networks) may write Ready
@@ -175,8 +140,6 @@ class ControllerDeploymentTest {
             assertThat(thread.isAlive()).isFalse();
             assertThat(code.get()).as(err.toString()).isZero();
             assertThat(err.toString()).isEmpty();
-        } finally {
-            server.destroy();
         }
     }
 
@@ -287,20 +250,6 @@ class ControllerDeploymentTest {
             }
         }
         return null;
-    }
-
-    private static void createAll(KubernetesClient client, String yaml) throws Exception {
-        try (MappingIterator<Map<String, Object>> docs =
-                YAML.readerForMapOf(Object.class).readValues(yaml)) {
-            while (docs.hasNextValue()) {
-                GenericKubernetesResource r = client.getKubernetesSerialization()
-                        .convertValue(docs.nextValue(), GenericKubernetesResource.class);
-                client.genericKubernetesResources(r.getApiVersion(), r.getKind())
-                        .inNamespace(r.getMetadata().getNamespace())
-                        .resource(r)
-                        .create();
-            }
-        }
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -21,8 +21,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * fabric8's mock API server in CRUD mode with the controller's kinds and {@code FabricBinderNode}
- * (cluster-scoped) registered, a kubeconfig for the CLI commands, and YAML loading.
+ * fabric8's mock API server in CRUD mode with the controller's kinds (VirtualNetworkRouter with its
+ * status subresource, as its CRD declares) and {@code FabricBinderNode} (cluster-scoped) registered, a kubeconfig for the CLI commands, and YAML loading.
  */
 final class MockCluster implements AutoCloseable {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -42,11 +42,12 @@ final class MockCluster implements AutoCloseable {
                         k.apiVersion().substring(slash + 1),
                         k.kind(),
                         k.plural(),
-                        "Namespaced"));
+                        "Namespaced",
+                        k.kind().equals("VirtualNetworkRouter")));
             }
         }
-        server.expectCustomResource(
-                context("fabricbinder.io", "v1alpha1", FabricBinderNode.KIND, FabricBinderNode.PLURAL, "Cluster"));
+        server.expectCustomResource(context(
+                "fabricbinder.io", "v1alpha1", FabricBinderNode.KIND, FabricBinderNode.PLURAL, "Cluster", false));
         client = server.createClient();
     }
 
@@ -55,13 +56,14 @@ final class MockCluster implements AutoCloseable {
     }
 
     private static CustomResourceDefinitionContext context(
-            String group, String version, String kind, String plural, String scope) {
+            String group, String version, String kind, String plural, String scope, boolean statusSubresource) {
         return new CustomResourceDefinitionContext.Builder()
                 .withGroup(group)
                 .withVersion(version)
                 .withKind(kind)
                 .withPlural(plural)
                 .withScope(scope)
+                .withStatusSubresource(statusSubresource)
                 .build();
     }
 
