@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -154,7 +155,24 @@ public final class FabricBinderController implements AutoCloseable {
     }
 
     /** One watched kind. */
-    public record WatchedKind(String apiVersion, String kind, String plural) {}
+    public record WatchedKind(String apiVersion, String kind, String plural) {
+
+        /**
+         * The resource as fabric8 addresses it, plural included: an informer built from it needs no
+         * API discovery, so starting the controller does not block (retrying, silently) while the API
+         * server cannot be reached; the informers report "not synced" instead.
+         */
+        public ResourceDefinitionContext context() {
+            int slash = apiVersion.indexOf('/');
+            return new ResourceDefinitionContext.Builder()
+                    .withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
+                    .withVersion(apiVersion.substring(slash + 1))
+                    .withKind(kind)
+                    .withPlural(plural)
+                    .withNamespaced(true)
+                    .build();
+        }
+    }
 
     /**
      * One watch event, as FabricBinder's event mode takes it.
@@ -249,7 +267,7 @@ public final class FabricBinderController implements AutoCloseable {
                                 GenericKubernetesResource,
                                 GenericKubernetesResourceList,
                                 Resource<GenericKubernetesResource>>
-                        op = client.genericKubernetesResources(k.apiVersion(), k.kind());
+                        op = client.genericKubernetesResources(k.context());
                 ResourceEventHandler<GenericKubernetesResource> handler = new Handler();
                 SharedIndexInformer<GenericKubernetesResource> informer = namespace == null
                         ? op.inAnyNamespace().runnableInformer(0)
