@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds target/fabricbinder-ipam/: a self-contained fabricbinder-ipam CNI plugin for hosts without
-# Java: a launcher, a jlinked java.base runtime and a class archive of the plugin's classes recorded
-# from a training run. Called by the cni module's package phase.
+# Java: the forwarder fabricbinder-ipam (static C, src/main/c), and the Java plugin it falls back to,
+# fabricbinder-ipam-jvm (a launcher, a jlinked java.base runtime and a class archive of the plugin's
+# classes recorded from a training run). Called by the cni module's package phase. Needs a C
+# compiler with a static libc (Debian: gcc, libc6-dev); CC overrides cc.
 #   $1 = java.home of the build JDK, $2 = target directory, $3 = the module's jar file name,
 #   $4 = the module's runtime class path (jackson-core is taken from it)
 #
@@ -10,6 +12,7 @@
 # measured slower for this plugin than JDK 17's AppCDS (docs/performance.md), so it is not the
 # default. Either way the plugin's classes are compiled for Java 17.
 set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD_JDK=$1
 TARGET=$2
 JAR=$3
@@ -54,14 +57,21 @@ fi
 # JVM messages go to stderr, never to stdout (the CNI result).
 OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xmx64m -Xlog:all=off:stdout -Xlog:all=warning:stderr"
 printf '%s\n' $USE $OPTS > "$OUT.tmp/lib/jvm.options"
-sed -e 's|@HOME@||' "$TARGET/classes/io/fabricbinder/cni/fabricbinder-ipam.sh" > "$OUT.tmp/fabricbinder-ipam"
-chmod 755 "$OUT.tmp/fabricbinder-ipam"
+cp "$HERE/fabricbinder-ipam-jvm" "$OUT.tmp/fabricbinder-ipam-jvm"
+chmod 755 "$OUT.tmp/fabricbinder-ipam-jvm"
+# The forwarder: static, so it runs on any Linux host of the build's architecture, whatever its libc.
+CC=${CC:-cc}
+command -v "$CC" > /dev/null 2>&1 \
+  || { echo "build-plugin.sh: no C compiler ($CC) for the fabricbinder-ipam forwarder; install gcc and libc6-dev" >&2; exit 1; }
+"$CC" -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror -D_FORTIFY_SOURCE=2 \
+  -fstack-protector-strong -static -s -o "$OUT.tmp/fabricbinder-ipam" "$HERE/../main/c/fabricbinder-ipam.c" \
+  || { echo "build-plugin.sh: the fabricbinder-ipam forwarder did not compile (a static libc is in libc6-dev)" >&2; exit 1; }
 # Training run: a whole successful ADD (JSON reader and writer, node configuration, the socket
 # written, the answer read) against a stand-in agent (TrainingAgent) started with the build JDK, so
 # the archive holds every class of the ADD path, the JDK's socket classes included.
 SOCK="$TARGET/training-agent.sock"
 rm -f "$SOCK"
-"$BUILD_JDK/bin/java" -cp "$OUT.tmp/lib/fabricbinder-cni.jar" io.fabricbinder.cni.TrainingAgent "$SOCK" 1 \
+"$BUILD_JDK/bin/java" -cp "$OUT.tmp/lib/fabricbinder-cni.jar" io.fabricbinder.cni.TrainingAgent "$SOCK" 2 \
   > "$TARGET/training-agent.out" 2>&1 &
 AGENT=$!
 i=0
@@ -76,10 +86,17 @@ chmod 600 "$TARGET/training-node.conf"
   runtime/bin/java $RECORD $OPTS \
     -cp lib/fabricbinder-cni.jar:lib/jackson-core.jar io.fabricbinder.cni.Plugin \
     < "$TARGET/training-stdin.json" > "$TARGET/training.out" 2>&1) || true
+# The same ADD through the forwarder (the agent's second request): the forwarder works on this build.
+(cd "$OUT.tmp" && env -i CNI_COMMAND=ADD CNI_CONTAINERID=training CNI_IFNAME=net1 CNI_NETNS=/proc/self/ns/net \
+  CNI_ARGS='K8S_POD_NAMESPACE=training;K8S_POD_NAME=training;K8S_POD_UID=training' \
+  FABRICBINDER_IPAM_CONFIG="$TARGET/training-node.conf" ./fabricbinder-ipam \
+    < "$TARGET/training-stdin.json" > "$TARGET/forwarder.out" 2>&1) || true
 kill "$AGENT" 2>/dev/null || true
 wait "$AGENT" 2>/dev/null || true
 grep -q '"ips"' "$TARGET/training.out" \
   || { cat "$TARGET/training.out" "$TARGET/training-agent.out" >&2; echo "build-plugin.sh: the training ADD failed" >&2; exit 1; }
+grep -q '"ips"' "$TARGET/forwarder.out" \
+  || { cat "$TARGET/forwarder.out" >&2; echo "build-plugin.sh: the ADD through the forwarder failed" >&2; exit 1; }
 test -s "$OUT.tmp/$ARCHIVE" || { cat "$TARGET/training.out" >&2; echo "build-plugin.sh: no class archive was written" >&2; exit 1; }
 mv "$OUT.tmp" "$OUT"
 echo "fabricbinder-ipam: $(du -sh "$OUT" | cut -f1) in $OUT, runtime from $PLUGIN_JDK ($MODE)"

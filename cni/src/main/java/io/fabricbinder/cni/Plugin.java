@@ -17,10 +17,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code fabricbinder-ipam} executable: what a CNI runtime (or sriov-cni, host-device, bridge
- * delegating IPAM) execs. It answers {@code VERSION} itself and forwards every other command, with
- * its {@code CNI_*} environment and stdin, over the node agent's unix domain socket ({@link
- * NodeConfig}); it prints the agent's answer on stdout and exits with the agent's status.
+ * The Java side of the {@code fabricbinder-ipam} plugin ({@code fabricbinder-ipam-jvm}). What the
+ * runtime execs is a small static forwarder written in C ({@code src/main/c/fabricbinder-ipam.c})
+ * that does the same forwarding at a fraction of the cost and execs this class whenever it cannot
+ * (node configuration missing or unusual, agent not listening, connection lost): every CNI error a
+ * plugin answers is written here or in the agent, never in C. This class answers {@code VERSION}
+ * itself and forwards every other command, with its {@code CNI_*} environment and stdin, over the
+ * node agent's unix domain socket ({@link NodeConfig}); it prints the agent's answer on stdout and
+ * exits with the agent's status.
  *
  * <p>Kept to {@code java.base} and jackson-core so the process starts fast from a small runtime;
  * the CNI logic (configuration parsing, identity, allocation) runs in the agent ({@code
@@ -32,6 +36,13 @@ import org.jspecify.annotations.Nullable;
 public final class Plugin {
     /** How long the plugin waits for the agent before answering code 11. */
     public static final long DEADLINE_MILLIS = 4_500;
+
+    /**
+     * Set only by the forwarder, to the milliseconds it waited: the agent took the request and did
+     * not answer in time. The plugin then answers code 11 without sending the request again, so the
+     * whole exec stays within the runtime's 5 s.
+     */
+    public static final String FORWARDER_TIMEOUT_ENV = "FABRICBINDER_IPAM_FORWARDER_TIMEOUT_MS";
 
     private static final String[] FORWARDED = {
         "CNI_COMMAND", "CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_ARGS", "CNI_PATH"
@@ -91,6 +102,15 @@ public final class Plugin {
             config = NodeConfig.read(NodeConfig.location(env));
         } catch (NodeConfig.Invalid e) {
             return fail(version, e.error());
+        }
+        String waited = env.get(FORWARDER_TIMEOUT_ENV);
+        if (waited != null) {
+            return fail(
+                    version,
+                    new CniError(
+                            CniError.TRY_AGAIN_LATER,
+                            "node agent at " + config.socket() + " did not answer within " + waited + " ms",
+                            ""));
         }
         Map<String, String> forwarded = new LinkedHashMap<>();
         for (String name : FORWARDED) {

@@ -3,13 +3,7 @@ package io.fabricbinder.cni;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabricbinder.cni.agent.CniHandler;
-import io.fabricbinder.cni.agent.IpamAgent;
-import io.fabricbinder.ipam.FileIpPoolStore;
-import io.fabricbinder.ipam.IpAllocator;
-import io.fabricbinder.ipam.etcd.EtcdIpPoolStore;
 import io.fabricbinder.ipam.etcd.EtcdTestCluster;
-import io.fabricbinder.ipam.spi.IpPoolStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * correctness (no duplicates, every command succeeded); the figures go to stdout and into
  * docs/performance.md. Execs the packaged {@code target/fabricbinder-ipam/fabricbinder-ipam} (build
  * it first: {@code ./mvnw -pl cni -am package -DskipTests -Pfabricbinder-ipam-dir}) and Debian's
- * {@code host-local} the same way, in the same run: ADD wall p50/p99 and CPU per ADD at 1 and 8
- * concurrent, on the file store and on a 3-member etcd; then 1,000 ADDs + 1,000 DELs from two node
- * agents against the etcd.
+ * {@code host-local} the same way, in the same run, with the Java plugin alone ({@code
+ * fabricbinder-ipam-jvm}, what the forwarder hands over to) as the baseline: ADD wall p50/p99, the
+ * plugin process's CPU and the node agent's CPU per ADD (each agent is a JVM of its own, as on a
+ * node) at 1 and 8 concurrent, on the file store and on a 3-member etcd (the etcd members' CPU is not
+ * counted); then 1,000 ADDs + 1,000 DELs from two node agents against the etcd.
  *
  * <pre>
  * ./mvnw -B -pl cni -am verify -Dcni.bench=true -Dtest=CniBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -50,11 +47,20 @@ class CniBenchmarkTest {
     @TempDir
     Path tmp;
 
-    private record Stats(String label, int n, double p50, double p99, double cpuPerOp, double seconds) {
+    private record Stats(
+            String label, int n, double p50, double p99, double cpuPerOp, double agentCpuPerOp, double seconds) {
         @Override
         public String toString() {
             return String.format(
-                    Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.2f |", label, n, p50, p99, cpuPerOp, seconds);
+                    Locale.ROOT,
+                    "| %s | %d | %.1f | %.1f | %.1f | %s | %.2f |",
+                    label,
+                    n,
+                    p50,
+                    p99,
+                    cpuPerOp,
+                    Double.isNaN(agentCpuPerOp) ? "-" : String.format(Locale.ROOT, "%.1f", agentCpuPerOp),
+                    seconds);
         }
     }
 
@@ -68,7 +74,14 @@ class CniBenchmarkTest {
     }
 
     private Stats run(
-            String label, Path exe, String conf, Map<String, String> baseEnv, int total, int threads, String tag)
+            String label,
+            Path exe,
+            String conf,
+            @Nullable AgentProcess agent,
+            Map<String, String> baseEnv,
+            int total,
+            int threads,
+            String tag)
             throws Exception {
         List<Double> walls = Collections.synchronizedList(new ArrayList<>());
         Set<String> addresses = Collections.synchronizedSet(new HashSet<>());
@@ -76,6 +89,7 @@ class CniBenchmarkTest {
         AtomicInteger failures = new AtomicInteger();
         ExecutorService ex = Executors.newFixedThreadPool(threads);
         double cpu0 = childCpuMillis();
+        double agent0 = agent == null ? 0 : agent.cpuMillis();
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -111,6 +125,7 @@ class CniBenchmarkTest {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = childCpuMillis() - cpu0;
+        double agentCpu = agent == null ? Double.NaN : agent.cpuMillis() - agent0;
         ex.shutdown();
         assertThat(failures.get()).as(label + " failures").isZero();
         List<Double> sorted = new ArrayList<>(walls);
@@ -121,6 +136,7 @@ class CniBenchmarkTest {
                 sorted.get(sorted.size() / 2),
                 sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)),
                 cpu / total,
+                agentCpu / total,
                 seconds);
         System.out.println(st);
         return st;
@@ -153,6 +169,7 @@ class CniBenchmarkTest {
         assumeTrue(Boolean.getBoolean("cni.bench"), "benchmark harness: run with -Dcni.bench=true");
         Path exe = Path.of("target/fabricbinder-ipam/fabricbinder-ipam").toAbsolutePath();
         assumeTrue(Files.isExecutable(exe), "build target/fabricbinder-ipam first (see the class doc)");
+        Path jvm = exe.resolveSibling("fabricbinder-ipam-jvm");
         int n1 = Integer.getInteger("cni.bench.n1", 60);
         int n8 = Integer.getInteger("cni.bench.n8", 160);
         String hlConf =
@@ -160,32 +177,28 @@ class CniBenchmarkTest {
                         + "\"dataDir\":\"" + tmp.resolve("host-local")
                         + "\",\"ranges\":[[{\"subnet\":\"10.121.0.0/16\"}]]}}";
         List<Stats> all = new ArrayList<>();
-        System.out.println(
-                "| Plugin, store, concurrency | ADDs | wall p50 (ms) | wall p99 (ms) | CPU per ADD (ms) | total (s) |");
-        System.out.println("|---|---|---|---|---|---|");
-        try (FileIpPoolStore file = FileIpPoolStore.open(Files.createDirectories(tmp.resolve("file")));
-                IpamAgent fileAgent =
-                        IpamAgent.start(tmp.resolve("file.sock"), new CniHandler(IpAllocator.create(file), file));
-                EtcdTestCluster etcd = EtcdTestCluster.start3()) {
-            Path fileConf = PluginHarness.writeNodeConfig(tmp.resolve("file.conf"), fileAgent.socket());
-            String prefix = "bench-" + System.nanoTime() + "/";
-            try (IpPoolStore es = EtcdIpPoolStore.builder()
-                            .endpoints(etcd.endpoints())
-                            .keyPrefix(prefix)
-                            .build();
-                    IpamAgent etcdAgent =
-                            IpamAgent.start(tmp.resolve("etcd.sock"), new CniHandler(IpAllocator.create(es), es))) {
-                Path etcdConf = PluginHarness.writeNodeConfig(tmp.resolve("etcd.conf"), etcdAgent.socket());
+        try (EtcdTestCluster etcd = EtcdTestCluster.start3()) {
+            // the node agents in their own JVMs, as on a node, so their CPU is counted apart
+            AgentProcess fileAgent = new AgentProcess(
+                    Files.createDirectories(tmp.resolve("agent-file")),
+                    List.of("file", Files.createDirectories(tmp.resolve("file")).toString()));
+            AgentProcess etcdAgent = new AgentProcess(
+                    Files.createDirectories(tmp.resolve("agent-etcd")),
+                    List.of("etcd", String.join(",", etcd.endpoints()), "bench-" + System.nanoTime() + "/"));
+            try {
                 // warm-up (page cache, JIT of the agents)
-                run("warm-up", exe, fbConf("bench-warm"), env(fileConf), 10, 2, "w");
+                run("warm-up", exe, fbConf("bench-warm"), fileAgent, env(fileAgent.nodeConfig), 40, 2, "wf");
+                run("warm-up", exe, fbConf("bench-warm"), etcdAgent, env(etcdAgent.nodeConfig), 40, 2, "we");
                 for (int c : new int[] {1, 8}) {
                     int n = c == 1 ? n1 : n8;
-                    all.add(run("host-local, c=" + c, HOST_LOCAL, hlConf, env(fileConf), n, c, "hl" + c));
+                    all.add(run(
+                            "host-local, c=" + c, HOST_LOCAL, hlConf, null, env(fileAgent.nodeConfig), n, c, "hl" + c));
                     all.add(run(
                             "fabricbinder-ipam, file store, c=" + c,
                             exe,
                             fbConf("bench-file-" + c),
-                            env(fileConf),
+                            fileAgent,
+                            env(fileAgent.nodeConfig),
                             n,
                             c,
                             "f" + c));
@@ -193,84 +206,118 @@ class CniBenchmarkTest {
                             "fabricbinder-ipam, 3-member etcd, c=" + c,
                             exe,
                             fbConf("bench-etcd-" + c),
-                            env(etcdConf),
+                            etcdAgent,
+                            env(etcdAgent.nodeConfig),
                             n,
                             c,
                             "e" + c));
+                    // the baseline: the Java plugin alone, as before the forwarder (and as it runs
+                    // whenever the forwarder hands over)
+                    all.add(run(
+                            "fabricbinder-ipam-jvm (Java plugin alone), file store, c=" + c,
+                            jvm,
+                            fbConf("bench-jvm-file-" + c),
+                            fileAgent,
+                            env(fileAgent.nodeConfig),
+                            n,
+                            c,
+                            "jf" + c));
+                    all.add(run(
+                            "fabricbinder-ipam-jvm (Java plugin alone), 3-member etcd, c=" + c,
+                            jvm,
+                            fbConf("bench-jvm-etcd-" + c),
+                            etcdAgent,
+                            env(etcdAgent.nodeConfig),
+                            n,
+                            c,
+                            "je" + c));
                 }
-                for (Stats s : all) {
-                    System.out.println(s);
-                }
+            } finally {
+                fileAgent.stop();
+                etcdAgent.stop();
+            }
+            System.out.println();
+            System.out.println(
+                    "| Plugin, store, concurrency | ADDs | wall p50 (ms) | wall p99 (ms) | plugin CPU per ADD (ms)"
+                            + " | node agent CPU per ADD (ms) | total (s) |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            for (Stats s : all) {
+                System.out.println(s);
             }
             // 1,000 ADDs + 1,000 DELs from two node agents against the 3-member etcd, 8 concurrent execs.
-            String prefix2 = "bench2-" + System.nanoTime() + "/";
-            try (IpPoolStore s1 = EtcdIpPoolStore.builder()
-                            .endpoints(etcd.endpoints())
-                            .keyPrefix(prefix2)
-                            .build();
-                    IpPoolStore s2 = EtcdIpPoolStore.builder()
-                            .endpoints(etcd.endpoints())
-                            .keyPrefix(prefix2)
-                            .build();
-                    IpamAgent a1 = IpamAgent.start(tmp.resolve("n1.sock"), new CniHandler(IpAllocator.create(s1), s1));
-                    IpamAgent a2 =
-                            IpamAgent.start(tmp.resolve("n2.sock"), new CniHandler(IpAllocator.create(s2), s2))) {
-                Path c1 = PluginHarness.writeNodeConfig(tmp.resolve("n1.conf"), a1.socket());
-                Path c2 = PluginHarness.writeNodeConfig(tmp.resolve("n2.conf"), a2.socket());
-                int total = Integer.getInteger("cni.bench.churn", 1000);
-                Set<String> held = Collections.synchronizedSet(new HashSet<>());
-                AtomicInteger dups = new AtomicInteger();
-                AtomicInteger failed = new AtomicInteger();
-                AtomicInteger next = new AtomicInteger();
-                ExecutorService ex = Executors.newFixedThreadPool(8);
-                long t0 = System.nanoTime();
-                List<Future<?>> fs = new ArrayList<>();
-                for (int t = 0; t < 8; t++) {
-                    fs.add(ex.submit(() -> {
-                        int i;
-                        while ((i = next.getAndIncrement()) < total) {
-                            Map<String, String> env = env(i % 2 == 0 ? c1 : c2);
-                            env.put("CNI_CONTAINERID", "ctr-" + i);
-                            env.put("CNI_ARGS", "K8S_POD_NAMESPACE=bench;K8S_POD_NAME=p" + i + ";K8S_POD_UID=u" + i);
-                            env.put("CNI_COMMAND", "ADD");
-                            PluginHarness.Result r = PluginHarness.exec(exe, env, fbConf("bench-churn"));
-                            if (r.exitCode() != 0) {
-                                failed.incrementAndGet();
-                                continue;
-                            }
-                            String addr = address(r.stdout());
-                            if (!held.add(addr)) {
-                                dups.incrementAndGet();
-                            }
-                            env.put("CNI_COMMAND", "DEL");
-                            PluginHarness.Result d = PluginHarness.exec(exe, env, fbConf("bench-churn"));
-                            if (d.exitCode() != 0) {
-                                failed.incrementAndGet();
-                                continue;
-                            }
-                            held.remove(addr);
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : fs) {
-                    f.get();
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                ex.shutdown();
-                System.out.printf(
-                        Locale.ROOT,
-                        "two node agents, 3-member etcd: %d ADD + %d DEL (8 concurrent execs) in %.1f s, duplicates %d,"
-                                + " failed %d%n",
-                        total,
-                        total,
-                        secs,
-                        dups.get(),
-                        failed.get());
-                assertThat(dups.get()).isZero();
-                assertThat(failed.get()).isZero();
+            churn("fabricbinder-ipam", exe, etcd);
+            if (Boolean.getBoolean("cni.bench.churnJvm")) {
+                churn("fabricbinder-ipam-jvm (Java plugin alone)", jvm, etcd);
             }
         }
         Files.writeString(tmp.resolve("done"), "ok", StandardCharsets.UTF_8);
+    }
+
+    /** {@code cni.bench.churn} ADDs, each followed by its DEL, from two node agents, 8 concurrent execs. */
+    private void churn(String label, Path exe, EtcdTestCluster etcd) throws Exception {
+        String prefix2 = "bench2-" + System.nanoTime() + "/";
+        List<String> store = List.of("etcd", String.join(",", etcd.endpoints()), prefix2);
+        AgentProcess a1 = new AgentProcess(Files.createDirectories(tmp.resolve("n1-" + prefix2.hashCode())), store);
+        AgentProcess a2 = new AgentProcess(Files.createDirectories(tmp.resolve("n2-" + prefix2.hashCode())), store);
+        try {
+            Path c1 = a1.nodeConfig;
+            Path c2 = a2.nodeConfig;
+            int total = Integer.getInteger("cni.bench.churn", 1000);
+            Set<String> held = Collections.synchronizedSet(new HashSet<>());
+            AtomicInteger dups = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService ex = Executors.newFixedThreadPool(8);
+            long t0 = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                fs.add(ex.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < total) {
+                        Map<String, String> env = env(i % 2 == 0 ? c1 : c2);
+                        env.put("CNI_CONTAINERID", "ctr-" + i);
+                        env.put("CNI_ARGS", "K8S_POD_NAMESPACE=bench;K8S_POD_NAME=p" + i + ";K8S_POD_UID=u" + i);
+                        env.put("CNI_COMMAND", "ADD");
+                        PluginHarness.Result r = PluginHarness.exec(exe, env, fbConf("bench-churn"));
+                        if (r.exitCode() != 0) {
+                            failed.incrementAndGet();
+                            continue;
+                        }
+                        String addr = address(r.stdout());
+                        if (!held.add(addr)) {
+                            dups.incrementAndGet();
+                        }
+                        env.put("CNI_COMMAND", "DEL");
+                        PluginHarness.Result d = PluginHarness.exec(exe, env, fbConf("bench-churn"));
+                        if (d.exitCode() != 0) {
+                            failed.incrementAndGet();
+                            continue;
+                        }
+                        held.remove(addr);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            ex.shutdown();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s, two node agents, 3-member etcd: %d ADD + %d DEL (8 concurrent execs) in %.1f s, duplicates %d,"
+                            + " failed %d%n",
+                    label,
+                    total,
+                    total,
+                    secs,
+                    dups.get(),
+                    failed.get());
+            assertThat(dups.get()).isZero();
+            assertThat(failed.get()).isZero();
+        } finally {
+            a1.stop();
+            a2.stop();
+        }
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The delivered {@code target/fabricbinder-ipam/} directory (built in the package phase; this runs
  * in the integration-test phase through failsafe): it works with no Java on PATH, also after being
- * copied elsewhere, and the copy still loads the plugin's classes from its class-data archive.
+ * copied elsewhere, and the copy's Java plugin still loads its classes from its class-data archive.
+ * The forwarder's own behaviour is {@link ForwarderTest}'s.
  */
 class PackagedPluginTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,7 +59,8 @@ class PackagedPluginTest {
             Map<String, String> env = h.env("ADD", "ctr1", "net1", "/run/netns/none", "pod-a");
             env.put("PATH", "/nonexistent");
             env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
-            PluginHarness.Result add = PluginHarness.exec(exe, env, CONF);
+            // the Java plugin itself, as the forwarder runs it when it cannot forward
+            PluginHarness.Result add = PluginHarness.exec(copy.resolve("fabricbinder-ipam-jvm"), env, CONF);
             assertThat(add.exitCode()).as(add.stdout() + add.stderr()).isZero();
             assertThat(JSON.readTree(add.stdout())
                             .path("ips")
@@ -66,8 +68,11 @@ class PackagedPluginTest {
                             .path("address")
                             .asText())
                     .startsWith("10.67.0.");
-            env.put("CNI_COMMAND", "DEL");
+            env.put("CNI_COMMAND", "ADD");
             env.remove("JAVA_TOOL_OPTIONS");
+            PluginHarness.Result again = PluginHarness.exec(exe, env, CONF);
+            assertThat(again.stdout()).as("the forwarder's answer").isEqualTo(add.stdout());
+            env.put("CNI_COMMAND", "DEL");
             PluginHarness.Result del = PluginHarness.exec(exe, env, CONF);
             assertThat(del.exitCode()).as(del.stdout() + del.stderr()).isZero();
         }

@@ -112,8 +112,12 @@ public final class PluginHarness implements AutoCloseable {
         pb.environment().putAll(env);
         try {
             Process p = pb.start();
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
+            try {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().close();
+            } catch (IOException e) {
+                // it exited without reading stdin (as a runtime's exec sees it, not an error)
+            }
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread t = new Thread(() -> copy(p.getErrorStream(), err));
             t.start();

@@ -11,11 +11,8 @@ import io.fabricbinder.ipam.PoolSpec;
 import io.fabricbinder.ipam.etcd.EtcdIpPoolStore;
 import io.fabricbinder.ipam.etcd.EtcdTestCluster;
 import io.fabricbinder.ipam.spi.IpPoolStore;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +75,7 @@ class TwoNodeChurnTest {
     void etcdWithoutQuorumAnswers11WithinFiveSecondsAndNothingStaysAllocated() throws Exception {
         try (EtcdTestCluster etcd = EtcdTestCluster.start3()) {
             String prefix = "quorum-" + System.nanoTime() + "/";
-            Agent a = new Agent(
+            AgentProcess a = new AgentProcess(
                     Files.createDirectories(tmp.resolve("node-q")),
                     List.of("etcd", String.join(",", etcd.endpoints()), prefix));
             try (IpPoolStore check = EtcdIpPoolStore.builder()
@@ -110,59 +107,8 @@ class TwoNodeChurnTest {
         }
     }
 
-    private static final class Agent {
-        final Path socket;
-        final Path nodeConfig;
-        final List<String> store;
-        volatile Process process;
-
-        Agent(Path dir, List<String> store) throws IOException {
-            this.socket = dir.resolve("ipam.sock");
-            this.nodeConfig = PluginHarness.writeNodeConfig(dir.resolve("node.conf"), socket);
-            this.store = store;
-            this.process = start();
-        }
-
-        Process start() throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    AgentMain.class.getName(),
-                    socket.toString()));
-            cmd.addAll(store);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = r.readLine()) != null && !line.equals("ready")) {
-                // agent start-up log
-            }
-            Thread drain = new Thread(() -> {
-                try {
-                    while (r.readLine() != null) {
-                        // keep the pipe from filling
-                    }
-                } catch (IOException e) {
-                    // process ended
-                }
-            });
-            drain.setDaemon(true);
-            drain.start();
-            return p;
-        }
-
-        void stop() {
-            process.toHandle().destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /** One CNI command through the plugin's code path (in process, without the watchdog). */
-    private static PluginHarness.Result cni(Agent agent, String command, String pod) {
+    private static PluginHarness.Result cni(AgentProcess agent, String command, String pod) {
         Map<String, String> env = Map.of(
                 "CNI_COMMAND",
                 command,
@@ -196,9 +142,9 @@ class TwoNodeChurnTest {
     private void churn(List<String> store, Supplier<IpPoolStore> checker, Runnable fault) throws Exception {
         long seed = System.nanoTime();
         System.out.println("TwoNodeChurnTest seed " + seed);
-        Agent a = new Agent(Files.createDirectories(tmp.resolve("node-a")), store);
-        Agent b = new Agent(Files.createDirectories(tmp.resolve("node-b")), store);
-        Agent[] agents = {a, b};
+        AgentProcess a = new AgentProcess(Files.createDirectories(tmp.resolve("node-a")), store);
+        AgentProcess b = new AgentProcess(Files.createDirectories(tmp.resolve("node-b")), store);
+        AgentProcess[] agents = {a, b};
         PoolSpec pool = IpamBlock.parse(Map.of("type", "fabricbinder-ipam", "subnet", "10.90.0.0/24"))
                 .pool("churn");
         Map<String, String> held = new ConcurrentHashMap<>(); // address -> pod, acknowledged and not yet deleted
@@ -216,7 +162,7 @@ class TwoNodeChurnTest {
                     for (int i = 0; i < PODS_PER_WORKER && violation.get() == null; i++) {
                         String pod = "p" + worker + "-" + i;
                         Owner owner = new Owner("churn", pod, "uid-" + pod, "net1");
-                        Agent node = agents[rnd.nextInt(2)]; // a pod's commands all come from its node
+                        AgentProcess node = agents[rnd.nextInt(2)]; // a pod's commands all come from its node
                         PluginHarness.Result add = cni(node, "ADD", pod);
                         if (add.exitCode() == 0) {
                             String addr = address(add.stdout());

@@ -2,7 +2,6 @@ package io.fabricbinder.examples.cli;
 
 import io.fabricbinder.cni.NodeConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -31,9 +30,12 @@ import picocli.CommandLine.Spec;
  * self-contained {@code fabricbinder-ipam} plugin directory ({@code cni/target/fabricbinder-ipam},
  * in the image at {@code /opt/fabricbinder/fabricbinder-ipam}) into the CNI bin directory and writes
  * the plugin's node configuration with mode 0600. Every file becomes visible atomically: the
- * runtime under {@code <bin-dir>/fabricbinder-ipam.d/<content hash>/} is copied aside and renamed
- * into place, then the launcher {@code <bin-dir>/fabricbinder-ipam} is written aside and renamed
- * over the old one, so a runtime exec'ing the plugin meanwhile runs either the old or the new one.
+ * directory (the forwarder, the Java plugin and its runtime) under {@code
+ * <bin-dir>/fabricbinder-ipam.d/<content hash>/} is copied aside and renamed into place, then the
+ * symbolic link {@code <bin-dir>/fabricbinder-ipam -> fabricbinder-ipam.d/<content hash>/fabricbinder-ipam}
+ * is made aside and renamed over the old one, so a runtime exec'ing the plugin meanwhile runs
+ * either the old or the new one. The link is relative, so it holds wherever the host's bin
+ * directory is mounted; the forwarder finds the Java plugin next to its own resolved path.
  */
 @Command(
         name = "cni-install",
@@ -44,7 +46,13 @@ import picocli.CommandLine.Spec;
                     + "(fabricbinder.d/fabricbinder-ipam.conf). Idempotent."
         })
 final class CniInstallCommand implements Callable<Integer> {
-    static final String LAUNCHER_TEMPLATE = "/io/fabricbinder/cni/fabricbinder-ipam.sh";
+    /** What a fabricbinder-ipam directory holds; the first missing one is named. */
+    private static final List<String> REQUIRED = List.of(
+            "runtime/bin/java",
+            "lib/fabricbinder-cni.jar",
+            "lib/jackson-core.jar",
+            "fabricbinder-ipam-jvm",
+            "fabricbinder-ipam");
 
     private final Map<String, String> env;
 
@@ -93,7 +101,7 @@ final class CniInstallCommand implements Callable<Integer> {
         Path src = given != null
                 ? given
                 : Path.of(env.getOrDefault("FABRICBINDER_IPAM_HOME", "/opt/fabricbinder/fabricbinder-ipam"));
-        for (String required : List.of("runtime/bin/java", "lib/fabricbinder-cni.jar", "lib/jackson-core.jar")) {
+        for (String required : REQUIRED) {
             if (!Files.isRegularFile(src.resolve(required))) {
                 err.println("fabricbinder cni-install: --source " + src + " is not a fabricbinder-ipam directory ("
                         + required + " is missing; build it with ./mvnw package)");
@@ -120,8 +128,7 @@ final class CniInstallCommand implements Callable<Integer> {
                 deleteTree(tmp); // a concurrent install of the same content won
             }
         }
-        String launcher = template().replace("@HOME@", "/fabricbinder-ipam.d/" + id);
-        writeAtomically(binDir.resolve("fabricbinder-ipam"), launcher, "rwxr-xr-x");
+        linkAtomically(binDir.resolve("fabricbinder-ipam"), Path.of("fabricbinder-ipam.d", id, "fabricbinder-ipam"));
         Path confFile = confDir.resolve("fabricbinder.d").resolve("fabricbinder-ipam.conf");
         Path confParent = Objects.requireNonNull(confFile.getParent());
         if (!Files.isDirectory(confParent)) {
@@ -139,13 +146,13 @@ final class CniInstallCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String template() throws IOException {
-        try (InputStream in = CniInstallCommand.class.getResourceAsStream(LAUNCHER_TEMPLATE)) {
-            if (in == null) {
-                throw new IOException("launcher template " + LAUNCHER_TEMPLATE + " is not on the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    /** Points {@code link} at {@code target}: a new link made aside, then renamed over the old file. */
+    private static void linkAtomically(Path link, Path target) throws IOException {
+        Path tmp = link.resolveSibling(
+                "." + link.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, target);
+        Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Writes {@code text} to a temporary file next to {@code target} with {@code mode}, then renames. */
@@ -162,7 +169,12 @@ final class CniInstallCommand implements Callable<Integer> {
     private static String contentId(Path src) throws IOException {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String f : List.of("lib/fabricbinder-cni.jar", "lib/jackson-core.jar", "runtime/release")) {
+            for (String f : List.of(
+                    "lib/fabricbinder-cni.jar",
+                    "lib/jackson-core.jar",
+                    "runtime/release",
+                    "fabricbinder-ipam",
+                    "fabricbinder-ipam-jvm")) {
                 Path p = src.resolve(f);
                 if (Files.isRegularFile(p)) {
                     sha.update(Files.readAllBytes(p));
@@ -178,9 +190,6 @@ final class CniInstallCommand implements Callable<Integer> {
         try (Stream<Path> all = Files.walk(from)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 Path rel = from.relativize(p);
-                if (rel.toString().equals("fabricbinder-ipam")) {
-                    continue; // the source's own launcher; the installed one is written separately
-                }
                 Path dst = to.resolve(rel.toString());
                 if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(dst);
