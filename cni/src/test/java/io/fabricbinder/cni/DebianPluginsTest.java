@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * fabricbinder-ipam as the IPAM of Debian's {@code host-device} (the stand-in for sriov-cni moving a
  * VF: one end of a veth pair is moved into a network namespace) and {@code bridge}, exec'd exactly
- * as a runtime does. Needs root, iproute2 and containernetworking-plugins in /usr/lib/cni. Every
- * namespace and link has a unique name and is removed.
+ * as a runtime does: they exec the packaged forwarder (this runs through failsafe, after the package
+ * phase, with {@code -Dfabricbinder.ipam.packaged=true}). Needs root, iproute2 and
+ * containernetworking-plugins in /usr/lib/cni. Every namespace and link has a unique name and is
+ * removed.
  */
 class DebianPluginsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
