@@ -161,9 +161,16 @@ class TopologyFromNodesTest {
                                 .anyMatch(e -> e.getInvolvedObject().getName().equals("web-2")
                                         && e.getMessage().contains("no topology link for node worker-1")),
                         "a Warning Event: the new pod's PF is unmapped");
-                Thread.sleep(1_500); // several windows: a wrong tag would show up by now
+                // The pass that reported web-2 has applied before it reported: its tags are final.
+                long passes = passes(controller.out());
                 assertThat(tagged(apstra))
                         .as("nothing new tagged, nothing untagged")
+                        .containsExactly("leaf1 xe-0/0/13 101");
+                // One more pass with the conflict still there (a NAD no pod uses causes one): still nothing.
+                cluster.createAll(NAD.formatted("green", 103));
+                await(() -> passes(controller.out()) > passes, "one more reconcile pass");
+                assertThat(tagged(apstra))
+                        .as("nothing new tagged, nothing untagged, a pass later")
                         .containsExactly("leaf1 xe-0/0/13 101");
             } finally {
                 controller.stop();
@@ -229,6 +236,11 @@ class TopologyFromNodesTest {
                 .map((PortVlan v) -> v.leaf() + " " + v.port() + " " + v.vlanId())
                 .sorted()
                 .toList();
+    }
+
+    /** How many reconcile passes the controller has reported. */
+    private static long passes(String controllerOut) {
+        return controllerOut.lines().filter(l -> l.startsWith("reconciled: ")).count();
     }
 
     private static String published(KubernetesClient client) {
