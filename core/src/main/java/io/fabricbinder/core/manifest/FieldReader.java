@@ -1,6 +1,13 @@
 package io.fabricbinder.core.manifest;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.fabricbinder.core.Diagnostic;
 import io.fabricbinder.core.ObjectRef;
 import java.math.BigInteger;
@@ -18,6 +25,9 @@ import org.jspecify.annotations.Nullable;
 final class FieldReader {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final ObjectMapper STRICT_STRINGS = strictStrings();
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
     final ObjectRef object;
     final List<Diagnostic> errors = new ArrayList<>();
@@ -113,20 +123,44 @@ final class FieldReader {
         return null;
     }
 
+    /**
+     * A list of strings, converted by Jackson ({@link #STRICT_STRINGS}); empty when absent. When an
+     * element is not a string, Jackson stops there: the error names that element by the index in
+     * Jackson's path, and the list is read as empty.
+     */
     List<String> stringList(Map<String, ?> m, String key, String path) {
         List<?> l = list(m, key, path);
         if (l == null) {
             return List.of();
         }
-        List<String> out = new ArrayList<>(l.size());
-        for (int i = 0; i < l.size(); i++) {
-            if (l.get(i) instanceof String s) {
-                out.add(s);
+        try {
+            return STRICT_STRINGS.convertValue(l, STRING_LIST);
+        } catch (IllegalArgumentException e) {
+            int i = e.getCause() instanceof JsonMappingException jm
+                            && !jm.getPath().isEmpty()
+                    ? jm.getPath().get(0).getIndex()
+                    : -1;
+            if (i < 0 || i >= l.size()) {
+                error(path, "must be a list of strings");
             } else {
                 error(path + "[" + i + "]", "must be a string, got " + describe(l.get(i)));
             }
+            return List.of();
         }
-        return out;
+    }
+
+    /**
+     * Jackson for lists of strings, with none of its lenient coercions: a number, boolean or null
+     * element is an error, not text.
+     */
+    private static ObjectMapper strictStrings() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        return mapper;
     }
 
     /** Labels and annotations: scalar values are taken as their text (YAML may type them). */

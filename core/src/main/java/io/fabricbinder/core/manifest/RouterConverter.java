@@ -75,7 +75,11 @@ final class RouterConverter {
                     c.error(p + ".operator", String.valueOf(e.getMessage()));
                     continue;
                 }
+                int errorsBefore = c.errors.size();
                 List<String> values = c.stringList(em, "values", p + ".values");
+                if (c.errors.size() > errorsBefore) {
+                    continue; // a bad element was named; no second error for the list it left empty
+                }
                 try {
                     reqs.add(new LabelSelector.Requirement(key, operator, values));
                 } catch (IllegalArgumentException e) {

@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -154,59 +155,80 @@ class BlueprintLockLeaseTest {
     }
 
     @Test
-    void theLeaseIsWrittenAndRenewedWhileAnApplyRuns() throws Exception {
-        apstra.faults().latency(Duration.ofMillis(120));
+    void theLeaseIsWrittenAndRenewedWhileAnApplyRuns() {
         ApstraFabricGateway gateway = gateway(Duration.ZERO, Duration.ofSeconds(3));
-        ExecutorService exec = Executors.newSingleThreadExecutor();
-        try {
-            Future<ApplyResult> apply = exec.submit(() -> converge(gateway, seed()));
-            Set<String> seen = new TreeSet<>();
-            while (!apply.isDone()) {
+        Set<String> seen = new ConcurrentSkipListSet<>();
+        // beforeChanges runs while the apply holds the lock: it stays there until a renewal (every
+        // third of the 3 s lease) has rewritten the lock tag, however fast Apstra answers.
+        ApplyResult r = gateway.apply(TestPlans.diff(seed(), gateway.readOwnedState()), () -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen.size() < 2 && System.nanoTime() < deadline) {
                 apstra.designTags().values().forEach(seen::add);
-                Thread.sleep(100);
+                sleepBriefly();
             }
-            ApplyResult r = apply.get(60, TimeUnit.SECONDS);
-            assertThat(r.status()).as(r.message()).isEqualTo(ApplyResult.Status.APPLIED);
-            assertThat(seen).as("descriptions seen while the apply ran").isNotEmpty();
-            assertThat(seen)
-                    .allSatisfy(d -> assertThat(d)
-                            .startsWith("fabricbinder: apply by test-holder; fabricbinder.io/lease-until="));
-            assertThat(seen).as("the lease was renewed at least once").hasSizeGreaterThan(1);
-        } finally {
-            exec.shutdownNow();
-        }
+        });
+
+        assertThat(r.status()).as(r.message()).isEqualTo(ApplyResult.Status.APPLIED);
+        assertThat(seen).as("descriptions seen while the apply held the lock").isNotEmpty();
+        assertThat(seen)
+                .allSatisfy(d ->
+                        assertThat(d).startsWith("fabricbinder: apply by test-holder; fabricbinder.io/lease-until="));
+        assertThat(seen).as("the lease was renewed at least once").hasSizeGreaterThan(1);
         assertThat(apstra.designTagLabels()).isEmpty();
+    }
+
+    /** Paces a poll for a condition. */
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     @Test
     void closeReleasesAHeldLockAtOnce() throws Exception {
-        apstra.faults().latency(Duration.ofMillis(100));
         ApstraFabricGateway gateway = gateway(Duration.ZERO, Duration.ofSeconds(20));
+        CountDownLatch holdsTheLock = new CountDownLatch(1);
+        CountDownLatch gatewayClosed = new CountDownLatch(1);
         ExecutorService exec = Executors.newSingleThreadExecutor();
         try {
-            Future<ApplyResult> apply = exec.submit(() -> converge(gateway, seed()));
-            while (apstra.designTagLabels().isEmpty()) {
-                assertThat(apply.isDone())
-                        .as("the apply holds the lock before it ends")
-                        .isFalse();
-                Thread.sleep(20);
-            }
-            // The tag exists on the server before the (delayed) answer reaches the apply: let it arrive.
-            Thread.sleep(500);
-            assertThat(apply.isDone()).isFalse();
+            // beforeChanges runs on the applying thread once it holds the lock, before its first write:
+            // there the apply says so and waits, so close() meets an apply that holds the lock.
+            Future<ApplyResult> apply =
+                    exec.submit(() -> gateway.apply(TestPlans.diff(seed(), gateway.readOwnedState()), () -> {
+                        holdsTheLock.countDown();
+                        awaitUninterruptibly(gatewayClosed);
+                    }));
+            assertThat(holdsTheLock.await(60, TimeUnit.SECONDS))
+                    .as("the apply takes the lock")
+                    .isTrue();
+            assertThat(apstra.designTagLabels()).as("the apply's lock tag").hasSize(1);
+
             gateway.close();
 
             assertThat(apstra.designTagLabels())
                     .as("released by close, not after the 20 s lease")
                     .isEmpty();
+            gatewayClosed.countDown();
             ApplyResult r = apply.get(60, TimeUnit.SECONDS);
             assertThat(r.status()).isIn(ApplyResult.Status.REFUSED, ApplyResult.Status.FAILED);
         } finally {
+            gatewayClosed.countDown();
             exec.shutdownNow();
         }
-        apstra.faults().latency(Duration.ZERO);
         ApstraFabricGateway next = gateway(Duration.ZERO, Duration.ofSeconds(20));
         assertThat(converge(next, seed()).status()).isEqualTo(ApplyResult.Status.APPLIED);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(60, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     @Test

@@ -204,6 +204,7 @@ class BadInputTest {
                     - {key: a, operator: Like, values: [x]}
                     - {key: b, operator: In}
                     - {operator: Exists}
+                    - {key: c, operator: In, values: [x, 7, true]}
                 """;
         ObjectRef o = ObjectRef.of("VirtualNetworkRouter", "ns", "r");
         assertThat(errors(yaml))
@@ -217,13 +218,28 @@ class BadInputTest {
                                 o,
                                 "spec.virtualNetworkSelector.matchExpressions[1].values",
                                 "operator In needs at least one value"),
-                        new Diagnostic(o, "spec.virtualNetworkSelector.matchExpressions[2].key", "is required"));
+                        new Diagnostic(o, "spec.virtualNetworkSelector.matchExpressions[2].key", "is required"),
+                        new Diagnostic(
+                                o,
+                                "spec.virtualNetworkSelector.matchExpressions[3].values[1]",
+                                "must be a string, got 7"));
         assertThat(
                         errors(
                                 "apiVersion: fabricbinder.io/v1alpha1\nkind: VirtualNetworkRouter\nmetadata: {name: r, namespace: ns}\nspec: {}\n"))
                 .containsExactly(
                         new Diagnostic(o, "spec.type", "is required"),
                         new Diagnostic(o, "spec.virtualNetworkSelector", "is required"));
+    }
+
+    @Test
+    void aListOfStringsNamesItsFirstElementThatIsNotAString() {
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns, annotations: "
+                + "{k8s.v1.cni.cncf.io/networks: '[{\"name\": \"a\", \"ips\": [\"10.0.0.5/24\", null, 7]}]'}}\n";
+        assertThat(errors(pod))
+                .containsExactly(new Diagnostic(
+                        ObjectRef.of("Pod", "ns", "p"),
+                        "metadata.annotations[k8s.v1.cni.cncf.io/networks][0].ips[1]",
+                        "must be a string, got null"));
     }
 
     @Test

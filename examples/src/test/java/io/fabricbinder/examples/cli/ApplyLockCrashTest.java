@@ -71,7 +71,10 @@ class ApplyLockCrashTest {
         return args.toArray(String[]::new);
     }
 
-    /** Starts {@code fabricbinder apply} in its own JVM, slowed down so that it holds the lock a while. */
+    /**
+     * Starts {@code fabricbinder apply} in its own JVM, slowed down so that it holds the lock a while,
+     * and returns once it is past the lock, into its writes.
+     */
     private Process startApplyProcess() throws IOException, InterruptedException {
         apstra.faults().latency(Duration.ofMillis(250));
         List<String> command = new ArrayList<>(List.of(
@@ -85,14 +88,17 @@ class ApplyLockCrashTest {
                 .redirectOutput(dir.resolve("child.log").toFile());
         pb.environment().putAll(env());
         Process p = pb.start();
+        // Its first virtual network reaches Apstra only after it holds the lock (and has the answer
+        // that says so): from then on, a SIGTERM finds a lock to release.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (apstra.designTags().isEmpty()) {
+        while (apstra.callCount("POST /api/blueprints/{bp}/virtual-networks") == 0) {
             assertThat(p.isAlive()).as("the apply process is still running").isTrue();
-            assertThat(System.nanoTime()).as("the apply process takes the lock").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the apply process takes the lock and writes")
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
-        // Let it get past the lock into its writes.
-        Thread.sleep(1_000);
+        assertThat(apstra.designTags()).as("the apply's lock tag").hasSize(1);
         assertThat(p.isAlive()).isTrue();
         return p;
     }

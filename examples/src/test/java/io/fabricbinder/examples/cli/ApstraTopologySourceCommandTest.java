@@ -1,16 +1,17 @@
 package io.fabricbinder.examples.cli;
 
+import static io.fabricbinder.examples.testing.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.examples.testing.MockCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,9 +85,5 @@ class ApstraTopologySourceCommandTest {
         CliRun bad = CliRun.withEnv(Map.of(), "controller", "--identity", "x", "--topology-source", "carrier-pigeon");
         assertThat(bad.code()).isEqualTo(FabricBinderCli.EXIT_INPUT_ERRORS);
         assertThat(bad.err()).contains("'carrier-pigeon' is not a topology source");
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        MockCluster.await(condition, () -> what);
     }
 }

@@ -1,11 +1,13 @@
 package io.fabricbinder.examples.cli;
 
+import static io.fabricbinder.examples.testing.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.examples.testing.MockCluster;
 import io.fabricbinder.ipam.FileIpPoolStore;
 import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.IpRange;
@@ -15,12 +17,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,7 @@ class ControllerCommandTest {
                 ApstraEmulator apstra = ApstraEmulator.builder()
                         .topology(BundledExamples.emulatorFabric())
                         .start()) {
-            KubernetesClient client = cluster.client;
+            KubernetesClient client = cluster.client();
             Path kubeconfig = cluster.kubeconfig(dir);
             // A leak in the store: an address the CNI plugin gave a pod that is gone, in a pool no NAD
             // names (its NAD was deleted too). The controller's leak reclaim releases it.
@@ -184,15 +184,5 @@ class ControllerCommandTest {
 
     private static List<Event> events(KubernetesClient client) {
         return client.v1().events().inAnyNamespace().list().getItems();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

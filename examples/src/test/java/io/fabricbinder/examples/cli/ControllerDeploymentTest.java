@@ -1,11 +1,13 @@
 package io.fabricbinder.examples.cli;
 
+import static io.fabricbinder.examples.testing.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.examples.testing.MockCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,12 +18,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class ControllerDeploymentTest {
                 ApstraEmulator apstra = ApstraEmulator.builder()
                         .topology(BundledExamples.emulatorFabric())
                         .start()) {
-            KubernetesClient client = cluster.client;
+            KubernetesClient client = cluster.client();
             Path kubeconfig = cluster.kubeconfig(dir);
             Path password = dir.resolve("apstra-password");
             Files.writeString(password, apstra.password() + "\n");
@@ -250,15 +250,5 @@ class ControllerDeploymentTest {
             }
         }
         return null;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

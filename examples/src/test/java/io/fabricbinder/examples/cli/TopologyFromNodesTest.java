@@ -1,5 +1,6 @@
 package io.fabricbinder.examples.cli;
 
+import static io.fabricbinder.examples.testing.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import io.fabricbinder.apstra.emulator.Stage;
 import io.fabricbinder.apstra.emulator.Topology;
 import io.fabricbinder.core.topology.FabricBinderNode;
 import io.fabricbinder.examples.node.NodeAgent;
+import io.fabricbinder.examples.testing.MockCluster;
 import io.fabricbinder.sriov.LldpdPair;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,8 +23,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +60,7 @@ class TopologyFromNodesTest {
                 MockCluster cluster = MockCluster.start();
                 ApstraEmulator apstra =
                         ApstraEmulator.builder().topology(fabric).start()) {
-            KubernetesClient client = cluster.client;
+            KubernetesClient client = cluster.client();
             // The node's PF is the namespace's veth end, so lldpd hears the leaf on the PF's name.
             String pf = lldp.interfaceA();
             SysfsTree tree = new SysfsTree(dir).pf("0000:3b:00.0", pf, "3c:fd:fe:00:00:01", 2);
@@ -161,9 +161,16 @@ class TopologyFromNodesTest {
                                 .anyMatch(e -> e.getInvolvedObject().getName().equals("web-2")
                                         && e.getMessage().contains("no topology link for node worker-1")),
                         "a Warning Event: the new pod's PF is unmapped");
-                Thread.sleep(1_500); // several windows: a wrong tag would show up by now
+                // The pass that reported web-2 has applied before it reported: its tags are final.
+                long passes = passes(controller.out());
                 assertThat(tagged(apstra))
                         .as("nothing new tagged, nothing untagged")
+                        .containsExactly("leaf1 xe-0/0/13 101");
+                // One more pass with the conflict still there (a NAD no pod uses causes one): still nothing.
+                cluster.createAll(NAD.formatted("green", 103));
+                await(() -> passes(controller.out()) > passes, "one more reconcile pass");
+                assertThat(tagged(apstra))
+                        .as("nothing new tagged, nothing untagged, a pass later")
                         .containsExactly("leaf1 xe-0/0/13 101");
             } finally {
                 controller.stop();
@@ -231,12 +238,9 @@ class TopologyFromNodesTest {
                 .toList();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        MockCluster.await(condition, () -> what);
-    }
-
-    private static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
-        MockCluster.await(condition, what);
+    /** How many reconcile passes the controller has reported. */
+    private static long passes(String controllerOut) {
+        return controllerOut.lines().filter(l -> l.startsWith("reconciled: ")).count();
     }
 
     private static String published(KubernetesClient client) {

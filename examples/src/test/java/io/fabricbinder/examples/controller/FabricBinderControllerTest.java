@@ -1,23 +1,18 @@
 package io.fabricbinder.examples.controller;
 
+import static io.fabricbinder.examples.testing.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabricbinder.cni.AgentProtocol;
 import io.fabricbinder.cni.agent.CniHandler;
+import io.fabricbinder.examples.testing.MockCluster;
 import io.fabricbinder.ipam.InMemoryIpPoolStore;
 import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.PoolSpec;
@@ -25,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,45 +27,28 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Against fabric8's mock API server in CRUD mode (a real kube-apiserver cannot run here). */
 class FabricBinderControllerTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-    private KubernetesMockServer server;
+    private MockCluster cluster;
     private KubernetesClient client;
     private final List<FabricBinderController> controllers = new CopyOnWriteArrayList<>();
     private final List<KubernetesClient> otherClients = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startApiServer() {
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
-        server.init();
-        for (FabricBinderController.WatchedKind k : FabricBinderController.KINDS) {
-            if (k.apiVersion().contains("/")) {
-                server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                        .withGroup(k.apiVersion().substring(0, k.apiVersion().indexOf('/')))
-                        .withVersion(k.apiVersion().substring(k.apiVersion().indexOf('/') + 1))
-                        .withKind(k.kind())
-                        .withPlural(k.plural())
-                        .withScope("Namespaced")
-                        .build());
-            }
-        }
-        client = server.createClient();
+        cluster = MockCluster.start();
+        client = cluster.client();
     }
 
     @AfterEach
     void stop() {
         controllers.forEach(FabricBinderController::close);
         otherClients.forEach(KubernetesClient::close);
-        client.close();
-        server.destroy();
+        cluster.close();
     }
 
     @Test
@@ -81,8 +58,8 @@ class FabricBinderControllerTest {
         controller.start();
         await(controller::isLeader, "replica-a leads");
 
-        create(NAD.formatted("blue-web", 101));
-        create(NAD.formatted("red", 5000));
+        cluster.createAll(NAD.formatted("blue-web", 101));
+        cluster.createAll(NAD.formatted("red", 5000));
 
         await(() -> controller.snapshot().nads().size() == 1, "blue-web in the snapshot");
         await(() -> !events("tenant-blue").isEmpty(), "an Event for red");
@@ -110,12 +87,12 @@ class FabricBinderControllerTest {
         FabricBinderController controller = controller("replica-a", change -> {});
         controller.start();
         await(controller::isLeader, "replica-a leads");
-        create(NAD.formatted("blue-web", 101));
+        cluster.createAll(NAD.formatted("blue-web", 101));
         await(() -> controller.snapshot().nads().size() == 1, "blue-web in the snapshot");
 
         client.genericKubernetesResources("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition")
                 .inNamespace("tenant-blue")
-                .resource(resource(NAD.formatted("blue-web", 9999)))
+                .resource(cluster.resource(NAD.formatted("blue-web", 9999)))
                 .update();
         await(() -> !events("tenant-blue").isEmpty(), "an Event for the bad update");
 
@@ -164,8 +141,8 @@ class FabricBinderControllerTest {
 
     @Test
     void nothingReachesTheListenerBeforeSyncAndLosingTheApiServerPausesWithoutDeletions() throws Exception {
-        create(NAD.formatted("blue-web", 101));
-        create(NAD.formatted("blue-db", 102));
+        cluster.createAll(NAD.formatted("blue-web", 101));
+        cluster.createAll(NAD.formatted("blue-db", 102));
         List<FabricBinderController.Change> changes = new CopyOnWriteArrayList<>();
         // The controller's own client counts the requests that found no API server.
         AtomicInteger refused = new AtomicInteger();
@@ -192,7 +169,7 @@ class FabricBinderControllerTest {
         int before = changes.size();
 
         // The API server goes away: the controller pauses, and nothing looks deleted.
-        server.destroy();
+        cluster.server().destroy();
         await(() -> !controller.isActive(), "the controller pauses");
         assertThat(controller.isSynced()).isFalse();
         // The informers and the election keep trying (and failing) to reach it; after many such
@@ -209,7 +186,7 @@ class FabricBinderControllerTest {
 
     @Test
     void ipamReclaimReleasesALeakOfAGonePodOnlyWhileLeadingAndKeepsAnExistingPodsAddress() throws Exception {
-        create(POD.formatted("web-0", "0b6c8f2e-0000-4c1f-9d55-000000000001"));
+        cluster.createAll(POD.formatted("web-0", "0b6c8f2e-0000-4c1f-9d55-000000000001"));
         String webUid = client.pods()
                 .inNamespace("tenant-blue")
                 .withName("web-0")
@@ -309,31 +286,8 @@ class FabricBinderControllerTest {
                 n + " renewals of the Lease");
     }
 
-    private void create(String yaml) throws Exception {
-        GenericKubernetesResource r = resource(yaml);
-        client.genericKubernetesResources(r.getApiVersion(), r.getKind())
-                .inNamespace(r.getMetadata().getNamespace())
-                .resource(r)
-                .create();
-    }
-
-    private GenericKubernetesResource resource(String yaml) throws Exception {
-        Map<?, ?> map = YAML.readValue(yaml, Map.class);
-        return client.getKubernetesSerialization().convertValue(map, GenericKubernetesResource.class);
-    }
-
     private List<Event> events(String namespace) {
         return client.v1().events().inNamespace(namespace).list().getItems();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static final String NET_CONFIG = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"sriov\","

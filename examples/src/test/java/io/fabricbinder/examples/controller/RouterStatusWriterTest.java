@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabricbinder.core.AddressBook;
 import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.ClusterSnapshot;
@@ -20,10 +15,11 @@ import io.fabricbinder.core.ReconcileResult;
 import io.fabricbinder.core.manifest.Manifests;
 import io.fabricbinder.core.topology.StaticTopologyFile;
 import io.fabricbinder.core.topology.Topology;
+import io.fabricbinder.examples.testing.MockCluster;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -36,25 +32,15 @@ class RouterStatusWriterTest {
     private static final String API = "fabricbinder.io/v1alpha1";
     private static final String KIND = "VirtualNetworkRouter";
 
-    private KubernetesMockServer server;
+    private MockCluster cluster;
     private KubernetesClient client;
     private static final Instant NOW = Instant.parse("2026-12-07T19:00:00Z");
     private RouterStatusWriter writer;
 
     @BeforeEach
-    void start() {
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
-        server.init();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup("fabricbinder.io")
-                .withVersion("v1alpha1")
-                .withKind(KIND)
-                .withPlural("virtualnetworkrouters")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
-        client = server.createClient();
+    void start() throws IOException {
+        cluster = MockCluster.start();
+        client = cluster.client();
         writer = new RouterStatusWriter(client, InstantSource.fixed(NOW));
         create("blue-mesh", "blue");
         create("nothing", "green");
@@ -62,8 +48,7 @@ class RouterStatusWriterTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.destroy();
+        cluster.close();
     }
 
     @Test
@@ -135,18 +120,13 @@ class RouterStatusWriterTest {
                 Topology.merge(List.of(StaticTopologyFile.read(Path.of("manifests/topology.yaml"))))));
     }
 
-    private void create(String name, String tenant) {
-        GenericKubernetesResource r = client.getKubernetesSerialization()
-                .unmarshal("""
+    private void create(String name, String tenant) throws IOException {
+        cluster.createAll("""
                 apiVersion: fabricbinder.io/v1alpha1
                 kind: VirtualNetworkRouter
                 metadata: {name: %s, namespace: tenant-blue}
                 spec: {type: mesh, virtualNetworkSelector: {matchLabels: {tenant: %s}}}
-                """.formatted(name, tenant), GenericKubernetesResource.class);
-        client.genericKubernetesResources(API, KIND)
-                .inNamespace("tenant-blue")
-                .resource(r)
-                .create();
+                """.formatted(name, tenant));
     }
 
     private List<GenericKubernetesResource> routers() {

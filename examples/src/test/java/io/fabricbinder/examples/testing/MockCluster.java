@@ -1,4 +1,4 @@
-package io.fabricbinder.examples.cli;
+package io.fabricbinder.examples.testing;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabricbinder.core.topology.FabricBinderNode;
 import io.fabricbinder.examples.controller.FabricBinderController;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +23,22 @@ import java.util.function.Supplier;
 
 /**
  * fabric8's mock API server in CRUD mode with the controller's kinds (VirtualNetworkRouter with its
- * status subresource, as its CRD declares) and {@code FabricBinderNode} (cluster-scoped) registered, a kubeconfig for the CLI commands, and YAML loading.
+ * status subresource, as its CRD declares) and {@code FabricBinderNode} (cluster-scoped) registered,
+ * a client of it, a kubeconfig for the CLI commands, and YAML loading. The one set-up of a mock
+ * cluster for the controller's tests and the CLI's.
+ *
+ * <pre>{@code
+ * try (MockCluster cluster = MockCluster.start()) {
+ *     cluster.createAll(yaml);
+ *     MockCluster.await(() -> cluster.client().pods().list().getItems().size() == 1, "the pod");
+ * }
+ * }</pre>
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    final KubernetesMockServer server;
-    final KubernetesClient client;
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
 
     private MockCluster() {
         server = new KubernetesMockServer(
@@ -51,7 +61,8 @@ final class MockCluster implements AutoCloseable {
         client = server.createClient();
     }
 
-    static MockCluster start() {
+    /** Starts a mock API server with the controller's kinds registered, and a client of it. */
+    public static MockCluster start() {
         return new MockCluster();
     }
 
@@ -67,8 +78,18 @@ final class MockCluster implements AutoCloseable {
                 .build();
     }
 
-    /** A kubeconfig file pointing at this server. */
-    Path kubeconfig(Path dir) throws Exception {
+    /** The mock API server (to stop it early, or to build further clients of it). */
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    /** A client of the mock API server, closed by {@link #close()}. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** A kubeconfig file pointing at this server, written into {@code dir}. */
+    public Path kubeconfig(Path dir) throws IOException {
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -81,8 +102,14 @@ final class MockCluster implements AutoCloseable {
         return kubeconfig;
     }
 
+    /** One YAML document as a generic resource (not created). */
+    public GenericKubernetesResource resource(String yaml) throws IOException {
+        return client.getKubernetesSerialization()
+                .convertValue(YAML.readValue(yaml, Map.class), GenericKubernetesResource.class);
+    }
+
     /** Creates every document of a YAML stream. */
-    void createAll(String yaml) throws Exception {
+    public void createAll(String yaml) throws IOException {
         try (MappingIterator<Map<String, Object>> docs =
                 YAML.readerForMapOf(Object.class).readValues(yaml)) {
             while (docs.hasNextValue()) {
@@ -97,7 +124,7 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** Polls {@code condition} every 100 ms for up to 90 s. */
-    static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
+    public static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -105,6 +132,11 @@ final class MockCluster implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Polls {@code condition} every 100 ms for up to 90 s. */
+    public static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, () -> what);
     }
 
     @Override
