@@ -120,6 +120,8 @@ public final class FabricBinderController implements AutoCloseable {
     private final AtomicBoolean leading = new AtomicBoolean();
     /** Leading, synced and watching: changes reach the listener. Guarded by {@link #lock}. */
     private boolean active;
+    /** Set by {@link #close()}: nothing becomes active again, whatever the election does meanwhile. */
+    private boolean closed;
     /** What the listener was last told exists, by key, so a re-activation can replay deletions. */
     private final Map<String, Change> handed = new TreeMap<>();
 
@@ -370,7 +372,7 @@ public final class FabricBinderController implements AutoCloseable {
     private void evaluate() {
         try {
             synchronized (lock) {
-                boolean now = leading.get() && synced();
+                boolean now = !closed && leading.get() && synced();
                 if (now == active) {
                     return;
                 }
@@ -481,13 +483,16 @@ public final class FabricBinderController implements AutoCloseable {
         }
     }
 
-    /** Gives up the Lease (if held) and stops the informers; idempotent. */
+    /**
+     * Stops handing changes on, stops the informers and gives up the Lease (if held); idempotent.
+     * Returns within about {@link #LEASE_RELEASE_WAIT} even when the API server cannot be reached.
+     */
     @Override
     public void close() {
+        @Nullable CompletableFuture<?> running;
         synchronized (lock) {
-            if (election != null) {
-                election.cancel(true);
-            }
+            closed = true;
+            running = election;
             if (syncWatch != null) {
                 syncWatch.shutdownNow();
             }
@@ -499,7 +504,35 @@ public final class FabricBinderController implements AutoCloseable {
             informers.forEach(SharedIndexInformer::close);
             informers.clear();
         }
+        if (running != null) {
+            releaseLease(running);
+        }
         stopped.complete(null);
+    }
+
+    /**
+     * How long {@link #close()} waits for the Lease to be given up. fabric8 runs the cancellation
+     * (stop leading, release the Lease) on the cancelling thread, after a renewal in flight, and a
+     * renewal against an API server that does not answer retries with back-off for 15-20 s (measured:
+     * SIGTERM took 16-18 s to stop the controller). A Lease that is not released expires by itself
+     * after its duration and a standby takes over; this replica is already passive by then.
+     */
+    static final Duration LEASE_RELEASE_WAIT = Duration.ofSeconds(2);
+
+    private static void releaseLease(CompletableFuture<?> running) {
+        Thread release = new Thread(() -> running.cancel(true), "fabricbinder-lease-release");
+        release.setDaemon(true);
+        release.start();
+        try {
+            release.join(LEASE_RELEASE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (release.isAlive()) {
+            LOG.warn(
+                    "the Lease was not given up within {} (API server unreachable?); it expires by itself",
+                    LEASE_RELEASE_WAIT);
+        }
     }
 
     private void startedLeading() {
