@@ -448,7 +448,10 @@ static size_t request_header(unsigned char *h, size_t cap) {
     return at;
 }
 
-/* Copies all of stdin into a fresh memfd; returns it (offset at the end) or -1. */
+/*
+ * Copies all of stdin into a fresh memfd; returns it (offset at the end), or -1 if no memfd could
+ * be had (stdin untouched), or -2 if stdin could not be read (the Java plugin reports that).
+ */
 static int slurp_stdin(size_t *len) {
     int fd = memfd_create("fabricbinder-ipam-stdin", MFD_CLOEXEC);
     unsigned char chunk[65536];
@@ -462,7 +465,8 @@ static int slurp_stdin(size_t *len) {
             continue;
         }
         if (r < 0) {
-            return fd; /* the Java plugin gets what was read and reports it */
+            close(fd);
+            return -2;
         }
         if (r == 0) {
             return fd;
@@ -523,7 +527,7 @@ int main(int argc, char **argv) {
     int body_fd = slurp_stdin(&body_len);
     if (body_fd < 0) {
         close(sock);
-        run_java("cannot buffer stdin", -1, 0);
+        run_java(body_fd == -1 ? "cannot buffer stdin" : "cannot read stdin", -1, 0);
     }
     if (body_len > MAX_BODY) {
         close(sock);
