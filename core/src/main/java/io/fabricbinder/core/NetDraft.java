@@ -1,6 +1,7 @@
 package io.fabricbinder.core;
 
 import io.fabricbinder.ipam.IpPrefix;
+import java.net.InetAddress;
 import org.jspecify.annotations.Nullable;
 
 /** A network being planned. */
@@ -18,13 +19,13 @@ final class NetDraft {
     IpPrefix v4;
 
     @Nullable
-    String v4Gateway;
+    InetAddress v4Gateway;
 
     @Nullable
     IpPrefix v6;
 
     @Nullable
-    String v6Gateway;
+    InetAddress v6Gateway;
 
     @Nullable
     String zone;

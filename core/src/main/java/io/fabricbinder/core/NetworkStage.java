@@ -5,6 +5,7 @@ import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class NetworkStage {
         IpamBlock ipam = nad.ipam();
         if (ipam != null && ipam.isFabricBinder()) {
             for (IpRange range : ipam.ranges()) {
-                Subnet r = new Subnet(range.prefix(), range.gateway());
+                Subnet r = new Subnet(range.prefix(), range.gatewayAddress());
                 if (r.subnet().isIpv4()) {
                     if (d.v4 != null) {
                         exclusions.exclude(
@@ -166,5 +167,5 @@ final class NetworkStage {
     }
 
     /** A subnet of a fabric network with its gateway (canonical text), or none. */
-    private record Subnet(IpPrefix subnet, @Nullable String gateway) {}
+    private record Subnet(IpPrefix subnet, @Nullable InetAddress gateway) {}
 }

@@ -100,7 +100,7 @@ class PlannerTest {
                         10100,
                         IpPrefix.parse("10.100.0.0/24"),
                         null,
-                        "10.100.0.1",
+                        IpPrefix.parseAddress("10.100.0.1"),
                         null,
                         "blue/mesh"));
         assertThat(net(plan, "blue/db").orElseThrow().network().vni()).isBetween(100_000L, 999_999L);
@@ -496,7 +496,7 @@ class PlannerTest {
         ReconcileResult r = binder.reconcile(snapshot(objs, links));
         VirtualNetworkSpec n = net(r.plan(), "ns/ds").orElseThrow().network();
         assertThat(n.isDualStack()).isTrue();
-        assertThat(n.ipv6Gateway()).isEqualTo("fd00:5::1");
+        assertThat(n.ipv6Gateway()).isEqualTo(IpPrefix.parseAddress("fd00:5::1"));
         assertThat(n.ipv6Subnet()).hasToString("fd00:5::/64");
         assertThat(r.allocated()).hasSize(2);
         assertThat(r.allocated().get(0).address()).startsWith("10.5.0.");
