@@ -319,7 +319,7 @@ public final class Plan {
             m.put("pod", e.pod());
             m.put("interface", e.interfaceName());
             m.put("virtualNetwork", e.virtualNetwork());
-            m.put("address", e.address());
+            m.put("address", e.cidr());
             m.put("subnet", e.subnet().toString());
             m.put("action", e.action().spelling());
             allocs.add(m);
@@ -387,10 +387,10 @@ public final class Plan {
         for (IpAllocationEntry e : ipAllocations) {
             if (e.action() == AllocationAction.ALLOCATE) {
                 lines.add("+ allocate " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " "
-                        + (e.address() == null ? "from " + e.subnet() : e.address() + " (requested)"));
+                        + (e.address() == null ? "from " + e.subnet() : e.cidr() + " (requested)"));
             } else if (e.action() == AllocationAction.RELEASE) {
-                lines.add("- release  " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " "
-                        + e.address());
+                lines.add(
+                        "- release  " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " " + e.cidr());
             }
         }
         section(b, "IP allocations", lines);

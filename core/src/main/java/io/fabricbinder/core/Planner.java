@@ -12,6 +12,7 @@ import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -373,7 +374,7 @@ final class Planner {
                 // Every attachment's pool is a pool of the plan (NadInfo.pool comes from poolStates).
                 AddressStage.PoolRun run =
                         Objects.requireNonNull(runs.get(a.pool().name()), "attachment to a pool not planned");
-                List<String> have = run.ps.existing.get(a.owner().key());
+                List<InetAddress> have = run.ps.existing.get(a.owner().key());
                 if (have != null) {
                     run.wanted.put(have, Boolean.TRUE);
                     AddressStage.addExisting(a, have, allocations);
@@ -397,12 +398,12 @@ final class Planner {
         }
         List<IpAllocationEntry> releases = new ArrayList<>();
         for (PoolState ps : poolStates.values()) {
-            IdentityHashMap<List<String>, Boolean> wanted =
+            IdentityHashMap<List<InetAddress>, Boolean> wanted =
                     Objects.requireNonNull(runs.get(ps.spec.name()), "pool run").wanted;
             if (wanted.size() == ps.existing.size()) {
                 continue;
             }
-            for (Map.Entry<String, List<String>> have : ps.existing.entrySet()) {
+            for (Map.Entry<String, List<InetAddress>> have : ps.existing.entrySet()) {
                 if (wanted.containsKey(have.getValue())) {
                     continue;
                 }

@@ -77,13 +77,11 @@ class FrozenInputPropertyTest {
         }
         Set<String> released = keep.ipAllocations().stream()
                 .filter(e -> e.action() == AllocationAction.RELEASE)
-                .map(e -> e.pod() + " " + e.interfaceName() + " " + e.address())
+                .map(e -> e.pod() + " " + e.interfaceName() + " " + e.cidr())
                 .collect(Collectors.toSet());
         for (IpAllocationEntry e : plan.ipAllocations()) {
             if (e.action() == AllocationAction.RELEASE) {
-                assertThat(released)
-                        .as("%s released", e)
-                        .contains(e.pod() + " " + e.interfaceName() + " " + e.address());
+                assertThat(released).as("%s released", e).contains(e.pod() + " " + e.interfaceName() + " " + e.cidr());
             }
         }
     }

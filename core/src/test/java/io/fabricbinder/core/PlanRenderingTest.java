@@ -85,7 +85,7 @@ class PlanRenderingTest {
                                 new Owner("tenant-blue", "web-0", "uid-0", "net1"),
                                 "tenant-blue/blue-web",
                                 IpPrefix.parse("10.100.0.0/24"),
-                                "10.100.0.7/24",
+                                IpPrefix.parseAddress("10.100.0.7"),
                                 "fb-web",
                                 AllocationAction.UNCHANGED)),
                 List.of(new Diagnostic(
