@@ -6,6 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /** A network being planned. */
 final class NetDraft {
+    /** The NAD, as diagnostics name it. */
+    final ObjectRef ref;
+
     final String name;
     final String namespace;
     final int vlan;
@@ -30,7 +33,8 @@ final class NetDraft {
     @Nullable
     String zone;
 
-    NetDraft(String name, String namespace, int vlan) {
+    NetDraft(ObjectRef ref, String name, String namespace, int vlan) {
+        this.ref = ref;
         this.name = name;
         this.namespace = namespace;
         this.vlan = vlan;

@@ -45,7 +45,7 @@ final class NetworkStage {
                             + (vlan == null ? "none" : "0"));
             return null;
         }
-        NetDraft d = new NetDraft(nad.key(), nad.namespace(), vlan);
+        NetDraft d = new NetDraft(object, nad.key(), nad.namespace(), vlan);
         d.pinnedVni = nad.vni();
         IpamBlock ipam = nad.ipam();
         if (ipam != null && ipam.isFabricBinder()) {
@@ -111,7 +111,7 @@ final class NetworkStage {
             d.zone = selecting.get(0);
             if (selecting.size() > 1) {
                 warnings.add(new Diagnostic(
-                        Planner.nadRef(d.name),
+                        d.ref,
                         "metadata.labels",
                         "selected by several VirtualNetworkRouters " + selecting + "; a network can be in one routing"
                                 + " zone only, so it joins " + d.zone + " (the first by namespace/name) and is not"
@@ -142,7 +142,7 @@ final class NetworkStage {
                     if (overlap != null) {
                         for (NetDraft[] pair : new NetDraft[][] {{a, b}, {b, a}}) {
                             exclusions.errors.add(new Diagnostic(
-                                    Planner.nadRef(pair[0].name),
+                                    pair[0].ref,
                                     "spec.config.ipam.subnet",
                                     "subnet overlaps " + pair[1].name + " ("
                                             + (v4 ? a.v4 + " / " + b.v4 : a.v6 + " / " + b.v6)

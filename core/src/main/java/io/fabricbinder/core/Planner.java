@@ -198,7 +198,7 @@ final class Planner {
             if (have != null && !have.placementZone().equals(want.placementZone()) && freeze.keepsZoneOf(d.namespace)) {
                 // A VNR that could not be read may still select it: keep it where it is.
                 warnings.add(new Diagnostic(
-                        nadRef(d.name),
+                        d.ref,
                         "",
                         "stays in routing zone " + have.placementZone() + " (not moved to " + want.placementZone()
                                 + ") while a VirtualNetworkRouter or document that may select it cannot be read"));
@@ -581,11 +581,6 @@ final class Planner {
         return ObjectRef.ofKey(NetworkAttachmentDefinition.KIND, network);
     }
 
-    /** A pod of the plan by its {@code namespace/name} key. */
-    static ObjectRef podRef(String podKey) {
-        return ObjectRef.ofKey(Pod.KIND, podKey);
-    }
-
     /** A leaf port. */
     record LeafPort(String leaf, String port) {}
 
@@ -638,7 +633,7 @@ final class Planner {
             if (node == null) {
                 untagAll = true;
                 warnings.add(new Diagnostic(
-                        podRef(p.key()),
+                        p.ref(),
                         "",
                         "the pod has errors and its node cannot be read: no port is untagged until it is fixed"));
             } else if (!node.isEmpty()) {
@@ -646,7 +641,7 @@ final class Planner {
                     leafPorts.add(new LeafPort(l.leaf(), l.port()));
                 }
                 warnings.add(new Diagnostic(
-                        podRef(p.key()),
+                        p.ref(),
                         "",
                         "the pod has errors: it keeps its addresses, and no port of node " + node
                                 + " is untagged until it is fixed"));

@@ -120,7 +120,7 @@ class FrozenInputPropertyTest {
                 String node = pod.nodeName();
                 // As the converter records it: the node if readable, else unknown.
                 b.invalidPod(
-                        new ManifestSet.InvalidPod(pod.key(), r.nextInt(3) == 0 ? null : node == null ? "" : node));
+                        new ManifestSet.InvalidPod(pod.ref(), r.nextInt(3) == 0 ? null : node == null ? "" : node));
             }
         }
         for (VirtualNetworkRouter vnr : m.virtualNetworkRouters()) {
