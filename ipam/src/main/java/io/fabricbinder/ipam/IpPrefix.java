@@ -117,11 +117,25 @@ public record IpPrefix(InetAddress address, int prefixLength) {
             throw new IllegalArgumentException(errors.lengthOutOfRange(cidr, len, bits));
         }
         InetAddress address = Addresses.toInetAddress(bytes);
-        IpPrefix network = containing(address, length);
-        if (!network.address.equals(address)) {
-            throw new IllegalArgumentException(errors.hostBits(cidr, address, network));
+        if (hostBitsSet(bytes, length)) {
+            throw new IllegalArgumentException(errors.hostBits(cidr, address, containing(address, length)));
         }
-        return network;
+        return new IpPrefix(address, length);
+    }
+
+    /** True if a bit after the first {@code length} bits is set (checked on the bytes, no arithmetic). */
+    private static boolean hostBitsSet(byte[] bytes, int length) {
+        int full = length / 8;
+        int rest = length % 8;
+        if (rest != 0 && (bytes[full] & (0xff >>> rest)) != 0) {
+            return true;
+        }
+        for (int i = rest == 0 ? full : full + 1; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The prefix of the given length that contains the address (host bits cleared). */
