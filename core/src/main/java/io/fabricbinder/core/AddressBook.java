@@ -6,6 +6,7 @@ import io.fabricbinder.ipam.IpAllocator;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,30 +23,33 @@ import java.util.Map;
  *
  * <pre>{@code
  * AddressBook book = AddressBook.of(IpAllocator.create(FileIpPoolStore.open(dir)));
- * List<String> cidrs = book.allocate(pool, new Owner("ns", "web-0", uid, "net1"));
+ * List<InetAddress> addresses = book.allocate(pool, new Owner("ns", "web-0", uid, "net1"));
  * }</pre>
+ *
+ * <p>Addresses are values ({@link InetAddress} as the ipam module parses them, one per range of the
+ * pool, in range order; each range's prefix length is the pool's), never text.
  *
  * <p>Implementations must be thread-safe.
  */
 public interface AddressBook {
 
     /**
-     * Every allocation of the pool: owner to its addresses in CIDR form, one per range in range
-     * order. Read-only. Costs time proportional to the pool's allocations.
+     * Every allocation of the pool: owner to its addresses, one per range in range order. Read-only.
+     * Costs time proportional to the pool's allocations.
      */
-    Map<Owner, List<String>> allocations(PoolSpec pool);
+    Map<Owner, List<InetAddress>> allocations(PoolSpec pool);
 
     /**
      * Every allocation of the pool keyed by {@link Owner#key()} ({@code namespace/pod/podUid/interfaceName}):
-     * owner key to its addresses in CIDR form, one per range in range order. The planner's bulk read:
+     * owner key to its addresses, one per range in range order. The planner's bulk read:
      * it looks each attachment up by owner key, so a book that can skip building {@link Owner}s
      * should override this. Every value must be a list instance of its own. Read-only. The default
      * derives it from {@link #allocations}.
      */
-    default Map<String, List<String>> allocationsByOwnerKey(PoolSpec pool) {
-        Map<Owner, List<String>> all = allocations(pool);
-        Map<String, List<String>> out = new LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
-        all.forEach((owner, cidrs) -> out.put(owner.key(), List.copyOf(cidrs)));
+    default Map<String, List<InetAddress>> allocationsByOwnerKey(PoolSpec pool) {
+        Map<Owner, List<InetAddress>> all = allocations(pool);
+        Map<String, List<InetAddress>> out = new LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        all.forEach((owner, addresses) -> out.put(owner.key(), List.copyOf(addresses)));
         return out;
     }
 
@@ -57,7 +61,7 @@ public interface AddressBook {
      *
      * @throws io.fabricbinder.ipam.PoolExhaustedException if a range is full
      */
-    List<String> allocate(PoolSpec pool, Owner owner);
+    List<InetAddress> allocate(PoolSpec pool, Owner owner);
 
     /**
      * The owner's addresses with the requested ones (a pod's {@code ips}): each granted in its range
@@ -68,7 +72,7 @@ public interface AddressBook {
      *     ranges, reserved or held by another owner
      * @throws io.fabricbinder.ipam.PoolExhaustedException if a range without a request is full
      */
-    default List<String> allocate(PoolSpec pool, Owner owner, List<String> requested) {
+    default List<InetAddress> allocate(PoolSpec pool, Owner owner, List<InetAddress> requested) {
         if (requested.isEmpty()) {
             return allocate(pool, owner);
         }

@@ -1,6 +1,8 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.AddressFormat;
 import io.fabricbinder.ipam.Owner;
+import java.net.InetAddress;
 import java.util.IdentityHashMap;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +20,7 @@ final class AddressStage {
     static final class PoolRun {
         final PoolState ps;
         /** The existing allocations (by identity of their address lists) some attachment wants. */
-        final IdentityHashMap<List<String>, Boolean> wanted;
+        final IdentityHashMap<List<InetAddress>, Boolean> wanted;
 
         long used;
 
@@ -30,7 +32,7 @@ final class AddressStage {
     }
 
     /** The {@code unchanged} entries of an attachment that holds addresses. */
-    static void addExisting(Attachment a, List<String> have, List<IpAllocationEntry> out) {
+    static void addExisting(Attachment a, List<InetAddress> have, List<IpAllocationEntry> out) {
         for (int r = 0; r < a.pool().ranges().size() && r < have.size(); r++) {
             out.add(entry(a, r, have.get(r), AllocationAction.UNCHANGED));
         }
@@ -39,11 +41,9 @@ final class AddressStage {
     /** The {@code allocate} entries of an attachment that holds none yet; a requested address is planned as is. */
     static void addAllocate(Attachment a, List<IpAllocationEntry> out) {
         for (int r = 0; r < a.pool().ranges().size(); r++) {
-            String requested = a.requested().isEmpty() ? null : a.requested().get(r);
-            String cidr = requested == null
-                    ? null
-                    : requested + "/" + a.pool().ranges().get(r).prefix().prefixLength();
-            out.add(entry(a, r, cidr, AllocationAction.ALLOCATE));
+            InetAddress requested =
+                    a.requested().isEmpty() ? null : a.requested().get(r);
+            out.add(entry(a, r, requested, AllocationAction.ALLOCATE));
         }
     }
 
@@ -57,7 +57,7 @@ final class AddressStage {
         if (a.requestInvalid()) {
             return List.of();
         }
-        for (String want : a.requested()) {
+        for (InetAddress want : a.requested()) {
             if (want == null) {
                 continue;
             }
@@ -66,7 +66,7 @@ final class AddressStage {
                 return new Diagnostic(
                         a.podRef(),
                         Planner.NETWORKS_FIELD + "[" + a.index() + "].ips",
-                        "requested address " + want + " for interface "
+                        "requested address " + AddressFormat.canonical(want) + " for interface "
                                 + a.owner().interfaceName() + " in "
                                 + a.network() + " is held by " + holder + "; the attachment gets no address until it"
                                 + " is released");
@@ -76,7 +76,7 @@ final class AddressStage {
     }
 
     /** The {@code release} entries of an owner no attachment wants any more. */
-    static void addRelease(PoolState ps, Owner o, List<String> have, List<IpAllocationEntry> out) {
+    static void addRelease(PoolState ps, Owner o, List<InetAddress> have, List<IpAllocationEntry> out) {
         for (int r = 0; r < have.size() && r < ps.spec.ranges().size(); r++) {
             out.add(new IpAllocationEntry(
                     o,
@@ -88,7 +88,8 @@ final class AddressStage {
         }
     }
 
-    private static IpAllocationEntry entry(Attachment a, int range, @Nullable String address, AllocationAction action) {
+    private static IpAllocationEntry entry(
+            Attachment a, int range, @Nullable InetAddress address, AllocationAction action) {
         return new IpAllocationEntry(
                 a.owner(),
                 a.network(),

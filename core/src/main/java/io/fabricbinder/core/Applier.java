@@ -4,6 +4,7 @@ import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolExhaustedException;
 import io.fabricbinder.ipam.PoolSpec;
 import io.fabricbinder.ipam.RequestedAddressException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -87,21 +88,21 @@ final class Applier {
             try {
                 PoolSpec pool = poolOf(plan, first);
                 // An allocate entry with an address is a pod's requested address (its ips).
-                List<String> requested = new ArrayList<>();
+                List<InetAddress> requested = new ArrayList<>();
                 for (IpAllocationEntry e : entries) {
                     if (e.address() != null) {
                         requested.add(e.address());
                     }
                 }
-                List<String> cidrs = requested.isEmpty()
+                List<InetAddress> addresses = requested.isEmpty()
                         ? addressBook.allocate(pool, first.owner())
                         : addressBook.allocate(pool, first.owner(), requested);
-                for (int r = 0; r < cidrs.size(); r++) {
+                for (int r = 0; r < addresses.size(); r++) {
                     allocated.add(new IpAllocationEntry(
                             first.owner(),
                             first.virtualNetwork(),
                             pool.ranges().get(r).prefix(),
-                            cidrs.get(r),
+                            addresses.get(r),
                             pool.name(),
                             AllocationAction.UNCHANGED));
                 }
@@ -137,7 +138,7 @@ final class Applier {
                 released.add(e);
             } catch (RuntimeException ex) {
                 failures.add(podError(
-                        e, "releasing " + e.address() + " failed (retried on the next reconcile): " + ex.getMessage()));
+                        e, "releasing " + e.cidr() + " failed (retried on the next reconcile): " + ex.getMessage()));
             }
         }
     }

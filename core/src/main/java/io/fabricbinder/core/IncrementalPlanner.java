@@ -7,6 +7,7 @@ import io.fabricbinder.core.PortStage.PortVlan;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -127,7 +128,7 @@ final class IncrementalPlanner {
         }
         for (PoolState ps : level.poolStates().values()) {
             poolsByName.put(ps.spec.name(), new PoolCandidates(ps));
-            for (Map.Entry<String, List<String>> e : ps.existing.entrySet()) {
+            for (Map.Entry<String, List<InetAddress>> e : ps.existing.entrySet()) {
                 // The address book's keys are Owner keys (it validated them when it stored them).
                 Owner owner = Owner.fromKey(e.getKey());
                 existingByPod
@@ -579,7 +580,7 @@ final class IncrementalPlanner {
     }
 
     /** Addresses an owner holds in a pool (read at the last rebuild). */
-    private record Existing(PoolState pool, Owner owner, List<String> have) {}
+    private record Existing(PoolState pool, Owner owner, List<InetAddress> have) {}
 
     /** A pool's attachments waiting for addresses, in pod order, and what each gets. */
     private static final class PoolCandidates {

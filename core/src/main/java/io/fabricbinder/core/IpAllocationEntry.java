@@ -1,23 +1,26 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.AddressFormat;
 import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.Owner;
+import java.net.InetAddress;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One address of one pod attachment (a dual-stack attachment has two entries).
  *
- * <p>{@link #address()} is the CIDR the attachment holds ({@code unchanged}, {@code release}); for
+ * <p>{@link #address()} is the address the attachment holds ({@code unchanged}, {@code release}); for
  * {@code allocate} it is the address the pod requested (its network-selection {@code ips}), or null
- * for any free address, allocated when the plan is applied (planning never allocates). Immutable and
- * thread-safe.
+ * for any free address, allocated when the plan is applied (planning never allocates). It is a value
+ * (an {@link InetAddress} as the ipam module parses it) in {@link #subnet()}; its text, in the plan
+ * JSON and text, is {@link #cidr()}. Immutable and thread-safe.
  *
  * @param owner who holds (or will hold) the address: namespace, pod, pod UID and interface, the
  *     ipam module's allocation owner (allocation is idempotent per pod UID + interface)
  * @param virtualNetwork the network, {@code namespace/nad}
  * @param subnet the subnet the address comes from (its text in the plan JSON is canonical)
- * @param address the address in CIDR form; for {@code allocate} the requested one, or null for any
+ * @param address the address (in {@code subnet}); for {@code allocate} the requested one, or null for any
  * @param pool the IPAM pool name
  * @param action what applying the plan does
  */
@@ -25,7 +28,7 @@ public record IpAllocationEntry(
         Owner owner,
         String virtualNetwork,
         IpPrefix subnet,
-        @Nullable String address,
+        @Nullable InetAddress address,
         String pool,
         AllocationAction action)
         implements Comparable<IpAllocationEntry> {
@@ -40,6 +43,14 @@ public record IpAllocationEntry(
         if (address == null && action != AllocationAction.ALLOCATE) {
             throw new IllegalArgumentException("only an allocate entry may lack an address");
         }
+    }
+
+    /**
+     * The address in CIDR form with the subnet's prefix length, e.g. {@code 10.0.0.5/24} (canonical,
+     * {@link AddressFormat#canonical}), or null when {@link #address()} is: its text in the plan.
+     */
+    public @Nullable String cidr() {
+        return address == null ? null : AddressFormat.canonical(address) + "/" + subnet.prefixLength();
     }
 
     /** The pod, {@code namespace/name} (derived from {@link #owner()}). */
@@ -57,7 +68,10 @@ public record IpAllocationEntry(
         return owner.interfaceName();
     }
 
-    /** Plan order: pod ({@code namespace/name} as text), interface, network, pod UID, subnet, address. */
+    /**
+     * Plan order: pod ({@code namespace/name} as text), interface, network, pod UID, subnet, address
+     * (as its text, {@link #cidr()}, as the plan has always been ordered).
+     */
     @Override
     public int compareTo(IpAllocationEntry o) {
         int c = comparePodKeys(owner, o.owner);
@@ -75,7 +89,9 @@ public record IpAllocationEntry(
             c = subnet.toString().compareTo(o.subnet.toString());
         }
         if (c == 0) {
-            c = (address == null ? "" : address).compareTo(o.address == null ? "" : o.address);
+            String mine = cidr();
+            String theirs = o.cidr();
+            c = (mine == null ? "" : mine).compareTo(theirs == null ? "" : theirs);
         }
         return c;
     }

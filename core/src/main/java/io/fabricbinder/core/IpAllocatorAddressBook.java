@@ -1,5 +1,6 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.AddressFormat;
 import io.fabricbinder.ipam.Allocation;
 import io.fabricbinder.ipam.AssignedAddress;
 import io.fabricbinder.ipam.IpAllocator;
@@ -7,6 +8,7 @@ import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +25,18 @@ final class IpAllocatorAddressBook implements AddressBook {
     }
 
     @Override
-    public Map<Owner, List<String>> allocations(PoolSpec pool) {
+    public Map<Owner, List<InetAddress>> allocations(PoolSpec pool) {
         List<Allocation> all = allocator.list(pool);
-        Map<Owner, List<String>> out = new LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        Map<Owner, List<InetAddress>> out = new LinkedHashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
         for (Allocation a : all) {
-            List<AssignedAddress> addresses = a.addresses();
-            out.put(
-                    a.owner(),
-                    addresses.size() == 1
-                            ? List.of(addresses.get(0).cidr())
-                            : addresses.stream().map(AssignedAddress::cidr).toList());
+            out.put(a.owner(), addresses(a));
         }
         return out;
     }
 
     @Override
-    public Map<String, List<String>> allocationsByOwnerKey(PoolSpec pool) {
-        return allocator.cidrsByOwnerKey(pool);
+    public Map<String, List<InetAddress>> allocationsByOwnerKey(PoolSpec pool) {
+        return allocator.addressesByOwnerKey(pool);
     }
 
     @Override
@@ -56,21 +53,26 @@ final class IpAllocatorAddressBook implements AddressBook {
     }
 
     @Override
-    public List<String> allocate(PoolSpec pool, Owner owner) {
-        return allocator.allocate(pool, owner).addresses().stream()
-                .map(AssignedAddress::cidr)
-                .toList();
+    public List<InetAddress> allocate(PoolSpec pool, Owner owner) {
+        return addresses(allocator.allocate(pool, owner));
     }
 
     @Override
-    public List<String> allocate(PoolSpec pool, Owner owner, List<String> requested) {
-        return allocator.allocate(pool, owner, requested).addresses().stream()
-                .map(AssignedAddress::cidr)
-                .toList();
+    public List<InetAddress> allocate(PoolSpec pool, Owner owner, List<InetAddress> requested) {
+        // The allocator takes requests as text (a CNI request is text); canonical text of a value.
+        List<String> text = requested.stream().map(AddressFormat::canonical).toList();
+        return addresses(allocator.allocate(pool, owner, text));
     }
 
     @Override
     public boolean release(PoolSpec pool, Owner owner) {
         return allocator.release(pool, owner);
+    }
+
+    private static List<InetAddress> addresses(Allocation a) {
+        List<AssignedAddress> addresses = a.addresses();
+        return addresses.size() == 1
+                ? List.of(addresses.get(0).address())
+                : addresses.stream().map(AssignedAddress::address).toList();
     }
 }

@@ -2,6 +2,7 @@ package io.fabricbinder.core;
 
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The IPAM as a plan sees it, read before planning like {@link FabricState}: per pool, the
- * allocations (owner key to CIDRs) and how many owners the pool can hold. The planner reads this
+ * allocations (owner key to addresses) and how many owners the pool can hold. The planner reads this
  * value and never the {@link AddressBook}, so planning is a function of its inputs.
  *
  * <p>Read it for the pools a snapshot needs ({@link FabricBinder} does: {@code
@@ -33,7 +34,7 @@ final class IpamState {
      *     per owner (the planner tells owners apart by the identity of their lists)
      * @param capacity how many owners the pool can hold at most
      */
-    record Pool(Map<String, List<String>> existing, BigInteger capacity) {
+    record Pool(Map<String, List<InetAddress>> existing, BigInteger capacity) {
         Pool {
             Objects.requireNonNull(existing, "existing");
             Objects.requireNonNull(capacity, "capacity");
@@ -53,7 +54,7 @@ final class IpamState {
             if (out.containsKey(spec.name())) {
                 continue;
             }
-            Map<String, List<String>> existing = book.allocationsByOwnerKey(spec);
+            Map<String, List<InetAddress>> existing = book.allocationsByOwnerKey(spec);
             // IpAllocatorAddressBook builds one list per owner; any other book is checked.
             out.put(
                     spec.name(),
@@ -83,11 +84,11 @@ final class IpamState {
      * The allocations with one list instance per owner; copies the lists only if the address book
      * shared some.
      */
-    private static Map<String, List<String>> distinctValues(Map<String, List<String>> existing) {
-        IdentityHashMap<List<String>, Boolean> seen = new IdentityHashMap<>(existing.size());
-        for (List<String> v : existing.values()) {
+    private static Map<String, List<InetAddress>> distinctValues(Map<String, List<InetAddress>> existing) {
+        IdentityHashMap<List<InetAddress>, Boolean> seen = new IdentityHashMap<>(existing.size());
+        for (List<InetAddress> v : existing.values()) {
             if (seen.put(v, Boolean.TRUE) != null) {
-                Map<String, List<String>> copy = new LinkedHashMap<>();
+                Map<String, List<InetAddress>> copy = new LinkedHashMap<>();
                 existing.forEach((o, list) -> copy.put(o, Collections.unmodifiableList(new ArrayList<>(list))));
                 return copy;
             }

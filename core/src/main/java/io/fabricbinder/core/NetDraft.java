@@ -1,10 +1,14 @@
 package io.fabricbinder.core;
 
 import io.fabricbinder.ipam.IpPrefix;
+import java.net.InetAddress;
 import org.jspecify.annotations.Nullable;
 
 /** A network being planned. */
 final class NetDraft {
+    /** The NAD, as diagnostics name it. */
+    final ObjectRef ref;
+
     final String name;
     final String namespace;
     final int vlan;
@@ -18,18 +22,19 @@ final class NetDraft {
     IpPrefix v4;
 
     @Nullable
-    String v4Gateway;
+    InetAddress v4Gateway;
 
     @Nullable
     IpPrefix v6;
 
     @Nullable
-    String v6Gateway;
+    InetAddress v6Gateway;
 
     @Nullable
     String zone;
 
-    NetDraft(String name, String namespace, int vlan) {
+    NetDraft(ObjectRef ref, String name, String namespace, int vlan) {
+        this.ref = ref;
         this.name = name;
         this.namespace = namespace;
         this.vlan = vlan;

@@ -5,6 +5,7 @@ import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.IpRange;
 import io.fabricbinder.ipam.IpamBlock;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +45,12 @@ final class NetworkStage {
                             + (vlan == null ? "none" : "0"));
             return null;
         }
-        NetDraft d = new NetDraft(nad.key(), nad.namespace(), vlan);
+        NetDraft d = new NetDraft(object, nad.key(), nad.namespace(), vlan);
         d.pinnedVni = nad.vni();
         IpamBlock ipam = nad.ipam();
         if (ipam != null && ipam.isFabricBinder()) {
             for (IpRange range : ipam.ranges()) {
-                Subnet r = new Subnet(range.prefix(), range.gateway());
+                Subnet r = new Subnet(range.prefix(), range.gatewayAddress());
                 if (r.subnet().isIpv4()) {
                     if (d.v4 != null) {
                         exclusions.exclude(
@@ -110,7 +111,7 @@ final class NetworkStage {
             d.zone = selecting.get(0);
             if (selecting.size() > 1) {
                 warnings.add(new Diagnostic(
-                        Planner.nadRef(d.name),
+                        d.ref,
                         "metadata.labels",
                         "selected by several VirtualNetworkRouters " + selecting + "; a network can be in one routing"
                                 + " zone only, so it joins " + d.zone + " (the first by namespace/name) and is not"
@@ -141,7 +142,7 @@ final class NetworkStage {
                     if (overlap != null) {
                         for (NetDraft[] pair : new NetDraft[][] {{a, b}, {b, a}}) {
                             exclusions.errors.add(new Diagnostic(
-                                    Planner.nadRef(pair[0].name),
+                                    pair[0].ref,
                                     "spec.config.ipam.subnet",
                                     "subnet overlaps " + pair[1].name + " ("
                                             + (v4 ? a.v4 + " / " + b.v4 : a.v6 + " / " + b.v6)
@@ -166,5 +167,5 @@ final class NetworkStage {
     }
 
     /** A subnet of a fabric network with its gateway (canonical text), or none. */
-    private record Subnet(IpPrefix subnet, @Nullable String gateway) {}
+    private record Subnet(IpPrefix subnet, @Nullable InetAddress gateway) {}
 }

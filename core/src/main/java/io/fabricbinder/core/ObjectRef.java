@@ -46,6 +46,14 @@ public final class ObjectRef implements Comparable<ObjectRef> {
      * A namespaced object by its key {@code namespace/name}, the form virtual networks are named in
      * plans and on the fabric ({@code ofKey("NetworkAttachmentDefinition", "tenant-blue/red")}). A key
      * without a slash is a cluster-scoped name.
+     *
+     * <p>Only for a name that exists as this serialized form and nothing else: a virtual network's
+     * name is its NAD's key in the plan JSON ({@code virtualNetworks[].name}, {@code
+     * portBindings[].virtualNetwork}, {@code ipAllocations[].virtualNetwork}) and on the fabric (the
+     * description {@code fabricbinder.io/network=<namespace>/<nad>}), so a network read from the
+     * fabric, or known by a port binding, has no other name. Code that holds the object (a NAD, a
+     * pod, a network draft) uses its {@code ref()}. Kubernetes names and namespaces hold no {@code
+     * /}, so the split is exact.
      */
     public static ObjectRef ofKey(String kind, String key) {
         int slash = key.indexOf('/');

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.RoutingZoneChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
+import io.fabricbinder.ipam.AddressFormat;
 import io.fabricbinder.ipam.IpPrefix;
 import io.fabricbinder.ipam.PoolSpec;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -280,9 +282,9 @@ public final class Plan {
             m.put("vni", n.vni());
             m.put("subnet", text(n.primarySubnet()));
             m.put("ipv6Subnet", n.isDualStack() ? text(n.ipv6Subnet()) : null);
-            m.put("gateway", n.primaryGateway());
+            m.put("gateway", text(n.primaryGateway()));
             if (n.isDualStack()) {
-                m.put("ipv6Gateway", n.ipv6Gateway());
+                m.put("ipv6Gateway", text(n.ipv6Gateway()));
             }
             m.put("routingZone", n.routingZone());
             m.put("action", c.action().spelling());
@@ -317,7 +319,7 @@ public final class Plan {
             m.put("pod", e.pod());
             m.put("interface", e.interfaceName());
             m.put("virtualNetwork", e.virtualNetwork());
-            m.put("address", e.address());
+            m.put("address", e.cidr());
             m.put("subnet", e.subnet().toString());
             m.put("action", e.action().spelling());
             allocs.add(m);
@@ -385,10 +387,10 @@ public final class Plan {
         for (IpAllocationEntry e : ipAllocations) {
             if (e.action() == AllocationAction.ALLOCATE) {
                 lines.add("+ allocate " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " "
-                        + (e.address() == null ? "from " + e.subnet() : e.address() + " (requested)"));
+                        + (e.address() == null ? "from " + e.subnet() : e.cidr() + " (requested)"));
             } else if (e.action() == AllocationAction.RELEASE) {
-                lines.add("- release  " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " "
-                        + e.address());
+                lines.add(
+                        "- release  " + e.pod() + " " + e.interfaceName() + " " + e.virtualNetwork() + " " + e.cidr());
             }
         }
         section(b, "IP allocations", lines);
@@ -469,6 +471,11 @@ public final class Plan {
         return subnet == null ? null : subnet.toString();
     }
 
+    /** A gateway's canonical text for the JSON, or null. */
+    private static @Nullable String text(@Nullable InetAddress gateway) {
+        return gateway == null ? null : AddressFormat.canonical(gateway);
+    }
+
     private static String describe(VirtualNetworkSpec n) {
         StringBuilder b = new StringBuilder(n.name())
                 .append(" vlan ")
@@ -478,13 +485,13 @@ public final class Plan {
         if (n.ipv4Subnet() != null) {
             b.append(" ").append(n.ipv4Subnet());
             if (n.ipv4Gateway() != null) {
-                b.append(" gw ").append(n.ipv4Gateway());
+                b.append(" gw ").append(AddressFormat.canonical(n.ipv4Gateway()));
             }
         }
         if (n.ipv6Subnet() != null) {
             b.append(" ").append(n.ipv6Subnet());
             if (n.ipv6Gateway() != null) {
-                b.append(" gw ").append(n.ipv6Gateway());
+                b.append(" gw ").append(AddressFormat.canonical(n.ipv6Gateway()));
             }
         }
         b.append(n.routingZone() == null ? " isolated" : " zone " + n.routingZone());

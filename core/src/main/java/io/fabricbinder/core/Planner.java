@@ -12,6 +12,7 @@ import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.ipam.IpamBlock;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -197,7 +198,7 @@ final class Planner {
             if (have != null && !have.placementZone().equals(want.placementZone()) && freeze.keepsZoneOf(d.namespace)) {
                 // A VNR that could not be read may still select it: keep it where it is.
                 warnings.add(new Diagnostic(
-                        nadRef(d.name),
+                        d.ref,
                         "",
                         "stays in routing zone " + have.placementZone() + " (not moved to " + want.placementZone()
                                 + ") while a VirtualNetworkRouter or document that may select it cannot be read"));
@@ -373,7 +374,7 @@ final class Planner {
                 // Every attachment's pool is a pool of the plan (NadInfo.pool comes from poolStates).
                 AddressStage.PoolRun run =
                         Objects.requireNonNull(runs.get(a.pool().name()), "attachment to a pool not planned");
-                List<String> have = run.ps.existing.get(a.owner().key());
+                List<InetAddress> have = run.ps.existing.get(a.owner().key());
                 if (have != null) {
                     run.wanted.put(have, Boolean.TRUE);
                     AddressStage.addExisting(a, have, allocations);
@@ -397,12 +398,12 @@ final class Planner {
         }
         List<IpAllocationEntry> releases = new ArrayList<>();
         for (PoolState ps : poolStates.values()) {
-            IdentityHashMap<List<String>, Boolean> wanted =
+            IdentityHashMap<List<InetAddress>, Boolean> wanted =
                     Objects.requireNonNull(runs.get(ps.spec.name()), "pool run").wanted;
             if (wanted.size() == ps.existing.size()) {
                 continue;
             }
-            for (Map.Entry<String, List<String>> have : ps.existing.entrySet()) {
+            for (Map.Entry<String, List<InetAddress>> have : ps.existing.entrySet()) {
                 if (wanted.containsKey(have.getValue())) {
                     continue;
                 }
@@ -580,11 +581,6 @@ final class Planner {
         return ObjectRef.ofKey(NetworkAttachmentDefinition.KIND, network);
     }
 
-    /** A pod of the plan by its {@code namespace/name} key. */
-    static ObjectRef podRef(String podKey) {
-        return ObjectRef.ofKey(Pod.KIND, podKey);
-    }
-
     /** A leaf port. */
     record LeafPort(String leaf, String port) {}
 
@@ -637,7 +633,7 @@ final class Planner {
             if (node == null) {
                 untagAll = true;
                 warnings.add(new Diagnostic(
-                        podRef(p.key()),
+                        p.ref(),
                         "",
                         "the pod has errors and its node cannot be read: no port is untagged until it is fixed"));
             } else if (!node.isEmpty()) {
@@ -645,7 +641,7 @@ final class Planner {
                     leafPorts.add(new LeafPort(l.leaf(), l.port()));
                 }
                 warnings.add(new Diagnostic(
-                        podRef(p.key()),
+                        p.ref(),
                         "",
                         "the pod has errors: it keeps its addresses, and no port of node " + node
                                 + " is untagged until it is fixed"));

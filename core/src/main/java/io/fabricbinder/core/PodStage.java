@@ -12,6 +12,7 @@ import io.fabricbinder.sriov.NetworkStatus;
 import io.fabricbinder.sriov.PciAddress;
 import io.fabricbinder.sriov.PhysicalFunction;
 import io.fabricbinder.sriov.VirtualFunction;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -196,7 +197,7 @@ final class PodStage {
                         out.pod.ref(), Planner.NETWORKS_FIELD + "[" + i + "]", String.valueOf(e.getMessage())));
                 continue;
             }
-            List<@Nullable String> requested = List.of();
+            List<@Nullable InetAddress> requested = List.of();
             boolean invalid = false;
             if (!sel.ips().isEmpty()) {
                 try {

@@ -3,6 +3,7 @@ package io.fabricbinder.core;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,28 +14,27 @@ final class PoolState {
     final PoolSpec spec;
     final String network;
     /** The allocations the address book holds, by {@link Owner#key()}. */
-    Map<String, List<String>> existing = Map.of();
+    Map<String, List<InetAddress>> existing = Map.of();
 
     BigInteger capacity = BigInteger.ZERO;
 
-    /** Owner key by address (no prefix length), built from {@link #existing} when first asked. */
-    private @Nullable Map<String, String> holders;
+    /** Owner key by address, built from {@link #existing} when first asked. */
+    private @Nullable Map<InetAddress, String> holders;
 
     PoolState(PoolSpec spec, String network) {
         this.spec = spec;
         this.network = network;
     }
 
-    /** The owner key holding the address (canonical, no prefix length), or null. */
+    /** The owner key holding the address, or null. */
     @Nullable
-    String holderOf(String address) {
-        Map<String, String> h = holders;
+    String holderOf(InetAddress address) {
+        Map<InetAddress, String> h = holders;
         if (h == null) {
             h = new HashMap<>();
-            for (Map.Entry<String, List<String>> e : existing.entrySet()) {
-                for (String cidr : e.getValue()) {
-                    int slash = cidr.indexOf('/');
-                    h.put(slash < 0 ? cidr : cidr.substring(0, slash), e.getKey());
+            for (Map.Entry<String, List<InetAddress>> e : existing.entrySet()) {
+                for (InetAddress held : e.getValue()) {
+                    h.put(held, e.getKey());
                 }
             }
             holders = h;

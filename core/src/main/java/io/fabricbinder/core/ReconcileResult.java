@@ -101,7 +101,7 @@ public record ReconcileResult(
             m.put("pod", e.pod());
             m.put("interface", e.interfaceName());
             m.put("virtualNetwork", e.virtualNetwork());
-            m.put("address", e.address());
+            m.put("address", e.cidr());
             m.put("subnet", e.subnet().toString());
             out.add(m);
         }

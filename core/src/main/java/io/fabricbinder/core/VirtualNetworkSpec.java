@@ -1,6 +1,8 @@
 package io.fabricbinder.core;
 
+import io.fabricbinder.ipam.AddressFormat;
 import io.fabricbinder.ipam.IpPrefix;
+import java.net.InetAddress;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -8,9 +10,11 @@ import org.jspecify.annotations.Nullable;
  * One fabric virtual network as FabricBinder wants it (desired) or found it (actual, owned only).
  *
  * <p>Example: {@code new VirtualNetworkSpec("tenant-blue/blue-web", 100, 10100,
- * IpPrefix.parse("10.100.0.0/24"), null, "10.100.0.1", null, "tenant-blue/blue-mesh")}. Subnets are
- * typed ({@link IpPrefix}) from the planner to the Apstra request body; they become text (canonical,
- * {@link IpPrefix#toString()}) only in the plan JSON and where the Apstra request is built. The Apstra label is derived from the name
+ * IpPrefix.parse("10.100.0.0/24"), null, IpPrefix.parseAddress("10.100.0.1"), null,
+ * "tenant-blue/blue-mesh")}. Subnets ({@link IpPrefix}) and gateways (addresses as the ipam module
+ * parses them, {@link IpPrefix#parseAddress}) are typed from the planner to the Apstra request body;
+ * they become text (canonical: {@link IpPrefix#toString()}, {@link AddressFormat#canonical}) only in
+ * the plan JSON and text and where the Apstra request is built. The Apstra label is derived from the name
  * ({@link FabricNames#virtualNetworkLabel}). Which leafs the network is bound to follows from the
  * port bindings and is not part of this value. Immutable and thread-safe.
  *
@@ -19,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param vni the VXLAN VNI
  * @param ipv4Subnet the IPv4 subnet, or null
  * @param ipv6Subnet the IPv6 subnet, or null
- * @param ipv4Gateway the IPv4 anycast gateway (plain address), or null when the network has no
+ * @param ipv4Gateway the IPv4 anycast gateway (an address, no prefix length), or null when the network has no
  *     gateway (isolated, or no gateway in the IPAM block)
  * @param ipv6Gateway the IPv6 anycast gateway, or null
  * @param routingZone the routing zone name (a VirtualNetworkRouter's {@code namespace/name}), or
@@ -31,8 +35,8 @@ public record VirtualNetworkSpec(
         long vni,
         @Nullable IpPrefix ipv4Subnet,
         @Nullable IpPrefix ipv6Subnet,
-        @Nullable String ipv4Gateway,
-        @Nullable String ipv6Gateway,
+        @Nullable InetAddress ipv4Gateway,
+        @Nullable InetAddress ipv6Gateway,
         @Nullable String routingZone) {
 
     /** Validates. */
@@ -52,7 +56,7 @@ public record VirtualNetworkSpec(
     }
 
     /** The gateway of {@link #primarySubnet()}: the JSON {@code gateway}. */
-    public @Nullable String primaryGateway() {
+    public @Nullable InetAddress primaryGateway() {
         return ipv4Subnet != null ? ipv4Gateway : ipv6Gateway;
     }
 

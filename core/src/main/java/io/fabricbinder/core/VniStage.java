@@ -99,7 +99,7 @@ final class VniStage {
             if (d.vni == 0) {
                 exclusions.exclude(
                         d.name,
-                        Planner.nadRef(d.name),
+                        d.ref,
                         "metadata.annotations[" + NetworkAttachmentDefinition.VNI_ANNOTATION + "]",
                         "the VNI range " + vniMin + ".." + vniMax + " is exhausted; pin a VNI with the annotation");
                 return true;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,7 +23,7 @@ class AddressBookTest {
     /** A book that implements only the abstract methods, so the planner uses the default bulk read. */
     private record Minimal(AddressBook inner) implements AddressBook {
         @Override
-        public Map<Owner, List<String>> allocations(PoolSpec pool) {
+        public Map<Owner, List<InetAddress>> allocations(PoolSpec pool) {
             return inner.allocations(pool);
         }
 
@@ -32,7 +33,7 @@ class AddressBookTest {
         }
 
         @Override
-        public List<String> allocate(PoolSpec pool, Owner owner) {
+        public List<InetAddress> allocate(PoolSpec pool, Owner owner) {
             return inner.allocate(pool, owner);
         }
 
@@ -65,12 +66,12 @@ class AddressBookTest {
             assertThat(other).as("seed %d run %d", SEED, run).isEqualTo(plan);
             assertThat(other.toJson()).isEqualTo(plan.toJson());
             for (PoolSpec pool : plan.pools().values()) {
-                Map<String, List<String>> byKey = book.allocationsByOwnerKey(pool);
+                Map<String, List<InetAddress>> byKey = book.allocationsByOwnerKey(pool);
                 assertThat(new Minimal(book).allocationsByOwnerKey(pool)).containsExactlyEntriesOf(byKey);
                 book.allocations(pool)
-                        .forEach((owner, cidrs) -> assertThat(byKey.get(owner.key()))
+                        .forEach((owner, addresses) -> assertThat(byKey.get(owner.key()))
                                 .as("%s in %s", owner, pool.name())
-                                .isEqualTo(cidrs));
+                                .isEqualTo(addresses));
                 assertThat(byKey).hasSameSizeAs(book.allocations(pool));
             }
         }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabricbinder.ipam.Owner;
 import io.fabricbinder.ipam.PoolSpec;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,7 +30,7 @@ class ApplierTest {
     /** Records the IPAM side effects in {@link #calls}. */
     private final AddressBook book = new AddressBook() {
         @Override
-        public Map<Owner, List<String>> allocations(PoolSpec pool) {
+        public Map<Owner, List<InetAddress>> allocations(PoolSpec pool) {
             return inner.allocations(pool);
         }
 
@@ -39,7 +40,7 @@ class ApplierTest {
         }
 
         @Override
-        public List<String> allocate(PoolSpec pool, Owner owner) {
+        public List<InetAddress> allocate(PoolSpec pool, Owner owner) {
             calls.add("allocate " + owner.pod());
             return inner.allocate(pool, owner);
         }

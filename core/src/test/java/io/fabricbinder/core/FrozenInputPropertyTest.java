@@ -77,13 +77,11 @@ class FrozenInputPropertyTest {
         }
         Set<String> released = keep.ipAllocations().stream()
                 .filter(e -> e.action() == AllocationAction.RELEASE)
-                .map(e -> e.pod() + " " + e.interfaceName() + " " + e.address())
+                .map(e -> e.pod() + " " + e.interfaceName() + " " + e.cidr())
                 .collect(Collectors.toSet());
         for (IpAllocationEntry e : plan.ipAllocations()) {
             if (e.action() == AllocationAction.RELEASE) {
-                assertThat(released)
-                        .as("%s released", e)
-                        .contains(e.pod() + " " + e.interfaceName() + " " + e.address());
+                assertThat(released).as("%s released", e).contains(e.pod() + " " + e.interfaceName() + " " + e.cidr());
             }
         }
     }
@@ -122,7 +120,7 @@ class FrozenInputPropertyTest {
                 String node = pod.nodeName();
                 // As the converter records it: the node if readable, else unknown.
                 b.invalidPod(
-                        new ManifestSet.InvalidPod(pod.key(), r.nextInt(3) == 0 ? null : node == null ? "" : node));
+                        new ManifestSet.InvalidPod(pod.ref(), r.nextInt(3) == 0 ? null : node == null ? "" : node));
             }
         }
         for (VirtualNetworkRouter vnr : m.virtualNetworkRouters()) {

@@ -13,7 +13,14 @@ import org.junit.jupiter.api.Test;
 class InMemoryFabricGatewayTest {
 
     private static final VirtualNetworkSpec RED = new VirtualNetworkSpec(
-            "ns/red", 100, 5000, IpPrefix.parse("10.0.0.0/24"), null, "10.0.0.1", null, "ns/mesh");
+            "ns/red",
+            100,
+            5000,
+            IpPrefix.parse("10.0.0.0/24"),
+            null,
+            IpPrefix.parseAddress("10.0.0.1"),
+            null,
+            "ns/mesh");
     private static final RoutingZoneSpec MESH = new RoutingZoneSpec("ns/mesh", List.of("ns/red"));
     private static final PortBinding PORT = new PortBinding("leaf1", "xe-0/0/1", "ns/red", 100, List.of("ns/p"));
 
@@ -68,7 +75,14 @@ class InMemoryFabricGatewayTest {
         InMemoryFabricGateway fabric =
                 new InMemoryFabricGateway(new FabricState(List.of(RED), List.of(MESH), List.of(PORT)));
         VirtualNetworkSpec red200 = new VirtualNetworkSpec(
-                "ns/red", 200, 5000, IpPrefix.parse("10.0.0.0/24"), null, "10.0.0.1", null, "ns/mesh");
+                "ns/red",
+                200,
+                5000,
+                IpPrefix.parse("10.0.0.0/24"),
+                null,
+                IpPrefix.parseAddress("10.0.0.1"),
+                null,
+                "ns/mesh");
 
         fabric.apply(plan(List.of(), List.of(new VirtualNetworkChange(ChangeAction.UPDATE, red200, RED)), List.of()));
 

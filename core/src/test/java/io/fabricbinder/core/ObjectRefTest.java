@@ -58,7 +58,12 @@ class ObjectRefTest {
 
     private static IpAllocationEntry entry(Owner o) {
         return new IpAllocationEntry(
-                o, "ns/net", IpPrefix.parse("10.0.0.0/24"), "10.0.0.1/24", "pool", AllocationAction.UNCHANGED);
+                o,
+                "ns/net",
+                IpPrefix.parse("10.0.0.0/24"),
+                IpPrefix.parseAddress("10.0.0.1"),
+                "pool",
+                AllocationAction.UNCHANGED);
     }
 
     private static String word(SplittableRandom r, String alphabet) {

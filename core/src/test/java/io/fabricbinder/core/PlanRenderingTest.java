@@ -25,7 +25,7 @@ class PlanRenderingTest {
                 10100,
                 IpPrefix.parse("10.100.0.0/24"),
                 null,
-                "10.100.0.1",
+                IpPrefix.parseAddress("10.100.0.1"),
                 null,
                 "tenant-blue/blue-mesh");
         VirtualNetworkSpec db = new VirtualNetworkSpec(
@@ -34,8 +34,8 @@ class PlanRenderingTest {
                 10200,
                 IpPrefix.parse("10.200.0.0/24"),
                 IpPrefix.parse("fd00:200::/64"),
-                "10.200.0.1",
-                "fd00:200::1",
+                IpPrefix.parseAddress("10.200.0.1"),
+                IpPrefix.parseAddress("fd00:200::1"),
                 "tenant-blue/blue-mesh");
         VirtualNetworkSpec lonely = new VirtualNetworkSpec(
                 "ops/lonely", 300, 10300, null, IpPrefix.parse("fd00:300::/64"), null, null, null);
@@ -85,7 +85,7 @@ class PlanRenderingTest {
                                 new Owner("tenant-blue", "web-0", "uid-0", "net1"),
                                 "tenant-blue/blue-web",
                                 IpPrefix.parse("10.100.0.0/24"),
-                                "10.100.0.7/24",
+                                IpPrefix.parseAddress("10.100.0.7"),
                                 "fb-web",
                                 AllocationAction.UNCHANGED)),
                 List.of(new Diagnostic(

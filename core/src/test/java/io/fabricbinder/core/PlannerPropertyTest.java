@@ -7,6 +7,7 @@ import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.topology.TopologyLink;
 import io.fabricbinder.sriov.NetworkStatus;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -128,13 +129,12 @@ class PlannerPropertyTest {
     }
 
     private static void checkAddressesUnique(Plan plan) {
-        Set<String> seen = new HashSet<>();
+        Set<InetAddress> seen = new HashSet<>();
         for (IpAllocationEntry e : plan.ipAllocations()) {
             assertThat(e.action()).isEqualTo(AllocationAction.UNCHANGED);
-            String address = e.address();
+            InetAddress address = e.address();
             assertThat(address).as("address of " + e).isNotNull();
-            String ip = address.substring(0, address.indexOf('/'));
-            assertThat(seen.add(ip)).as("address used twice: " + e).isTrue();
+            assertThat(seen.add(address)).as("address used twice: " + e).isTrue();
         }
     }
 }

@@ -100,7 +100,7 @@ class PlannerTest {
                         10100,
                         IpPrefix.parse("10.100.0.0/24"),
                         null,
-                        "10.100.0.1",
+                        IpPrefix.parseAddress("10.100.0.1"),
                         null,
                         "blue/mesh"));
         assertThat(net(plan, "blue/db").orElseThrow().network().vni()).isBetween(100_000L, 999_999L);
@@ -496,10 +496,10 @@ class PlannerTest {
         ReconcileResult r = binder.reconcile(snapshot(objs, links));
         VirtualNetworkSpec n = net(r.plan(), "ns/ds").orElseThrow().network();
         assertThat(n.isDualStack()).isTrue();
-        assertThat(n.ipv6Gateway()).isEqualTo("fd00:5::1");
+        assertThat(n.ipv6Gateway()).isEqualTo(IpPrefix.parseAddress("fd00:5::1"));
         assertThat(n.ipv6Subnet()).hasToString("fd00:5::/64");
         assertThat(r.allocated()).hasSize(2);
-        assertThat(r.allocated().get(0).address()).startsWith("10.5.0.");
+        assertThat(r.allocated().get(0).cidr()).startsWith("10.5.0.");
         assertThat(binder.plan(snapshot(objs, links)).hasChanges()).isFalse();
     }
 
@@ -528,7 +528,7 @@ class PlannerTest {
         Plan plan = binder.plan(snapshot(objs, links));
         assertThat(plan.errors()).isEmpty();
         assertThat(plan.ipAllocations())
-                .extracting(IpAllocationEntry::address, IpAllocationEntry::action)
+                .extracting(IpAllocationEntry::cidr, IpAllocationEntry::action)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("10.5.0.77/24", AllocationAction.ALLOCATE),
                         org.assertj.core.groups.Tuple.tuple(null, AllocationAction.ALLOCATE));
@@ -537,8 +537,8 @@ class PlannerTest {
 
         ReconcileResult r = binder.reconcile(snapshot(objs, links));
         assertThat(r.isSuccess()).isTrue();
-        assertThat(r.allocated()).extracting(IpAllocationEntry::address).first().isEqualTo("10.5.0.77/24");
-        assertThat(r.allocated().get(1).address()).startsWith("fd00:5::");
+        assertThat(r.allocated()).extracting(IpAllocationEntry::cidr).first().isEqualTo("10.5.0.77/24");
+        assertThat(r.allocated().get(1).cidr()).startsWith("fd00:5::");
         assertThat(binder.plan(snapshot(objs, links)).hasChanges()).isFalse();
     }
 
@@ -571,7 +571,7 @@ class PlannerTest {
         NetworkAttachmentDefinition a = nad("ns", "a", 100, "10.1.0.0/24", "10.1.0.1");
         Pod first = withIps(pod("ns", "first", "w1", PF0, "a"), "10.1.0.50");
         ReconcileResult r1 = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), first), links));
-        assertThat(r1.allocated()).extracting(IpAllocationEntry::address).containsExactly("10.1.0.50/24");
+        assertThat(r1.allocated()).extracting(IpAllocationEntry::cidr).containsExactly("10.1.0.50/24");
 
         Pod second = withIps(pod("ns", "second", "w1", PF0, "a"), "10.1.0.50");
         ReconcileResult r2 = binder.reconcile(snapshot(List.of(a, nodeState("w1", PF0), first, second), links));

@@ -142,20 +142,12 @@ final class CompiledRange {
             @Nullable String rangeEnd,
             List<String> exclude,
             @Nullable String gateway) {
-        int slash = subnet.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException("subnet must be a CIDR like 10.0.0.0/24: '" + subnet + "'");
-        }
-        byte[] netBytes = Addresses.parse(subnet.substring(0, slash), "subnet");
-        boolean v6 = netBytes.length == 16;
+        IpPrefix subnetPrefix = IpPrefix.parse(subnet, new CidrErrors("subnet", true));
+        boolean v6 = !subnetPrefix.isIpv4();
         int bits = v6 ? 128 : 32;
-        int prefix = parsePrefix(subnet.substring(slash + 1), bits, "subnet '" + subnet + "'");
-        BigInteger net = Addresses.toBigInteger(netBytes);
+        int prefix = subnetPrefix.prefixLength();
+        BigInteger net = Addresses.toBigInteger(subnetPrefix.address().getAddress());
         BigInteger hostMask = BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE);
-        if (!net.and(hostMask).equals(BigInteger.ZERO)) {
-            throw new IllegalArgumentException("subnet " + subnet + " has host bits set; did you mean "
-                    + Addresses.format(net.andNot(hostMask), v6) + "/" + prefix + "?");
-        }
         BigInteger broadcast = net.or(hostMask);
         BigInteger usableLo;
         BigInteger usableHi;
@@ -186,24 +178,22 @@ final class CompiledRange {
             if (ex == null) {
                 throw new IllegalArgumentException(field + " is null");
             }
-            BigInteger lo;
-            BigInteger hi;
             int exSlash = ex.indexOf('/');
-            byte[] exBytes = Addresses.parse(exSlash < 0 ? ex : ex.substring(0, exSlash), field);
+            byte[] exBytes;
+            int exPrefix;
+            if (exSlash < 0) {
+                exBytes = Addresses.parse(ex, field);
+                exPrefix = exBytes.length * 8;
+            } else {
+                IpPrefix p = IpPrefix.parse(ex, new CidrErrors(field, false));
+                exBytes = p.address().getAddress();
+                exPrefix = p.prefixLength();
+            }
             if ((exBytes.length == 16) != v6) {
                 throw new IllegalArgumentException(field + " " + ex + " is not of the same family as subnet " + subnet);
             }
-            lo = Addresses.toBigInteger(exBytes);
-            if (exSlash < 0) {
-                hi = lo;
-            } else {
-                int exPrefix = parsePrefix(ex.substring(exSlash + 1), bits, field + " '" + ex + "'");
-                BigInteger exMask = BigInteger.ONE.shiftLeft(bits - exPrefix).subtract(BigInteger.ONE);
-                if (!lo.and(exMask).equals(BigInteger.ZERO)) {
-                    throw new IllegalArgumentException(field + " " + ex + " has host bits set");
-                }
-                hi = lo.or(exMask);
-            }
+            BigInteger lo = Addresses.toBigInteger(exBytes);
+            BigInteger hi = lo.or(BigInteger.ONE.shiftLeft(bits - exPrefix).subtract(BigInteger.ONE));
             if (lo.compareTo(net) < 0 || hi.compareTo(broadcast) > 0) {
                 throw new IllegalArgumentException(field + " " + ex + " is outside subnet " + subnet);
             }
@@ -236,17 +226,27 @@ final class CompiledRange {
         return r;
     }
 
-    private static int parsePrefix(String text, int bits, String what) {
-        int p;
-        try {
-            p = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " has an invalid prefix length '" + text + "'", e);
+    /** The wording of this class's CIDR errors (a subnet's, an exclusion's), for {@link IpPrefix}'s parser. */
+    private record CidrErrors(String field, boolean suggest) implements IpPrefix.Errors {
+        @Override
+        public String notCidr(String text) {
+            return field + " must be a CIDR like 10.0.0.0/24: '" + text + "'";
         }
-        if (p < 0 || p > bits || text.startsWith("+") || text.startsWith("-")) {
-            throw new IllegalArgumentException(what + " prefix length must be 0.." + bits + ": '" + text + "'");
+
+        @Override
+        public String badLength(String text, String length) {
+            return field + " '" + text + "' has an invalid prefix length '" + length + "'";
         }
-        return p;
+
+        @Override
+        public String lengthOutOfRange(String text, String length, int bits) {
+            return field + " '" + text + "' prefix length must be 0.." + bits + ": '" + length + "'";
+        }
+
+        @Override
+        public String hostBits(String text, InetAddress address, IpPrefix network) {
+            return field + " " + text + " has host bits set" + (suggest ? "; did you mean " + network + "?" : "");
+        }
     }
 
     private static BigInteger bound(

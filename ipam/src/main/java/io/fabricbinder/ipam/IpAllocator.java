@@ -5,6 +5,7 @@ import io.fabricbinder.ipam.spi.IpPoolStore;
 import io.fabricbinder.ipam.spi.Mutation;
 import io.fabricbinder.ipam.spi.VersionedValue;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -315,44 +316,45 @@ public final class IpAllocator {
     }
 
     /**
-     * Every allocation of {@code pool} as address text, keyed by {@link Owner#key() owner key}, in
+     * Every allocation of {@code pool} as addresses, keyed by {@link Owner#key() owner key}, in
      * owner-key order: for bulk readers that look many allocations up by owner (a planner comparing
-     * what pods need with what they hold). Each value holds one CIDR per range, in range order, e.g.
-     * {@code [10.0.0.5/24, fd00::5/64]}, the same text as {@link AssignedAddress#cidr()}.
+     * what pods need with what they hold). Each value holds one address per range, in range order
+     * (the range's prefix length is the pool's; {@link AssignedAddress#address()} of {@link #list}).
      *
-     * <p>The same store reads as {@link #list}, but much less work per allocation: owner keys are
-     * not parsed into {@link Owner}s and addresses are not parsed and re-formatted (the records hold
-     * their canonical text). Proportional to the number of allocations; not for the allocation path.
-     * The map and its lists are unmodifiable, and every value is a list of its own.
+     * <p>The same store reads as {@link #list}, but less work per allocation: owner keys are not
+     * parsed into {@link Owner}s, and no {@link Allocation} or {@link AssignedAddress} is built.
+     * Proportional to the number of allocations; not for the allocation path. The map and its lists
+     * are unmodifiable, and every value is a list of its own.
      *
      * @throws IllegalStateException if a stored record does not match the pool's ranges
      */
-    public Map<String, List<String>> cidrsByOwnerKey(PoolSpec pool) {
+    public Map<String, List<InetAddress>> addressesByOwnerKey(PoolSpec pool) {
         CompiledPool p = compiledPool(pool);
         int n = p.ranges.length;
-        String[] suffix = new String[n];
-        for (int i = 0; i < n; i++) {
-            suffix[i] = "/" + p.ranges[i].prefixLength;
-        }
         List<VersionedValue> records = listOwners(p);
-        Map<String, List<String>> out = new LinkedHashMap<>(Math.max(16, records.size() * 4 / 3 + 1));
+        Map<String, List<InetAddress>> out = new LinkedHashMap<>(Math.max(16, records.size() * 4 / 3 + 1));
         int skip = p.ownerPrefix.length();
         for (VersionedValue v : records) {
             String ownerKey = v.key().substring(skip);
             String value = v.value();
             int space = value.indexOf(' ');
             if (n == 1 && space > 0 && space < value.length() - 1 && value.indexOf(' ', space + 1) < 0) {
-                out.put(ownerKey, List.of(value.substring(space + 1).concat(suffix[0])));
+                out.put(ownerKey, List.of(storedAddress(value.substring(space + 1))));
                 continue;
             }
             // Several ranges (or a record that does not match: splitRecord says so).
-            String[] cidrs = splitRecord(p, ownerKey, value);
+            String[] texts = splitRecord(p, ownerKey, value);
+            InetAddress[] addresses = new InetAddress[n];
             for (int i = 0; i < n; i++) {
-                cidrs[i] = cidrs[i].concat(suffix[i]);
+                addresses[i] = storedAddress(texts[i]);
             }
-            out.put(ownerKey, List.of(cidrs));
+            out.put(ownerKey, List.of(addresses));
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    private static InetAddress storedAddress(String text) {
+        return Addresses.toInetAddress(Addresses.parse(text, "stored address"));
     }
 
     /**

@@ -41,19 +41,101 @@ public record IpPrefix(InetAddress address, int prefixLength) {
      * @throws IllegalArgumentException with a message naming the bad text
      */
     public static IpPrefix parse(String cidr) {
+        return parse(cidr, DEFAULT_ERRORS);
+    }
+
+    /**
+     * How a caller words the errors of {@link #parse(String, Errors)}: one parser (one set of rules)
+     * for every CIDR this module reads, with the messages its callers have always given.
+     */
+    interface Errors {
+        /** The name the address part is reported under, e.g. {@code address} or {@code subnet}. */
+        String field();
+
+        /** The text has no {@code /}. */
+        String notCidr(String text);
+
+        /** The prefix length is not a number. */
+        String badLength(String text, String length);
+
+        /** The prefix length has a sign or is outside {@code 0..bits}. */
+        String lengthOutOfRange(String text, String length, int bits);
+
+        /** Host bits are set in {@code address}; {@code network} is the prefix that contains it. */
+        String hostBits(String text, InetAddress address, IpPrefix network);
+    }
+
+    private static final Errors DEFAULT_ERRORS = new Errors() {
+        @Override
+        public String field() {
+            return "address";
+        }
+
+        @Override
+        public String notCidr(String text) {
+            return "'" + text + "' is not a CIDR (expected address/length)";
+        }
+
+        @Override
+        public String badLength(String text, String length) {
+            return "'" + text + "' has a bad prefix length '" + length + "'";
+        }
+
+        @Override
+        public String lengthOutOfRange(String text, String length, int bits) {
+            return "prefix length " + length + " is out of range 0.." + bits;
+        }
+
+        @Override
+        public String hostBits(String text, InetAddress address, IpPrefix network) {
+            return "host bits are set in " + AddressFormat.canonical(address) + "/" + network.prefixLength
+                    + " (did you mean " + network + "?)";
+        }
+    };
+
+    /**
+     * The one CIDR parser: {@code address/length}, the address a literal ({@link Addresses#parse}),
+     * the length decimal digits in {@code 0..32} or {@code 0..128}, no host bits set.
+     *
+     * @throws IllegalArgumentException worded by {@code errors}
+     */
+    static IpPrefix parse(String cidr, Errors errors) {
         int slash = cidr.indexOf('/');
         if (slash < 0) {
-            throw new IllegalArgumentException("'" + cidr + "' is not a CIDR (expected address/length)");
+            throw new IllegalArgumentException(errors.notCidr(cidr));
         }
-        InetAddress address = parseAddress(cidr.substring(0, slash));
+        byte[] bytes = Addresses.parse(cidr.substring(0, slash), errors.field());
+        int bits = bytes.length * 8;
         String len = cidr.substring(slash + 1);
         int length;
         try {
             length = Integer.parseInt(len);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + cidr + "' has a bad prefix length '" + len + "'", e);
+            throw new IllegalArgumentException(errors.badLength(cidr, len), e);
+        }
+        if (length < 0 || length > bits || len.startsWith("+") || len.startsWith("-")) {
+            throw new IllegalArgumentException(errors.lengthOutOfRange(cidr, len, bits));
+        }
+        InetAddress address = Addresses.toInetAddress(bytes);
+        if (hostBitsSet(bytes, length)) {
+            throw new IllegalArgumentException(errors.hostBits(cidr, address, containing(address, length)));
         }
         return new IpPrefix(address, length);
+    }
+
+    /** True if a bit after the first {@code length} bits is set (checked on the bytes, no arithmetic). */
+    private static boolean hostBitsSet(byte[] bytes, int length) {
+        int full = length / 8;
+        int rest = length % 8;
+        if (rest != 0 && (bytes[full] & (0xff >>> rest)) != 0) {
+            return true;
+        }
+        for (int i = rest == 0 ? full : full + 1; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The prefix of the given length that contains the address (host bits cleared). */

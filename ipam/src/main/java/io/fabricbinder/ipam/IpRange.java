@@ -1,5 +1,6 @@
 package io.fabricbinder.ipam;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,15 @@ public record IpRange(
     /** The subnet as a prefix; its text is {@link #subnet()} in canonical form. */
     public IpPrefix prefix() {
         return IpPrefix.parse(subnet);
+    }
+
+    /**
+     * The gateway as an address (parsed by the rules of {@link IpPrefix#parseAddress}; the text was
+     * validated when the range was made, so this never fails), or null. Its canonical text is {@link
+     * AddressFormat#canonical}.
+     */
+    public @Nullable InetAddress gatewayAddress() {
+        return gateway == null ? null : IpPrefix.parseAddress(gateway);
     }
 
     /** Whether this is an IPv6 range. */

@@ -42,7 +42,7 @@ public record Owner(String namespace, String pod, String podUid, String interfac
 
     /**
      * The stable key of this owner: {@code namespace/pod/podUid/interfaceName} (the parts hold no
-     * '/'). The key {@link IpAllocator#cidrsByOwnerKey} maps allocations by.
+     * '/'). The key {@link IpAllocator#addressesByOwnerKey} maps allocations by.
      */
     public String key() {
         return namespace + '/' + pod + '/' + podUid + '/' + interfaceName;

@@ -1,5 +1,6 @@
 package io.fabricbinder.ipam;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -67,18 +68,24 @@ public record PoolSpec(String name, List<IpRange> ranges) {
     /**
      * Where requested addresses (a pod's {@code ips}, a CNI {@code runtimeConfig.ips}) go, checked
      * against the ranges only (not against what is allocated): for each range, in order, the
-     * canonical text of the address requested in it, or null where none is. An optional {@code
+     * address requested in it, or null where none is. An optional {@code
      * /length} on a request is ignored.
      *
      * @throws RequestedAddressException if an address is in none of the ranges, is reserved (excluded,
      *     the gateway, a network or broadcast address), or two fall in one range
      */
-    public List<@Nullable String> requestedPerRange(List<String> requested) {
+    public List<@Nullable InetAddress> requestedPerRange(List<String> requested) {
         CompiledRange[] compiled = new CompiledRange[ranges.size()];
         for (int i = 0; i < compiled.length; i++) {
             compiled[i] = ranges.get(i).compile();
         }
-        return Collections.unmodifiableList(Arrays.asList(CompiledRange.locate(name, compiled, requested)));
+        @Nullable String[] canonical = CompiledRange.locate(name, compiled, requested);
+        @Nullable InetAddress[] out = new InetAddress[canonical.length];
+        for (int i = 0; i < out.length; i++) {
+            String c = canonical[i];
+            out[i] = c == null ? null : IpPrefix.parseAddress(c);
+        }
+        return Collections.unmodifiableList(Arrays.asList(out));
     }
 
     /** A pool with a single range. */

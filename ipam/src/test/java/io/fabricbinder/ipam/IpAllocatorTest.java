@@ -164,7 +164,7 @@ class IpAllocatorTest {
     }
 
     @Test
-    void cidrsByOwnerKeyHoldsWhatListHoldsAcrossPages() {
+    void addressesByOwnerKeyHoldsWhatListHoldsAcrossPages() {
         PoolSpec single = PoolSpec.of("bulk-v4", IpRange.ofSubnet("10.8.0.0/20"));
         PoolSpec dual =
                 new PoolSpec("bulk-dual", List.of(IpRange.ofSubnet("10.9.0.0/24"), IpRange.ofSubnet("fd00:9::/64")));
@@ -178,13 +178,13 @@ class IpAllocatorTest {
         allocator.release(single, owner(7));
 
         for (PoolSpec pool : List.of(single, dual)) {
-            java.util.Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+            java.util.Map<String, List<java.net.InetAddress>> expected = new java.util.LinkedHashMap<>();
             for (Allocation a : allocator.list(pool)) {
                 expected.put(
                         a.owner().key(),
-                        a.addresses().stream().map(AssignedAddress::cidr).toList());
+                        a.addresses().stream().map(AssignedAddress::address).toList());
             }
-            java.util.Map<String, List<String>> got = allocator.cidrsByOwnerKey(pool);
+            java.util.Map<String, List<java.net.InetAddress>> got = allocator.addressesByOwnerKey(pool);
 
             assertThat(got).as(pool.name()).containsExactlyEntriesOf(expected);
             assertThat(List.copyOf(got.keySet())).isSorted();
@@ -192,24 +192,26 @@ class IpAllocatorTest {
                 assertThat(Owner.fromKey(key).key()).isEqualTo(key);
             }
         }
-        assertThat(allocator.cidrsByOwnerKey(single)).hasSize(1_049).doesNotContainKey(owner(7).key());
-        assertThat(allocator.cidrsByOwnerKey(dual).get(owner(3).key()))
+        assertThat(allocator.addressesByOwnerKey(single)).hasSize(1_049).doesNotContainKey(owner(7).key());
+        assertThat(allocator.addressesByOwnerKey(dual).get(owner(3).key()))
                 .hasSize(2)
                 .satisfies(
-                        c -> assertThat(c.get(0)).endsWith("/24"),
-                        c -> assertThat(c.get(1)).startsWith("fd00:9::").endsWith("/64"));
-        assertThat(allocator.cidrsByOwnerKey(PoolSpec.of("bulk-empty", IpRange.ofSubnet("10.10.0.0/24"))))
+                        c -> assertThat(IpPrefix.parse("10.9.0.0/24").contains(c.get(0)))
+                                .isTrue(),
+                        c -> assertThat(IpPrefix.parse("fd00:9::/64").contains(c.get(1)))
+                                .isTrue());
+        assertThat(allocator.addressesByOwnerKey(PoolSpec.of("bulk-empty", IpRange.ofSubnet("10.10.0.0/24"))))
                 .isEmpty();
     }
 
     @Test
-    void cidrsByOwnerKeyRejectsRecordsThatDoNotMatchThePoolsRanges() {
+    void addressesByOwnerKeyRejectsRecordsThatDoNotMatchThePoolsRanges() {
         PoolSpec dual = new PoolSpec(
                 "bulk-mismatch", List.of(IpRange.ofSubnet("10.11.0.0/24"), IpRange.ofSubnet("fd00:b::/64")));
         allocator.allocate(dual, owner(1));
         PoolSpec sameNameOneRange = PoolSpec.of("bulk-mismatch", IpRange.ofSubnet("10.11.0.0/24"));
 
-        assertThatThrownBy(() -> allocator.cidrsByOwnerKey(sameNameOneRange))
+        assertThatThrownBy(() -> allocator.addressesByOwnerKey(sameNameOneRange))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bulk-mismatch")
                 .hasMessageContaining(owner(1).key());

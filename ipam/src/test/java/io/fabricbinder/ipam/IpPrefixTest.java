@@ -3,6 +3,7 @@ package io.fabricbinder.ipam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IpPrefixTest {
@@ -67,5 +68,34 @@ class IpPrefixTest {
                 .hasMessage("address is not an IP address: '256.0.0.1'");
         assertThatThrownBy(() -> IpPrefix.parseAddress("fd00:::zz"))
                 .hasMessage("address is not an IP address: 'fd00:::zz'");
+    }
+
+    @Test
+    void aSignedPrefixLengthIsRejected() {
+        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/+24")).hasMessage("prefix length +24 is out of range 0..32");
+        assertThatThrownBy(() -> IpPrefix.parse("10.0.0.0/-0")).hasMessage("prefix length -0 is out of range 0..32");
+    }
+
+    @Test
+    void aRangeParsesItsSubnetAndExclusionsWithTheSameParserInItsOwnWords() {
+        assertThatThrownBy(() -> IpRange.ofSubnet("10.0.0.0"))
+                .hasMessage("subnet must be a CIDR like 10.0.0.0/24: '10.0.0.0'");
+        assertThatThrownBy(() -> IpRange.ofSubnet("10.0.0.x/24")).hasMessage("subnet is not an IP address: '10.0.0.x'");
+        assertThatThrownBy(() -> IpRange.ofSubnet("10.0.0.0/x"))
+                .hasMessage("subnet '10.0.0.0/x' has an invalid prefix length 'x'");
+        assertThatThrownBy(() -> IpRange.ofSubnet("10.0.0.0/+24"))
+                .hasMessage("subnet '10.0.0.0/+24' prefix length must be 0..32: '+24'");
+        assertThatThrownBy(() -> IpRange.ofSubnet("fd00::/129"))
+                .hasMessage("subnet 'fd00::/129' prefix length must be 0..128: '129'");
+        assertThatThrownBy(() -> IpRange.ofSubnet("10.0.0.1/24"))
+                .hasMessage("subnet 10.0.0.1/24 has host bits set; did you mean 10.0.0.0/24?");
+        assertThatThrownBy(() -> new IpRange("10.0.0.0/24", null, null, List.of("10.0.0.1/30"), null))
+                .hasMessage("exclude[0] 10.0.0.1/30 has host bits set");
+        assertThatThrownBy(() -> new IpRange("10.0.0.0/24", null, null, List.of("10.0.0.0/33"), null))
+                .hasMessage("exclude[0] '10.0.0.0/33' prefix length must be 0..32: '33'");
+        assertThatThrownBy(() -> new IpRange("10.0.0.0/24", null, null, List.of("fd00::/64"), null))
+                .hasMessage("exclude[0] fd00::/64 is not of the same family as subnet 10.0.0.0/24");
+        assertThat(new IpRange("10.0.0.0/24", null, null, List.of("10.0.0.8/29", "10.0.0.20"), null).compile().capacity)
+                .hasToString("245");
     }
 }

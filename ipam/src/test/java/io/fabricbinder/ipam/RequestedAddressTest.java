@@ -89,7 +89,8 @@ class RequestedAddressTest {
 
     @Test
     void theRequestCheckWithoutAStoreMatchesTheAllocator() {
-        assertThat(dual.requestedPerRange(List.of("fd00::5/64"))).isEqualTo(Arrays.asList(null, "fd00::5"));
+        assertThat(dual.requestedPerRange(List.of("fd00::5/64")))
+                .isEqualTo(Arrays.asList(null, IpPrefix.parseAddress("fd00::5")));
         assertThat(dual.requestedPerRange(List.of())).isEqualTo(Arrays.asList(null, null));
         assertThatThrownBy(() -> dual.requestedPerRange(List.of("10.0.0.1")))
                 .satisfies(t -> assertThat(reason(t)).isEqualTo(RequestedAddressException.Reason.RESERVED));

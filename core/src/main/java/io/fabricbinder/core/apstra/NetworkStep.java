@@ -11,7 +11,9 @@ import io.fabricbinder.core.PlanChange.PortBindingChange;
 import io.fabricbinder.core.PlanChange.VirtualNetworkChange;
 import io.fabricbinder.core.PortAction;
 import io.fabricbinder.core.VirtualNetworkSpec;
+import io.fabricbinder.ipam.AddressFormat;
 import io.fabricbinder.ipam.IpPrefix;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -135,11 +137,11 @@ final class NetworkStep {
                 .ipv4Enabled(spec.ipv4Subnet() != null)
                 .ipv4Subnet(text(spec.ipv4Subnet()))
                 .virtualGatewayIpv4Enabled(spec.ipv4Gateway() != null)
-                .virtualGatewayIpv4(spec.ipv4Gateway())
+                .virtualGatewayIpv4(text(spec.ipv4Gateway()))
                 .ipv6Enabled(spec.ipv6Subnet() != null)
                 .ipv6Subnet(text(spec.ipv6Subnet()))
                 .virtualGatewayIpv6Enabled(spec.ipv6Gateway() != null)
-                .virtualGatewayIpv6(spec.ipv6Gateway())
+                .virtualGatewayIpv6(text(spec.ipv6Gateway()))
                 .boundTo(boundTo)
                 .tags(tags)
                 .createPolicyTagged(null);
@@ -179,10 +181,10 @@ final class NetworkStep {
                 && Objects.equals(vn.reservedVlanId(), spec.vlan())
                 && Boolean.valueOf(v4).equals(Boolean.TRUE.equals(vn.ipv4Enabled()))
                 && Objects.equals(spec.ipv4Subnet(), v4 ? StagingRead.subnet(spec.name(), vn.ipv4Subnet()) : null)
-                && Objects.equals(spec.ipv4Gateway(), gateway(vn.virtualGatewayIpv4Enabled(), vn.virtualGatewayIpv4()))
+                && gatewayMatches(spec.ipv4Gateway(), vn.virtualGatewayIpv4Enabled(), vn.virtualGatewayIpv4())
                 && Boolean.valueOf(v6).equals(Boolean.TRUE.equals(vn.ipv6Enabled()))
                 && Objects.equals(spec.ipv6Subnet(), v6 ? StagingRead.subnet(spec.name(), vn.ipv6Subnet()) : null)
-                && Objects.equals(spec.ipv6Gateway(), gateway(vn.virtualGatewayIpv6Enabled(), vn.virtualGatewayIpv6()))
+                && gatewayMatches(spec.ipv6Gateway(), vn.virtualGatewayIpv6Enabled(), vn.virtualGatewayIpv6())
                 && have.equals(want);
     }
 
@@ -191,8 +193,28 @@ final class NetworkStep {
         return subnet == null ? null : subnet.toString();
     }
 
-    private static @Nullable String gateway(@Nullable Boolean enabled, @Nullable String address) {
-        return Boolean.TRUE.equals(enabled) ? address : null;
+    /** The request body's gateway text: canonical ({@link AddressFormat#canonical}), or null. */
+    private static @Nullable String text(@Nullable InetAddress gateway) {
+        return gateway == null ? null : AddressFormat.canonical(gateway);
+    }
+
+    /**
+     * True if Apstra's gateway (its text, when enabled) is the wanted address. Compared as addresses,
+     * so spellings of one address match; text that is no address matches nothing (the network is
+     * rewritten, never a failure).
+     */
+    static boolean gatewayMatches(@Nullable InetAddress want, @Nullable Boolean enabled, @Nullable String text) {
+        if (!Boolean.TRUE.equals(enabled) || text == null) {
+            return want == null;
+        }
+        if (want == null) {
+            return false;
+        }
+        try {
+            return want.equals(IpPrefix.parseAddress(text.strip()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The network's id for port changes: ensured from the plan, or the owned one found. */

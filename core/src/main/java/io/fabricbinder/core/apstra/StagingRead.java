@@ -12,6 +12,7 @@ import io.fabricbinder.core.PortBinding;
 import io.fabricbinder.core.RoutingZoneSpec;
 import io.fabricbinder.core.VirtualNetworkSpec;
 import io.fabricbinder.ipam.IpPrefix;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -166,8 +167,12 @@ final class StagingRead {
         long vni = vn.vnId() == null ? 1L : vn.vnId();
         boolean v4 = Boolean.TRUE.equals(vn.ipv4Enabled());
         boolean v6 = Boolean.TRUE.equals(vn.ipv6Enabled());
-        String gw4 = v4 && Boolean.TRUE.equals(vn.virtualGatewayIpv4Enabled()) ? vn.virtualGatewayIpv4() : null;
-        String gw6 = v6 && Boolean.TRUE.equals(vn.virtualGatewayIpv6Enabled()) ? vn.virtualGatewayIpv6() : null;
+        InetAddress gw4 = v4 && Boolean.TRUE.equals(vn.virtualGatewayIpv4Enabled())
+                ? gateway(name, vn.virtualGatewayIpv4())
+                : null;
+        InetAddress gw6 = v6 && Boolean.TRUE.equals(vn.virtualGatewayIpv6Enabled())
+                ? gateway(name, vn.virtualGatewayIpv6())
+                : null;
         String zone = FabricNames.ISOLATED_ZONE.equals(zoneName) ? null : zoneName;
         return new VirtualNetworkSpec(
                 name,
@@ -178,6 +183,27 @@ final class StagingRead {
                 gw4,
                 gw6,
                 zone);
+    }
+
+    /**
+     * Apstra's gateway text as an address, so spellings of one address compare equal. Text that is no
+     * address reads as null (no gateway), like a subnet that is no prefix: the planner rewrites the
+     * network when it wants a gateway there.
+     */
+    static @Nullable InetAddress gateway(String network, @Nullable String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return IpPrefix.parseAddress(text.strip());
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "virtual network {} has a gateway Apstra wrote as '{}', which is no address: {}",
+                    network,
+                    text,
+                    e.getMessage());
+            return null;
+        }
     }
 
     /**

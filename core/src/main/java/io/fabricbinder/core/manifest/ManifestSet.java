@@ -127,14 +127,19 @@ public final class ManifestSet {
     /**
      * A pod that is present but has errors.
      *
-     * @param key {@code namespace/name}
+     * @param ref the pod (kind {@code Pod}, its namespace and name)
      * @param nodeName its {@code spec.nodeName}; {@code ""} when it is certainly not scheduled (no
      *     {@code spec.nodeName}); null when the node could not be read (it may run anywhere)
      */
-    public record InvalidPod(String key, @Nullable String nodeName) {
+    public record InvalidPod(ObjectRef ref, @Nullable String nodeName) {
         /** Validates. */
         public InvalidPod {
-            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(ref, "ref");
+        }
+
+        /** The pod's key, {@code namespace/name} ({@link ObjectRef#key()}). */
+        public String key() {
+            return ref.key();
         }
     }
 
@@ -242,7 +247,7 @@ public final class ManifestSet {
             invalidPods.merge(
                     pod.key(),
                     pod,
-                    (a, b) -> Objects.equals(a.nodeName(), b.nodeName()) ? a : new InvalidPod(a.key(), null));
+                    (a, b) -> Objects.equals(a.nodeName(), b.nodeName()) ? a : new InvalidPod(a.ref(), null));
             return this;
         }
 

@@ -138,7 +138,7 @@ final class ResourceConverter {
             c.warnings.forEach(out::warning);
         }
         if (!c.ok() && kind.equals(Pod.KIND)) {
-            out.invalidPod(new ManifestSet.InvalidPod(namespace + "/" + name, nodeOf(resource)));
+            out.invalidPod(new ManifestSet.InvalidPod(c.object, nodeOf(resource)));
         }
     }
 

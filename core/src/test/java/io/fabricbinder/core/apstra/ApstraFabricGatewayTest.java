@@ -73,11 +73,13 @@ class ApstraFabricGatewayTest {
     }
 
     static VirtualNetworkSpec red() {
-        return new VirtualNetworkSpec(RED, 100, 10100, IpPrefix.parse("10.1.0.0/24"), null, "10.1.0.1", null, MESH);
+        return new VirtualNetworkSpec(
+                RED, 100, 10100, IpPrefix.parse("10.1.0.0/24"), null, IpPrefix.parseAddress("10.1.0.1"), null, MESH);
     }
 
     static VirtualNetworkSpec blue() {
-        return new VirtualNetworkSpec(BLUE, 200, 10200, IpPrefix.parse("10.2.0.0/24"), null, "10.2.0.1", null, MESH);
+        return new VirtualNetworkSpec(
+                BLUE, 200, 10200, IpPrefix.parse("10.2.0.0/24"), null, IpPrefix.parseAddress("10.2.0.1"), null, MESH);
     }
 
     static PortBinding bind(String leaf, String port, VirtualNetworkSpec n, String... pods) {
@@ -374,7 +376,7 @@ class ApstraFabricGatewayTest {
                     30000 + n,
                     IpPrefix.parse("10.50." + n + ".0/24"),
                     null,
-                    "10.50." + n + ".1",
+                    IpPrefix.parseAddress("10.50." + n + ".1"),
                     null,
                     MESH);
             nets.add(spec);

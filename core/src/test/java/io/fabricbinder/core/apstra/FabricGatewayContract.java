@@ -103,8 +103,8 @@ abstract class FabricGatewayContract {
     void updatesANetworkAndItsTaggedPortsFollowTheNewVlan() {
         FabricGateway g = gateway();
         converge(g, seed());
-        VirtualNetworkSpec red2 =
-                new VirtualNetworkSpec(RED, 150, 10100, IpPrefix.parse("10.9.0.0/24"), null, "10.9.0.1", null, MESH);
+        VirtualNetworkSpec red2 = new VirtualNetworkSpec(
+                RED, 150, 10100, IpPrefix.parse("10.9.0.0/24"), null, IpPrefix.parseAddress("10.9.0.1"), null, MESH);
         FabricState changed = new FabricState(
                 List.of(red2, blue()),
                 seed().routingZones(),

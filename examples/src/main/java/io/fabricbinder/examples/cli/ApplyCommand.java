@@ -148,10 +148,10 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter report = inputs.output == OutputFormat.json ? err : out;
         report.println("Apply: " + result.status() + ", " + result.fabric().message());
         for (IpAllocationEntry a : result.allocated()) {
-            report.println("  allocated " + a.address() + " to " + a.pod() + " " + a.interfaceName());
+            report.println("  allocated " + a.cidr() + " to " + a.pod() + " " + a.interfaceName());
         }
         for (IpAllocationEntry a : result.released()) {
-            report.println("  released " + a.address() + " of " + a.pod() + " " + a.interfaceName());
+            report.println("  released " + a.cidr() + " of " + a.pod() + " " + a.interfaceName());
         }
         // The plan's errors are printed with the plan, and a failure whose text is the apply's own
         // message (the deletion guard's refusal) is already on the "Apply:" line: once each.

@@ -125,7 +125,7 @@ final class QuickstartCommand implements Callable<Integer> {
                         "        %-22s %-5s %-12s on %s",
                         a.pod(),
                         a.interfaceName(),
-                        a.address(),
+                        a.cidr(),
                         a.virtualNetwork()));
             }
 
@@ -141,8 +141,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 out.println("      - delete " + pod + ": " + took.get(0).replace(":", ""));
                 describePorts(out, pod, previous, next);
                 r.released()
-                        .forEach(a -> out.println("          released " + a.address() + " (" + a.interfaceName()
-                                + " of " + a.pod() + ")"));
+                        .forEach(a -> out.println(
+                                "          released " + a.cidr() + " (" + a.interfaceName() + " of " + a.pod() + ")"));
                 if (!r.isSuccess()) {
                     r.errors().forEach(e -> err.println("error: " + e));
                     return FabricBinderCli.EXIT_FAILURE;

@@ -90,7 +90,7 @@ class CniPlannerAgreementTest {
                     .toList();
             assertThat(web1).singleElement().satisfies(e -> {
                 assertThat(e.action()).isEqualTo(AllocationAction.UNCHANGED);
-                assertThat(e.address()).isEqualTo(address);
+                assertThat(e.cidr()).isEqualTo(address);
                 assertThat(e.interfaceName()).isEqualTo("net1");
             });
         }
