@@ -12,17 +12,22 @@ import org.junit.jupiter.api.Test;
 
 class InMemoryFabricGatewayTest {
 
-    private static final VirtualNetworkSpec RED = new VirtualNetworkSpec(
-            "ns/red",
-            100,
-            5000,
-            IpPrefix.parse("10.0.0.0/24"),
-            null,
-            IpPrefix.parseAddress("10.0.0.1"),
-            null,
-            "ns/mesh");
+    private static final VirtualNetworkSpec RED = red(100);
     private static final RoutingZoneSpec MESH = new RoutingZoneSpec("ns/mesh", List.of("ns/red"));
     private static final PortBinding PORT = new PortBinding("leaf1", "xe-0/0/1", "ns/red", 100, List.of("ns/p"));
+
+    /** The network ns/red on {@code vlan}. */
+    private static VirtualNetworkSpec red(int vlan) {
+        return new VirtualNetworkSpec(
+                "ns/red",
+                vlan,
+                5000,
+                IpPrefix.parse("10.0.0.0/24"),
+                null,
+                IpPrefix.parseAddress("10.0.0.1"),
+                null,
+                "ns/mesh");
+    }
 
     private static Plan plan(List<RoutingZoneChange> z, List<VirtualNetworkChange> n, List<PortBindingChange> p) {
         return new Plan(z, n, p, List.of(), List.of(), List.of(), Map.of());
@@ -74,15 +79,7 @@ class InMemoryFabricGatewayTest {
     void aVlanChangeCarriesOverToTheTaggedPorts() {
         InMemoryFabricGateway fabric =
                 new InMemoryFabricGateway(new FabricState(List.of(RED), List.of(MESH), List.of(PORT)));
-        VirtualNetworkSpec red200 = new VirtualNetworkSpec(
-                "ns/red",
-                200,
-                5000,
-                IpPrefix.parse("10.0.0.0/24"),
-                null,
-                IpPrefix.parseAddress("10.0.0.1"),
-                null,
-                "ns/mesh");
+        VirtualNetworkSpec red200 = red(200);
 
         fabric.apply(plan(List.of(), List.of(new VirtualNetworkChange(ChangeAction.UPDATE, red200, RED)), List.of()));
 

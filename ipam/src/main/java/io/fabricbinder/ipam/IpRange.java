@@ -23,24 +23,44 @@ import org.jspecify.annotations.Nullable;
  * IpRange v6 = IpRange.ofSubnet("fd00:20::/64");
  * }</pre>
  *
- * @param subnet CIDR, e.g. {@code 10.0.0.0/24} or {@code fd00::/64}, host bits zero
- * @param rangeStart first allocatable address, or null for the first usable one
- * @param rangeEnd last allocatable address, or null for the last usable one
- * @param exclude CIDRs or single addresses inside the subnet never to allocate
- * @param gateway the gateway (reserved), or null
+ * <p>A value: equal when its five fields are. The subnet and the gateway are parsed once, when the
+ * range is made; {@link #prefix()} and {@link #gatewayAddress()} hand out those typed values, and
+ * the text accessors keep what the configuration said (pool specs are stored by that text).
  */
-public record IpRange(
-        String subnet,
-        @Nullable String rangeStart,
-        @Nullable String rangeEnd,
-        List<String> exclude,
-        @Nullable String gateway) {
+public final class IpRange {
+    private final String subnet;
+    private final @Nullable String rangeStart;
+    private final @Nullable String rangeEnd;
+    private final List<String> exclude;
+    private final @Nullable String gateway;
+    private final IpPrefix prefix;
+    private final @Nullable InetAddress gatewayAddress;
 
-    /** Validates the range; see the class documentation for what is rejected. */
-    public IpRange {
-        Objects.requireNonNull(subnet, "subnet");
-        exclude = List.copyOf(exclude);
-        CompiledRange.compile(subnet, rangeStart, rangeEnd, exclude, gateway);
+    /**
+     * Makes and validates a range; see the class documentation for what is rejected.
+     *
+     * @param subnet CIDR, e.g. {@code 10.0.0.0/24} or {@code fd00::/64}, host bits zero
+     * @param rangeStart first allocatable address, or null for the first usable one
+     * @param rangeEnd last allocatable address, or null for the last usable one
+     * @param exclude CIDRs or single addresses inside the subnet never to allocate
+     * @param gateway the gateway (reserved), or null
+     * @throws IllegalArgumentException if the range does not make sense
+     */
+    public IpRange(
+            String subnet,
+            @Nullable String rangeStart,
+            @Nullable String rangeEnd,
+            List<String> exclude,
+            @Nullable String gateway) {
+        this.subnet = Objects.requireNonNull(subnet, "subnet");
+        this.rangeStart = rangeStart;
+        this.rangeEnd = rangeEnd;
+        this.exclude = List.copyOf(exclude);
+        this.gateway = gateway;
+        CompiledRange.compile(subnet, rangeStart, rangeEnd, this.exclude, gateway);
+        // compile() validated both texts by these same rules, so neither parse can fail
+        this.prefix = IpPrefix.parse(subnet);
+        this.gatewayAddress = gateway == null ? null : IpPrefix.parseAddress(gateway);
     }
 
     /** The whole usable subnet, no exclusions, no gateway. */
@@ -48,26 +68,71 @@ public record IpRange(
         return new IpRange(subnet, null, null, List.of(), null);
     }
 
-    /** The subnet as a prefix; its text is {@link #subnet()} in canonical form. */
+    /** The subnet as the configuration wrote it (CIDR). */
+    public String subnet() {
+        return subnet;
+    }
+
+    /** The first allocatable address as written, or null. */
+    public @Nullable String rangeStart() {
+        return rangeStart;
+    }
+
+    /** The last allocatable address as written, or null. */
+    public @Nullable String rangeEnd() {
+        return rangeEnd;
+    }
+
+    /** The exclusions as written (CIDRs or single addresses). */
+    public List<String> exclude() {
+        return exclude;
+    }
+
+    /** The gateway as written, or null. */
+    public @Nullable String gateway() {
+        return gateway;
+    }
+
+    /** The subnet as a prefix, parsed when the range was made; its text is canonical. */
     public IpPrefix prefix() {
-        return IpPrefix.parse(subnet);
+        return prefix;
     }
 
     /**
-     * The gateway as an address (parsed by the rules of {@link IpPrefix#parseAddress}; the text was
-     * validated when the range was made, so this never fails), or null. Its canonical text is {@link
-     * AddressFormat#canonical}.
+     * The gateway as an address (parsed by the rules of {@link IpPrefix#parseAddress} when the range
+     * was made), or null. Its canonical text is {@link AddressFormat#canonical}.
      */
     public @Nullable InetAddress gatewayAddress() {
-        return gateway == null ? null : IpPrefix.parseAddress(gateway);
+        return gatewayAddress;
     }
 
     /** Whether this is an IPv6 range. */
     public boolean isIpv6() {
-        return subnet.indexOf(':') >= 0;
+        return !prefix.isIpv4();
     }
 
     CompiledRange compile() {
         return CompiledRange.compile(subnet, rangeStart, rangeEnd, exclude, gateway);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof IpRange r
+                && subnet.equals(r.subnet)
+                && Objects.equals(rangeStart, r.rangeStart)
+                && Objects.equals(rangeEnd, r.rangeEnd)
+                && exclude.equals(r.exclude)
+                && Objects.equals(gateway, r.gateway);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(subnet, rangeStart, rangeEnd, exclude, gateway);
+    }
+
+    @Override
+    public String toString() {
+        return "IpRange[subnet=" + subnet + ", rangeStart=" + rangeStart + ", rangeEnd=" + rangeEnd + ", exclude="
+                + exclude + ", gateway=" + gateway + "]";
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,19 +192,7 @@ final class StagingRead {
      * network when it wants a gateway there.
      */
     static @Nullable InetAddress gateway(String network, @Nullable String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return IpPrefix.parseAddress(text.strip());
-        } catch (IllegalArgumentException e) {
-            LOG.warn(
-                    "virtual network {} has a gateway Apstra wrote as '{}', which is no address: {}",
-                    network,
-                    text,
-                    e.getMessage());
-            return null;
-        }
+        return parsedOrNull(network, "a gateway", "address", text, IpPrefix::parseAddress);
     }
 
     /**
@@ -212,16 +201,23 @@ final class StagingRead {
      * update that rewrites it (nothing is deleted for it).
      */
     static @Nullable IpPrefix subnet(String network, @Nullable String text) {
+        return parsedOrNull(network, "a subnet", "prefix", text, IpPrefix::parse);
+    }
+
+    private static <T> @Nullable T parsedOrNull(
+            String network, String field, String kind, @Nullable String text, Function<String, T> parse) {
         if (text == null) {
             return null;
         }
         try {
-            return IpPrefix.parse(text.strip());
+            return parse.apply(text.strip());
         } catch (IllegalArgumentException e) {
             LOG.warn(
-                    "virtual network {} has a subnet Apstra wrote as '{}', which is no prefix: {}",
+                    "virtual network {} has {} Apstra wrote as '{}', which is no {}: {}",
                     network,
+                    field,
                     text,
+                    kind,
                     e.getMessage());
             return null;
         }
