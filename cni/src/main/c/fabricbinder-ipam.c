@@ -490,6 +490,16 @@ int main(int argc, char **argv) {
     (void)argc;
     saved_argv = argv;
     clock_gettime(CLOCK_MONOTONIC, &started);
+    /*
+     * A closed stdin, stdout or stderr would be the next descriptor this program opens (the socket
+     * read as stdin, the answer written into the memfd): each gets /dev/null first. The Java plugin
+     * then sees what it would have seen (an empty stdin, a lost stdout).
+     */
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF && open("/dev/null", O_RDWR) != fd) {
+            _exit(11);
+        }
+    }
     /* only this program sets it, for the one exec below */
     unsetenv(FORWARDER_TIMEOUT_ENV);
 
@@ -504,14 +514,32 @@ int main(int argc, char **argv) {
         run_java(NULL, -1, 0);
     }
 
+    /* stdin first, as the Java plugin reads it: no connection is held while the runtime writes */
+    size_t body_len;
+    int body_fd = slurp_stdin(&body_len);
+    if (body_fd < 0) {
+        run_java(body_fd == -1 ? "cannot buffer stdin" : "cannot read stdin", -1, 0);
+    }
+    if (body_len > MAX_BODY) {
+        run_java(NULL, body_fd, 0);
+    }
+    unsigned char *body = NULL;
+    if (body_len > 0) {
+        body = mmap(NULL, body_len, PROT_READ, MAP_PRIVATE, body_fd, 0);
+        if (body == MAP_FAILED) {
+            run_java("cannot map stdin", body_fd, 0);
+        }
+    }
+
     int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (sock < 0) {
-        run_java("cannot create a socket", -1, 0);
+        run_java("cannot create a socket", body_fd, 0);
     }
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     memcpy(addr.sun_path, socket_path, strlen(socket_path) + 1);
     /* a unix connect waits while the agent's backlog is full: bounded by the send timeout */
-    struct timeval tv = {.tv_sec = DEADLINE_MS / 1000, .tv_usec = (DEADLINE_MS % 1000) * 1000};
+    long left = DEADLINE_MS - elapsed_ms();
+    struct timeval tv = {.tv_sec = left > 0 ? left / 1000 : 0, .tv_usec = left > 0 ? (left % 1000) * 1000 : 1000};
     setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     while (connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) {
         if (errno == EINTR && elapsed_ms() < DEADLINE_MS) {
@@ -519,27 +547,8 @@ int main(int argc, char **argv) {
         }
         int timed_out = errno == EAGAIN || errno == EWOULDBLOCK || errno == ETIMEDOUT;
         close(sock);
-        /* not connected: nothing was sent, and stdin is untouched */
-        run_java(timed_out ? NULL : "the node agent is not listening", -1, timed_out);
-    }
-
-    size_t body_len;
-    int body_fd = slurp_stdin(&body_len);
-    if (body_fd < 0) {
-        close(sock);
-        run_java(body_fd == -1 ? "cannot buffer stdin" : "cannot read stdin", -1, 0);
-    }
-    if (body_len > MAX_BODY) {
-        close(sock);
-        run_java(NULL, body_fd, 0);
-    }
-    unsigned char *body = NULL;
-    if (body_len > 0) {
-        body = mmap(NULL, body_len, PROT_READ, MAP_PRIVATE, body_fd, 0);
-        if (body == MAP_FAILED) {
-            close(sock);
-            run_java("cannot map stdin", body_fd, 0);
-        }
+        /* not connected: nothing was sent */
+        run_java(timed_out ? NULL : "the node agent is not listening", body_fd, timed_out);
     }
     put32(header + header_len, (uint32_t)body_len);
     unsigned char head[12];

@@ -32,6 +32,19 @@ public final class AgentProtocol {
     /** Largest stdin or stdout body accepted (4 MiB; a network configuration is a few kB). */
     public static final int MAX_BODY = 4 << 20;
 
+    /** Largest encoded variable value ({@link DataOutputStream#writeUTF}'s limit). */
+    public static final int MAX_VALUE = 65_535;
+
+    /** The length of {@code s} in Java's modified UTF-8, as {@link #writeRequest} encodes it. */
+    public static int encodedLength(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+        }
+        return n;
+    }
+
     private AgentProtocol() {}
 
     /** A decoded request: the forwarded environment and stdin. */

@@ -116,6 +116,14 @@ public final class Plugin {
         for (String name : FORWARDED) {
             String v = env.get(name);
             if (v != null) {
+                if (AgentProtocol.encodedLength(v) > AgentProtocol.MAX_VALUE) {
+                    return fail(
+                            version,
+                            new CniError(
+                                    CniError.INVALID_ENVIRONMENT,
+                                    name + " is longer than " + AgentProtocol.MAX_VALUE + " bytes",
+                                    ""));
+                }
                 forwarded.put(name, v);
             }
         }

@@ -182,6 +182,17 @@ class ForwarderTest {
     }
 
     @Test
+    void aClosedStdinIsAnEmptyOneNotTheAgentsSocket() throws IOException {
+        PluginHarness h = harness("closed");
+        Map<String, String> env = h.env("ADD", "ctr-x", "net1", "/run/netns/none", "pod-x");
+        // Without a guard the socket would become descriptor 0 and the forwarder would wait on it.
+        PluginHarness.Result r =
+                PluginHarness.exec(List.of("/bin/sh", "-c", "exec \"$0\" <&-", FORWARDER.toString()), env, "");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isEqualTo(CniError.DECODING_FAILURE);
+        assertThat(json(r).path("code").asInt()).isEqualTo(CniError.DECODING_FAILURE);
+    }
+
+    @Test
     void aBrokenInstallationSaysSoOnStdout() throws IOException {
         Path bin = Files.createDirectories(tmp.resolve("broken"));
         Files.copy(FORWARDER, bin.resolve("fabricbinder-ipam"), StandardCopyOption.COPY_ATTRIBUTES);

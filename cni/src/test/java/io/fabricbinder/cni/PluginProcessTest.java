@@ -96,6 +96,15 @@ class PluginProcessTest {
     }
 
     @Test
+    void aVariableTooLongToForwardIsCode4NamingIt() throws IOException {
+        Path exe = launcher();
+        Path conf = PluginHarness.writeNodeConfig(tmp.resolve("n.conf"), tmp.resolve("absent.sock"));
+        Map<String, String> env = new java.util.HashMap<>(env("ADD", conf));
+        env.put("CNI_ARGS", "K8S_POD_NAMESPACE=demo;K8S_POD_NAME=p;K8S_POD_UID=u1;X=" + "a".repeat(70_000));
+        error(PluginHarness.exec(exe, env, CONF), 4, "CNI_ARGS", "65535");
+    }
+
+    @Test
     void agentUnreachableIsCode11() throws IOException {
         Path exe = launcher();
         Path conf = PluginHarness.writeNodeConfig(tmp.resolve("n.conf"), tmp.resolve("absent.sock"));

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -195,7 +196,20 @@ public final class IpamAgent implements AutoCloseable {
 
     private void serve(SocketChannel ch) {
         try (ch) {
-            AgentProtocol.Request req = AgentProtocol.readRequest(Channels.newInputStream(ch));
+            // A client that connects and does not send its whole request in time is hung up on, so it
+            // cannot hold a thread of this agent (blocking unix-socket reads have no timeout).
+            ScheduledFuture<?> hangUp;
+            try {
+                hangUp = settle.schedule(new HangUp(ch), deadlineMillis, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) { // rejected after close
+                return;
+            }
+            AgentProtocol.Request req;
+            try {
+                req = AgentProtocol.readRequest(Channels.newInputStream(ch));
+            } finally {
+                hangUp.cancel(false);
+            }
             long start = System.nanoTime();
             CniHandler.Ticket ticket = new CniHandler.Ticket();
             Future<AgentProtocol.Response> f = work.submit(() -> handler.handle(req.env(), req.stdin(), ticket));
@@ -253,6 +267,21 @@ public final class IpamAgent implements AutoCloseable {
             return Plugin.cniVersion(stdin);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Closes a connection whose request did not arrive in time. */
+    private static final class HangUp implements Runnable {
+        private final SocketChannel ch;
+
+        HangUp(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void run() {
+            LOG.debug("no whole request within the deadline: hanging up");
+            closeQuietly(ch);
         }
     }
 

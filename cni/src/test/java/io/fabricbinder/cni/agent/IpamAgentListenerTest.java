@@ -58,7 +58,7 @@ class IpamAgentListenerTest {
         assertThat(nanos).allSatisfy(n -> assertThat(n).isPositive());
     }
 
-    private static AgentProtocol.Response call(Path socket, Map<String, String> env, String stdin) throws IOException {
+    static AgentProtocol.Response call(Path socket, Map<String, String> env, String stdin) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             AgentProtocol.writeRequest(Channels.newOutputStream(ch), env, stdin.getBytes(StandardCharsets.UTF_8));
