@@ -55,6 +55,12 @@ class CniInstallCommandTest {
                 .isEqualTo("rwx------");
         Path launcher = bin.resolve("fabricbinder-ipam");
         assertThat(launcher).isExecutable();
+        // a relative link into the installed home, so it holds wherever the host's bin dir is mounted
+        assertThat(Files.isSymbolicLink(launcher)).isTrue();
+        Path target = Files.readSymbolicLink(launcher);
+        assertThat(target.isAbsolute()).as(target.toString()).isFalse();
+        assertThat(target.toString()).startsWith("fabricbinder-ipam.d/").endsWith("/fabricbinder-ipam");
+        assertThat(bin.resolve(target).resolveSibling("fabricbinder-ipam-jvm")).isExecutable();
 
         CliRun again = CliRun.of(args);
         assertThat(again.code()).as(again.err()).isZero();
