@@ -21,6 +21,9 @@ final class CompiledRange {
     // The mask of a node with nothing unusable; shared, so callers never modify a returned mask.
     private static final long[] NONE = new long[4];
 
+    /** The subnet as parsed. */
+    final IpPrefix subnet;
+
     final boolean v6;
     final int prefixLength;
     final BigInteger network;
@@ -40,6 +43,7 @@ final class CompiledRange {
     private final long firstLong;
 
     private CompiledRange(
+            IpPrefix subnet,
             boolean v6,
             int prefixLength,
             BigInteger network,
@@ -47,6 +51,7 @@ final class CompiledRange {
             BigInteger last,
             List<BigInteger[]> reserved,
             @Nullable InetAddress gateway) {
+        this.subnet = subnet;
         this.v6 = v6;
         this.prefixLength = prefixLength;
         this.network = network;
@@ -218,7 +223,7 @@ final class CompiledRange {
             addClipped(reserved, g, g, first, last);
         }
         List<BigInteger[]> merged = merge(reserved);
-        CompiledRange r = new CompiledRange(v6, prefix, net, first, last, merged, gw);
+        CompiledRange r = new CompiledRange(subnetPrefix, v6, prefix, net, first, last, merged, gw);
         if (r.capacity.signum() == 0) {
             throw new IllegalArgumentException("range " + Addresses.format(first, v6) + "-" + Addresses.format(last, v6)
                     + " of subnet " + subnet + " has no allocatable address after exclusions and gateway");

@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * IpRange v6 = IpRange.ofSubnet("fd00:20::/64");
  * }</pre>
  *
- * <p>A value: equal when its five fields are. The subnet and the gateway are parsed once, when the
- * range is made; {@link #prefix()} and {@link #gatewayAddress()} hand out those typed values, and
- * the text accessors keep what the configuration said (pool specs are stored by that text).
+ * <p>A value: equal when its five fields are. The range is parsed and compiled once, when it is
+ * made; {@link #prefix()} and {@link #gatewayAddress()} hand out the typed values, the pools that
+ * hold the range share its compiled form, and the text accessors keep what the configuration said
+ * (pool specs are stored by that text).
  */
 public final class IpRange {
     private final String subnet;
@@ -33,7 +34,7 @@ public final class IpRange {
     private final @Nullable String rangeEnd;
     private final List<String> exclude;
     private final @Nullable String gateway;
-    private final IpPrefix prefix;
+    private final CompiledRange compiled;
     private final @Nullable InetAddress gatewayAddress;
 
     /**
@@ -57,9 +58,8 @@ public final class IpRange {
         this.rangeEnd = rangeEnd;
         this.exclude = List.copyOf(exclude);
         this.gateway = gateway;
-        CompiledRange.compile(subnet, rangeStart, rangeEnd, this.exclude, gateway);
-        // compile() validated both texts by these same rules, so neither parse can fail
-        this.prefix = IpPrefix.parse(subnet);
+        this.compiled = CompiledRange.compile(subnet, rangeStart, rangeEnd, this.exclude, gateway);
+        // compile() validated the gateway by these same rules, so this parse cannot fail
         this.gatewayAddress = gateway == null ? null : IpPrefix.parseAddress(gateway);
     }
 
@@ -95,7 +95,7 @@ public final class IpRange {
 
     /** The subnet as a prefix, parsed when the range was made; its text is canonical. */
     public IpPrefix prefix() {
-        return prefix;
+        return compiled.subnet;
     }
 
     /**
@@ -108,11 +108,12 @@ public final class IpRange {
 
     /** Whether this is an IPv6 range. */
     public boolean isIpv6() {
-        return !prefix.isIpv4();
+        return compiled.v6;
     }
 
+    /** The range compiled when it was made (immutable, so shared by every pool that holds it). */
     CompiledRange compile() {
-        return CompiledRange.compile(subnet, rangeStart, rangeEnd, exclude, gateway);
+        return compiled;
     }
 
     @Override
