@@ -1,18 +1,16 @@
 package io.fabricbinder.core;
 
 import io.fabricbinder.apstra.ApstraClient;
-import io.fabricbinder.apstra.Credentials;
-import io.fabricbinder.apstra.RetryPolicy;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.PortVlan;
 import io.fabricbinder.apstra.emulator.Stage;
+import io.fabricbinder.core.apstra.EmulatorClients;
 import io.fabricbinder.core.manifest.NetworkAttachmentDefinition;
 import io.fabricbinder.core.manifest.Pod;
 import io.fabricbinder.core.manifest.SriovNetworkNodeState;
 import io.fabricbinder.core.manifest.VirtualNetworkRouter;
 import io.fabricbinder.core.topology.Topology;
 import io.fabricbinder.core.topology.TopologyLink;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -128,12 +126,7 @@ record BurstScenario(int pods, int nodes, int networks) {
      * figures then measure calls and work, not fixed sleeps.
      */
     static ApstraClient client(ApstraEmulator apstra) {
-        return ApstraClient.builder()
-                .baseUrl(apstra.baseUrl())
-                .credentials(new Credentials(apstra.username(), apstra.password()))
-                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200)))
-                .sleeper(d -> {})
-                .build();
+        return EmulatorClients.builder(apstra).sleeper(d -> {}).build();
     }
 
     Topology topology() {

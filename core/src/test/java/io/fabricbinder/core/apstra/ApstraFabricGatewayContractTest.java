@@ -2,8 +2,6 @@ package io.fabricbinder.core.apstra;
 
 import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.apstra.BlueprintClient;
-import io.fabricbinder.apstra.Credentials;
-import io.fabricbinder.apstra.RetryPolicy;
 import io.fabricbinder.apstra.RoutingZone;
 import io.fabricbinder.apstra.VirtualNetwork;
 import io.fabricbinder.apstra.VnBinding;
@@ -34,7 +32,7 @@ class ApstraFabricGatewayContractTest extends FabricGatewayContract {
     @BeforeEach
     void start() {
         apstra = ApstraEmulator.builder().apstraVersion("6.2.0").start();
-        client = newClient();
+        client = EmulatorClients.client(apstra);
     }
 
     @AfterEach
@@ -44,14 +42,6 @@ class ApstraFabricGatewayContractTest extends FabricGatewayContract {
         }
         client.close();
         apstra.close();
-    }
-
-    private ApstraClient newClient() {
-        return ApstraClient.builder()
-                .baseUrl(apstra.baseUrl())
-                .credentials(new Credentials(apstra.username(), apstra.password()))
-                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200)))
-                .build();
     }
 
     @Override
@@ -66,7 +56,7 @@ class ApstraFabricGatewayContractTest extends FabricGatewayContract {
 
     @Override
     boolean makeTheNextApplyRefused() {
-        ApstraClient other = newClient();
+        ApstraClient other = EmulatorClients.client(apstra);
         opened.add(other);
         opened.add(other.blueprint(apstra.blueprintId())
                 .mutex()

@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.apstra.BlueprintClient;
-import io.fabricbinder.apstra.Credentials;
 import io.fabricbinder.apstra.MutexLock;
-import io.fabricbinder.apstra.RetryPolicy;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.apstra.emulator.PortVlan;
 import io.fabricbinder.apstra.emulator.Stage;
@@ -36,7 +34,7 @@ class ApstraFabricGatewayFaultsTest {
     @BeforeEach
     void start() {
         apstra = ApstraEmulator.builder().apstraVersion("6.2.0").start();
-        client = newClient();
+        client = EmulatorClients.client(apstra);
         gateway = ApstraFabricGateway.builder()
                 .client(client)
                 .blueprintId(apstra.blueprintId())
@@ -49,14 +47,6 @@ class ApstraFabricGatewayFaultsTest {
     void stop() {
         client.close();
         apstra.close();
-    }
-
-    private ApstraClient newClient() {
-        return ApstraClient.builder()
-                .baseUrl(apstra.baseUrl())
-                .credentials(new Credentials(apstra.username(), apstra.password()))
-                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200)))
-                .build();
     }
 
     private ApplyResult converge(FabricState desired) {
@@ -168,7 +158,7 @@ class ApstraFabricGatewayFaultsTest {
 
     @Test
     void mutexTagHeldByAnotherProcessRefuses() {
-        try (ApstraClient other = newClient();
+        try (ApstraClient other = EmulatorClients.client(apstra);
                 MutexLock held = other.blueprint(apstra.blueprintId())
                         .mutex()
                         .tryLock("other controller")

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.apstra.BlueprintClient;
-import io.fabricbinder.apstra.Credentials;
 import io.fabricbinder.apstra.CtAssignment;
-import io.fabricbinder.apstra.RetryPolicy;
 import io.fabricbinder.apstra.RoutingZone;
 import io.fabricbinder.apstra.VirtualNetwork;
 import io.fabricbinder.apstra.VnBinding;
@@ -49,7 +47,7 @@ class ApstraFabricGatewayTest {
     @BeforeEach
     void start() {
         apstra = ApstraEmulator.builder().apstraVersion("6.2.0").start();
-        client = newClient();
+        client = EmulatorClients.client(apstra);
         gateway = ApstraFabricGateway.builder()
                 .client(client)
                 .blueprintId(apstra.blueprintId())
@@ -62,14 +60,6 @@ class ApstraFabricGatewayTest {
     void stop() {
         client.close();
         apstra.close();
-    }
-
-    private ApstraClient newClient() {
-        return ApstraClient.builder()
-                .baseUrl(apstra.baseUrl())
-                .credentials(new Credentials(apstra.username(), apstra.password()))
-                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200)))
-                .build();
     }
 
     static VirtualNetworkSpec red() {
@@ -361,7 +351,7 @@ class ApstraFabricGatewayTest {
                 .apstraVersion("6.2.0")
                 .topology(t.build())
                 .start();
-        client = newClient();
+        client = EmulatorClients.client(apstra);
         gateway = ApstraFabricGateway.builder()
                 .client(client)
                 .blueprintId(apstra.blueprintId())
@@ -427,7 +417,7 @@ class ApstraFabricGatewayTest {
                 .apstraVersion("6.2.0")
                 .topology(topology)
                 .start();
-        client = newClient();
+        client = EmulatorClients.client(apstra);
         gateway = ApstraFabricGateway.builder()
                 .client(client)
                 .blueprintId(apstra.blueprintId())

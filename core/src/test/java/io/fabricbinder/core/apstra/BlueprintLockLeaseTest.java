@@ -4,9 +4,7 @@ import static io.fabricbinder.core.apstra.ApstraFabricGatewayTest.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabricbinder.apstra.ApstraClient;
-import io.fabricbinder.apstra.Credentials;
 import io.fabricbinder.apstra.MutexLock;
-import io.fabricbinder.apstra.RetryPolicy;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
 import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.FabricState;
@@ -38,21 +36,13 @@ class BlueprintLockLeaseTest {
     @BeforeEach
     void start() {
         apstra = ApstraEmulator.builder().apstraVersion("6.2.0").start();
-        client = newClient();
+        client = EmulatorClients.client(apstra);
     }
 
     @AfterEach
     void stop() {
         client.close();
         apstra.close();
-    }
-
-    private ApstraClient newClient() {
-        return ApstraClient.builder()
-                .baseUrl(apstra.baseUrl())
-                .credentials(new Credentials(apstra.username(), apstra.password()))
-                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200)))
-                .build();
     }
 
     private ApstraFabricGateway gateway(Duration lockWait, Duration lease) {
@@ -100,7 +90,7 @@ class BlueprintLockLeaseTest {
 
     /** A lock tag written by someone else, left behind (the holder's process is gone). */
     private MutexLock leftBehind(String description) {
-        ApstraClient other = newClient();
+        ApstraClient other = EmulatorClients.client(apstra);
         return other.blueprint(apstra.blueprintId())
                 .mutex()
                 .tryLock(description)
