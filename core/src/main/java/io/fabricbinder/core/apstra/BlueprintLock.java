@@ -41,6 +41,16 @@ final class BlueprintLock {
     /** The lock of the apply in progress, so {@link #releaseHeld()} can release it from another thread. */
     private volatile @Nullable Held held;
 
+    private final Object acquireGuard = new Object();
+    /** Lock requests in flight; guarded by {@link #acquireGuard}. */
+    private int acquiring;
+
+    /**
+     * How long {@link #releaseHeld()} waits for a lock request in flight. Its tag may already be on
+     * its way to Apstra; released here, it is not left to its lease when the process ends.
+     */
+    static final Duration ACQUIRE_WAIT_ON_RELEASE = Duration.ofSeconds(2);
+
     BlueprintLock(
             ApstraClient client,
             BlueprintClient blueprint,
@@ -72,8 +82,23 @@ final class BlueprintLock {
         }
     }
 
-    /** Releases the lock of an apply in progress, if any (for {@link ApstraFabricGateway#close()}). */
+    /**
+     * Releases the lock of an apply in progress, if any (for {@link ApstraFabricGateway#close()}),
+     * after waiting up to {@link #ACQUIRE_WAIT_ON_RELEASE} for a lock request in flight to end.
+     */
     void releaseHeld() {
+        long deadline = System.nanoTime() + ACQUIRE_WAIT_ON_RELEASE.toNanos();
+        synchronized (acquireGuard) {
+            long left;
+            while (acquiring > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(acquireGuard, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         Held h = held;
         if (h != null) {
             unhold(h);
@@ -87,6 +112,20 @@ final class BlueprintLock {
      * @throws io.fabricbinder.apstra.ApstraException if Apstra cannot be asked
      */
     Optional<Held> acquire() {
+        synchronized (acquireGuard) {
+            acquiring++;
+        }
+        try {
+            return acquireCounted();
+        } finally {
+            synchronized (acquireGuard) {
+                acquiring--;
+                acquireGuard.notifyAll();
+            }
+        }
+    }
+
+    private Optional<Held> acquireCounted() {
         AtomicInteger attempts = new AtomicInteger();
         AtomicBoolean contended = new AtomicBoolean();
         long start = System.nanoTime();

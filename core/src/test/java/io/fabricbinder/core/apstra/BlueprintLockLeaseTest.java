@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabricbinder.apstra.ApstraClient;
 import io.fabricbinder.apstra.MutexLock;
 import io.fabricbinder.apstra.emulator.ApstraEmulator;
+import io.fabricbinder.apstra.emulator.Stage;
 import io.fabricbinder.core.ApplyResult;
 import io.fabricbinder.core.FabricState;
+import io.fabricbinder.core.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -210,6 +212,40 @@ class BlueprintLockLeaseTest {
         }
         ApstraFabricGateway next = gateway(Duration.ZERO, Duration.ofSeconds(20));
         assertThat(converge(next, seed()).status()).isEqualTo(ApplyResult.Status.APPLIED);
+    }
+
+    @Test
+    void closeDuringALockRequestWaitsForItAndReleasesWhatItTook() throws Exception {
+        ApstraFabricGateway gateway = gateway(Duration.ZERO, Duration.ofSeconds(20));
+        Plan plan = TestPlans.diff(seed(), gateway.readOwnedState());
+        int lockStatusReads = apstra.callCount("GET /api/blueprints/{bp}/lock-status");
+        // Every answer now takes 400 ms: the lock request's tag POST is still on its way when close() runs.
+        apstra.faults().latency(Duration.ofMillis(400));
+        ExecutorService exec = Executors.newSingleThreadExecutor();
+        try {
+            Future<ApplyResult> apply = exec.submit(() -> gateway.apply(plan, () -> {}));
+            // The lock request starts by reading lock-status; once that is answered, its POST follows.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (apstra.callCount("GET /api/blueprints/{bp}/lock-status") == lockStatusReads
+                    && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+
+            gateway.close(); // as the shutdown hook does on Ctrl-C
+
+            assertThat(apstra.callCount("POST /api/design/tags"))
+                    .as("close() returned only after the lock request in flight had ended")
+                    .isEqualTo(1);
+            assertThat(apstra.designTagLabels())
+                    .as("and the lock it took is released, not left to its 20 s lease")
+                    .isEmpty();
+            apstra.faults().latency(Duration.ZERO);
+            assertThat(apply.get(60, TimeUnit.SECONDS).status()).isEqualTo(ApplyResult.Status.REFUSED);
+            assertThat(apstra.virtualNetworks(Stage.STAGING)).isEmpty();
+        } finally {
+            apstra.faults().latency(Duration.ZERO);
+            exec.shutdownNow();
+        }
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
