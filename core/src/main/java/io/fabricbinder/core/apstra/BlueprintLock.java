@@ -215,12 +215,19 @@ final class BlueprintLock {
         }
     }
 
+    /**
+     * Stops renewing and releases {@code h}. Called by the applying thread and by {@link
+     * #releaseHeld()}, maybe at once: the second waits until the first's release is done, and {@link
+     * #held} names the lock until then, so a shutdown hook never returns while the tag is still there.
+     */
     void unhold(Held h) {
         h.renewer.shutdownNow();
+        synchronized (h) {
+            release(h.lock);
+        }
         if (held == h) {
             held = null;
         }
-        release(h.lock);
     }
 
     String explainRefusal() {
